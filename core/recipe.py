@@ -1,0 +1,370 @@
+"""The recipe: a frozen, versioned, serializable description of one edit.
+
+A recipe is parsed and validated once, by :meth:`Recipe.from_dict`; every op it returns is
+known to be renderable. Rendering is then a pure function of (original, AI mask, recipe).
+
+JSON form (version 1)::
+
+    {"version": 1, "base": "ai",
+     "ops": [
+      {"op": "refine", "smooth": 0, "feather": 0.0, "contrast": 15, "shift_edge": 10},
+      {"op": "path", "d": "M 100 100 C 120 80 140 80 160 100 Z", "mode": "add", "feather": 0},
+      {"op": "channel", "region": "M 0 0 H 50 V 50 H 0 Z", "channel": "auto", "black": null,
+       "white": null, "gamma": 1.0, "invert": null, "mode": "add"},
+      {"op": "matte", "region": "M ... Z", "radius": 6},
+      {"op": "decontaminate", "amount": 60}]}
+
+Every op also accepts ``"enabled": false`` (kept in the recipe, skipped when rendering: the
+editor's "hide" switch). Unknown fields are refused, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
+
+from core.errors import InvalidPathError, InvalidRecipeError
+from core.geometry import PathGeometry, parse_path
+from core.limits import MAX_OPS, MAX_PATH_DATA_CHARS, MAX_RECIPE_SEGMENTS
+
+RECIPE_VERSION = 1
+BASES = ("ai", "auto")
+PATH_MODES = ("add", "subtract")
+CHANNEL_MODES = ("replace", "add", "subtract")
+CHANNELS = ("r", "g", "b", "auto")
+
+
+class _Fields:
+    """Reads and validates the fields of one op (or of the recipe itself, ``op_index=None``)."""
+
+    def __init__(self, raw: Any, op_index: int | None, allowed: set[str]):
+        if not isinstance(raw, Mapping):
+            raise InvalidRecipeError("must be a JSON object", op_index=op_index)
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise InvalidRecipeError(f"unknown field {unknown[0]!r}", op_index=op_index, field=unknown[0])
+        self.raw = raw
+        self.op_index = op_index
+
+    def error(self, name: str, message: str) -> InvalidRecipeError:
+        return InvalidRecipeError(message, op_index=self.op_index, field=name)
+
+    def number(self, name: str, default: float, lo: float, hi: float) -> float:
+        value = self.raw.get(name, default)
+        if value is None:
+            value = default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(name, f"must be a number, got {type(value).__name__}")
+        if not math.isfinite(value):
+            raise self.error(name, "must be a finite number")
+        if not lo <= value <= hi:
+            raise self.error(name, f"must be between {lo:g} and {hi:g}, got {value:g}")
+        return float(value)
+
+    def optional_number(self, name: str, lo: float, hi: float) -> float | None:
+        if self.raw.get(name) is None:
+            return None
+        return self.number(name, 0.0, lo, hi)
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.raw.get(name, default)
+        if value is None:
+            value = default
+        if not isinstance(value, str) or value.lower() not in choices:
+            raise self.error(name, f"must be one of {', '.join(choices)}, got {value!r}")
+        return value.lower()
+
+    def boolean(self, name: str, default: bool | None) -> bool | None:
+        value = self.raw.get(name, default)
+        if value is not None and not isinstance(value, bool):
+            raise self.error(name, f"must be true, false or null, got {value!r}")
+        return value
+
+    def path(self, name: str, *, required: bool = True) -> tuple[str | None, PathGeometry | None]:
+        value = self.raw.get(name)
+        if value is None:
+            if required:
+                raise self.error(name, "SVG path data is required")
+            return None, None
+        if not isinstance(value, str):
+            raise self.error(name, f"must be SVG path data (a string), got {type(value).__name__}")
+        if len(value) > MAX_PATH_DATA_CHARS:
+            raise self.error(name, f"path data is longer than {MAX_PATH_DATA_CHARS} characters")
+        try:
+            geometry = parse_path(value)
+        except InvalidPathError as exc:
+            raise self.error(name, str(exc)) from None
+        return value, geometry
+
+
+@dataclass(frozen=True)
+class Op:
+    """Base of all ops. ``enabled`` False keeps the op in the recipe but skips it."""
+
+    name: ClassVar[str] = ""
+    enabled: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _base_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op": self.name}
+        if not self.enabled:
+            out["enabled"] = False
+        return out
+
+    def path_segments(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
+class RefineOp(Op):
+    """Select and Mask's global controls (see :func:`core.refine.refine_alpha` for the formulas).
+
+    ``region`` (optional) limits the refinement to the inside of a path.
+    """
+
+    name: ClassVar[str] = "refine"
+    smooth: float = 0.0
+    feather: float = 0.0
+    contrast: float = 0.0
+    shift_edge: float = 0.0
+    region: str | None = None
+    region_geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "RefineOp":
+        region, geometry = f.path("region", required=False)
+        return cls(
+            enabled=bool(f.boolean("enabled", True)),
+            smooth=f.number("smooth", 0, 0, 100),
+            feather=f.number("feather", 0, 0, 250),
+            contrast=f.number("contrast", 0, 0, 100),
+            shift_edge=f.number("shift_edge", 0, -100, 100),
+            region=region,
+            region_geometry=geometry,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self._base_dict() | {
+            "smooth": self.smooth,
+            "feather": self.feather,
+            "contrast": self.contrast,
+            "shift_edge": self.shift_edge,
+        }
+        if self.region is not None:
+            out["region"] = self.region
+        return out
+
+    def path_segments(self) -> int:
+        return self.region_geometry.n_segments if self.region_geometry else 0
+
+
+@dataclass(frozen=True)
+class PathOp(Op):
+    """A pen path made a selection: add (union) or subtract, ``feather`` in px (0 = exact coverage)."""
+
+    name: ClassVar[str] = "path"
+    d: str = ""
+    mode: str = "add"
+    feather: float = 0.0
+    geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "PathOp":
+        d, geometry = f.path("d")
+        return cls(
+            enabled=bool(f.boolean("enabled", True)),
+            d=d or "",
+            mode=f.choice("mode", "add", PATH_MODES),
+            feather=f.number("feather", 0, 0, 250),
+            geometry=geometry,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._base_dict() | {"d": self.d, "mode": self.mode, "feather": self.feather}
+
+    def path_segments(self) -> int:
+        return self.geometry.n_segments if self.geometry else 0
+
+
+@dataclass(frozen=True)
+class ChannelOp(Op):
+    """A channel mask inside ``region`` (see :mod:`core.channels`).
+
+    ``black``/``white`` None = automatic levels; ``invert`` None = automatic.
+    """
+
+    name: ClassVar[str] = "channel"
+    region: str = ""
+    channel: str = "auto"
+    black: float | None = None
+    white: float | None = None
+    gamma: float = 1.0
+    invert: bool | None = None
+    mode: str = "add"
+    region_geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "ChannelOp":
+        region, geometry = f.path("region")
+        black = f.optional_number("black", 0, 255)
+        white = f.optional_number("white", 0, 255)
+        if black is not None and white is not None and white <= black:
+            raise f.error("white", f"must be greater than black ({black:g}), got {white:g}")
+        return cls(
+            enabled=bool(f.boolean("enabled", True)),
+            region=region or "",
+            channel=f.choice("channel", "auto", CHANNELS),
+            black=black,
+            white=white,
+            gamma=f.number("gamma", 1.0, 0.1, 10),
+            invert=f.boolean("invert", None),
+            mode=f.choice("mode", "add", CHANNEL_MODES),
+            region_geometry=geometry,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._base_dict() | {
+            "region": self.region,
+            "channel": self.channel,
+            "black": self.black,
+            "white": self.white,
+            "gamma": self.gamma,
+            "invert": self.invert,
+            "mode": self.mode,
+        }
+
+    def path_segments(self) -> int:
+        return self.region_geometry.n_segments if self.region_geometry else 0
+
+
+@dataclass(frozen=True)
+class MatteOp(Op):
+    """Refine Edge brush: re-estimate alpha from colour inside ``region`` (see :mod:`core.matte`)."""
+
+    name: ClassVar[str] = "matte"
+    region: str = ""
+    radius: float = 6.0
+    region_geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "MatteOp":
+        region, geometry = f.path("region")
+        return cls(
+            enabled=bool(f.boolean("enabled", True)),
+            region=region or "",
+            radius=f.number("radius", 6, 1, 64),
+            region_geometry=geometry,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._base_dict() | {"region": self.region, "radius": self.radius}
+
+    def path_segments(self) -> int:
+        return self.region_geometry.n_segments if self.region_geometry else 0
+
+
+@dataclass(frozen=True)
+class DecontaminateOp(Op):
+    """Decontaminate Colors: replace background spill on soft edges, ``amount`` 0..100 (%)."""
+
+    name: ClassVar[str] = "decontaminate"
+    amount: float = 60.0
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "DecontaminateOp":
+        return cls(enabled=bool(f.boolean("enabled", True)), amount=f.number("amount", 60, 0, 100))
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._base_dict() | {"amount": self.amount}
+
+
+OP_TYPES: dict[str, type[Op]] = {
+    cls.name: cls for cls in (RefineOp, PathOp, ChannelOp, MatteOp, DecontaminateOp)
+}
+_OP_FIELDS: dict[str, set[str]] = {
+    "refine": {"op", "enabled", "smooth", "feather", "contrast", "shift_edge", "region"},
+    "path": {"op", "enabled", "d", "mode", "feather"},
+    "channel": {"op", "enabled", "region", "channel", "black", "white", "gamma", "invert", "mode"},
+    "matte": {"op", "enabled", "region", "radius"},
+    "decontaminate": {"op", "enabled", "amount"},
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A validated recipe. Build with :meth:`from_dict` (or :meth:`from_json`), never by hand.
+
+    Examples
+    --------
+    >>> r = Recipe.from_dict({"version": 1, "base": "ai", "ops": [{"op": "refine", "contrast": 15}]})
+    >>> r.ops[0].contrast
+    15.0
+    >>> Recipe.from_dict(r.to_dict()) == r
+    True
+    """
+
+    version: int = RECIPE_VERSION
+    base: str = "ai"
+    ops: tuple[Op, ...] = ()
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> "Recipe":
+        """Validate ``raw`` (parsed JSON) and return a Recipe.
+
+        Raises
+        ------
+        InvalidRecipeError
+            Naming the op index and field at fault.
+        """
+        top = _Fields(raw, None, {"version", "base", "ops"})
+        version = raw.get("version", RECIPE_VERSION)
+        if version != RECIPE_VERSION or isinstance(version, bool):
+            raise top.error("version", f"unsupported recipe version {version!r} (this engine reads {RECIPE_VERSION})")
+        base = top.choice("base", "ai", BASES)
+        raw_ops = raw.get("ops", [])
+        if not isinstance(raw_ops, list):
+            raise top.error("ops", "must be a list of ops")
+        if len(raw_ops) > MAX_OPS:
+            raise top.error("ops", f"at most {MAX_OPS} ops, got {len(raw_ops)}")
+        ops = tuple(_parse_op(i, raw_op) for i, raw_op in enumerate(raw_ops))
+        total = sum(op.path_segments() for op in ops)
+        if total > MAX_RECIPE_SEGMENTS:
+            raise top.error("ops", f"paths have {total} segments in all; the limit is {MAX_RECIPE_SEGMENTS}")
+        return cls(version=RECIPE_VERSION, base=base, ops=ops)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "Recipe":
+        try:
+            raw = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidRecipeError(f"not valid JSON ({exc})") from None
+        return cls.from_dict(raw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "base": self.base, "ops": [op.to_dict() for op in self.ops]}
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, no spaces. Equal recipes give equal text."""
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    def active_ops(self) -> tuple[Op, ...]:
+        return tuple(op for op in self.ops if op.enabled)
+
+
+def _parse_op(index: int, raw: Any) -> Op:
+    if not isinstance(raw, Mapping):
+        raise InvalidRecipeError("must be a JSON object", op_index=index)
+    name = raw.get("op")
+    if name not in OP_TYPES:
+        raise InvalidRecipeError(
+            f"unknown op {name!r}; expected one of {', '.join(OP_TYPES)}", op_index=index, field="op"
+        )
+    return OP_TYPES[name].parse(_Fields(raw, index, _OP_FIELDS[name]))  # type: ignore[attr-defined]

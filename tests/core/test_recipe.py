@@ -1,0 +1,175 @@
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.errors import InvalidRecipeError
+from core.limits import MAX_OPS
+from core.recipe import ChannelOp, DecontaminateOp, MatteOp, PathOp, Recipe, RefineOp
+
+ISSUE_EXAMPLE = {
+    "version": 1,
+    "base": "ai",
+    "ops": [
+        {"op": "refine", "smooth": 0, "feather": 0.0, "contrast": 15, "shift_edge": 10},
+        {"op": "path", "d": "M 100 100 C 120 80 140 80 160 100 Z", "mode": "add", "feather": 0},
+        {"op": "channel", "region": "M 0 0 H 50 V 50 H 0 Z", "channel": "auto", "black": None, "white": None,
+         "gamma": 1.0, "invert": None, "mode": "add"},
+        {"op": "matte", "region": "M 10 10 H 40 V 40 H 10 Z", "radius": 6},
+        {"op": "decontaminate", "amount": 60},
+    ],
+}
+
+
+def test_issue_example_parses_into_typed_ops():
+    recipe = Recipe.from_dict(ISSUE_EXAMPLE)
+    assert [type(op) for op in recipe.ops] == [RefineOp, PathOp, ChannelOp, MatteOp, DecontaminateOp]
+    assert recipe.ops[0].contrast == 15.0 and recipe.ops[0].shift_edge == 10.0
+    assert recipe.ops[1].geometry is not None
+    assert recipe.ops[2].black is None and recipe.ops[2].invert is None
+    assert recipe.ops[4].amount == 60.0
+
+
+def test_round_trip_through_json_is_identity():
+    recipe = Recipe.from_dict(ISSUE_EXAMPLE)
+    again = Recipe.from_json(recipe.to_json())
+    assert again == recipe
+    assert again.to_json() == recipe.to_json()
+    assert again.sha256() == recipe.sha256()
+
+
+def test_hash_changes_with_any_parameter():
+    changed = json.loads(json.dumps(ISSUE_EXAMPLE))
+    changed["ops"][0]["contrast"] = 16
+    assert Recipe.from_dict(changed).sha256() != Recipe.from_dict(ISSUE_EXAMPLE).sha256()
+
+
+def test_defaults_fill_missing_fields():
+    recipe = Recipe.from_dict({"ops": [{"op": "channel", "region": "M 0 0 H 5 V 5 Z"}]})
+    op = recipe.ops[0]
+    assert (recipe.version, recipe.base) == (1, "ai")
+    assert (op.channel, op.gamma, op.mode, op.black, op.white, op.invert) == ("auto", 1.0, "add", None, None, None)
+
+
+def test_disabled_ops_are_kept_but_not_active():
+    raw = {"ops": [{"op": "refine", "contrast": 20, "enabled": False}, {"op": "decontaminate"}]}
+    recipe = Recipe.from_dict(raw)
+    assert len(recipe.ops) == 2
+    assert [op.name for op in recipe.active_ops()] == ["decontaminate"]
+    assert recipe.to_dict()["ops"][0]["enabled"] is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"ops": [{"op": "blur"}]}, "ops[0].op: unknown op 'blur'"),
+        ({"ops": [{"op": "refine", "contrast": 101}]}, "ops[0].contrast: must be between 0 and 100, got 101"),
+        ({"ops": [{"op": "refine", "shift_edge": -101}]}, "ops[0].shift_edge: must be between -100 and 100"),
+        ({"ops": [{"op": "refine", "feather": 251}]}, "ops[0].feather: must be between 0 and 250"),
+        ({"ops": [{"op": "refine", "smooth": "5"}]}, "ops[0].smooth: must be a number, got str"),
+        ({"ops": [{"op": "refine", "smooth": True}]}, "ops[0].smooth: must be a number, got bool"),
+        ({"ops": [{"op": "refine", "smooth": float("nan")}]}, "ops[0].smooth: must be a finite number"),
+        ({"ops": [{"op": "refine", "feather": float("inf")}]}, "ops[0].feather: must be a finite number"),
+        ({"ops": [{"op": "refine", "contrst": 5}]}, "ops[0].contrst: unknown field 'contrst'"),
+        ({"ops": [{"op": "path", "d": "M 0 0 L 5 5 Z", "mode": "union"}]}, "ops[0].mode: must be one of add, subtract"),
+        ({"ops": [{"op": "path"}]}, "ops[0].d: SVG path data is required"),
+        ({"ops": [{"op": "path", "d": 12}]}, "ops[0].d: must be SVG path data (a string), got int"),
+        ({"ops": [{"op": "channel", "region": "M 0 0 H 5 V 5 Z", "channel": "a"}]}, "ops[0].channel: must be one of"),
+        ({"ops": [{"op": "channel", "region": "M 0 0 H 5 V 5 Z", "gamma": 0}]}, "ops[0].gamma: must be between 0.1 and 10"),
+        ({"ops": [{"op": "channel", "region": "M 0 0 H 5 V 5 Z", "black": 200, "white": 100}]},
+         "ops[0].white: must be greater than black (200)"),
+        ({"ops": [{"op": "channel", "region": "M 0 0 H 5 V 5 Z", "invert": "yes"}]}, "ops[0].invert: must be true, false or null"),
+        ({"ops": [{"op": "decontaminate", "amount": -1}]}, "ops[0].amount: must be between 0 and 100"),
+        ({"ops": [{"op": "matte", "region": "M 0 0 H 5 V 5 Z", "radius": 0}]}, "ops[0].radius: must be between 1 and 64"),
+        ({"version": 2}, "version: unsupported recipe version 2"),
+        ({"base": "magic"}, "base: must be one of ai, auto"),
+        ({"ops": {}}, "ops: must be a list of ops"),
+        ({"ops": ["refine"]}, "ops[0]: must be a JSON object"),
+        ([], "must be a JSON object"),
+    ],
+)
+def test_invalid_recipes_name_the_op_and_field(raw, message):
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_dict(raw)
+    assert message in str(info.value)
+
+
+def test_second_op_error_names_index_one():
+    raw = {"ops": [{"op": "refine"}, {"op": "refine", "contrast": -5}]}
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_dict(raw)
+    assert (info.value.op_index, info.value.field) == (1, "contrast")
+
+
+@pytest.mark.parametrize(
+    "d",
+    ["M 0 0 L 10 nan Z", "M 0 0 L 1e308 0 L 5 5 Z", "M 0 0 Q", "hello", "", "M 0 0 L 5 5 Z X 3"],
+)
+def test_bad_path_data_is_refused_with_the_field(d):
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_dict({"ops": [{"op": "path", "d": d}]})
+    assert info.value.field == "d" and info.value.op_index == 0
+
+
+def test_too_many_ops_is_refused():
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_dict({"ops": [{"op": "decontaminate"}] * (MAX_OPS + 1)})
+    assert info.value.field == "ops"
+
+
+def test_million_segment_path_is_refused():
+    d = "M 0 0 " + "L 1 1 " * 1_000_000 + "Z"
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_dict({"ops": [{"op": "path", "d": d}]})
+    assert info.value.field == "d"
+
+
+def test_invalid_json_text():
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_json("{not json")
+    assert "not valid JSON" in str(info.value)
+
+
+@given(
+    contrast=st.floats(min_value=0, max_value=100),
+    shift=st.floats(min_value=-100, max_value=100),
+    feather=st.floats(min_value=0, max_value=250),
+)
+def test_any_valid_refine_round_trips(contrast, shift, feather):
+    raw = {"ops": [{"op": "refine", "contrast": contrast, "shift_edge": shift, "feather": feather}]}
+    recipe = Recipe.from_dict(raw)
+    assert Recipe.from_json(recipe.to_json()) == recipe
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+))
+def test_arbitrary_json_either_parses_or_raises_invalid_recipe(raw):
+    try:
+        Recipe.from_dict(raw)
+    except InvalidRecipeError as exc:
+        assert str(exc)
+
+
+@given(
+    op=st.sampled_from(["refine", "path", "channel", "matte", "decontaminate"]),
+    field=st.sampled_from(["contrast", "feather", "gamma", "radius", "amount", "black", "smooth"]),
+    value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**9, 10**9), st.text(max_size=3)),
+)
+def test_fuzzed_fields_never_crash(op, field, value):
+    raw = {"op": op, field: value}
+    if op == "path":
+        raw["d"] = "M 0 0 H 4 V 4 Z"
+    if op in ("channel", "matte"):
+        raw["region"] = "M 0 0 H 4 V 4 Z"
+    try:
+        recipe = Recipe.from_dict({"ops": [raw]})
+    except InvalidRecipeError as exc:
+        assert exc.op_index == 0
+    else:
+        for v in recipe.ops[0].to_dict().values():
+            assert not (isinstance(v, float) and not math.isfinite(v))
