@@ -85,7 +85,7 @@ def apply_op(op: Op, ctx: OpContext, alpha: np.ndarray, rgb: np.ndarray) -> tupl
     if isinstance(op, MatteOp):
         return _apply_matte(op, ctx, alpha), rgb
     if isinstance(op, DecontaminateOp):
-        return alpha, decontaminate.decontaminate(rgb, alpha, amount=op.amount)
+        return alpha, decontaminate.decontaminate(rgb, alpha, amount=op.amount, origin=(ctx.window.x0, ctx.window.y0))
     raise TypeError(f"unknown op type {type(op).__name__}")
 
 
@@ -100,24 +100,32 @@ def _apply_refine(op: RefineOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray
 
 
 def _apply_path(op: PathOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
-    assert op.geometry is not None  # guaranteed by Recipe.from_dict
-    if not op.geometry.window(pad=math.ceil(1.5 * op.feather) + 1).intersects(ctx.window):
+    if op.geometry is None:  # never: Recipe.from_dict parses every path
         return alpha
-    selection = rasterize.path_alpha(op.geometry, ctx.window, op.feather)
+    # Rasterize only where the (feathered) path can reach: a small path on a 24 MP image costs
+    # its own bounding box, not the image.
+    reach = op.geometry.window(pad=math.ceil(1.5 * op.feather) + 1).intersect(ctx.window)
+    if reach.empty:
+        return alpha
+    selection = rasterize.path_alpha(op.geometry, reach, op.feather)
+    out = alpha.copy()
+    inside = reach.relative_to(ctx.window).slices()
     if op.mode == "add":
-        return np.maximum(alpha, selection)
-    # subtract: alpha * (1 - selection), rounded
-    return _multiply(alpha, 255 - selection)
+        np.maximum(out[inside], selection, out=out[inside])
+    else:  # subtract: alpha * (1 - selection), rounded
+        out[inside] = _multiply(out[inside], 255 - selection)
+    return out
 
 
 def _apply_channel(op: ChannelOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
-    assert op.region_geometry is not None
-    image = ctx.image_rect
-    region_rect = op.region_geometry.window().clip(image)
-    if region_rect.empty or not region_rect.intersects(ctx.window):
+    if op.region_geometry is None:  # never: Recipe.from_dict parses every region
         return alpha
-    # Automatic parameters come from the whole region of the original and the AI mask, never from
-    # the current window, so a crop renders exactly like the full image.
+    region_rect = op.region_geometry.window().clip(ctx.image_rect)
+    reach = region_rect.intersect(ctx.window)
+    if reach.empty:
+        return alpha
+    # Automatic parameters come from the whole region of the original and the base mask, never
+    # from the window being rendered, so a crop renders exactly like the full image.
     params = channels.resolve_channel_params(
         ctx.rgb8[region_rect.slices()],
         rasterize.coverage(op.region_geometry, region_rect),
@@ -128,13 +136,17 @@ def _apply_channel(op: ChannelOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarr
         gamma=op.gamma,
         invert=op.invert,
     )
-    region = rasterize.coverage(op.region_geometry, ctx.window)
-    channel_alpha = channels.channel_alpha(ctx.rgb_window, region, params)
-    return channels.apply_channel(alpha, channel_alpha, region, op.mode)
+    region = rasterize.coverage(op.region_geometry, reach)
+    channel_alpha = channels.channel_alpha(ctx.rgb8[reach.slices()], region, params)
+    out = alpha.copy()
+    inside = reach.relative_to(ctx.window).slices()
+    out[inside] = channels.apply_channel(out[inside], channel_alpha, region, op.mode)
+    return out
 
 
 def _apply_matte(op: MatteOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
-    assert op.region_geometry is not None
+    if op.region_geometry is None:  # never: Recipe.from_dict parses every region
+        return alpha
     if not op.region_geometry.window().intersects(ctx.window):
         return alpha
     region = rasterize.coverage(op.region_geometry, ctx.window)

@@ -1,0 +1,220 @@
+"""Display-size outputs: premultiplied RGBA resizing, preview images and deep-zoom tiles.
+
+Use it through ``core.codecs`` (``resize_rgba``, ``encode_preview``, ``encode_tile``).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import simplejpeg
+
+from core.codecs_png import encode_png
+
+PREVIEW_WEBP_QUALITY = 90  # lossy RGB; libwebp stores alpha losslessly
+TILE_WEBP_QUALITY = 90
+TILE_JPEG_QUALITY = 88  # deep-zoom tiles of the original: no visible blocking when viewed at 1:1
+_PREVIEW_FORMATS = ("webp", "png")
+_TILE_FORMATS = ("webp", "jpeg", "png")
+
+
+def resize_rgba(rgb: np.ndarray, alpha: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Resize an image and its alpha together, averaging colour weighted by alpha.
+
+    Colour is premultiplied by alpha before resampling and divided by it after, so transparent
+    pixels (whatever RGB they hold) do not bleed into edges as dark or coloured fringes.
+    Shrinking uses area averaging (``INTER_AREA``); enlarging uses bilinear interpolation.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+    alpha : ndarray, shape (H, W), uint8
+    size : (int, int)
+        Output ``(width, height)``, each at least 1.
+
+    Returns
+    -------
+    rgb : ndarray, shape (height, width, 3), same dtype as the input
+        Where the output alpha is 0, RGB is 0.
+    alpha : ndarray, shape (height, width), uint8
+
+    Raises
+    ------
+    ValueError
+        Bad shapes, dtypes or size.
+
+    Examples
+    --------
+    >>> rgb = np.zeros((2, 2, 3), np.uint8); rgb[0, 0] = (255, 0, 0)
+    >>> alpha = np.array([[255, 0], [0, 0]], np.uint8)
+    >>> small_rgb, small_alpha = resize_rgba(rgb, alpha, (1, 1))
+    >>> small_rgb[0, 0].tolist(), int(small_alpha[0, 0])
+    ([255, 0, 0], 64)
+    """
+    _check_rgb_alpha(rgb, alpha)
+    width, height = (int(v) for v in size)
+    if width < 1 or height < 1:
+        raise ValueError(f"size must be at least 1x1, not {width}x{height}")
+    if (height, width) == alpha.shape:
+        return rgb.copy(), alpha.copy()
+    shrinking = width <= alpha.shape[1] and height <= alpha.shape[0]
+    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    premultiplied = _premultiply(np.ascontiguousarray(rgb), np.ascontiguousarray(alpha))
+    small = cv2.resize(premultiplied, (width, height), interpolation=interpolation)
+    return _unpremultiply(small, rgb.dtype)
+
+
+def encode_preview(rgb: np.ndarray, alpha: np.ndarray, *, long_side: int = 2048, fmt: str = "webp") -> bytes:
+    """A downscaled RGBA preview: long side at most ``long_side`` (never enlarged), WebP or PNG.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+        16-bit input is reduced to 8 bits.
+    alpha : ndarray, shape (H, W), uint8
+    long_side : int
+        Maximum of the output's width and height.
+    fmt : {'webp', 'png'}
+        WebP (lossy colour at quality 90, lossless alpha) or PNG (lossless).
+
+    Returns
+    -------
+    bytes
+        The encoded file.
+
+    Raises
+    ------
+    ValueError
+        Bad arrays, ``long_side < 1`` or an unknown ``fmt``.
+
+    Examples
+    --------
+    >>> rgb = np.zeros((300, 500, 3), np.uint8); alpha = np.full((300, 500), 255, np.uint8)
+    >>> encode_preview(rgb, alpha, long_side=100)[8:12]
+    b'WEBP'
+    """
+    _check_rgb_alpha(rgb, alpha)
+    if fmt not in _PREVIEW_FORMATS:
+        raise ValueError(f"preview format must be one of {_PREVIEW_FORMATS}, not {fmt!r}")
+    if long_side < 1:
+        raise ValueError(f"long_side must be at least 1, not {long_side}")
+    height, width = alpha.shape
+    scale = long_side / max(height, width)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        rgb, alpha = resize_rgba(rgb, alpha, size)
+    rgb = to_uint8(rgb)
+    if fmt == "png":
+        return encode_png(rgb, alpha)
+    return _imencode(".webp", _bgra(rgb, alpha), [cv2.IMWRITE_WEBP_QUALITY, PREVIEW_WEBP_QUALITY])
+
+
+def encode_tile(rgb: np.ndarray, alpha: np.ndarray | None = None, *, fmt: str) -> bytes:
+    """Encode a small image (a deep-zoom tile) as WebP, JPEG or PNG.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+        16-bit input is reduced to 8 bits.
+    alpha : ndarray, shape (H, W), uint8, optional
+        Transparency; not allowed with JPEG.
+    fmt : {'webp', 'jpeg', 'png'}
+        WebP quality 90 (alpha lossless), JPEG quality 88, or lossless PNG.
+
+    Returns
+    -------
+    bytes
+        The encoded tile.
+
+    Raises
+    ------
+    ValueError
+        Bad arrays, an unknown ``fmt``, or alpha with JPEG.
+
+    Examples
+    --------
+    >>> tile = np.zeros((254, 254, 3), np.uint8)
+    >>> encode_tile(tile, fmt="jpeg")[:3]
+    b'\\xff\\xd8\\xff'
+    """
+    if fmt not in _TILE_FORMATS:
+        raise ValueError(f"tile format must be one of {_TILE_FORMATS}, not {fmt!r}")
+    _check_rgb_alpha(rgb, alpha)
+    rgb = to_uint8(rgb)
+    if fmt == "jpeg":
+        if alpha is not None:
+            raise ValueError("JPEG tiles cannot carry alpha; use fmt='webp' or 'png'")
+        return simplejpeg.encode_jpeg(np.ascontiguousarray(rgb), quality=TILE_JPEG_QUALITY, colorspace="RGB")
+    if fmt == "png":
+        if alpha is not None:
+            return encode_png(rgb, alpha)
+        return _imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    pixels = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR) if alpha is None else _bgra(rgb, alpha)
+    return _imencode(".webp", pixels, [cv2.IMWRITE_WEBP_QUALITY, TILE_WEBP_QUALITY])
+
+
+def to_uint8(samples: np.ndarray) -> np.ndarray:
+    """8-bit samples: uint8 input unchanged, uint16 divided by 257 with rounding (65535 -> 255).
+
+    Examples
+    --------
+    >>> to_uint8(np.array([0, 128, 129, 257, 65535], np.uint16)).tolist()
+    [0, 0, 1, 1, 255]
+    """
+    if samples.dtype == np.uint8:
+        return samples
+    # round(v / 257): never a tie for integers, and float32 error is far below the margin.
+    return cv2.convertScaleAbs(samples, alpha=1 / 257)
+
+
+def _premultiply(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """(H, W, 4): RGB x alpha and alpha x 255, exact (uint16 for 8-bit RGB, float32 for 16-bit).
+
+    Exact 16-bit products keep faint edge pixels' colour; 8-bit premultiplication would not. It is
+    also the fastest route: OpenCV's area resize is quicker on 4-channel uint16 than on uint8.
+    """
+    if rgb.dtype == np.uint8:
+        rgba = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)
+        rgba[..., 3] = alpha
+        weights = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGBA)
+        weights[..., 3] = 255
+        return np.multiply(rgba, weights, dtype=np.uint16)
+    rgba = np.empty(alpha.shape + (4,), np.float32)
+    rgba[..., :3] = rgb
+    rgba[..., 3] = 255
+    return rgba * alpha[..., None].astype(np.float32)
+
+
+def _unpremultiply(premultiplied: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse of :func:`_premultiply`, rounding; RGB is 0 where the rounded alpha is 0."""
+    weight = cv2.extractChannel(premultiplied, 3)
+    colour = cv2.cvtColor(premultiplied, cv2.COLOR_RGBA2RGB)
+    depth = cv2.CV_8U if dtype == np.uint8 else cv2.CV_16U
+    # OpenCV's divide rounds, saturates, and gives 0 where the divisor is 0.
+    rgb = cv2.divide(colour, cv2.cvtColor(weight, cv2.COLOR_GRAY2RGB), scale=255, dtype=depth)
+    alpha = cv2.convertScaleAbs(weight, alpha=1 / 255)
+    return cv2.bitwise_and(rgb, rgb, mask=alpha), alpha  # 0 where alpha is 0
+
+
+def _check_rgb_alpha(rgb: np.ndarray, alpha: np.ndarray | None) -> None:
+    if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype not in (np.uint8, np.uint16):
+        raise ValueError("rgb must be an (H, W, 3) uint8 or uint16 array")
+    if rgb.size == 0:
+        raise ValueError("cannot encode an empty image")
+    if alpha is None:
+        return
+    if not isinstance(alpha, np.ndarray) or alpha.shape != rgb.shape[:2] or alpha.dtype != np.uint8:
+        raise ValueError(f"alpha must be an (H, W) uint8 array matching rgb {rgb.shape[:2]}")
+
+
+def _bgra(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    bgra = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)
+    bgra[..., 3] = alpha
+    return bgra
+
+
+def _imencode(ext: str, pixels: np.ndarray, params: list[int]) -> bytes:
+    ok, encoded = cv2.imencode(ext, pixels, params)
+    if not ok:  # pragma: no cover - OpenCV reports no reason
+        raise ValueError(f"OpenCV could not encode {ext} of shape {pixels.shape}")
+    return encoded.tobytes()

@@ -1,0 +1,200 @@
+"""Refine Edge brush: re-estimate alpha from the photo's colours inside a painted region.
+
+Inside the region, a trimap is built from the current alpha ``a`` (0..1) and ``radius`` r:
+
+- definite object: ``a >= 0.95`` and farther than r px from any pixel with ``a < 0.95``
+  (the opaque part eroded by r);
+- definite background: ``a <= 0.05`` and farther than r px from any pixel with ``a > 0.05``;
+- unknown: everything else in the region, i.e. the soft pixels and a band of r px on either
+  side of the current edge.
+
+The unknown pixels are solved by closed-form matting (Levin, Lischinski and Weiss 2008, with
+pymatting's matting Laplacian: 3 x 3 windows, epsilon 1e-7) on the bounding box of the
+unknown pixels plus 3 px; every other pixel of that box is a constraint: 1 or 0 for the
+definite object and background, its current alpha outside the region. The solver is
+conjugate gradients with pymatting's incomplete-Cholesky preconditioner, started from the
+current alpha. Chosen by measurement over KNN, large-kernel and Jacobi-preconditioned
+closed-form matting: the fastest and, on crops of the synthetic dev set, the lowest error.
+
+The result is blended with the input by the region's coverage ``c`` (0..1)::
+
+    out = c * solved + (1 - c) * alpha      on unknown pixels; alpha everywhere else
+
+so pixels outside the region (c = 0) and definite pixels are returned unchanged.
+
+pymatting (and numba, which it compiles with) is imported on the first call, not with this
+module: about 2 s once per process when numba's cache is warm (see docs of the report).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from core.errors import CoreError, InvalidRecipeError, SizeMismatchError
+from core.window import Rect
+
+__all__ = ["matte_region"]
+
+# Alpha levels of the definite object and background (as in Photoshop's Refine Edge: a pixel
+# at 95 % is treated as solid; below 5 % as empty).
+_FG_LEVEL = round(0.95 * 255)  # 242
+_BG_LEVEL = round(0.05 * 255)  # 13
+# Known pixels around the unknown ones in the solved box: the Laplacian's 3 x 3 windows couple
+# pixels up to 2 px apart; one more keeps every window of an unknown pixel inside the box.
+_SOLVE_MARGIN = 3
+_EPSILON = 1e-7  # Levin et al.'s regularisation (pymatting's default)
+_CG_RTOL = 1e-5  # relative residual: alpha changes below 1/255 after this
+# Absolute residual, for boxes whose constraints are all 0 (the right-hand side is then 0 and a
+# relative test never passes; the iterate would shrink to 0 and the solver divide by it).
+_CG_ATOL = 1e-9
+_CG_MAXITER = 2000
+_RADIUS_RANGE = (1.0, 64.0)  # as MatteOp in core/recipe.py
+
+
+def matte_region(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, *, radius: float) -> np.ndarray:
+    """Re-estimate alpha from colour near the current edge, inside a painted region.
+
+    See the module docstring for the trimap, the solver and the blend.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+        The photo. Not modified.
+    alpha : ndarray, shape (H, W), uint8
+        The current alpha. Not modified.
+    region : ndarray, shape (H, W), uint8
+        Coverage of the painted region, 0 (outside) to 255 (fully inside).
+    radius : float
+        1..64 px: the width of the band on either side of the current edge that is re-solved.
+
+    Returns
+    -------
+    ndarray, shape (H, W), uint8
+        A new array; equal to ``alpha`` wherever ``region`` is 0.
+
+    Raises
+    ------
+    CoreError
+        If an array has the wrong type, dtype or number of dimensions.
+    SizeMismatchError
+        If the arrays' heights and widths differ.
+    InvalidRecipeError
+        If ``radius`` is not a finite number in 1..64 (``field`` is ``"radius"``).
+
+    Examples
+    --------
+    >>> rgb = np.full((20, 20, 3), 230, np.uint8); rgb[:, :10] = 30      # dark left half
+    >>> alpha = np.zeros((20, 20), np.uint8); alpha[:, :7] = 255         # edge 3 px too far in
+    >>> region = np.full((20, 20), 255, np.uint8)
+    >>> out = matte_region(rgb, alpha, region, radius=5)
+    >>> out[10, 5:13].tolist()
+    [254, 254, 254, 253, 254, 1, 0, 0]
+    """
+    _check_arrays(rgb, alpha, region)
+    radius = _check_radius(radius)
+    out = alpha.copy()
+    region_box = _bounding_box(region)
+    if region_box is None:
+        return out
+    reach = int(math.ceil(radius))
+    bounds = Rect.of_shape(alpha.shape)
+    tri_box = region_box.pad(reach + _SOLVE_MARGIN + 1).clip(bounds)
+    unknown, known_value = _trimap(alpha[tri_box.slices()], region[tri_box.slices()], radius)
+    unknown_box = _bounding_box(unknown)
+    if unknown_box is None:
+        return out
+    solve_box = unknown_box.pad(_SOLVE_MARGIN).clip(Rect.of_shape(unknown.shape))
+    inner = solve_box.slices()
+    solved = _solve(_as_float(rgb[tri_box.slices()][inner]), alpha[tri_box.slices()][inner], unknown[inner], known_value[inner])
+    where = unknown[inner]
+    window = (solve_box.x0 + tri_box.x0, solve_box.y0 + tri_box.y0)
+    target = out[window[1] : window[1] + solve_box.height, window[0] : window[0] + solve_box.width]
+    coverage = region[window[1] : window[1] + solve_box.height, window[0] : window[0] + solve_box.width][where]
+    blended = (coverage * solved[where] * 255.0 + (255.0 - coverage) * target[where]) / 255.0
+    target[where] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+    return out
+
+
+def _trimap(alpha: np.ndarray, region: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """(unknown bool mask, known value float64 0..1) for a crop; values are meaningful where not unknown."""
+    solid = alpha >= _FG_LEVEL
+    empty = alpha <= _BG_LEVEL
+    # distance to the nearest pixel that is not solid (not empty); the exact Euclidean transform
+    to_not_solid = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    to_not_empty = cv2.distanceTransform(empty.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    definite_fg = solid & (to_not_solid > radius)
+    definite_bg = empty & (to_not_empty > radius)
+    unknown = ~(definite_fg | definite_bg) & (region > 0)
+    known_value = alpha.astype(np.float64) / 255.0
+    known_value[definite_fg] = 1.0
+    known_value[definite_bg] = 0.0
+    return unknown, known_value
+
+
+def _solve(image: np.ndarray, alpha: np.ndarray, unknown: np.ndarray, known_value: np.ndarray) -> np.ndarray:
+    """Closed-form matting of the unknown pixels of a box; returns float64 alpha 0..1 of the box."""
+    from pymatting.laplacian.cf_laplacian import cf_laplacian
+    from pymatting.preconditioner.ichol import ichol
+    from pymatting.solver.cg import cg
+
+    is_unknown = unknown.reshape(-1)
+    is_known = ~is_unknown
+    laplacian = cf_laplacian(image, epsilon=_EPSILON, radius=1, is_known=~unknown)
+    rows = laplacian[is_unknown]
+    l_unknown = rows[:, is_unknown]
+    rhs = -(rows[:, is_known] @ known_value.reshape(-1)[is_known])
+    start = alpha.reshape(-1)[is_unknown].astype(np.float64) / 255.0
+    latest = [start]
+
+    def keep_latest(A, x, b, norm_b, r, norm_r):  # noqa: N803 - pymatting's callback signature
+        latest[0] = x
+
+    try:
+        x = cg(l_unknown, rhs, x0=start, atol=_CG_ATOL, rtol=_CG_RTOL, maxiter=_CG_MAXITER, M=ichol(l_unknown),
+               callback=keep_latest)
+    except ValueError:  # pymatting raises when maxiter is reached; keep the last iterate
+        x = latest[0]
+    if not np.all(np.isfinite(x)):  # a breakdown of the solver: leave these pixels as they were
+        x = start
+    result = known_value.reshape(-1).copy()
+    result[is_unknown] = np.clip(x, 0.0, 1.0)
+    return result.reshape(unknown.shape)
+
+
+def _as_float(rgb: np.ndarray) -> np.ndarray:
+    return rgb.astype(np.float64) / float(np.iinfo(rgb.dtype).max)
+
+
+def _bounding_box(mask: np.ndarray) -> Rect | None:
+    points = cv2.findNonZero(mask.astype(np.uint8, copy=False))
+    if points is None:
+        return None
+    x, y, w, h = cv2.boundingRect(points)
+    return Rect(x, y, x + w, y + h)
+
+
+def _check_arrays(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray) -> None:
+    if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype not in (np.uint8, np.uint16):
+        got = f"{rgb.dtype} array of shape {rgb.shape}" if isinstance(rgb, np.ndarray) else type(rgb).__name__
+        raise CoreError(f"rgb must be an (H, W, 3) uint8 or uint16 array, got {got}")
+    for name, array in (("alpha", alpha), ("region", region)):
+        if not isinstance(array, np.ndarray) or array.ndim != 2 or array.dtype != np.uint8:
+            got = f"{array.dtype} array of shape {array.shape}" if isinstance(array, np.ndarray) else type(array).__name__
+            raise CoreError(f"{name} must be a 2-D uint8 array, got {got}")
+        if array.shape != rgb.shape[:2]:
+            raise SizeMismatchError(
+                f"rgb is {rgb.shape[1]}x{rgb.shape[0]} px but {name} is {array.shape[1]}x{array.shape[0]} px"
+            )
+
+
+def _check_radius(radius: float) -> float:
+    lo, hi = _RADIUS_RANGE
+    if isinstance(radius, bool) or not isinstance(radius, (int, float, np.integer, np.floating)):
+        raise InvalidRecipeError(f"must be a number, got {type(radius).__name__}", field="radius")
+    radius = float(radius)
+    if not math.isfinite(radius) or not lo <= radius <= hi:
+        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g}, got {radius:g}", field="radius")
+    return radius

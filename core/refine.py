@@ -1,0 +1,217 @@
+"""Select and Mask's global controls (Smooth, Feather, Contrast, Shift Edge) on a soft alpha.
+
+The four controls run in Photoshop's order: smooth -> feather -> contrast -> shift edge.
+With ``a = alpha / 255``:
+
+- **smooth** ``s`` in 0..100 removes jaggies without softening the edge: Gaussian blur with
+  ``sigma = s / 20`` px, then the linear ramp ``a' = clip((a - 0.5) * k + 0.5, 0, 1)`` with
+  ``k = max(1, sigma * sqrt(2 * pi))``. The blurred profile of a hard step has slope
+  ``1 / (sigma * sqrt(2 pi))`` per px at its 0.5 level; ``k`` brings that slope back to 1 per px,
+  i.e. a 1-px anti-aliased ramp. 0 and 1 stay 0 and 1, the 0.5 level stays where it was,
+  and the map is monotone.
+- **feather** ``f`` in 0..250 px: Gaussian blur with ``sigma = f / 2`` (the convention of
+  path feathering).
+- **contrast** ``c`` in 0..100 (%): ``a' = clip((a - 0.5) / w + 0.5, 0, 1)`` with
+  ``w = 1 - c / 100``; at ``c = 100`` a hard threshold, ``a >= 0.5 -> 1`` else 0.
+- **shift edge** ``e`` in -100..100 (%): ``a' = a ** g`` with ``g = 2 ** (-e / 50)``.
+  ``e > 0`` makes soft pixels more opaque (the edge moves outward), ``e < 0`` inward;
+  0 and 1 are fixed.
+
+Every blur is ``cv2.GaussianBlur`` with ``BORDER_REPLICATE`` and a kernel truncated at
+``ceil(3 * sigma)`` px, so a pixel depends only on pixels at most :func:`refine_margin` away.
+Contrast and shift edge are one 256-entry lookup table applied with ``cv2.LUT``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from core.errors import CoreError, InvalidRecipeError
+
+__all__ = ["refine_alpha", "refine_margin", "refine_lut"]
+
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+# Parameter ranges, the same as RefineOp in core/recipe.py.
+_RANGES = {"smooth": (0.0, 100.0), "feather": (0.0, 250.0), "contrast": (0.0, 100.0), "shift_edge": (-100.0, 100.0)}
+
+
+def refine_alpha(
+    alpha: np.ndarray,
+    *,
+    smooth: float = 0,
+    feather: float = 0,
+    contrast: float = 0,
+    shift_edge: float = 0,
+) -> np.ndarray:
+    """Apply Smooth, Feather, Contrast and Shift Edge, in that order, to a soft alpha.
+
+    The formulas are in the module docstring. All four at zero returns an exact copy.
+
+    Parameters
+    ----------
+    alpha : ndarray, shape (H, W), uint8
+        Soft alpha, 0 = transparent, 255 = opaque. Not modified.
+    smooth : float
+        0..100. Blur sigma ``smooth / 20`` px followed by a ramp that restores a 1-px edge.
+    feather : float
+        0..250 px. Gaussian blur with sigma ``feather / 2`` px.
+    contrast : float
+        0..100 (%). Steepens the edge around the 0.5 level; 100 is a hard threshold.
+    shift_edge : float
+        -100..100 (%). Gamma ``2 ** (-shift_edge / 50)`` on alpha; positive grows the edge.
+
+    Returns
+    -------
+    ndarray, shape (H, W), uint8
+        A new array.
+
+    Raises
+    ------
+    CoreError
+        If ``alpha`` is not a 2-D uint8 array.
+    InvalidRecipeError
+        If a parameter is not a finite number in its range (``field`` names it).
+
+    Examples
+    --------
+    >>> a = np.array([[0, 64, 128, 192, 255]], np.uint8)
+    >>> refine_alpha(a, contrast=100).tolist()
+    [[0, 0, 255, 255, 255]]
+    >>> refine_alpha(a, shift_edge=50).tolist()
+    [[0, 128, 181, 221, 255]]
+    """
+    _check_alpha(alpha)
+    smooth, feather, contrast, shift_edge = (
+        _check_param(name, value)
+        for name, value in (("smooth", smooth), ("feather", feather), ("contrast", contrast), ("shift_edge", shift_edge))
+    )
+    curves = contrast > 0 or shift_edge != 0
+    if smooth == 0 and feather == 0:
+        return cv2.LUT(alpha, refine_lut(contrast, shift_edge)) if curves else alpha.copy()
+    out = alpha.copy()
+    work = _blur_window(out, refine_margin(smooth, feather))
+    if work is not None:
+        if smooth > 0:
+            out[work] = _smooth(out[work], smooth / 20.0)
+        if feather > 0:
+            out[work] = _gaussian(out[work], feather / 2.0)
+    if curves:
+        cv2.LUT(out, refine_lut(contrast, shift_edge), dst=out)
+    return out
+
+
+def refine_margin(smooth: float, feather: float) -> int:
+    """Pixels of context a window needs so that refining it equals refining the whole image.
+
+    The sum of the two blur kernels' radii, ``ceil(3 * sigma)`` each (0 for an unused blur).
+    Contrast and shift edge are per-pixel and need none.
+
+    Parameters
+    ----------
+    smooth, feather : float
+        As in :func:`refine_alpha`.
+
+    Returns
+    -------
+    int
+        Margin in px, >= 0.
+
+    Examples
+    --------
+    >>> refine_margin(0, 0), refine_margin(20, 0), refine_margin(0, 3), refine_margin(20, 3)
+    (0, 3, 5, 8)
+    """
+    smooth = _check_param("smooth", smooth)
+    feather = _check_param("feather", feather)
+    return _kernel_radius(smooth / 20.0) + _kernel_radius(feather / 2.0)
+
+
+def refine_lut(contrast: float, shift_edge: float) -> np.ndarray:
+    """The 256-entry uint8 table of contrast followed by shift edge.
+
+    Parameters
+    ----------
+    contrast : float
+        0..100 (%), as in :func:`refine_alpha`.
+    shift_edge : float
+        -100..100 (%), as in :func:`refine_alpha`.
+
+    Returns
+    -------
+    ndarray, shape (256,), uint8
+        Monotone non-decreasing; entry 0 is 0 and entry 255 is 255.
+
+    Raises
+    ------
+    InvalidRecipeError
+        If a parameter is out of range.
+
+    Examples
+    --------
+    >>> refine_lut(0, 0).tolist() == list(range(256))
+    True
+    >>> lut = refine_lut(100, 0); int(lut[127]), int(lut[128])
+    (0, 255)
+    """
+    contrast = _check_param("contrast", contrast)
+    shift_edge = _check_param("shift_edge", shift_edge)
+    a = np.arange(256, dtype=np.float64) / 255.0
+    width = 1.0 - contrast / 100.0
+    if width <= 0.0:
+        a = (a >= 0.5).astype(np.float64)
+    else:
+        a = np.clip((a - 0.5) / width + 0.5, 0.0, 1.0)
+    a = a ** (2.0 ** (-shift_edge / 50.0))
+    return np.floor(a * 255.0 + 0.5).astype(np.uint8)
+
+
+def _smooth(alpha: np.ndarray, sigma: float) -> np.ndarray:
+    """Blur in float32, then the 1-px restoring ramp (module docstring), back to uint8."""
+    blurred = _gaussian(alpha.astype(np.float32), sigma)
+    gain = max(1.0, sigma * _SQRT_2PI)
+    # On the 0..255 scale: a' = (a - 127.5) * gain + 127.5, saturated and rounded to uint8.
+    return cv2.addWeighted(blurred, gain, blurred, 0.0, 127.5 * (1.0 - gain), dtype=cv2.CV_8U)
+
+
+def _gaussian(image: np.ndarray, sigma: float) -> np.ndarray:
+    size = 2 * _kernel_radius(sigma) + 1
+    return cv2.GaussianBlur(image, (size, size), sigma, borderType=cv2.BORDER_REPLICATE)
+
+
+def _kernel_radius(sigma: float) -> int:
+    return int(math.ceil(3.0 * sigma)) if sigma > 0 else 0
+
+
+def _blur_window(alpha: np.ndarray, margin: int) -> tuple[slice, slice] | None:
+    """Where blurs can change anything: the box of non-zero pixels grown by ``margin``.
+
+    Outside it alpha is 0 and every blur of it stays 0, so blurring only this box gives the
+    same pixels as blurring the image (the box edge is either the image edge or lies in
+    zeros, which BORDER_REPLICATE extends with zeros). None when alpha is all zero.
+    """
+    points = cv2.findNonZero(alpha)
+    if points is None:
+        return None
+    x, y, w, h = cv2.boundingRect(points)
+    rows, cols = alpha.shape
+    return (slice(max(0, y - margin), min(rows, y + h + margin)), slice(max(0, x - margin), min(cols, x + w + margin)))
+
+
+def _check_alpha(alpha: np.ndarray) -> None:
+    if not isinstance(alpha, np.ndarray) or alpha.ndim != 2 or alpha.dtype != np.uint8:
+        got = f"{alpha.dtype} array of shape {alpha.shape}" if isinstance(alpha, np.ndarray) else type(alpha).__name__
+        raise CoreError(f"alpha must be a 2-D uint8 array, got {got}")
+
+
+def _check_param(name: str, value: float) -> float:
+    lo, hi = _RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidRecipeError(f"must be a number, got {type(value).__name__}", field=name)
+    value = float(value)
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g}, got {value:g}", field=name)
+    return value

@@ -1,0 +1,259 @@
+import doctest
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import core.rasterize
+from core.geometry import parse_path, path_data_from_polygon
+from core.rasterize import coverage, path_alpha, reference_coverage
+from core.window import Rect
+
+
+def shoelace(points):
+    x, y = np.asarray(points, dtype=np.float64).T
+    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def star(rng, n, center, r_min, r_max):
+    """A random star-shaped (hence simple) polygon."""
+    angles = (np.arange(n) + rng.uniform(0, 0.9, n)) * (2 * np.pi / n)
+    radii = rng.uniform(r_min, r_max, n)
+    return np.c_[center[0] + radii * np.cos(angles), center[1] + radii * np.sin(angles)]
+
+
+def edge_error(alpha, ref):
+    """Mean and max |coverage - reference| in levels, over pixels either calls partial."""
+    partial = ((ref > 0) & (ref < 1)) | ((alpha > 0) & (alpha < 255))
+    diff = np.abs(alpha / 255.0 - ref)[partial] * 255
+    return diff.mean(), diff.max()
+
+
+def test_docstring_examples_hold():
+    assert doctest.testmod(core.rasterize).failed == 0
+
+
+# --- exact answers -----------------------------------------------------------------------------
+
+
+def test_square_on_integers_covers_exactly_100_pixels():
+    a = coverage(parse_path("M 2 3 H 12 V 13 H 2 Z"), Rect(0, 0, 20, 20))
+    assert a.dtype == np.uint8 and a.shape == (20, 20)
+    assert (a == 255).sum() == 100
+    assert (a > 0).sum() == 100
+    assert (a[3:13, 2:12] == 255).all()
+
+
+def test_edge_at_half_pixel_gives_128():
+    a = coverage(parse_path("M 2 2 H 10.5 V 12 H 2 Z"), Rect(0, 0, 20, 20))
+    assert (a[2:12, 10] == 128).all()  # 0.5 coverage, rounded half up
+    assert (a[2:12, 2:10] == 255).all() and (a[:, 11:] == 0).all()
+    assert a.sum() == 255 * 80 + 128 * 10
+
+
+def test_corner_and_fractions_are_area():
+    # pixel (2, 10) is covered 0.5 x 0.25; the rest of its row 0.25
+    a = coverage(parse_path("M 2 2.75 H 10.5 V 12 H 2 Z"), Rect(0, 0, 20, 20))
+    assert a[2, 10] == round(255 * 0.125)
+    assert (a[2, 2:10] == round(255 * 0.25)).all()
+    tri = coverage(parse_path("M 0 0 L 1 0 L 0 1 Z"), Rect(0, 0, 1, 1))
+    assert tri[0, 0] == 128  # half the pixel
+
+
+def test_thin_sliver_inside_one_pixel():
+    a = coverage(parse_path("M 3.25 1 H 3.375 V 2 H 3.25 Z"), Rect(0, 0, 5, 3))
+    assert a[1, 3] == 32 and a.sum() == 32  # 0.125 * 255 = 31.9
+
+
+def test_relative_and_absolute_commands_give_the_same_coverage():
+    window = Rect(0, 0, 64, 64)
+    a = coverage(parse_path("M 10 10 C 30 0 50 20 50 40 Q 40 60 20 50 A 15 10 30 0 1 10 10 Z"), window)
+    b = coverage(parse_path("m 10 10 c 20 -10 40 10 40 30 q -10 20 -30 10 a 15 10 30 0 1 -10 -40 z"), window)
+    assert np.array_equal(a, b)
+
+
+def test_circle_from_arcs_has_the_area_of_its_polygon():
+    g = parse_path("M 10 30 A 20 20 0 0 0 50 30 A 20 20 0 0 0 10 30 Z")
+    a = coverage(g, Rect(0, 0, 60, 60))
+    polygon_area = shoelace(g.polygons[0])
+    partial = ((a > 0) & (a < 255)).sum()
+    assert abs(a.sum() / 255 - polygon_area) <= partial * 0.5 / 255  # rounding only
+    assert 0 < np.pi * 400 - polygon_area <= 0.1 * 2 * np.pi * 20  # chords within 0.1 px of the circle
+    assert a[30, 30] == 255 and a[30, 2] == 0
+
+
+# --- the nonzero rule --------------------------------------------------------------------------
+
+
+def test_opposite_inner_subpath_is_a_hole():
+    a = coverage(parse_path("M 0 0 H 10 V 10 H 0 Z M 2 2 V 8 H 8 V 2 Z"), Rect(0, 0, 10, 10))
+    assert a.sum() == 255 * (100 - 36)
+    assert (a[2:8, 2:8] == 0).all()
+
+
+def test_same_direction_inner_subpath_stays_filled():
+    a = coverage(parse_path("M 0 0 H 10 V 10 H 0 Z M 2 2 H 8 V 8 H 2 Z"), Rect(0, 0, 10, 10))
+    assert (a == 255).all()
+
+
+def test_overlapping_subpaths_are_a_union():
+    a = coverage(parse_path("M 0 0 H 6 V 6 H 0 Z M 3 3 H 9 V 9 H 3 Z"), Rect(0, 0, 10, 10))
+    assert a.sum() == 255 * (36 + 36 - 9)
+    assert set(np.unique(a)) == {0, 255}
+
+
+def test_opposite_overlap_cancels_per_nonzero():
+    # winding +1 and -1 add to 0 where the squares overlap
+    a = coverage(parse_path("M 0 0 H 6 V 6 H 0 Z M 3 3 V 9 H 9 V 3 Z"), Rect(0, 0, 10, 10))
+    assert (a[3:6, 3:6] == 0).all()
+    assert a.sum() == 255 * (36 + 36 - 2 * 9)
+
+
+def test_overlap_inside_a_pixel_is_not_counted_twice():
+    # the same half-pixel edge twice: plain signed-area accumulation would give 255 there
+    once = coverage(parse_path("M 0 0 H 5.5 V 4 H 0 Z"), Rect(0, 0, 8, 4))
+    twice = coverage(parse_path("M 0 0 H 5.5 V 4 H 0 Z M 0 0 H 5.5 V 4 H 0 Z"), Rect(0, 0, 8, 4))
+    assert np.array_equal(once, twice)
+    assert (twice[:, 5] == 128).all()
+
+
+def test_opposite_subpaths_meeting_inside_a_pixel_leave_no_seam():
+    # accumulation would cancel +0.5 and -0.5 in column 5 to a transparent seam
+    a = coverage(parse_path("M 0 0 H 5.5 V 4 H 0 Z M 5.5 0 V 4 H 8 V 0 Z"), Rect(0, 0, 8, 4))
+    assert (a == 255).all()
+
+
+def test_self_intersecting_star_fills_its_center_exactly():
+    angles = np.linspace(0, 4 * np.pi, 6)[:-1] - np.pi / 2
+    pentagram = np.c_[50 + 45 * np.cos(angles), 50 + 45 * np.sin(angles)]
+    g = parse_path(path_data_from_polygon(pentagram))
+    a = coverage(g, Rect(0, 0, 100, 100))
+    assert a[50, 50] == 255  # winding 2 there: filled under nonzero (even-odd would leave a hole)
+    mean, worst = edge_error(a, reference_coverage(g, Rect(0, 0, 100, 100), supersample=128))
+    assert mean < 0.35 and worst < 1.0  # 128x128 sampling itself errs by up to ~1 level
+
+
+# --- windows -----------------------------------------------------------------------------------
+
+
+def test_windows_agree_where_they_overlap():
+    g = parse_path("M -20 5 C 40 -30 90 40 130 10 L 120 90 Q 60 140 -10 80 Z M 30 30 h 30 v 30 h -30 z")
+    whole = coverage(g, Rect(-30, -40, 140, 150))
+    for window in (Rect(0, 0, 100, 100), Rect(37, -13, 61, 29), Rect(-25, 50, 5, 51), Rect(99, 60, 140, 150)):
+        part = coverage(g, window)
+        assert np.array_equal(part, whole[window.relative_to(Rect(-30, -40, 140, 150)).slices()])
+
+
+def test_shape_beyond_the_window_fills_it():
+    a = coverage(parse_path("M -1000 -1000 H 1000 V 1000 H -1000 Z"), Rect(3, 4, 13, 10))
+    assert (a == 255).all()
+    b = coverage(parse_path("M -1000 -1000 H 1000 V 1000 H -1000 Z M -5 -5 V 5 H 5 V -5 Z"), Rect(0, 0, 10, 10))
+    assert (b[:5, :5] == 0).all() and b.sum() == 255 * 75
+
+
+def test_shape_outside_or_empty_window_gives_zeros():
+    g = parse_path("M 0 0 H 10 V 10 H 0 Z")
+    assert not coverage(g, Rect(20, 0, 30, 10)).any()
+    assert coverage(g, Rect(5, 5, 5, 9)).shape == (4, 0)
+
+
+# --- properties and the oracle -----------------------------------------------------------------
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 40), scale=st.floats(10, 60))
+def test_total_coverage_is_the_polygon_area(seed, n, scale):
+    rng = np.random.default_rng(seed)
+    center = rng.uniform(-10, 70, 2)
+    pts = star(rng, n, center, 0.3 * scale, scale)
+    g = parse_path(path_data_from_polygon(pts))
+    a = coverage(g, g.window().pad(1))
+    area = shoelace(pts)
+    partial = int(((a > 0) & (a < 255)).sum())
+    total = a.sum(dtype=np.int64) / 255
+    assert abs(total - area) <= 0.005 * area
+    assert abs(total - area) <= partial * 0.5 / 255 + 1e-6  # nothing but per-pixel rounding
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 25), closed_subpaths=st.integers(1, 3))
+def test_matches_the_supersampled_oracle(seed, n, closed_subpaths):
+    # random polygons, self-intersecting and overlapping, in random orientations
+    rng = np.random.default_rng(seed)
+    d = " ".join(path_data_from_polygon(rng.uniform(0, 40, (n, 2))) for _ in range(closed_subpaths))
+    g = parse_path(d)
+    window = Rect(-2, -2, 42, 42)
+    mean, _ = edge_error(coverage(g, window), reference_coverage(g, window, supersample=16))
+    assert mean < 2.5  # levels; the 16x16 oracle itself errs by ~1.5 on average
+
+
+def test_oracle_error_shrinks_with_finer_sampling():
+    rng = np.random.default_rng(7)
+    g = parse_path(" ".join(path_data_from_polygon(rng.uniform(0, 60, (12, 2))) for _ in range(3)))
+    window = Rect(0, 0, 60, 60)
+    a = coverage(g, window)
+    coarse, _ = edge_error(a, reference_coverage(g, window, supersample=16))
+    fine, worst = edge_error(a, reference_coverage(g, window, supersample=96))
+    assert fine < 0.4 and worst < 2.0 and fine < coarse
+
+
+def test_rows_over_the_budget_fall_back_and_stay_exact_without_overlap():
+    # 600 vertices at distinct heights inside one pixel row: too many slices (600 x 600 edges),
+    # so the row is accumulated plainly, which is still exact for a simple polygon
+    x = np.arange(0, 300.5, 0.5)
+    y = 5.05 + 0.9 * ((np.arange(len(x)) * 0.618034) % 1)
+    pts = np.vstack([np.c_[x, y], [[300, 9], [0, 9]]])
+    g = parse_path(path_data_from_polygon(pts), max_segments=1000)
+    a = coverage(g, Rect(0, 0, 301, 10))
+    assert abs(a.sum() / 255 - shoelace(pts)) <= 301 * 0.5 / 255
+    mean, _ = edge_error(a, reference_coverage(g, Rect(0, 0, 301, 10), supersample=32))
+    assert mean < 1.0
+
+
+def crossing_bars(n):
+    """2 x n thin slanted bars, every one of one family crossing every one of the other in row 0."""
+    bars = []
+    for i in range(n):
+        bars.append(path_data_from_polygon([(i, 0), (i + 0.3, 0), (i + n + 0.3, 1), (i + n, 1)]))
+        bars.append(path_data_from_polygon([(i + n, 0), (i + n + 0.3, 0), (i + 0.3, 1), (i, 1)]))
+    return parse_path(" ".join(bars)), Rect(0, 0, 2 * n + 1, 1)
+
+
+def test_many_crossings_in_one_row_are_exact():
+    g, window = crossing_bars(12)  # 144 crossings in one slice
+    diff = np.abs(coverage(g, window) / 255 - reference_coverage(g, window, supersample=256)) * 255
+    assert diff.mean() < 0.6 and diff.max() < 1.0
+
+
+def test_too_many_crossings_in_one_row_fall_back_and_stay_close():
+    g, window = crossing_bars(40)  # 1600 crossings in one slice: over the budget
+    diff = np.abs(coverage(g, window) / 255 - reference_coverage(g, window, supersample=64)) * 255
+    assert diff.mean() < 10  # the overlaps inside pixels are approximate here (measured 5.7)
+
+
+# --- feathering --------------------------------------------------------------------------------
+
+
+def test_feather_zero_is_coverage():
+    g = parse_path("M 3 3 H 12.5 V 9 Z")
+    assert np.array_equal(path_alpha(g, Rect(0, 0, 16, 12), 0), coverage(g, Rect(0, 0, 16, 12)))
+
+
+def test_feather_keeps_a_straight_edge_centred_and_the_mass():
+    g = parse_path("M 20 -100 H 60.5 V 200 H 20 Z")
+    a = path_alpha(g, Rect(0, 0, 100, 50), 6.0)
+    assert (a[:, 60] == 128).all()  # symmetric about the edge's pixel
+    assert (a[:, 35:45] == 255).all() and (a[:, 80:] == 0).all()
+    assert abs(a.sum() / 255 - 40.5 * 50) < 0.005 * 40.5 * 50
+
+
+def test_feathered_windows_agree_where_they_overlap():
+    g = parse_path("M 10 10 C 60 -20 90 60 40 70 Z")
+    whole = path_alpha(g, Rect(-20, -20, 120, 100), 5.0)
+    for window in (Rect(0, 0, 50, 50), Rect(45, 30, 46, 31), Rect(30, -20, 120, 12)):
+        part = path_alpha(g, window, 5.0)
+        assert np.array_equal(part, whole[window.relative_to(Rect(-20, -20, 120, 100)).slices()])
+
+
+def test_bad_feather_is_refused():
+    with pytest.raises(ValueError):
+        path_alpha(parse_path("M 0 0 H 1 V 1 Z"), Rect(0, 0, 2, 2), -1.0)
