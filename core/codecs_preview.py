@@ -100,13 +100,43 @@ def encode_preview(rgb: np.ndarray, alpha: np.ndarray, *, long_side: int = 2048,
         raise ValueError(f"long_side must be at least 1, not {long_side}")
     height, width = alpha.shape
     scale = long_side / max(height, width)
+    rgb = to_uint8(rgb)
     if scale < 1:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        rgb, alpha = resize_rgba(rgb, alpha, size)
-    rgb = to_uint8(rgb)
+        rgb, alpha = _shrink_for_display(rgb, alpha, size)
     if fmt == "png":
         return encode_png(rgb, alpha)
     return _imencode(".webp", _bgra(rgb, alpha), [cv2.IMWRITE_WEBP_QUALITY, PREVIEW_WEBP_QUALITY])
+
+
+# Rows per strip when shrinking for display: strips that fit in cache make the colour conversion,
+# premultiplication and first reduction ~2.5x faster than whole-image passes on 24 MP.
+_STRIP_ROWS = 128
+
+
+def _shrink_for_display(rgb: np.ndarray, alpha: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Premultiplied area reduction for previews, fast on 24 MP: (rgb, alpha) at ``size``.
+
+    Like :func:`resize_rgba` but premultiplied in 8 bits and reduced in two steps: a whole-number
+    factor ``k`` first, strip by strip (each output pixel the mean of a k x k block), then an area
+    resize to ``size``. The 8-bit premultiplication rounds faint edge colours (alpha < 8) by a few
+    levels, invisible at preview scale; crops use the exact :func:`resize_rgba`.
+    """
+    height, width = alpha.shape
+    k = int(min(width / size[0], height / size[1]))
+    if k < 2:
+        return resize_rgba(rgb, alpha, size)
+    mid = np.empty((height // k, width // k, 4), np.uint8)
+    rows = _STRIP_ROWS - _STRIP_ROWS % k
+    for y in range(0, (height // k) * k, rows):
+        stop = min(y + rows, (height // k) * k)
+        rgba = cv2.cvtColor(rgb[y:stop, : (width // k) * k], cv2.COLOR_RGB2RGBA)
+        rgba[..., 3] = 255
+        weights = cv2.cvtColor(alpha[y:stop, : (width // k) * k], cv2.COLOR_GRAY2RGBA)
+        premultiplied = cv2.multiply(rgba, weights, scale=1 / 255)
+        mid[y // k : stop // k] = cv2.resize(premultiplied, (width // k, (stop - y) // k), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(mid, size, interpolation=cv2.INTER_AREA).astype(np.uint16) * 255
+    return _unpremultiply(small, np.dtype(np.uint8))
 
 
 def encode_tile(rgb: np.ndarray, alpha: np.ndarray | None = None, *, fmt: str) -> bytes:

@@ -52,13 +52,15 @@ __all__ = ["decontaminate", "decontaminate_margin"]
 _BLOCK = 8
 _COARSE_BLOCKS = 3
 # Blocks around a semi-transparent tile whose means pass 1 computes: the box (3), bilinear
-# interpolation (1), pass 2's context (3 px, 1 block) and a tile straddling two blocks (1).
-_COARSE_REACH = _COARSE_BLOCKS + 3
+# interpolation (1) and pass 2's context (3 px: 1 block). A tile straddling two blocks marks both.
+_COARSE_REACH = _COARSE_BLOCKS + 2
 # Pass 2's box radius (Germer et al. use a box of 6-7 px).
 _FINE = 3
 # Pass 2 visits the _TILE x _TILE tiles that hold a semi-transparent pixel: runs of them along
 # each row of tiles, each with _FINE px of context, packed side by side into strips.
 _TILE = 8
+# Pass 1 reads the image in bands of _BAND block rows: runs of needed blocks along a band.
+_BAND = 8
 _STRIP_WIDTH = 16384
 _MAX_RUN = 512  # tiles; with _STRIP_WIDTH keeps strips under cv2's 32767-px limit
 _EPS = 1e-5
@@ -77,9 +79,7 @@ _OBJECT_WEIGHT = _weight_lut(_LEVELS**2)
 _BACKGROUND_WEIGHT = _weight_lut((1.0 - _LEVELS) ** 2)
 
 
-def decontaminate(
-    rgb: np.ndarray, alpha: np.ndarray, *, amount: float, origin: tuple[int, int] = (0, 0)
-) -> np.ndarray:
+def decontaminate(rgb: np.ndarray, alpha: np.ndarray, *, amount: float, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
     """Replace background colour spill on semi-transparent pixels with the foreground colour.
 
     See the module docstring for the formula and the estimator.
@@ -130,6 +130,8 @@ def decontaminate(
     tiles = _soft_tiles(cv2.inRange(alpha, 1, 254))
     if tiles is None:
         return out
+    # flat views for the gathers (a window of a larger image is copied once here, not per strip)
+    rgb, alpha = np.ascontiguousarray(rgb), np.ascontiguousarray(alpha)
     coarse = _CoarseMeans(rgb, alpha, tiles, ox, oy)
     flat_out = out.reshape(-1, 3)
     for strip in _strips(tiles, alpha.shape):
@@ -166,7 +168,11 @@ def _soft_tiles(soft: np.ndarray) -> np.ndarray | None:
     rows, cols = -(-h // _TILE), -(-w // _TILE)
     hf, wf = h // _TILE, w // _TILE
     marked = np.zeros((rows, cols), bool)
-    if hf and wf:
+    if hf and wf and w % 8 == 0 and _TILE == 8:
+        # 8 mask bytes are one 64-bit word; OR the words of a tile's 8 rows together
+        words = soft[: hf * _TILE].view(np.uint64).reshape(hf, _TILE, w // 8)
+        marked[:hf, :wf] = np.bitwise_or.reduce(words, axis=1)[:, :wf] != 0
+    elif hf and wf:
         # A tile's mean of 0/255 values is at least 255/64 > 3 when any pixel is 255.
         small = cv2.resize(soft[: hf * _TILE, : wf * _TILE], (wf, hf), interpolation=cv2.INTER_AREA)
         marked[:hf, :wf] = small > 0
@@ -249,7 +255,7 @@ class _CoarseMeans:
         # weights a^2 (object) and (1 - a)^2 (background), and the weighted colours
         means = [np.zeros((ny, nx), np.float32), np.zeros((ny, nx), np.float32)]
         means += [np.zeros((ny, nx, 3), np.float32), np.zeros((ny, nx, 3), np.float32)]
-        band = _BLOCK  # blocks per band of block rows
+        band = _BAND
         bands = _band_any(needed, band)
         # close gaps of up to 8 blocks along a band: fewer, longer runs (fewer cv2 calls)
         bands = cv2.morphologyEx(bands.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, 9), np.uint8)) > 0
@@ -263,9 +269,17 @@ class _CoarseMeans:
                 means[i][by0:by1, k0:k1] = _block_means(values, px, py)
         size = (2 * _COARSE_BLOCKS + 1,) * 2
         box_wf, box_wb, box_f, box_b = (cv2.blur(m, size, borderType=cv2.BORDER_REPLICATE) for m in means)
-        # the weights are in 1/255 units, so the weighted colours are in top * 255 units
-        self.fg = np.clip(box_f * top / (box_wf[:, :, None] + _EPS), 0.0, 1.0)
-        self.bg = np.clip(box_b * top / (box_wb[:, :, None] + _EPS), 0.0, 1.0)
+        # weights and weighted colours share the 1/255 scale, which cancels
+        self.fg = self._ratio(box_f, box_wf, top)
+        self.bg = self._ratio(box_b, box_wb, top)
+
+    @staticmethod
+    def _ratio(box_colour: np.ndarray, box_weight: np.ndarray, top: np.float32) -> np.ndarray:
+        denominator = box_weight[:, :, None] * np.float32(1.0 / 255.0)
+        denominator += np.float32(_EPS)
+        ratio = np.divide(box_colour, denominator)
+        ratio *= top
+        return _clip01(ratio)
 
     def _needed_blocks(self, tiles: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
         ti, tj = np.nonzero(tiles)
@@ -280,16 +294,37 @@ class _CoarseMeans:
 
     def sample(self, ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Bilinear (fg, bg) at pixels ``(ys, xs)`` of the array, each (n, 3) float32."""
-        bx = ((xs + self.ox + 0.5) / _BLOCK - 0.5 - self.kx0).astype(np.float32)
-        by = ((ys + self.oy + 0.5) / _BLOCK - 0.5 - self.ky0).astype(np.float32)
-        return _bilinear(self.fg, bx, by), _bilinear(self.bg, bx, by)
+        n = xs.shape[0]
+        width = 8192  # cv2.remap wants maps under 32767 px a side
+        shape = (max(1, -(-n // width)), width)
+        map_x = np.zeros(shape, np.float32)
+        map_y = np.zeros(shape, np.float32)
+        np.add(xs, self.ox + 0.5, out=map_x.reshape(-1)[:n], casting="unsafe")
+        np.add(ys, self.oy + 0.5, out=map_y.reshape(-1)[:n], casting="unsafe")
+        map_x *= np.float32(1.0 / _BLOCK)
+        map_x -= np.float32(0.5 + self.kx0)
+        map_y *= np.float32(1.0 / _BLOCK)
+        map_y -= np.float32(0.5 + self.ky0)
+        fixed = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
+        return tuple(
+            cv2.remap(grid, *fixed, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1, 3)[:n]
+            for grid in (self.fg, self.bg)
+        )
 
 
 def _weighted(image: np.ndarray, alpha: np.ndarray):
-    """Object and background weights (uint8, 255 = 1) and the colours times them (exact)."""
+    """Object and background weights and the colours times them, all in the image's integer
+    type with 255 = weight 1 (``I * w / 255`` rounded: fine for block means of 64 pixels)."""
     wf = cv2.LUT(alpha, _OBJECT_WEIGHT)
     wb = cv2.LUT(alpha, _BACKGROUND_WEIGHT)
-    return wf, wb, _times(image, wf), _times(image, wb)
+    return wf, wb, _scaled_times(image, wf), _scaled_times(image, wb)
+
+
+def _scaled_times(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    weight3 = cv2.cvtColor(weight, cv2.COLOR_GRAY2RGB)
+    if image.dtype != np.uint8:
+        weight3 = weight3.astype(image.dtype)
+    return cv2.multiply(image, weight3, scale=1.0 / 255.0)
 
 
 def _times(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -313,8 +348,11 @@ def _block_means(image: np.ndarray, px: int, py: int) -> np.ndarray:
 
     Blocks cut by the far edges average the pixels they have. float32, in the input's units.
     """
-    row_groups = _block_groups(image.shape[0], py)
-    col_groups = _block_groups(image.shape[1], px)
+    h, w = image.shape[:2]
+    if px == 0 and py == 0 and h % _BLOCK == 0 and w % _BLOCK == 0:  # whole blocks only
+        return cv2.resize(image, (w // _BLOCK, h // _BLOCK), interpolation=cv2.INTER_AREA).astype(np.float32)
+    row_groups = _block_groups(h, py)
+    col_groups = _block_groups(w, px)
     out = np.empty((row_groups[-1][3], col_groups[-1][3]) + image.shape[2:], np.float32)
     for r0, r1, b0, b1 in row_groups:
         for c0, c1, k0, k1 in col_groups:
@@ -341,25 +379,12 @@ def _block_groups(n: int, first: int) -> list[tuple[int, int, int, int]]:
     return groups
 
 
-def _bilinear(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Bilinear samples of ``grid`` (h, w, 3) at float32 points, BORDER_REPLICATE: (n, 3)."""
-    n = xs.shape[0]
-    width = 8192  # cv2.remap wants maps under 32767 px a side
-    rows = max(1, -(-n // width))
-    map_x = np.zeros(rows * width, np.float32)
-    map_y = np.zeros(rows * width, np.float32)
-    map_x[:n], map_y[:n] = xs, ys
-    shape = (rows, width)
-    samples = cv2.remap(grid, map_x.reshape(shape), map_y.reshape(shape), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return samples.reshape(-1, 3)[:n]
-
-
 # ---- pass 2 ------------------------------------------------------------------------------
 
 
 def _fine_pass(rgb, alpha, strip: _Strip, coarse: _CoarseMeans, weight: float):
     """Pass 2 and the blend on one strip: (flat indices into the image, new colours)."""
-    top = np.iinfo(rgb.dtype).max
+    top = np.float32(np.iinfo(rgb.dtype).max)
     cells = strip.ys * alpha.shape[1] + strip.xs
     image = np.take(rgb.reshape(-1, 3), cells, axis=0)
     a = np.take(alpha.reshape(-1), cells)
@@ -367,29 +392,49 @@ def _fine_pass(rgb, alpha, strip: _Strip, coarse: _CoarseMeans, weight: float):
     wf = cv2.LUT(a, _OBJECT_WEIGHT)
     # Pass 1's F * w is I * w wherever a is 0 or 1 (its correction term vanishes there) ...
     fw = _times(image, wf)
-    # ... and pass 1 proper on the semi-transparent cells.
-    fg1, bg1 = coarse.sample(strip.ys.reshape(-1)[soft], strip.xs.reshape(-1)[soft % a.shape[1]])
-    i_soft = image.reshape(-1, 3)[soft].astype(np.float32) * np.float32(1.0 / top)
-    a_soft = a.reshape(-1)[soft].astype(np.float32)[:, None] * np.float32(1.0 / 255.0)
-    first = _fuse(i_soft, fg1, bg1, a_soft)
-    w_soft = wf.reshape(-1)[soft].astype(np.float32)[:, None]
-    fw.reshape(-1, 3)[soft] = np.rint(first * w_soft * np.float32(top)).astype(fw.dtype)
+    # ... and pass 1 proper on the semi-transparent cells. Blur fusion's correction, rearranged
+    # as F = Fb * (1 - a^2) + [a * I - a (1 - a) * Bb]; both passes share the bracket.
+    n_cols = a.shape[1]
+    fg1, bg1 = coarse.sample(np.take(strip.ys, soft), np.take(strip.xs, soft % n_cols))
+    a_soft = np.take(a, soft).astype(np.float32)
+    a_soft *= np.float32(1.0 / 255.0)
+    a_soft = a_soft[:, None]
+    keep = np.float32(1.0) - a_soft * a_soft
+    i_soft = np.take(image.reshape(-1, 3), soft, axis=0).astype(np.float32)
+    i_soft *= np.float32(1.0) / top
+    shared = i_soft * a_soft
+    bg1 *= a_soft - a_soft * a_soft
+    shared -= bg1
+    fg1 *= keep
+    fg1 += shared
+    first = _clip01(fg1)
+    first *= np.take(wf, soft).astype(np.float32)[:, None] * top
+    np.rint(first, out=first)
+    fw.reshape(-1, 3)[soft] = first
     size = (2 * _FINE + 1,) * 2
     box_w = cv2.boxFilter(wf, cv2.CV_32F, size, borderType=cv2.BORDER_REPLICATE)
     box_fw = cv2.boxFilter(fw, cv2.CV_32F, size, borderType=cv2.BORDER_REPLICATE)
-    chosen = strip.inner.reshape(-1)[soft]  # the strip's own pixels among the soft cells
+    chosen = np.flatnonzero(np.take(strip.inner, soft))  # the strip's own pixels among the soft cells
     pick = soft[chosen]
-    fg2 = box_fw.reshape(-1, 3)[pick] * np.float32(1.0 / top) / (box_w.reshape(-1)[pick][:, None] + _EPS)
-    i_pick, a_pick = i_soft[chosen], a_soft[chosen]
-    estimate = _fuse(i_pick, fg2, bg1[chosen], a_pick)
-    moved = i_pick + np.float32(weight) * (estimate - i_pick)
-    return cells.reshape(-1)[pick], np.clip(np.rint(moved * np.float32(top)), 0, top).astype(rgb.dtype)
+    fg2 = np.take(box_fw.reshape(-1, 3), pick, axis=0)
+    denominator = np.take(box_w, pick)[:, None]
+    denominator += np.float32(_EPS)
+    denominator *= top
+    fg2 /= denominator
+    fg2 *= np.take(keep, chosen, axis=0)
+    fg2 += np.take(shared, chosen, axis=0)
+    estimate = _clip01(fg2)
+    i_pick = np.take(i_soft, chosen, axis=0)
+    estimate -= i_pick
+    estimate *= np.float32(weight)
+    estimate += i_pick
+    estimate *= top
+    np.rint(estimate, out=estimate)
+    return np.take(cells, pick), np.clip(estimate, 0, top, out=estimate).astype(rgb.dtype)
 
 
-def _fuse(image, fg, bg, a):
-    """Blur fusion's correction: F' = clip(Fb + a (I - a Fb - (1 - a) Bb), 0, 1)."""
-    estimate = fg + a * (image - a * fg - (1.0 - a) * bg)
-    return np.clip(estimate, 0.0, 1.0, out=estimate)
+def _clip01(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, 0.0, 1.0, out=values)
 
 
 # ---- validation --------------------------------------------------------------------------

@@ -194,32 +194,39 @@ def _edges_in_window(geometry: PathGeometry, window: Rect):
     return xa[keep][order], ya[keep][order], xb[keep][order], yb[keep][order], direction
 
 
+# The sweep. Tuples keep the argument lists short:
+#   edges   = (xa, ya, xb, yb, direction): edge e runs from (xa, ya) down to (xb, yb); direction
+#             is +1 if the path draws it downwards, -1 upwards (its step in the winding number)
+#   cells   = (acc, mark, touched, count): the row's area + cover cells, which columns have
+#             one (mark holds the row that last touched a column), and how many
+#   pending = (pending_from, pending_sign): per edge, a boundary piece not yet accumulated
+
+
 @numba.njit(cache=True)
 def _sweep(xa, ya, xb, yb, direction, width, height, out):
     n = len(xa)
+    edges = (xa, ya, xb, yb, direction)
+    cells = (
+        np.zeros(width + 2),
+        np.full(width + 2, -1, np.int64),
+        np.empty(width + 2, np.int64),
+        np.zeros(1, np.int64),
+    )
+    pending = (np.empty(n), np.zeros(n))
+    events = np.empty(2 * n + 2)
+    crossings = np.empty(_CROSS_BUDGET + 2)
+    top, bottom, key = np.empty(n), np.empty(n), np.empty(n)  # x of slice edges at its top, bottom; sort keys
+    sel, order, order2 = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    scratch = (events, crossings, top, bottom, key, sel, order, order2)
     active = np.empty(n, np.int64)  # edges crossing the row, kept roughly in x order
-    events = np.empty(2 * n + 2, np.float64)
-    crossings = np.empty(_CROSS_BUDGET + 2, np.float64)
-    top = np.empty(n, np.float64)  # x of each selected edge at the top of the slice
-    bottom = np.empty(n, np.float64)  # ... and at its bottom
-    key = np.empty(n, np.float64)
-    sel = np.empty(n, np.int64)
-    order = np.empty(n, np.int64)
-    order2 = np.empty(n, np.int64)
-    pending_from = np.empty(n, np.float64)  # a boundary edge's piece not yet accumulated: from y
-    pending_sign = np.zeros(n, np.float64)  # ... with this sign (0: none)
-    acc = np.zeros(width + 2, np.float64)
-    mark = np.full(width + 2, -1, np.int64)
-    touched = np.empty(width + 2, np.int64)
-    count = np.zeros(1, np.int64)
     n_active = 0
     nxt = 0
-    row = max(0, int(math.floor(ya[0])))
+    row = max(0, math.floor(ya[0]))
     while row < height:
         if n_active == 0:
             if nxt >= n:
                 break
-            row = max(row, int(math.floor(ya[nxt])))  # skip empty rows
+            row = max(row, math.floor(ya[nxt]))  # skip empty rows
             if row >= height:
                 break
         while nxt < n and ya[nxt] < row + 1:
@@ -233,22 +240,17 @@ def _sweep(xa, ya, xb, yb, direction, width, height, out):
                 kept += 1
         n_active = kept
         if n_active > 0:
-            count[0] = 0
-            if not _row_exact(row, active, n_active, xa, ya, xb, yb, direction, width, events, crossings, top,
-                              bottom, key, sel, order, order2, pending_from, pending_sign, acc, mark, touched, count):
-                pending_sign[active[:n_active]] = 0.0
-                for q in range(count[0]):  # start the row again
-                    acc[touched[q]] = 0.0
-                    mark[touched[q]] = -1
-                count[0] = 0
-                _row_clamped(row, active, n_active, xa, ya, xb, yb, direction, width, acc, mark, touched, count)
-            _write_row(out, row, acc, touched, count[0], width)
-            _reorder_active(row, active, n_active, xa, ya, xb, yb, key, sel, order)
+            if not _row_exact(row, active[:n_active], edges, width, scratch, pending, cells):
+                _restart_row(active[:n_active], pending, cells)
+                _row_clamped(row, active[:n_active], edges, width, cells)
+            _write_row(out, row, cells, width)
+            _reorder_active(row, active[:n_active], edges, key, sel, order)
         row += 1
 
 
 @numba.njit(cache=True)
-def _x_at(xa, ya, xb, yb, e, y):
+def _x_at(edges, e, y):
+    xa, ya, xb, yb, _ = edges
     if y == ya[e]:
         return xa[e]
     if y == yb[e]:
@@ -257,23 +259,13 @@ def _x_at(xa, ya, xb, yb, e, y):
 
 
 @numba.njit(cache=True)
-def _row_clamped(row, active, n_active, xa, ya, xb, yb, direction, width, acc, mark, touched, count):
-    """Signed-area accumulation of every edge (the fallback: exact unless subpaths overlap in a pixel)."""
-    for q in range(n_active):
-        e = active[q]
-        y0, y1 = max(ya[e], float(row)), min(yb[e], row + 1.0)
-        x0, x1 = _x_at(xa, ya, xb, yb, e, y0), _x_at(xa, ya, xb, yb, e, y1)
-        _accumulate(x0, y0, x1, y1, float(direction[e]), width, row, acc, mark, touched, count)
-
-
-@numba.njit(cache=True)
-def _row_exact(row, active, n_active, xa, ya, xb, yb, direction, width, events, crossings, top, bottom, key,
-               sel, order, order2, pending_from, pending_sign, acc, mark, touched, count):
+def _row_exact(row, active, edges, width, scratch, pending, cells):
     """Accumulate the boundary of the nonzero region in one row. False: over budget, redo clamped."""
+    ya, yb = edges[1], edges[3]
+    events, crossings, top, bottom, key, sel, order, order2 = scratch
     n_events = 2
     events[0], events[1] = float(row), row + 1.0
-    for q in range(n_active):
-        e = active[q]
+    for e in active:
         if ya[e] > row:
             events[n_events] = ya[e]
             n_events += 1
@@ -286,17 +278,16 @@ def _row_exact(row, active, n_active, xa, ya, xb, yb, direction, width, events, 
         if events[q] != events[n_unique - 1]:
             events[n_unique] = events[q]
             n_unique += 1
-    if (n_unique - 1) * n_active > _ROW_BUDGET:
+    if (n_unique - 1) * len(active) > _ROW_BUDGET:
         return False
     for s in range(n_unique - 1):
         s0, s1 = events[s], events[s + 1]
         k = 0
-        for q in range(n_active):  # in x order (roughly), so the sorts below have little to do
-            e = active[q]
+        for e in active:  # in x order (roughly), so the sorts below have little to do
             if ya[e] <= s0 and yb[e] >= s1:  # every active edge spans the slice or misses it
                 sel[k] = e
-                top[k] = _x_at(xa, ya, xb, yb, e, s0)
-                bottom[k] = _x_at(xa, ya, xb, yb, e, s1)
+                top[k] = _x_at(edges, e, s0)
+                bottom[k] = _x_at(edges, e, s1)
                 order[k] = k
                 k += 1
         if k == 0:
@@ -307,8 +298,7 @@ def _row_exact(row, active, n_active, xa, ya, xb, yb, direction, width, events, 
         if inside < 0:
             return False
         if inside == 0:  # no crossing strictly inside: the bottom order holds throughout
-            _boundaries(order2, k, sel, s0, direction, xa, ya, xb, yb, pending_from, pending_sign, width, row,
-                        acc, mark, touched, count)
+            _boundaries(order2[:k], sel, s0, edges, width, row, pending, cells)
             continue
         # Edges cross inside the slice: cut it at every crossing, order each piece by mid x.
         crossings[inside] = s0
@@ -319,19 +309,35 @@ def _row_exact(row, active, n_active, xa, ya, xb, yb, direction, width, events, 
             if c1 <= c0:
                 continue
             for q in range(k):
-                top[q] = _x_at(xa, ya, xb, yb, sel[q], c0)
-                bottom[q] = _x_at(xa, ya, xb, yb, sel[q], c1)
-                key[q] = top[q] + bottom[q]
+                key[q] = _x_at(edges, sel[q], c0) + _x_at(edges, sel[q], c1)
             _sort_order(key, order, k)
-            _boundaries(order, k, sel, c0, direction, xa, ya, xb, yb, pending_from, pending_sign, width, row,
-                        acc, mark, touched, count)
-    for q in range(n_active):
-        e = active[q]
+            _boundaries(order[:k], sel, c0, edges, width, row, pending, cells)
+    pending_sign = pending[1]
+    for e in active:
         if pending_sign[e] != 0.0:
-            _flush(e, min(yb[e], row + 1.0), xa, ya, xb, yb, pending_from, pending_sign, width, row, acc, mark,
-                   touched, count)
+            _flush(e, min(yb[e], row + 1.0), edges, width, row, pending, cells)
             pending_sign[e] = 0.0
     return True
+
+
+@numba.njit(cache=True)
+def _row_clamped(row, active, edges, width, cells):
+    """Signed-area accumulation of every edge (the fallback: exact unless subpaths overlap in a pixel)."""
+    _, ya, _, yb, direction = edges
+    for e in active:
+        y0, y1 = max(ya[e], float(row)), min(yb[e], row + 1.0)
+        _accumulate(_x_at(edges, e, y0), y0, _x_at(edges, e, y1), y1, float(direction[e]), width, row, cells)
+
+
+@numba.njit(cache=True)
+def _restart_row(active, pending, cells):
+    acc, mark, touched, count = cells
+    for e in active:
+        pending[1][e] = 0.0
+    for q in range(count[0]):
+        acc[touched[q]] = 0.0
+        mark[touched[q]] = -1
+    count[0] = 0
 
 
 @numba.njit(cache=True)
@@ -364,7 +370,7 @@ def _crossing_sort(top, bottom, order, k, s0, s1, crossings):
 
 @numba.njit(cache=True)
 def _sort_values(values, n):
-    """Sort values[:n] in place."""
+    """Sort values[:n] in place (insertion sort for the usual handful)."""
     if n > 32:
         values[:n].sort()
         return
@@ -397,65 +403,50 @@ def _sort_order(key, order, k):
 
 
 @numba.njit(cache=True)
-def _reorder_active(row, active, n_active, xa, ya, xb, yb, key, tmp, order):
+def _reorder_active(row, active, edges, key, tmp, order):
     """Keep the active edges in x order at the row's bottom, so the next row's sorts are cheap."""
-    for q in range(n_active):
-        e = active[q]
-        key[q] = _x_at(xa, ya, xb, yb, e, min(yb[e], row + 1.0))
+    yb = edges[3]
+    n = len(active)
+    for q in range(n):
+        key[q] = _x_at(edges, active[q], min(yb[active[q]], row + 1.0))
         order[q] = q
-    _sort_order(key, order, n_active)
-    for q in range(n_active):
+    _sort_order(key, order, n)
+    for q in range(n):
         tmp[q] = active[order[q]]
-    active[:n_active] = tmp[:n_active]
+    active[:] = tmp[:n]
 
 
 @numba.njit(cache=True)
-def _boundaries(order, k, sel, y, direction, xa, ya, xb, yb, pending_from, pending_sign, width, row, acc, mark,
-                touched, count):
+def _boundaries(order, sel, y, edges, width, row, pending, cells):
     """Walk the edges of a slice (top at y) left to right. Those where the winding number leaves 0
     (sign +1) or reaches it (-1) bound the filled region; an edge's piece is accumulated when its
     sign changes or the row ends, so an edge costs one accumulation however many slices it spans."""
+    direction = edges[4]
+    pending_from, pending_sign = pending
     winding = 0
-    for q in range(k):
-        e = sel[order[q]]
+    for i in order:
+        e = sel[i]
         after = winding + direction[e]
         sign = 0.0
         if (winding == 0) != (after == 0):
             sign = 1.0 if winding == 0 else -1.0
         if sign != pending_sign[e]:
             if pending_sign[e] != 0.0:
-                _flush(e, y, xa, ya, xb, yb, pending_from, pending_sign, width, row, acc, mark, touched, count)
+                _flush(e, y, edges, width, row, pending, cells)
             pending_sign[e] = sign
             pending_from[e] = y
         winding = after
 
 
 @numba.njit(cache=True)
-def _flush(e, y, xa, ya, xb, yb, pending_from, pending_sign, width, row, acc, mark, touched, count):
+def _flush(e, y, edges, width, row, pending, cells):
+    pending_from, pending_sign = pending
     y0 = pending_from[e]
-    x0, x1 = _x_at(xa, ya, xb, yb, e, y0), _x_at(xa, ya, xb, yb, e, y)
-    _accumulate(x0, y0, x1, y, pending_sign[e], width, row, acc, mark, touched, count)
+    _accumulate(_x_at(edges, e, y0), y0, _x_at(edges, e, y), y, pending_sign[e], width, row, cells)
 
 
 @numba.njit(cache=True)
-def _add(c, value, row, acc, mark, touched, count):
-    if mark[c] != row:
-        mark[c] = row
-        touched[count[0]] = c
-        count[0] += 1
-    acc[c] += value
-
-
-@numba.njit(cache=True)
-def _cell(x, h, sign, row, acc, mark, touched, count):
-    """A vertical piece of height h at x in [0, width]: area right of it in its column, then cover."""
-    c = int(math.floor(x))
-    _add(c, sign * h * (c + 1 - x), row, acc, mark, touched, count)
-    _add(c + 1, sign * h * (x - c), row, acc, mark, touched, count)
-
-
-@numba.njit(cache=True)
-def _accumulate(x0, y0, x1, y1, sign, width, row, acc, mark, touched, count):
+def _accumulate(x0, y0, x1, y1, sign, width, row, cells):
     """Add sign x (area of each column right of the edge piece) as cell differences.
 
     Parts of the piece left of x = 0 count as if on x = 0; parts right of x = width are dropped
@@ -466,22 +457,40 @@ def _accumulate(x0, y0, x1, y1, sign, width, row, acc, mark, touched, count):
         return
     lo, hi = min(x0, x1), max(x0, x1)
     if hi <= 0.0 or lo == hi:
-        _cell(min(max(lo, 0.0), float(width)), h, sign, row, acc, mark, touched, count)
+        _cell(min(max(lo, 0.0), float(width)), h, sign, row, cells)
         return
     if lo >= width:
         return
     if lo < 0.0:
-        _cell(0.0, h * (0.0 - lo) / (hi - lo), sign, row, acc, mark, touched, count)
+        _cell(0.0, h * (0.0 - lo) / (hi - lo), sign, row, cells)
     a_lo, a_hi = max(lo, 0.0), min(hi, float(width))
     per_x = h / (hi - lo)
-    for c in range(int(math.floor(a_lo)), int(math.ceil(a_hi))):
+    for c in range(math.floor(a_lo), math.ceil(a_hi)):
         a, b = max(a_lo, float(c)), min(a_hi, c + 1.0)
         if b <= a:
             continue
         hp = per_x * (b - a)
         mid = 0.5 * (a + b)
-        _add(c, sign * hp * (c + 1 - mid), row, acc, mark, touched, count)
-        _add(c + 1, sign * hp * (mid - c), row, acc, mark, touched, count)
+        _add(c, sign * hp * (c + 1 - mid), row, cells)
+        _add(c + 1, sign * hp * (mid - c), row, cells)
+
+
+@numba.njit(cache=True)
+def _cell(x, h, sign, row, cells):
+    """A vertical piece of height h at x in [0, width]: area right of it in its column, then cover."""
+    c = math.floor(x)
+    _add(c, sign * h * (c + 1 - x), row, cells)
+    _add(c + 1, sign * h * (x - c), row, cells)
+
+
+@numba.njit(cache=True)
+def _add(c, value, row, cells):
+    acc, mark, touched, count = cells
+    if mark[c] != row:
+        mark[c] = row
+        touched[count[0]] = c
+        count[0] += 1
+    acc[c] += value
 
 
 @numba.njit(cache=True)
@@ -490,13 +499,18 @@ def _level(s):
 
 
 @numba.njit(cache=True)
-def _write_row(out, row, acc, touched, n_touched, width):
-    cells = touched
-    _sort_cells(cells, n_touched)
+def _write_row(out, row, cells, width):
+    """Sum the row's cells left to right into out[row]; runs between cells are constant."""
+    acc, _, touched, count = cells
+    n = count[0]
+    if n > 32:
+        touched[:n].sort()
+    else:
+        _sort_values(touched, n)
     s = 0.0
     col = 0
-    for q in range(n_touched):
-        c = cells[q]
+    for q in range(n):
+        c = touched[q]
         if c >= width:
             break
         v = _level(s)
@@ -508,19 +522,6 @@ def _write_row(out, row, acc, touched, n_touched, width):
     v = _level(s)
     if v != 0 and col < width:
         out[row, col:width] = v
-    for q in range(n_touched):
-        acc[cells[q]] = 0.0
-
-
-@numba.njit(cache=True)
-def _sort_cells(cells, n):
-    if n > 32:
-        cells[:n].sort()
-        return
-    for q in range(1, n):
-        v = cells[q]
-        p = q - 1
-        while p >= 0 and cells[p] > v:
-            cells[p + 1] = cells[p]
-            p -= 1
-        cells[p + 1] = v
+    for q in range(n):
+        acc[touched[q]] = 0.0
+    count[0] = 0

@@ -1,25 +1,10 @@
 """Select and Mask's global controls (Smooth, Feather, Contrast, Shift Edge) on a soft alpha.
 
-The four controls run in Photoshop's order: smooth -> feather -> contrast -> shift edge.
-With ``a = alpha / 255``:
-
-- **smooth** ``s`` in 0..100 removes jaggies without softening the edge: Gaussian blur with
-  ``sigma = s / 20`` px, then the linear ramp ``a' = clip((a - 0.5) * k + 0.5, 0, 1)`` with
-  ``k = max(1, sigma * sqrt(2 * pi))``. The blurred profile of a hard step has slope
-  ``1 / (sigma * sqrt(2 pi))`` per px at its 0.5 level; ``k`` brings that slope back to 1 per px,
-  i.e. a 1-px anti-aliased ramp. 0 and 1 stay 0 and 1, the 0.5 level stays where it was,
-  and the map is monotone.
-- **feather** ``f`` in 0..250 px: Gaussian blur with ``sigma = f / 2`` (the convention of
-  path feathering).
-- **contrast** ``c`` in 0..100 (%): ``a' = clip((a - 0.5) / w + 0.5, 0, 1)`` with
-  ``w = 1 - c / 100``; at ``c = 100`` a hard threshold, ``a >= 0.5 -> 1`` else 0.
-- **shift edge** ``e`` in -100..100 (%): ``a' = a ** g`` with ``g = 2 ** (-e / 50)``.
-  ``e > 0`` makes soft pixels more opaque (the edge moves outward), ``e < 0`` inward;
-  0 and 1 are fixed.
-
+:func:`refine_alpha` applies them in Photoshop's order and documents the formulas;
+:func:`refine_margin` is the context a window needs; :func:`refine_lut` is the curves table.
 Every blur is ``cv2.GaussianBlur`` with ``BORDER_REPLICATE`` and a kernel truncated at
-``ceil(3 * sigma)`` px, so a pixel depends only on pixels at most :func:`refine_margin` away.
-Contrast and shift edge are one 256-entry lookup table applied with ``cv2.LUT``.
+``ceil(3 * sigma)`` px, on the bounding box of the non-zero alpha only (blurs of zeros stay
+zero); contrast and shift edge are one 256-entry table applied with ``cv2.LUT``.
 """
 
 from __future__ import annotations
@@ -31,7 +16,7 @@ import numpy as np
 
 from core.errors import CoreError, InvalidRecipeError
 
-__all__ = ["refine_alpha", "refine_margin", "refine_lut"]
+__all__ = ["refine_alpha", "refine_lut", "refine_margin"]
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -49,7 +34,7 @@ def refine_alpha(
 ) -> np.ndarray:
     """Apply Smooth, Feather, Contrast and Shift Edge, in that order, to a soft alpha.
 
-    The formulas are in the module docstring. All four at zero returns an exact copy.
+    All four at zero returns an exact copy. The formulas are in the Notes.
 
     Parameters
     ----------
@@ -76,6 +61,30 @@ def refine_alpha(
     InvalidRecipeError
         If a parameter is not a finite number in its range (``field`` names it).
 
+    Notes
+    -----
+    With ``a = alpha / 255``, in this order:
+
+    1. **smooth** ``s`` (0..100) removes jaggies without softening the edge: Gaussian blur
+       with ``sigma = s / 20`` px, then ``a' = clip((a - 0.5) * k + 0.5, 0, 1)`` with
+       ``k = max(1, sigma * sqrt(2 * pi))``. A blurred hard step has slope
+       ``1 / (sigma * sqrt(2 * pi))`` per px at its 0.5 level; ``k`` restores a slope of 1 per
+       px, a 1-px anti-aliased ramp. 0 and 1 stay 0 and 1, the 0.5 level stays put, and the
+       map is monotone. The blur runs in float32; the result is rounded to 8 bits.
+    2. **feather** ``f`` (0..250 px): Gaussian blur with ``sigma = f / 2`` (the convention of
+       path feathering), on the 8-bit alpha.
+    3. **contrast** ``c`` (0..100 %): ``a' = clip((a - 0.5) / w + 0.5, 0, 1)`` with
+       ``w = 1 - c / 100``; at ``c = 100`` a threshold, 1 where ``a >= 0.5`` else 0.
+    4. **shift edge** ``e`` (-100..100 %): ``a' = a ** g`` with ``g = 2 ** (-e / 50)``; ``e > 0``
+       makes soft pixels more opaque (the edge moves outward), ``e < 0`` less; 0 and 1 stay.
+
+    Steps 3 and 4 are one table on the 8-bit values, rounded once.
+
+    For AI masks with opacity bleed (bands of 35-90 % alpha inside the object) contrast 90 and
+    shift edge +100 cut the bleed by 84-100 % per scene on the synthetic dev set without moving
+    the edge outwards. Contrast runs first, so bleed below about 45 % is cut to 0, not filled:
+    about a sixth of the bleed pixels become transparent (the others opaque).
+
     Examples
     --------
     >>> a = np.array([[0, 64, 128, 192, 255]], np.uint8)
@@ -87,7 +96,12 @@ def refine_alpha(
     _check_alpha(alpha)
     smooth, feather, contrast, shift_edge = (
         _check_param(name, value)
-        for name, value in (("smooth", smooth), ("feather", feather), ("contrast", contrast), ("shift_edge", shift_edge))
+        for name, value in (
+            ("smooth", smooth),
+            ("feather", feather),
+            ("contrast", contrast),
+            ("shift_edge", shift_edge),
+        )
     )
     curves = contrast > 0 or shift_edge != 0
     if smooth == 0 and feather == 0:
@@ -183,7 +197,7 @@ def _gaussian(image: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def _kernel_radius(sigma: float) -> int:
-    return int(math.ceil(3.0 * sigma)) if sigma > 0 else 0
+    return math.ceil(3.0 * sigma) if sigma > 0 else 0
 
 
 def _blur_window(alpha: np.ndarray, margin: int) -> tuple[slice, slice] | None:

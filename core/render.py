@@ -197,8 +197,12 @@ def encode_final(result: RenderResult, recipe: Recipe) -> bytes:
     )
 
 
-def encode_preview_of(result: RenderResult, *, long_side: int = PREVIEW_LONG_SIDE, fmt: str = "webp") -> bytes:
-    """A downscaled preview (long side ``long_side``, alpha kept) of a render."""
+def encode_preview_of(result: RenderResult, *, long_side: int = PREVIEW_LONG_SIDE, fmt: str = "png") -> bytes:
+    """A downscaled preview (long side ``long_side``, alpha kept) of a render.
+
+    PNG by default: with our encoder it takes ~70 ms against ~500 ms for WebP at 2048 px, and the
+    transparent background (RGB zeroed) keeps cutout previews small.
+    """
     rgb = result.rgb if result.rgb.dtype == np.uint8 else (result.rgb >> 8).astype(np.uint8)
     return codecs.encode_preview(rgb, result.alpha, long_side=long_side, fmt=fmt)
 

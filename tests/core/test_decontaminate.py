@@ -105,7 +105,7 @@ def test_no_semi_transparent_pixels():
 
 
 def test_sixteen_bit_images():
-    rgb8, alpha = _red_disk_on_green()
+    _rgb8, alpha = _red_disk_on_green()
     a = alpha[:, :, None] / 255.0
     rgb16 = np.rint(a * np.array([65535, 0, 0]) + (1 - a) * np.array([0, 65535, 0])).astype(np.uint16)
     out = decontaminate(rgb16, alpha, amount=100)
@@ -181,9 +181,9 @@ def test_matches_the_plain_whole_array_reference(origin):
     rgb, alpha = _jewelry_like_scene(1)
     out = decontaminate(rgb, alpha, amount=100, origin=origin).astype(int)
     want = _reference(rgb, alpha, 100, origin).astype(int)
-    # Differences come from 8-bit rounding of block means and of pass 1's F * a only.
-    assert np.abs(out - want).max() <= 2
-    assert np.mean(np.abs(out - want) > 0) < 0.02
+    # Differences come from rounding I * w / 255 to 8 bits in pass 1's block means only.
+    assert np.abs(out - want).max() <= 3
+    assert np.mean(np.abs(out - want) > 1) < 0.01
 
 
 def test_a_window_with_margin_and_origin_renders_the_same_pixels():
@@ -202,7 +202,7 @@ def test_image_sizes_that_are_not_multiples_of_the_tile():
         alpha = rng.integers(0, 256, shape, dtype=np.uint8)
         out = decontaminate(rgb, alpha, amount=100)
         want = _reference(rgb, alpha, 100)
-        assert np.abs(out.astype(int) - want).max() <= 2
+        assert np.abs(out.astype(int) - want).max() <= 3
 
 
 def test_margin():
@@ -221,7 +221,14 @@ def test_rejects_bad_arrays():
         decontaminate(rgb, alpha, amount=50, origin=(-1, 0))
 
 
-@pytest.mark.parametrize("amount,message", [(101, "must be between 0 and 100, got 101"), (float("inf"), "must be between 0 and 100, got inf"), ("50", "must be a number, got str")])
+@pytest.mark.parametrize(
+    "amount,message",
+    [
+        (101, "must be between 0 and 100, got 101"),
+        (float("inf"), "must be between 0 and 100, got inf"),
+        ("50", "must be a number, got str"),
+    ],
+)
 def test_rejects_bad_amounts(amount, message):
     rgb, alpha = _red_disk_on_green((20, 20))
     with pytest.raises(InvalidRecipeError) as info:

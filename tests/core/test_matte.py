@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from core.errors import CoreError, InvalidRecipeError, SizeMismatchError
-from core.matte import matte_region
+from core.matte import matte_margin, matte_region
 
 DARK = np.array([40, 35, 30], np.float64)
 LIGHT = np.array([215, 218, 222], np.float64)
@@ -57,8 +57,8 @@ def test_disk_edge_is_recovered_inside_the_region_and_untouched_outside():
 def _prong_scene(damage):
     """A 2-px prong sticking out of a round body; the AI alpha is damaged along the prong."""
     shape = (70, 90)
-    body = lambda x, y: (x - 30) ** 2 + (y - 35) ** 2 <= 18**2  # noqa: E731
-    prong = lambda x, y: (np.abs(y - 35.0) <= 1.0) & (x >= 30) & (x <= 75)  # noqa: E731
+    body = lambda x, y: (x - 30) ** 2 + (y - 35) ** 2 <= 18**2
+    prong = lambda x, y: (np.abs(y - 35.0) <= 1.0) & (x >= 30) & (x <= 75)
     truth = _coverage(lambda x, y: body(x, y) | prong(x, y), shape)
     if damage == "bleed":  # the prong kept at 45 % opacity
         damaged = np.maximum(_coverage(body, shape), 0.45 * _coverage(prong, shape))
@@ -169,3 +169,29 @@ def test_rejects_bad_input():
     with pytest.raises(InvalidRecipeError) as info:
         matte_region(rgb, alpha, region, radius=0.5)
     assert str(info.value) == "radius: must be between 1 and 64, got 0.5"
+
+
+def test_a_large_box_is_solved_in_overlapping_tiles(monkeypatch):
+    import core.matte
+
+    rgb, alpha, truth = _disk_scene()
+    region = np.full(alpha.shape, 255, np.uint8)
+    whole = matte_region(rgb, alpha, region, radius=5).astype(int)
+    monkeypatch.setattr(core.matte, "_MAX_SOLVE_SIDE", 40)
+    monkeypatch.setattr(core.matte, "_TILE_OVERLAP", 10)
+    tiled = matte_region(rgb, alpha, region, radius=5).astype(int)
+    # the tiles' seams cost little: within 3 levels of the one-box solve, same error to truth
+    assert np.abs(tiled - whole).max() <= 3
+    assert abs(_sad(tiled.astype(np.uint8), truth, region > 0) - _sad(whole.astype(np.uint8), truth, region > 0)) < 1.0
+
+
+def test_a_window_with_the_margin_gives_the_same_pixels():
+    rgb, alpha, _ = _disk_scene()
+    region = np.zeros(alpha.shape, np.uint8)
+    region[30:60, 10:45] = 255  # bounding box x 10..45, y 30..60
+    full = matte_region(rgb, alpha, region, radius=4)
+    m = matte_margin(4)
+    assert m == 8
+    window = (slice(30 - m, 60 + m), slice(10 - m, 45 + m))
+    part = matte_region(rgb[window], alpha[window], region[window], radius=4)
+    np.testing.assert_array_equal(part, full[window])

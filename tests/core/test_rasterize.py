@@ -182,8 +182,12 @@ def test_matches_the_supersampled_oracle(seed, n, closed_subpaths):
     d = " ".join(path_data_from_polygon(rng.uniform(0, 40, (n, 2))) for _ in range(closed_subpaths))
     g = parse_path(d)
     window = Rect(-2, -2, 42, 42)
-    mean, _ = edge_error(coverage(g, window), reference_coverage(g, window, supersample=16))
-    assert mean < 2.5  # levels; the 16x16 oracle itself errs by ~1.5 on average
+    alpha = coverage(g, window)
+    # Mean error in levels over partial pixels. Most of it is the oracle's own: 16x16 point
+    # sampling measured 0.5-0.7 typically, 2.2 at worst (thin triangles with nearly horizontal
+    # edges); 64x64 sampling at most 0.32 over 150 random seeds.
+    assert edge_error(alpha, reference_coverage(g, window, supersample=16))[0] < 3.0
+    assert edge_error(alpha, reference_coverage(g, window, supersample=64))[0] < 0.5
 
 
 def test_oracle_error_shrinks_with_finer_sampling():

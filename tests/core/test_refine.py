@@ -161,8 +161,10 @@ def _refine_whole_image_reference(alpha, smooth, feather, contrast, shift_edge):
 @pytest.mark.parametrize("settings", [(30, 0, 0, 0), (0, 7, 0, 0), (45, 3, 20, -10), (10, 1, 90, 100)])
 def test_same_as_whole_image_reference(settings):
     alpha = _random_soft_alpha(4)
-    np.testing.assert_array_equal(refine_alpha(alpha, **dict(zip(("smooth", "feather", "contrast", "shift_edge"), settings))),
-                                  _refine_whole_image_reference(alpha, *settings))
+    np.testing.assert_array_equal(
+        refine_alpha(alpha, **dict(zip(("smooth", "feather", "contrast", "shift_edge"), settings))),
+        _refine_whole_image_reference(alpha, *settings),
+    )
 
 
 @pytest.mark.parametrize("smooth,feather", [(0, 0), (20, 0), (0, 3), (35, 5), (100, 1)])

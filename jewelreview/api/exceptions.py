@@ -1,0 +1,152 @@
+"""The one place where errors become HTTP: every API error is ``{"code", "message", "details"}``.
+
+Sources, in the order they are tried:
+
+- the service vocabulary (``jewelreview.errors.ServiceError``): its own code, message, details
+  and ``http_status`` (400, 403, 404, 409, 413);
+- ``core.errors.CoreError`` that reached a view: translated by ``errors.from_core_error``;
+- Django's request-size and suspicious-request errors (413 / 400 instead of an HTML page);
+- DRF's exceptions: validation (400, ``details.fields`` keyed like the request), parse errors,
+  authentication (401 with ``WWW-Authenticate``), permission and CSRF (403), not found (404),
+  method (405), media type (415), throttling (429 with ``Retry-After``).
+
+Anything else is a bug and is left to Django (500, logged). Service errors do not roll back an
+enclosing request transaction: services own their transactions, and some keep work on purpose
+(a revision saved as a branch before its 409).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied as DjangoPermissionDenied,
+)
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import CoreError
+from jewelreview.errors import InvalidInput, ServiceError, TooLarge, from_core_error
+from jewelreview.stored_files import format_bytes
+
+# Codes for DRF's exceptions where its own default code says less than ours.
+DRF_CODES = {
+    drf.ValidationError: "invalid_input",
+    drf.NotFound: "not_found",
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF ``EXCEPTION_HANDLER``: map ``exc`` to a response of the one error shape."""
+    error = service_error_of(exc)
+    if error is not None:
+        return Response(error.as_dict(), status=error.http_status)
+    if isinstance(exc, Http404):
+        exc = drf.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)  # keeps WWW-Authenticate / Retry-After headers
+    if response is None:
+        return None
+    response.data = drf_error_body(exc, response.status_code)
+    return response
+
+
+def service_error_of(exc: Exception) -> ServiceError | None:
+    """The service-vocabulary error for ``exc``, or None when DRF's own mapping applies."""
+    if isinstance(exc, ServiceError):
+        return exc
+    if isinstance(exc, CoreError):
+        return from_core_error(exc)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return TooLarge(
+            f"The request body is larger than {format_bytes(limit)}.",
+            code="request_too_large",
+            details={"limit_bytes": limit},
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return TooLarge(
+            "Too many files in one upload; send them in several uploads or as one zip.", code="too_many_files"
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return InvalidInput("Too many form fields in one request.", code="too_many_fields")
+    if isinstance(exc, SuspiciousOperation):
+        return InvalidInput("The request was refused as malformed.", code="bad_request")
+    return None
+
+
+def drf_error_body(exc: Exception, status: int) -> dict[str, Any]:
+    if isinstance(exc, drf.ValidationError):
+        return _validation_body(exc)
+    detail = getattr(exc, "detail", None)
+    message = str(detail) if detail is not None else str(exc)
+    code = _code_of(exc)
+    details: dict[str, Any] = {}
+    if isinstance(exc, drf.Throttled) and exc.wait is not None:
+        details["wait_seconds"] = math.ceil(exc.wait)
+    if isinstance(exc, drf.PermissionDenied) and message.startswith("CSRF Failed"):
+        code = "csrf_failed"
+        message = f"{message} Send the csrftoken cookie's value in the X-CSRFToken header, or use token auth."
+    return {"code": code, "message": message, "details": details}
+
+
+def _code_of(exc: Exception) -> str:
+    for cls, code in DRF_CODES.items():
+        if isinstance(exc, cls):
+            return code
+    if isinstance(exc, drf.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            return codes
+        return exc.default_code
+    return "error"
+
+
+def _validation_body(exc: drf.ValidationError) -> dict[str, Any]:
+    fields = _plain(exc.detail)
+    path, first = _first_error(fields)
+    if isinstance(fields, dict):
+        message = f"{path}: {first}" if path and path != "non_field_errors" else first
+        details: dict[str, Any] = {"fields": fields}
+        if path:
+            details["field"] = path.split(".", 1)[0]
+    else:
+        message, details = first, {"errors": fields}
+    return {"code": "invalid_input", "message": message or "Invalid input.", "details": details}
+
+
+def _plain(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {str(key): _plain(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_plain(item) for item in detail]
+    return str(detail)
+
+
+def _first_error(detail: Any, path: str = "") -> tuple[str, str]:
+    """The dotted path and message of the first error (``pins.0.x``, ``must be a number``)."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            found = _first_error(value, f"{path}.{key}" if path else str(key))
+            if found[1]:
+                return found
+        return path, ""
+    if isinstance(detail, list):
+        for index, item in enumerate(detail):
+            nested = isinstance(item, (dict, list))
+            found = _first_error(item, f"{path}.{index}" if nested and path else path)
+            if found[1]:
+                return found
+        return path, ""
+    return path, str(detail)

@@ -1,0 +1,35 @@
+"""Serializer fields shared by the apps' API serializers."""
+
+from __future__ import annotations
+
+import math
+
+from rest_framework import serializers
+
+# Database integers are 64-bit; larger ids can never exist, so refuse them as input.
+MAX_ID = 2**63 - 1
+# Version counters are 32-bit unsigned in the database.
+MAX_VERSION = 2**31 - 1
+
+
+class FiniteFloatField(serializers.FloatField):
+    """A float that is a real number (NaN and infinities refused)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text="The photo version you saw; if it changed since, the answer is 409 `stale_version`.",
+    )

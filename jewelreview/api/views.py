@@ -1,0 +1,61 @@
+"""The base of every API view, and the JSON answer for unknown API paths.
+
+Views are thin: parse (input serializers), call one service or selector, serialize. They
+inherit authentication (token first, so a request without credentials gets 401 with
+``WWW-Authenticate: Token``; then the browser session, CSRF enforced on writes), the role
+check (:mod:`jewelreview.api.permissions`), JSON in and out, and the one exception handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from jewelreview.api.negotiation import JsonFallbackNegotiation
+from jewelreview.api.parsers import LimitedJSONParser
+from jewelreview.api.permissions import PUBLIC, RoleRequired
+from jewelreview.errors import NotFound
+
+
+def validated(serializer_class: type[serializers.Serializer], data, **context) -> dict[str, Any]:
+    """Parse ``data`` (a body or query parameters) with an input serializer; 400 naming the field."""
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ApiView(APIView):
+    # Subclasses set ``required_actions = {"GET": Action.PHOTO_VIEW, "POST": ...}``. (A comment,
+    # not a docstring: drf-spectacular would show an inherited docstring on every endpoint.)
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [RoleRequired]
+    parser_classes = [LimitedJSONParser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonFallbackNegotiation
+    required_actions: dict = {}
+
+
+@extend_schema(exclude=True)
+class UnknownApiPathView(ApiView):
+    # Any path under /api/ that no route matches: a JSON 404 instead of Django's HTML page.
+
+    required_actions = {method: PUBLIC for method in ("GET", "POST", "PUT", "PATCH", "DELETE")}
+    authentication_classes: list = []
+
+    def dispatch_unknown(self, request, *args, **kwargs):
+        hint = "" if request.path.endswith("/") else " (API paths end with a slash)"
+        raise NotFound(f"No API endpoint at {request.path}{hint}.", code="no_such_endpoint")
+
+    get = post = put = patch = delete = head = options = dispatch_unknown
+
+    @property
+    def default_response_headers(self):
+        headers = super().default_response_headers
+        headers.pop("Allow", None)  # nothing is allowed here; do not advertise every method
+        return headers

@@ -1,0 +1,370 @@
+"""Ingest: originals and AI results in, photos out, with a report. Shared by ``import_batch``,
+web uploads and the API.
+
+Per pair, in order: read the original with a size cap and hash it (a known sha256 is skipped
+as a duplicate: re-importing creates nothing); probe both images' headers with ``core`` (pixel
+budget checked before any decoding); check the AI result matches the upright size and decodes;
+store both files content-addressed; then create SKU, photo and event in one transaction and
+queue ``photo_prepare`` after commit. A refused pair writes nothing to the database; a refused
+archive writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from jewelreview import stored_files
+from jewelreview.accounts.roles import Action, require
+from jewelreview.catalog.archives import (
+    IngestLimits,
+    directory_entries,
+    is_zip,
+    stream_size,
+    upload_entries,
+    zip_entries,
+)
+from jewelreview.catalog.models import Batch, Photo
+from jewelreview.catalog.pairing import MANIFEST_NAME, Entry, ManifestRow, Pair, Refusal, entries_pair, manifest_parse
+from jewelreview.catalog.services import batch_get_or_create, photo_prepare_enqueue, sku_get_or_create
+from jewelreview.errors import InvalidInput, ServiceError, TooLarge
+from jewelreview.reviews.events import event_record
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, name)``, called after each pair."""
+
+STORED_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "TIFF": "tif", "WEBP": "webp"}
+
+
+@dataclass(frozen=True)
+class ImportedPhoto:
+    name: str
+    photo_id: int
+    sku: str
+    view: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    name: str
+    reason: str
+    photo_id: int | None = None
+
+
+@dataclass
+class IngestReport:
+    batch_name: str
+    batch_id: int | None = None
+    imported: list[ImportedPhoto] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch": {"id": self.batch_id, "name": self.batch_name},
+            "imported": [asdict(item) for item in self.imported],
+            "skipped": [asdict(item) for item in self.skipped],
+            "refused": [asdict(item) for item in self.refused],
+            "ignored": list(self.ignored),
+        }
+
+    def lines(self) -> list[str]:
+        """The report for a person, one line per finding."""
+        out = [
+            (
+                f"Batch {self.batch_name!r}: imported {len(self.imported)}, skipped {len(self.skipped)}, "
+                f"refused {len(self.refused)}, ignored {len(self.ignored)}."
+            )
+        ]
+        out += [f"  imported {i.name} as {i.sku}/{i.view} (photo {i.photo_id})" for i in self.imported]
+        out += [f"  skipped {s.name}: {s.reason}" for s in self.skipped]
+        out += [f"  refused {r.name}: {r.reason}" for r in self.refused]
+        out += [f"  ignored {name}" for name in self.ignored]
+        return out
+
+
+def ingest_directory(
+    *,
+    root: Path,
+    batch_name: str,
+    actor: AbstractBaseUser | None = None,
+    manifest: dict[str, ManifestRow] | None = None,
+    progress: Progress | None = None,
+    limits: IngestLimits | None = None,
+) -> IngestReport:
+    """Import a folder (recursively). Symbolic links are refused, never followed."""
+    if not root.is_dir():
+        raise InvalidInput(f"{root} is not a folder.", code="not_a_folder")
+    entries, symlinks = directory_entries(root=root)
+    report = IngestReport(batch_name=batch_name)
+    report.refused += [Refusal(name, "symbolic link; not followed") for name in symlinks]
+    return _ingest_entries(
+        entries,
+        report=report,
+        actor=actor,
+        manifest=manifest,
+        progress=progress,
+        limits=limits or IngestLimits.from_settings(),
+    )
+
+
+def ingest_zip(
+    *,
+    archive: BinaryIO,
+    batch_name: str,
+    actor: AbstractBaseUser | None = None,
+    manifest: dict[str, ManifestRow] | None = None,
+    progress: Progress | None = None,
+    limits: IngestLimits | None = None,
+    archive_name: str = "archive",
+) -> IngestReport:
+    """Import one zip (seekable stream). An unsafe archive is refused whole, before any entry is read."""
+    limits = limits or IngestLimits.from_settings()
+    size = stream_size(archive)
+    if size is not None and size > limits.max_upload_bytes:
+        limit = stored_files.format_bytes(limits.max_upload_bytes)
+        raise TooLarge(
+            f"{archive_name} is larger than {limit}. Nothing was imported.",
+            code="upload_too_large",
+            details={"limit_bytes": limits.max_upload_bytes},
+        )
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            entries = zip_entries(archive=opened, limits=limits, archive_name=archive_name)
+            return _ingest_entries(
+                entries,
+                report=IngestReport(batch_name=batch_name),
+                actor=actor,
+                manifest=manifest,
+                progress=progress,
+                limits=limits,
+            )
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"{archive_name} is not a readable zip ({exc}).", code="bad_zip") from None
+
+
+def ingest_files(
+    *,
+    files: Sequence[tuple[str, BinaryIO]],
+    batch_name: str,
+    actor: AbstractBaseUser | None = None,
+    manifest: dict[str, ManifestRow] | None = None,
+    progress: Progress | None = None,
+    limits: IngestLimits | None = None,
+) -> IngestReport:
+    """Import uploaded files given as ``(name, file-like)``."""
+    limits = limits or IngestLimits.from_settings()
+    entries = upload_entries(files=files, limits=limits)
+    return _ingest_entries(
+        entries,
+        report=IngestReport(batch_name=batch_name),
+        actor=actor,
+        manifest=manifest,
+        progress=progress,
+        limits=limits,
+    )
+
+
+def ingest_upload(
+    *,
+    files: Sequence[tuple[str, BinaryIO]],
+    batch_name: str,
+    actor: AbstractBaseUser,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """A web/API upload: one zip, or originals and AI results (and optionally manifest.csv)."""
+    require(actor, Action.BATCH_IMPORT)
+    if not files:
+        raise InvalidInput("No files were uploaded.", code="no_files")
+    if len(files) == 1 and is_zip(files[0][1]):
+        name, stream = files[0]
+        return ingest_zip(archive=stream, batch_name=batch_name, actor=actor, progress=progress, archive_name=name)
+    return ingest_files(files=files, batch_name=batch_name, actor=actor, progress=progress)
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+
+def _ingest_entries(
+    entries: list[Entry],
+    *,
+    report: IngestReport,
+    actor: AbstractBaseUser | None,
+    manifest: dict[str, ManifestRow] | None,
+    progress: Progress | None,
+    limits: IngestLimits,
+) -> IngestReport:
+    if actor is not None:
+        require(actor, Action.BATCH_IMPORT)
+    if manifest is None:
+        manifest = _manifest_among(entries, limits)
+    pairing = entries_pair(entries, manifest=manifest)
+    report.refused += pairing.refused
+    report.ignored += pairing.ignored
+    batch: Batch | None = None
+    for done, pair in enumerate(pairing.pairs, start=1):
+        try:
+            outcome = _ingest_pair(pair, batch=batch, batch_name=report.batch_name, actor=actor, limits=limits)
+        except ServiceError as exc:
+            outcome = Refusal(pair.original.name, _without_name(exc.message, pair.original.name))
+        if isinstance(outcome, tuple):
+            imported, batch = outcome
+            report.imported.append(imported)
+            report.batch_id = batch.pk
+        elif isinstance(outcome, Skipped):
+            report.skipped.append(outcome)
+        else:
+            report.refused.append(outcome)
+        if progress is not None:
+            progress(done, len(pairing.pairs), pair.original.name)
+    return report
+
+
+def _ingest_pair(
+    pair: Pair, *, batch: Batch | None, batch_name: str, actor: AbstractBaseUser | None, limits: IngestLimits
+) -> tuple[ImportedPhoto, Batch] | Skipped | Refusal:
+    original = _read(pair.original, limits)
+    sha = stored_files.sha256_hex(original)
+    duplicate = _duplicate(pair.original.name, sha)
+    if duplicate is not None:
+        return duplicate
+    checked = _check_images(pair, original, limits)
+    if isinstance(checked, Refusal):
+        return checked
+    original_name = stored_files.save_content_addressed(_stored_name("originals", sha, checked.format), original)
+    mask_sha = stored_files.sha256_hex(checked.ai_result)
+    mask_name = stored_files.save_content_addressed(
+        _stored_name("masks", mask_sha, checked.ai_format), checked.ai_result
+    )
+    batch = batch or batch_get_or_create(name=batch_name, actor=actor)
+    try:
+        photo = _create_photo(
+            pair,
+            batch=batch,
+            actor=actor,
+            checked=checked,
+            original_name=original_name,
+            sha=sha,
+            original_bytes=len(original),
+            mask_name=mask_name,
+            mask_sha=mask_sha,
+        )
+    except IntegrityError:  # the same original was imported concurrently
+        return _duplicate(pair.original.name, sha) or Skipped(pair.original.name, "duplicate")
+    return ImportedPhoto(name=pair.original.name, photo_id=photo.pk, sku=pair.sku, view=pair.view), batch
+
+
+@dataclass(frozen=True)
+class _CheckedImages:
+    width: int  # upright
+    height: int
+    format: str
+    ai_result: bytes
+    ai_format: str
+
+
+def _check_images(pair: Pair, original: bytes, limits: IngestLimits) -> _CheckedImages | Refusal:
+    """Probe both headers (pixel budget before decoding), match sizes, and decode the AI result."""
+    from core import codecs
+    from core.errors import CoreError
+
+    try:
+        info = codecs.probe(original)
+    except CoreError as exc:
+        return Refusal(pair.original.name, str(exc))
+    ai_result = _read(pair.ai_result, limits)
+    try:
+        ai_info = codecs.probe(ai_result)
+        if (ai_info.width, ai_info.height) != (info.width, info.height):
+            return Refusal(
+                pair.original.name,
+                f"AI mask is {ai_info.width}x{ai_info.height} but the original is {info.width}x{info.height}",
+            )
+        codecs.decode_ai_result(ai_result, size=(info.width, info.height))
+    except CoreError as exc:
+        return Refusal(pair.original.name, f"AI result {pair.ai_result.name}: {exc}")
+    return _CheckedImages(info.width, info.height, info.format, ai_result, ai_info.format)
+
+
+def _create_photo(
+    pair: Pair,
+    *,
+    batch: Batch,
+    actor: AbstractBaseUser | None,
+    checked: _CheckedImages,
+    original_name: str,
+    sha: str,
+    original_bytes: int,
+    mask_name: str,
+    mask_sha: str,
+) -> Photo:
+    """SKU, photo and import event in one transaction; previews are queued after it commits."""
+    with transaction.atomic():
+        sku = sku_get_or_create(code=pair.sku, title=pair.title)
+        photo = Photo.objects.create(
+            batch=batch,
+            sku=sku,
+            view=pair.view,
+            source_name=pair.original.name[:500],
+            original=original_name,
+            original_sha256=sha,
+            original_bytes=original_bytes,
+            ai_mask=mask_name,
+            ai_mask_sha256=mask_sha,
+            width=checked.width,
+            height=checked.height,
+        )
+        event_record(
+            photo=photo,
+            actor=actor,
+            action="import",
+            to_status=photo.status,
+            data={"batch": batch.pk, "file": pair.original.name, "ai_result": pair.ai_result.name},
+        )
+        photo_prepare_enqueue(photo=photo)
+    return photo
+
+
+def _read(entry: Entry, limits: IngestLimits) -> bytes:
+    if entry.size is not None and entry.size > limits.max_file_bytes:
+        raise TooLarge(
+            f"{entry.name}: {stored_files.format_bytes(entry.size)} is over the "
+            f"{stored_files.format_bytes(limits.max_file_bytes)} limit for one file",
+            code="file_too_large",
+        )
+    with entry.open() as stream:
+        try:
+            return stored_files.read_capped(stream, max_bytes=limits.max_file_bytes, name=entry.name)
+        except zipfile.BadZipFile as exc:  # CRC or size mismatch inside the archive
+            raise InvalidInput(f"{entry.name}: corrupt archive entry ({exc})", code="bad_zip_entry") from None
+
+
+def _duplicate(name: str, sha: str) -> Skipped | None:
+    existing = Photo.objects.filter(original_sha256=sha).values_list("pk", "sku__code", "view").first()
+    if existing is None:
+        return None
+    photo_id, sku, view = existing
+    return Skipped(name, f"duplicate of photo {photo_id} ({sku}/{view})", photo_id=photo_id)
+
+
+def _manifest_among(entries: list[Entry], limits: IngestLimits) -> dict[str, ManifestRow]:
+    found = [e for e in entries if e.name.lower() == MANIFEST_NAME]
+    if not found:
+        return {}
+    return manifest_parse(_read(found[0], limits), name=found[0].name)
+
+
+def _stored_name(folder: str, sha: str, image_format: str) -> str:
+    return f"{folder}/{sha[:2]}/{sha}.{STORED_EXTENSIONS.get(image_format, 'bin')}"
+
+
+def _without_name(message: str, name: str) -> str:
+    prefix = f"{name}: "
+    return message.removeprefix(prefix)

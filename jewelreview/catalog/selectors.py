@@ -1,0 +1,183 @@
+"""Reads for batches, SKUs and photos. Each list is one query (aggregates, no N+1)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
+from jewelreview.errors import NotFound
+
+
+class SkuStatus:
+    """A SKU's status, rolled up from its photos."""
+
+    EMPTY = "empty"  # no photos yet
+    DONE = "done"  # every photo approved
+    RESHOOT = "reshoot"  # at least one photo must be shot again
+    NEEDS_REPAIR = "needs_repair"  # at least one photo flagged, in repair or reopened
+    IN_REVIEW = "in_review"  # the rest: photos new or waiting for review (others approved)
+
+    ALL = (EMPTY, DONE, RESHOOT, NEEDS_REPAIR, IN_REVIEW)
+
+
+REPAIR_STATUSES = (PhotoStatus.FLAGGED, PhotoStatus.IN_REPAIR, PhotoStatus.REOPENED)
+
+
+def _status_counts(prefix: str = "photos") -> dict[str, Count]:
+    counts = {"photo_count": Count(prefix)}
+    for status in PhotoStatus:
+        counts[f"count_{status.value}"] = Count(prefix, filter=Q(**{f"{prefix}__status": status.value}))
+    return counts
+
+
+def sku_list(*, batch_id: int | None = None, status: str | None = None) -> QuerySet[Sku]:
+    """SKUs annotated with ``photo_count``, ``count_<status>`` per photo status and ``rollup_status``.
+
+    With ``batch_id`` only SKUs having photos in that batch are listed (counts cover all photos).
+    """
+    qs = Sku.objects.annotate(**_status_counts()).annotate(
+        repair_count=F("count_flagged") + F("count_in_repair") + F("count_reopened"),
+        rollup_status=Case(
+            When(photo_count=0, then=Value(SkuStatus.EMPTY)),
+            When(photo_count=F("count_approved"), then=Value(SkuStatus.DONE)),
+            When(count_reshoot__gt=0, then=Value(SkuStatus.RESHOOT)),
+            When(repair_count__gt=0, then=Value(SkuStatus.NEEDS_REPAIR)),
+            default=Value(SkuStatus.IN_REVIEW),
+            output_field=CharField(),
+        ),
+    )
+    if batch_id is not None:
+        qs = qs.filter(pk__in=Photo.objects.filter(batch_id=batch_id).values("sku_id"))
+    if status is not None:
+        qs = qs.filter(rollup_status=status)
+    return qs.order_by("code")
+
+
+def sku_status_counts(sku: Sku) -> dict[str, int]:
+    """``{status: count}`` from an annotated SKU (as returned by :func:`sku_list`)."""
+    return {status.value: getattr(sku, f"count_{status.value}") for status in PhotoStatus}
+
+
+def batch_list() -> QuerySet[Batch]:
+    """Batches with ``photo_count`` and ``count_<status>`` per photo status."""
+    return Batch.objects.annotate(**_status_counts()).order_by("-created_at", "-id")
+
+
+PHOTO_ORDERINGS = frozenset({"id", "created_at", "updated_at", "risk", "status", "sku__code", "view"})
+
+
+def photo_list(
+    *,
+    status: str | None = None,
+    sku: str | None = None,
+    batch_id: int | None = None,
+    assignee_id: int | None = None,
+    assignee: str | None = None,
+    risk_min: float | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Photo]:
+    """Photos with their SKU, batch and assignee joined in (one query per page).
+
+    ``assignee`` is a username, or a user id when it is all digits (either may match).
+    Each photo carries ``final_render_id`` (see :func:`with_final_render`).
+    """
+    qs = with_final_render(Photo.objects.select_related("sku", "batch", "assignee", "current_revision"))
+    if status:
+        qs = qs.filter(status=status)
+    if sku:
+        qs = qs.filter(sku__code=sku)
+    if batch_id is not None:
+        qs = qs.filter(batch_id=batch_id)
+    if assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
+    if assignee:
+        match = Q(assignee__username=assignee)
+        if assignee.isdigit():
+            match |= Q(assignee_id=int(assignee))
+        qs = qs.filter(match)
+    if risk_min is not None:
+        qs = qs.filter(risk__gte=risk_min)
+    if ordering and ordering.lstrip("-") in PHOTO_ORDERINGS:
+        field = F(ordering.lstrip("-"))
+        # Photos not yet scored (risk null) sort last both ways, on SQLite and PostgreSQL alike.
+        order = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
+        return qs.order_by(order, "id")
+    return qs.order_by("sku__code", "view", "id")
+
+
+def photo_get(*, photo_id: int) -> Photo:
+    """One photo, joined like :func:`photo_list` (with ``final_render_id``)."""
+    qs = with_final_render(Photo.objects.select_related("sku", "batch", "assignee", "current_revision"))
+    try:
+        return qs.get(pk=photo_id)
+    except Photo.DoesNotExist:
+        raise NotFound(f"Photo {photo_id} does not exist.", code="photo_not_found") from None
+
+
+def with_final_render(qs: QuerySet[Photo]) -> QuerySet[Photo]:
+    """Annotate ``final_render_id``: the newest done render of each photo's current revision.
+
+    A correlated subquery, so a page of photos stays one query whatever its size.
+    """
+    from jewelreview.repairs.models import Render, RenderState
+
+    finals = Render.objects.filter(revision_id=OuterRef("current_revision_id"), state=RenderState.DONE)
+    return qs.annotate(final_render_id=Subquery(finals.order_by("-finished_at", "-id").values("pk")[:1]))
+
+
+def batch_get(*, batch_id: int) -> Batch:
+    try:
+        return Batch.objects.get(pk=batch_id)
+    except Batch.DoesNotExist:
+        raise NotFound(
+            f"Batch {batch_id} does not exist.", code="batch_not_found", details={"field": "batch"}
+        ) from None
+
+
+# Stored files of a photo that may be served, by public name. Never a path chosen by a client.
+PHOTO_FILES = {
+    "original": "original",
+    "ai_mask": "ai_mask",
+    "preview_original": "preview_original",
+    "preview_cutout": "preview_cutout",
+}
+PHOTO_TILE_PYRAMIDS = {"original": "tiles_original", "cutout": "tiles_cutout"}
+TILE_FORMATS = frozenset({"jpeg", "jpg", "png", "webp"})
+
+
+def photo_file_name(*, photo: Photo, kind: str) -> str:
+    """The storage name of one of a photo's files (``PHOTO_FILES``); NotFound while it does not exist."""
+    if kind not in PHOTO_FILES:
+        raise NotFound(f"Photos have no file {kind!r}; use one of {', '.join(PHOTO_FILES)}.", code="file_not_found")
+    name = getattr(photo, PHOTO_FILES[kind]).name
+    if not name:
+        raise NotFound(
+            f"Photo {photo.pk} has no {kind.replace('_', ' ')} yet (previews are still being made).",
+            code="file_not_ready",
+            details={"file": kind, "prepare_error": photo.prepare_error or None},
+        )
+    return name
+
+
+def photo_tile_name(
+    *, photo: Photo, pyramid: str, level: int | None = None, col: int = 0, row: int = 0, fmt: str = ""
+) -> str:
+    """The storage name of a pyramid's DZI descriptor (``level`` None) or of one of its tiles.
+
+    Tiles live beside the descriptor as ``<name>_files/<level>/<col>_<row>.<fmt>`` (the Deep Zoom
+    layout viewers derive from the descriptor's URL).
+    """
+    if pyramid not in PHOTO_TILE_PYRAMIDS:
+        raise NotFound(f"Photos have no tile pyramid {pyramid!r}.", code="file_not_found")
+    descriptor = getattr(photo, PHOTO_TILE_PYRAMIDS[pyramid]).name
+    if not descriptor:
+        raise NotFound(
+            f"Photo {photo.pk} has no deep-zoom tiles yet (previews are still being made).",
+            code="file_not_ready",
+            details={"file": f"tiles_{pyramid}", "prepare_error": photo.prepare_error or None},
+        )
+    if level is None:
+        return descriptor
+    if fmt not in TILE_FORMATS or min(level, col, row) < 0:
+        raise NotFound("No such tile.", code="file_not_found")
+    return f"{descriptor.removesuffix('.dzi')}_files/{level}/{col}_{row}.{fmt}"

@@ -1,0 +1,110 @@
+"""Writes for batches, SKUs and photos (ingest itself is ``catalog.ingest``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from jewelreview.accounts.roles import Action, require
+from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
+from jewelreview.errors import Conflict, InvalidInput, NotFound
+
+
+def photo_lock(*, photo_id: int, expected_version: int | None = None) -> Photo:
+    """Lock the photo row for this transaction (SELECT ... FOR UPDATE) and check its version.
+
+    Must be called inside ``transaction.atomic``. ``expected_version`` is the version the caller
+    saw; if someone changed the photo since, Conflict (409) says what is current.
+    """
+    try:
+        photo = Photo.objects.select_for_update().get(pk=photo_id)
+    except Photo.DoesNotExist:
+        raise NotFound(f"Photo {photo_id} does not exist.", code="photo_not_found") from None
+    if expected_version is not None and expected_version != photo.version:
+        raise Conflict(
+            f"Photo {photo_id} changed since you loaded it (version {expected_version}, now {photo.version}).",
+            code="stale_version",
+            details={
+                "expected_version": expected_version,
+                "version": photo.version,
+                "status": photo.status,
+                "current_revision": photo.current_revision_id,
+            },
+        )
+    return photo
+
+
+def batch_get_or_create(*, name: str, actor: AbstractBaseUser | None = None) -> Batch:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A batch needs a name.", code="invalid_batch_name", details={"field": "batch"})
+    if len(name) > Batch._meta.get_field("name").max_length:
+        raise InvalidInput("Batch names are at most 200 characters.", code="invalid_batch_name")
+    batch, _ = Batch.objects.get_or_create(
+        name=name, defaults={"created_by": actor if actor is not None and actor.is_authenticated else None}
+    )
+    return batch
+
+
+def sku_get_or_create(*, code: str, title: str = "") -> Sku:
+    sku, created = Sku.objects.get_or_create(code=code, defaults={"title": title})
+    if not created and title and not sku.title:
+        sku.title = title
+        sku.save(update_fields=["title"])
+    return sku
+
+
+def photo_prepare_enqueue(*, photo: Photo, actor: AbstractBaseUser | None = None) -> None:
+    """(Re)build a photo's previews and tiles in the background, after the current commit.
+
+    With an actor (a manager retrying after a failure) the role is checked; ingest calls it
+    without one.
+    """
+    if actor is not None:
+        require(actor, Action.PHOTO_PREPARE)
+    from jewelreview.catalog.tasks import photo_prepare
+
+    photo_id = photo.pk
+
+    def enqueue() -> None:
+        try:
+            photo_prepare.enqueue(photo_id=photo_id)
+        except Exception as exc:  # noqa: BLE001  (the queue is down: say so on the photo; a manager can retry)
+            photo_prepare_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
+
+    transaction.on_commit(enqueue)
+
+
+def photo_prepare_failed(*, photo_id: int, error: str) -> None:
+    Photo.objects.filter(pk=photo_id).update(prepare_error=error[:4000], updated_at=timezone.now())
+
+
+def photo_prepare_complete(
+    *, photo_id: int, preview_original: str, preview_cutout: str, tiles_original: str, tiles_cutout: str
+) -> Photo:
+    """Record a photo's previews and tiles; a new photo then moves to needs_review (system event)."""
+    from jewelreview.reviews.events import event_record
+    from jewelreview.reviews.workflow import PhotoAction, transition_target
+
+    with transaction.atomic():
+        photo = photo_lock(photo_id=photo_id)
+        photo.preview_original = preview_original
+        photo.preview_cutout = preview_cutout
+        photo.tiles_original = tiles_original
+        photo.tiles_cutout = tiles_cutout
+        photo.prepare_error = ""
+        photo.prepared_at = timezone.now()
+        photo.version += 1
+        if photo.status == PhotoStatus.NEW:
+            photo.status = transition_target(photo.status, PhotoAction.PREPARE)
+            event_record(
+                photo=photo,
+                actor=None,
+                action=PhotoAction.PREPARE,
+                from_status=PhotoStatus.NEW,
+                to_status=photo.status,
+                note="previews and tiles ready",
+            )
+        photo.save()
+    return photo

@@ -1,0 +1,44 @@
+"""Background work for the catalog (``django.tasks``; in-process or RQ workers by settings)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+
+from jewelreview.catalog.models import Photo
+from jewelreview.catalog.previews import photo_renditions_build
+from jewelreview.catalog.services import photo_prepare_complete, photo_prepare_failed
+from jewelreview.queues import TASK_QUEUE
+
+logger = logging.getLogger(__name__)
+
+
+@task(queue_name=TASK_QUEUE)
+def photo_prepare(photo_id: int) -> dict:
+    """Build a photo's previews and DZI tiles, then move it from new to needs_review.
+
+    Idempotent: a photo that already has its previews is left alone. A failure is recorded in
+    ``Photo.prepare_error`` (the photo stays new) and re-raised for the queue;
+    ``photo_prepare_enqueue`` retries.
+    """
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return {"photo": photo_id, "skipped": "missing"}
+    if photo.has_previews:
+        return {"photo": photo_id, "skipped": "prepared"}
+    try:
+        renditions = photo_renditions_build(photo=photo)
+    except Exception as exc:
+        photo_prepare_failed(photo_id=photo_id, error=f"{type(exc).__name__}: {exc}")
+        logger.warning("preparing photo %s failed: %s", photo_id, exc)
+        raise
+    photo_prepare_complete(
+        photo_id=photo_id,
+        preview_original=renditions.preview_original,
+        preview_cutout=renditions.preview_cutout,
+        tiles_original=renditions.tiles_original,
+        tiles_cutout=renditions.tiles_cutout,
+    )
+    # Detection (risk score) will run here once core.detect exists.
+    return {"photo": photo_id, "tiles": renditions.tiles_written}

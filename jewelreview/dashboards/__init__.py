@@ -1,0 +1,1 @@
+"""Manager views and exports (the API part: ``views_api``; pages come later)."""

@@ -1,0 +1,83 @@
+"""The thin adapter between a Render row and ``core``: storage bytes in, storage names out.
+
+Steps: read the original and AI mask through the storage API, decode, render the recipe,
+encode the final PNG and a preview, store both under names holding their checksum. A name is
+only ever written once, completely (``AtomicFileSystemStorage`` on disk; S3 objects appear
+whole), and the Render row points to it only after the save returned, so no reader can see a
+half-written final.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from jewelreview import stored_files
+from jewelreview.repairs.models import Render
+
+
+@dataclass
+class RenderOutput:
+    final: str
+    preview: str
+    checksum: str
+    final_bytes: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    """Milliseconds per named step, for Render.timings."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+        self._last = self._start
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[f"{name}_ms"] = round((now - self._last) * 1000, 1)
+        self._last = now
+
+    def total(self) -> dict[str, float]:
+        self.timings["total_ms"] = round((time.perf_counter() - self._start) * 1000, 1)
+        return self.timings
+
+
+def render_names(*, photo_id: int, number: int, checksum: str) -> tuple[str, str]:
+    stem = f"renders/{photo_id}/r{number}-{checksum[:16]}"
+    return f"{stem}.png", f"{stem}-preview.png"
+
+
+def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> RenderOutput:
+    """Render ``render.revision`` at full resolution and store the PNG and its preview."""
+    from core import codecs
+    from core import render as core_render
+    from core.recipe import Recipe
+
+    watch = watch or Stopwatch()
+    revision = render.revision
+    photo = revision.photo
+    recipe = Recipe.from_dict(revision.recipe)
+    original = stored_files.read_bytes(photo.original.name)
+    mask = stored_files.read_bytes(photo.ai_mask.name)
+    watch.lap("read")
+    image = codecs.decode_original(original)
+    ai_alpha = codecs.decode_ai_result(mask, size=(image.info.width, image.info.height))
+    watch.lap("decode")
+    result = core_render.render(image, ai_alpha, recipe)
+    watch.lap("render")
+    final_png = core_render.encode_final(result, recipe)
+    watch.lap("encode_final")
+    preview = core_render.encode_preview_of(result, fmt="png")
+    watch.lap("encode_preview")
+    checksum = stored_files.sha256_hex(final_png)
+    final_name, preview_name = render_names(photo_id=photo.pk, number=revision.number, checksum=checksum)
+    stored_files.save_content_addressed(final_name, final_png)
+    stored_files.save_content_addressed(preview_name, preview)
+    watch.lap("store")
+    timings = watch.total()
+    # core reports seconds per step of the render; keep them, in ms, next to ours.
+    timings.update({f"core_{name}_ms": round(seconds * 1000, 1) for name, seconds in (result.timings or {}).items()})
+    return RenderOutput(
+        final=final_name, preview=preview_name, checksum=checksum, final_bytes=len(final_png), timings=timings
+    )

@@ -1,0 +1,259 @@
+"""Revision and render writes.
+
+Saving a revision is optimistic: the client says which revision it edited (``base_revision``).
+If another save moved the photo on meanwhile, the new recipe is still kept, as a side branch
+(its parent is the base it was made from), the photo's current revision does not move, and a
+Conflict (409) says what is current and where the edit was kept. Nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from jewelreview.accounts.roles import Action, require, user_is_manager
+from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.services import photo_lock
+from jewelreview.errors import Conflict, InvalidInput, NotAllowed, NotFound, from_core_error
+from jewelreview.repairs.models import Render, RenderState, Revision
+from jewelreview.reviews.events import event_record
+
+# A render still "running" after this long lost its worker (RQ kills jobs after the same hour:
+# RQ_QUEUES DEFAULT_TIMEOUT); it may be claimed again.
+RENDER_STALE_AFTER = timedelta(hours=1)
+
+# Stored error messages are for people; a traceback tail is enough.
+MAX_ERROR_CHARS = 4000
+
+
+def recipe_validate(*, recipe: Any) -> dict[str, Any]:
+    """Validate a recipe with ``core`` and return its canonical dict (InvalidInput naming op and field)."""
+    from core.errors import CoreError
+    from core.recipe import Recipe
+
+    try:
+        return Recipe.from_dict(recipe).to_dict()
+    except CoreError as exc:
+        raise from_core_error(exc) from None
+
+
+def revision_create(
+    *,
+    photo: Photo,
+    author: AbstractBaseUser,
+    recipe: Any,
+    base_revision: int | None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Revision:
+    """Save a new revision from ``base_revision`` (a revision id, or None for the first one).
+
+    Allowed for the retoucher holding the photo's claim (in_repair) and for managers (in_repair
+    or reopened). Queues its render after commit. Raises Conflict ``stale_base_revision``, with
+    the edit kept as a side branch, when ``base_revision`` is no longer current.
+    """
+    require(author, Action.REVISION_CREATE)
+    canonical = recipe_validate(recipe=recipe)
+    from core.recipe import Recipe
+
+    recipe_sha = Recipe.from_dict(canonical).sha256()
+    conflict: Conflict | None = None
+    with transaction.atomic():
+        locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
+        _require_may_edit(locked, author)
+        parent = _base_revision(locked, base_revision)
+        number = (locked.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+        revision = Revision.objects.create(
+            photo=locked,
+            number=number,
+            parent=parent,
+            author=author,
+            recipe=canonical,
+            recipe_sha256=recipe_sha,
+            note=note,
+        )
+        if base_revision != locked.current_revision_id:
+            conflict = _stale_base_conflict(locked, revision, base_revision)
+            event_record(
+                photo=locked,
+                actor=author,
+                action="revision_conflict",
+                from_status=locked.status,
+                to_status=locked.status,
+                note=note,
+                data=conflict.details,
+            )
+        else:
+            locked.current_revision = revision
+            locked.version += 1
+            locked.save()
+            event_record(
+                photo=locked,
+                actor=author,
+                action="revision",
+                from_status=locked.status,
+                to_status=locked.status,
+                note=note,
+                data={"revision": revision.pk, "number": number, "parent": parent.pk if parent else None},
+            )
+            render_enqueue(revision=revision)
+    if conflict is not None:
+        raise conflict
+    return revision
+
+
+def render_enqueue(*, revision: Revision) -> Render:
+    """Create a queued render of ``revision`` and enqueue its task after the current commit."""
+    render = Render.objects.create(revision=revision, state=RenderState.QUEUED)
+    _enqueue_after_commit(render.pk)
+    return render
+
+
+def render_retry(*, render: Render, actor: AbstractBaseUser) -> Render:
+    """Queue a failed render again (its error stays in ``error`` until the next attempt ends)."""
+    require(actor, Action.RENDER_RETRY)
+    with transaction.atomic():
+        locked = _render_lock(render.pk)
+        if locked.state != RenderState.FAILED:
+            raise Conflict(
+                f"Render {locked.pk} is {locked.state}; only failed renders can be retried.",
+                code="render_not_failed",
+                details={"state": locked.state},
+            )
+        locked.state = RenderState.QUEUED
+        locked.save(update_fields=["state"])
+        _enqueue_after_commit(locked.pk)
+    return locked
+
+
+def render_claim(*, render_id: int) -> Render | None:
+    """Mark a render running for this worker; None when there is nothing to do.
+
+    Nothing to do: it is done already (a duplicate delivery), or another worker runs it and is
+    not stale. This makes the task idempotent.
+    """
+    with transaction.atomic():
+        try:
+            render = _render_lock(render_id)
+        except NotFound:
+            return None
+        now = timezone.now()
+        if render.state == RenderState.DONE:
+            return None
+        if render.state == RenderState.RUNNING and render.started_at and now - render.started_at < RENDER_STALE_AFTER:
+            return None
+        render.state = RenderState.RUNNING
+        render.attempts += 1
+        render.started_at = now
+        render.finished_at = None
+        render.save(update_fields=["state", "attempts", "started_at", "finished_at"])
+    return render
+
+
+def render_complete(
+    *, render_id: int, final: str, preview: str, checksum: str, final_bytes: int, timings: dict[str, float]
+) -> Render:
+    with transaction.atomic():
+        render = _render_lock(render_id)
+        render.state = RenderState.DONE
+        render.final = final
+        render.preview = preview
+        render.checksum = checksum
+        render.final_bytes = final_bytes
+        render.timings = timings
+        render.error = ""
+        render.finished_at = timezone.now()
+        render.save()
+    return render
+
+
+def render_fail(*, render_id: int, error: str, timings: dict[str, float] | None = None) -> Render:
+    with transaction.atomic():
+        render = _render_lock(render_id)
+        render.state = RenderState.FAILED
+        render.error = error[-MAX_ERROR_CHARS:]
+        render.timings = timings or {}
+        render.finished_at = timezone.now()
+        render.save(update_fields=["state", "error", "timings", "finished_at"])
+    return render
+
+
+def _enqueue_after_commit(render_id: int) -> None:
+    from jewelreview.repairs.tasks import render_revision
+
+    def enqueue() -> None:
+        try:
+            result = render_revision.enqueue(render_id=render_id)
+        except Exception as exc:  # noqa: BLE001  (the queue is down: the render must say so, not stay queued)
+            render_fail(render_id=render_id, error=f"could not enqueue the render: {type(exc).__name__}: {exc}")
+            return
+        Render.objects.filter(pk=render_id, task_id="").update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+
+
+def _render_lock(render_id: int) -> Render:
+    try:
+        return Render.objects.select_for_update().get(pk=render_id)
+    except Render.DoesNotExist:
+        raise NotFound(f"Render {render_id} does not exist.", code="render_not_found") from None
+
+
+def _require_may_edit(photo: Photo, author: AbstractBaseUser) -> None:
+    manager = user_is_manager(author)
+    if photo.status == PhotoStatus.IN_REPAIR:
+        if photo.assignee_id == author.pk or manager:
+            return
+        holder = photo.assignee.get_username() if photo.assignee_id else "nobody"
+        raise NotAllowed(
+            f"Photo {photo.pk} is claimed by {holder}; only the claim holder or a manager may save revisions.",
+            code="not_claim_holder",
+        )
+    if photo.status == PhotoStatus.REOPENED and manager:
+        return
+    raise Conflict(
+        f"Photo {photo.pk} is {PhotoStatus(photo.status).label.lower()}; claim it for repair before saving revisions.",
+        code="not_in_repair",
+        details={"status": photo.status},
+    )
+
+
+def _base_revision(photo: Photo, base_revision: int | None) -> Revision | None:
+    if base_revision is None:
+        return None
+    if isinstance(base_revision, bool) or not isinstance(base_revision, int):
+        raise InvalidInput(
+            "base_revision must be a revision id or null.",
+            code="invalid_base_revision",
+            details={"field": "base_revision"},
+        )
+    try:
+        return photo.revisions.get(pk=base_revision)
+    except Revision.DoesNotExist:
+        raise InvalidInput(
+            f"Revision {base_revision} is not a revision of photo {photo.pk}.",
+            code="invalid_base_revision",
+            details={"field": "base_revision"},
+        ) from None
+
+
+def _stale_base_conflict(photo: Photo, saved: Revision, base_revision: int | None) -> Conflict:
+    current = photo.current_revision
+    return Conflict(
+        f"Revision {base_revision} is no longer current (revision {current.number if current else 'none'} is); "
+        f"your edit was kept as revision {saved.number} but not made current.",
+        code="stale_base_revision",
+        details={
+            "base_revision": base_revision,
+            "current_revision": current.pk if current else None,
+            "current_number": current.number if current else None,
+            "saved_revision": saved.pk,
+            "saved_number": saved.number,
+            "version": photo.version,
+        },
+    )

@@ -1,0 +1,305 @@
+"""Review workflow writes: every status change of a photo, with its event, in one transaction.
+
+Each service checks the actor's role first (NotAllowed, 403), then locks the photo and checks
+the optimistic-lock version (Conflict ``stale_version``), then the transition (Conflict
+``transition_not_allowed``), then its own rules. Nothing is written unless all pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from jewelreview.accounts.roles import Action, Role, require, user_is_manager, user_roles
+from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.services import photo_lock
+from jewelreview.errors import Conflict, InvalidInput, NotAllowed
+from jewelreview.reviews.events import event_record
+from jewelreview.reviews.models import Flag, FlagReason
+from jewelreview.reviews.pins import pins_validate
+from jewelreview.reviews.workflow import PhotoAction, transition_target
+
+# Statuses in which assigning someone makes sense: the photo still needs work or a look.
+ASSIGNABLE = frozenset(
+    {PhotoStatus.NEW, PhotoStatus.NEEDS_REVIEW, PhotoStatus.FLAGGED, PhotoStatus.IN_REPAIR, PhotoStatus.REOPENED}
+)
+
+Rule = Callable[[Photo], dict[str, Any] | None]
+
+
+def _transition(
+    *,
+    photo: Photo,
+    actor: AbstractBaseUser,
+    action: PhotoAction,
+    expected_version: int | None,
+    note: str = "",
+    rule: Rule | None = None,
+) -> Photo:
+    """Lock, check version and transition, apply ``rule`` (checks and extra changes), save, log.
+
+    ``rule`` runs on the locked photo before the status changes; it may raise to refuse, and
+    may return data for the event.
+    """
+    with transaction.atomic():
+        locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
+        target = transition_target(locked.status, action)
+        from_status = locked.status
+        data = rule(locked) if rule is not None else None
+        locked.status = target
+        locked.version += 1
+        locked.save()
+        event_record(
+            photo=locked,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            to_status=target,
+            note=note,
+            data=data,
+        )
+    return locked
+
+
+def photo_approve(
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
+) -> Photo:
+    """needs_review -> approved; resolves the photo's open flags."""
+    require(actor, Action.PHOTO_APPROVE)
+
+    def resolve_open_flags(locked: Photo) -> dict[str, Any]:
+        resolved = Flag.objects.filter(photo=locked, resolved_at__isnull=True).update(
+            resolved_by=actor, resolved_at=timezone.now()
+        )
+        return {"resolved_flags": resolved}
+
+    return _transition(
+        photo=photo,
+        actor=actor,
+        action=PhotoAction.APPROVE,
+        expected_version=expected_version,
+        note=note,
+        rule=resolve_open_flags,
+    )
+
+
+def photo_flag(
+    *,
+    photo: Photo,
+    actor: AbstractBaseUser,
+    reason: str,
+    note: str = "",
+    pins: list[dict[str, Any]] | None = None,
+    expected_version: int | None = None,
+) -> Photo:
+    """needs_review -> flagged, recording a Flag (reason, note, pins) on the current revision."""
+    require(actor, Action.PHOTO_FLAG)
+    if reason not in FlagReason.values:
+        raise InvalidInput(
+            f"Unknown flag reason {reason!r}; use one of {', '.join(FlagReason.values)}.",
+            code="invalid_reason",
+            details={"field": "reason", "choices": list(FlagReason.values)},
+        )
+
+    def create_flag(locked: Photo) -> dict[str, Any]:
+        valid_pins = pins_validate(pins, width=locked.width, height=locked.height)
+        flag = Flag.objects.create(
+            photo=locked,
+            revision_id=locked.current_revision_id,
+            reason=reason,
+            note=note,
+            pins=valid_pins,
+            created_by=actor,
+        )
+        return {"flag": flag.pk, "reason": reason, "pins": len(valid_pins)}
+
+    return _transition(
+        photo=photo,
+        actor=actor,
+        action=PhotoAction.FLAG,
+        expected_version=expected_version,
+        note=note,
+        rule=create_flag,
+    )
+
+
+def photo_claim(*, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None) -> Photo:
+    """flagged | reopened -> in_repair, held by ``actor``.
+
+    A photo a manager assigned to someone else may only be claimed by that person (or a manager).
+    """
+    require(actor, Action.PHOTO_CLAIM)
+
+    def take_claim(locked: Photo) -> dict[str, Any]:
+        if locked.assignee_id not in (None, actor.pk) and not user_is_manager(actor):
+            raise NotAllowed(
+                f"Photo {locked.pk} is assigned to {locked.assignee.get_username()}.",
+                code="assigned_to_other",
+                details={"assignee": locked.assignee.get_username()},
+            )
+        locked.assignee = actor
+        return {"assignee": actor.get_username()}
+
+    return _transition(
+        photo=photo, actor=actor, action=PhotoAction.CLAIM, expected_version=expected_version, rule=take_claim
+    )
+
+
+def photo_release(
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
+) -> Photo:
+    """in_repair -> flagged: give the claim back (only its holder or a manager)."""
+    require(actor, Action.PHOTO_RELEASE)
+
+    def drop_claim(locked: Photo) -> dict[str, Any]:
+        _require_claim_holder(locked, actor)
+        previous = locked.assignee.get_username() if locked.assignee_id else None
+        locked.assignee = None
+        return {"released_by": actor.get_username(), "previous_assignee": previous}
+
+    return _transition(
+        photo=photo,
+        actor=actor,
+        action=PhotoAction.RELEASE,
+        expected_version=expected_version,
+        note=note,
+        rule=drop_claim,
+    )
+
+
+def photo_submit(
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
+) -> Photo:
+    """in_repair -> needs_review (the claim holder, with a revision); reopened -> needs_review (a manager)."""
+    require(actor, Action.PHOTO_SUBMIT)
+
+    def hand_in(locked: Photo) -> dict[str, Any]:
+        if locked.status == PhotoStatus.REOPENED:
+            if not user_is_manager(actor):
+                raise NotAllowed(
+                    "Only a manager may send a reopened photo back to review; claim it first to repair it.",
+                    code="manager_only",
+                )
+        else:
+            _require_claim_holder(locked, actor)
+            if locked.current_revision_id is None:
+                raise Conflict(
+                    f"Photo {locked.pk} has no revision to submit; save one first.",
+                    code="no_revision",
+                    details={"status": locked.status},
+                )
+        locked.assignee = None
+        return {"revision": locked.current_revision_id}
+
+    return _transition(
+        photo=photo, actor=actor, action=PhotoAction.SUBMIT, expected_version=expected_version, note=note, rule=hand_in
+    )
+
+
+def photo_reopen(
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
+) -> Photo:
+    """approved -> reopened (manager)."""
+    require(actor, Action.PHOTO_REOPEN)
+    return _transition(
+        photo=photo, actor=actor, action=PhotoAction.REOPEN, expected_version=expected_version, note=note
+    )
+
+
+def photo_reshoot(
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
+) -> Photo:
+    """any -> reshoot (manager): the photo cannot be fixed; it needs a new shot."""
+    require(actor, Action.PHOTO_RESHOOT)
+
+    def drop_assignee(locked: Photo) -> None:
+        locked.assignee = None
+
+    return _transition(
+        photo=photo,
+        actor=actor,
+        action=PhotoAction.RESHOOT,
+        expected_version=expected_version,
+        note=note,
+        rule=drop_assignee,
+    )
+
+
+def photo_assign(
+    *,
+    photo: Photo,
+    actor: AbstractBaseUser,
+    assignee: AbstractBaseUser | None,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Photo:
+    """Set (or clear, with None) who works on a photo (manager). The status does not change.
+
+    Assigning an in-repair photo hands its claim to the new assignee.
+    """
+    require(actor, Action.PHOTO_ASSIGN)
+    if assignee is not None and not user_roles(assignee) & {Role.RETOUCHER, Role.MANAGER}:
+        raise InvalidInput(
+            f"{assignee.get_username()} is not a retoucher or manager.",
+            code="invalid_assignee",
+            details={"field": "user"},
+        )
+    with transaction.atomic():
+        locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
+        if locked.status not in ASSIGNABLE:
+            raise Conflict(
+                f"Cannot assign a photo that is {PhotoStatus(locked.status).label.lower()}.",
+                code="transition_not_allowed",
+                details={"action": "assign", "status": locked.status, "allowed_from": sorted(ASSIGNABLE)},
+            )
+        previous = locked.assignee.get_username() if locked.assignee_id else None
+        locked.assignee = assignee
+        locked.version += 1
+        locked.save()
+        event_record(
+            photo=locked,
+            actor=actor,
+            action="assign",
+            from_status=locked.status,
+            to_status=locked.status,
+            note=note,
+            data={"assignee": assignee.get_username() if assignee else None, "previous_assignee": previous},
+        )
+    return locked
+
+
+def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag:
+    """Mark one flag resolved (approving a photo resolves all of its open flags)."""
+    require(actor, Action.FLAG_RESOLVE)
+    with transaction.atomic():
+        photo = photo_lock(photo_id=flag.photo_id)
+        locked_flag = Flag.objects.select_for_update().get(pk=flag.pk)
+        if locked_flag.resolved_at is not None:
+            raise Conflict(f"Flag {flag.pk} is already resolved.", code="flag_resolved")
+        locked_flag.resolved_by = actor
+        locked_flag.resolved_at = timezone.now()
+        locked_flag.save(update_fields=["resolved_by", "resolved_at"])
+        event_record(
+            photo=photo,
+            actor=actor,
+            action="flag_resolve",
+            from_status=photo.status,
+            to_status=photo.status,
+            note=note,
+            data={"flag": flag.pk},
+        )
+    return locked_flag
+
+
+def _require_claim_holder(photo: Photo, actor: AbstractBaseUser) -> None:
+    if photo.assignee_id != actor.pk and not user_is_manager(actor):
+        holder = photo.assignee.get_username() if photo.assignee_id else "nobody"
+        raise NotAllowed(
+            f"Photo {photo.pk} is claimed by {holder}, not by you.",
+            code="not_claim_holder",
+            details={"assignee": photo.assignee.get_username() if photo.assignee_id else None},
+        )

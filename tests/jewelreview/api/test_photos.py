@@ -1,0 +1,248 @@
+"""Batches, SKUs and photos: filters, ordering, pagination, a fixed number of queries, file URLs."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jewelreview.catalog.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog(make_photo, users):
+    """Five photos over two SKUs and two batches, with risks and an assignee."""
+    photos = [
+        make_photo(sku="RING-1", view="front", batch="spring", status="needs_review"),
+        make_photo(sku="RING-1", view="side", batch="spring", status="approved"),
+        make_photo(sku="RING-2", view="front", batch="spring", status="flagged"),
+        make_photo(sku="RING-2", view="side", batch="summer", status="in_repair", assignee=users.retoucher),
+        make_photo(sku="RING-2", view="top", batch="summer", status="approved"),
+    ]
+    for photo, risk in zip(photos, [0.9, 0.1, 0.5, None, 0.7], strict=True):
+        Photo.objects.filter(pk=photo.pk).update(risk=risk)
+    return photos
+
+
+def ids(response):
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_photo_list_filters(api, catalog, users):
+    a, b, c, d, e = (p.pk for p in catalog)
+    get = api.reviewer.get
+    assert ids(get("/api/photos/")) == [a, b, c, d, e]  # default order: SKU, view
+    assert ids(get("/api/photos/?status=approved")) == [b, e]
+    assert ids(get("/api/photos/?sku=RING-2")) == [c, d, e]
+    batch = catalog[3].batch_id
+    assert ids(get(f"/api/photos/?batch={batch}")) == [d, e]
+    assert ids(get("/api/photos/?assignee=tom")) == [d]
+    assert ids(get(f"/api/photos/?assignee={users.retoucher.pk}")) == [d]
+    assert ids(get("/api/photos/?assignee=mona")) == []
+    assert ids(get("/api/photos/?risk_min=0.5")) == [a, c, e]
+    assert ids(get("/api/photos/?sku=RING-2&status=approved")) == [e]
+
+
+def test_photo_list_ordering(api, catalog):
+    a, b, c, d, e = (p.pk for p in catalog)
+    get = api.reviewer.get
+    assert ids(get("/api/photos/?ordering=-risk")) == [a, e, c, b, d]  # unscored last
+    assert ids(get("/api/photos/?ordering=risk")) == [b, c, e, a, d]
+    assert ids(get("/api/photos/?ordering=-created")) == [e, d, c, b, a]
+    assert ids(get("/api/photos/?ordering=status")) == [b, e, c, d, a]
+    assert ids(get("/api/photos/?ordering=-sku"))[:3] == [c, d, e]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("status=lost", "status", '"lost" is not a valid choice.'),
+        ("batch=abc", "batch", "A valid integer is required."),
+        ("risk_min=2", "risk_min", "Ensure this value is less than or equal to 1."),
+        ("risk_min=nan", "risk_min", "A valid number is required."),
+        ("ordering=password", "ordering", '"password" is not a valid choice.'),
+    ],
+)
+def test_bad_filters_are_400_naming_the_parameter(api, catalog, query, field, message):
+    response = api.reviewer.get(f"/api/photos/?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body == {
+        "code": "invalid_input",
+        "message": f"{field}: {message}",
+        "details": {"field": field, "fields": {field: [message]}},
+    }
+
+
+def test_pagination_shape_and_page_size(api, catalog):
+    first = api.reviewer.get("/api/photos/?page_size=2").json()
+    assert first["count"] == 5 and len(first["results"]) == 2 and first["previous"] is None
+    assert first["next"].endswith("/api/photos/?page=2&page_size=2")
+    last = api.reviewer.get("/api/photos/?page_size=2&page=3").json()
+    assert len(last["results"]) == 1 and last["next"] is None
+    missing = api.reviewer.get("/api/photos/?page=9")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_photo_list_runs_a_fixed_number_of_queries(api, make_photo, users, scenes):
+    """The same number of queries for a page of 5 and of 50 (with assignees, revisions and finals)."""
+    for n in range(50):
+        photo = make_photo(
+            sku=f"S-{n % 7}", status="in_repair", assignee=users.retoucher if n % 2 else users.retoucher2
+        )
+        if n % 3 == 0:
+            scenes.done_render(photo, users.manager)
+    counts = {}
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.manager.get(f"/api/photos/?page_size={size}")
+        assert response.status_code == 200 and len(response.json()["results"]) == size
+        counts[size] = len(queries)
+    assert counts[5] == counts[50], counts
+    assert counts[50] <= 5  # token + user, roles, count, page
+
+
+def test_query_count_with_pytest_django_fixture(api, make_photo, users, django_assert_num_queries):
+    for n in range(50):
+        make_photo(sku=f"Q-{n}", assignee=users.retoucher)
+    api.manager.get("/api/photos/?page_size=1")  # warm-up: content types, etc.
+    for size in (5, 50):
+        # 1 token (with its user), 1 roles, 1 count, 1 page.
+        with django_assert_num_queries(4):
+            assert len(api.manager.get(f"/api/photos/?page_size={size}").json()["results"]) == size
+
+
+def test_photo_detail_fields_and_urls(api, make_photo, users, scenes):
+    photo = make_photo(sku="RING-9", view="front", status="in_repair", assignee=users.retoucher)
+    render = scenes.done_render(photo, users.retoucher)
+    scenes.with_tiles(photo)
+    body = api.retoucher.get(f"/api/photos/{photo.pk}/").json()
+    base = f"http://testserver/api/photos/{photo.pk}"
+    assert body["id"] == photo.pk and body["sku"] == "RING-9" and body["view"] == "front"
+    assert (body["status"], body["assignee"], body["width"], body["height"]) == ("in_repair", "tom", 64, 48)
+    assert body["current_revision"] == render.revision_id and body["current_revision_number"] == 1
+    assert body["version"] == 1 and body["risk"] is None
+    assert body["actions"] == ["release", "submit"]
+    assert body["original_url"] == f"{base}/files/original"
+    assert body["ai_mask_url"] == f"{base}/files/ai_mask"
+    assert body["preview_url"] == f"{base}/files/preview_original"
+    assert body["preview_cutout_url"] == f"{base}/files/preview_cutout"
+    assert body["tiles_url"] == f"{base}/tiles/original.dzi"
+    assert body["tiles_cutout_url"] == f"{base}/tiles/cutout.dzi"
+    assert body["final_url"] == f"{base}/final.png"
+
+
+def test_urls_are_null_until_files_exist(api, make_photo):
+    body = api.reviewer.get(f"/api/photos/{make_photo().pk}/").json()
+    assert [body[k] for k in ("preview_url", "preview_cutout_url", "tiles_url", "tiles_cutout_url", "final_url")] == [
+        None
+    ] * 5
+    assert body["actions"] == ["approve", "flag"]
+
+
+def test_unknown_photo_is_404(api):
+    response = api.reviewer.get("/api/photos/987654/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "photo_not_found", "message": "Photo 987654 does not exist.", "details": {}}
+    assert api.reviewer.get("/api/photos/99999999999999999999999/").status_code == 404  # beyond bigint
+
+
+def test_files_are_streamed_from_storage(api, make_photo, scenes):
+    from django.core.files.storage import default_storage
+
+    photo = scenes.with_tiles(make_photo(sku="R", view="front"))
+    original = api.reviewer.get(f"/api/photos/{photo.pk}/files/original")
+    assert original.status_code == 200 and original["Content-Type"] == "image/jpeg"
+    assert b"".join(original.streaming_content) == default_storage.open(photo.original.name).read()
+    assert "private" in original["Cache-Control"]
+    mask = api.reviewer.get(f"/api/photos/{photo.pk}/files/ai_mask")
+    assert mask["Content-Type"] == "image/png" and b"".join(mask.streaming_content).startswith(b"\x89PNG")
+    preview = api.reviewer.get(f"/api/photos/{photo.pk}/files/preview_original")
+    assert preview["Content-Type"] == "image/webp" and b"".join(preview.streaming_content) == b"RIFF-original-WEBP"
+    dzi = api.reviewer.get(f"/api/photos/{photo.pk}/tiles/original.dzi")
+    assert dzi["Content-Type"] == "application/xml" and b"".join(dzi.streaming_content) == b"<Image Format='jpeg'/>"
+    tile = api.reviewer.get(f"/api/photos/{photo.pk}/tiles/original_files/0/0_0.jpeg")
+    assert tile["Content-Type"] == "image/jpeg" and b"".join(tile.streaming_content) == b"\xff\xd8tile-jpeg"
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("files/secret", "file_not_found"),
+        ("files/..%2F..%2Fsettings.py", "no_such_endpoint"),
+        ("tiles/original_files/0/9_9.jpeg", "file_missing"),
+        ("tiles/original_files/0/0_0.exe", "file_not_found"),
+        ("tiles/other.dzi", "file_not_found"),
+        ("tiles/..%2Foriginal_files/0/0_0.jpeg", "no_such_endpoint"),
+    ],
+)
+def test_file_requests_cannot_reach_other_files(api, make_photo, scenes, path, code):
+    photo = scenes.with_tiles(make_photo())
+    response = api.reviewer.get(f"/api/photos/{photo.pk}/{path}")
+    assert response.status_code == 404
+    assert response.json()["code"] == code
+
+
+def test_files_not_made_yet_say_so(api, make_photo):
+    photo = make_photo()
+    response = api.reviewer.get(f"/api/photos/{photo.pk}/files/preview_cutout")
+    assert response.status_code == 404
+    assert response.json()["code"] == "file_not_ready"
+    assert "previews are still being made" in response.json()["message"]
+    assert api.reviewer.get(f"/api/photos/{photo.pk}/tiles/cutout.dzi").json()["code"] == "file_not_ready"
+
+
+def test_final_png_of_the_current_revision(api, make_photo, users, scenes):
+    from django.core.files.storage import default_storage
+
+    photo = make_photo(sku="RING-5", view="front", status="in_repair", assignee=users.retoucher)
+    missing = api.reviewer.get(f"/api/photos/{photo.pk}/final.png")
+    assert missing.status_code == 404
+    assert missing.json()["message"] == f"Photo {photo.pk} has no revision, so nothing has been rendered for it."
+
+    failed = scenes.failed_render(photo, users.retoucher)
+    body = api.reviewer.get(f"/api/photos/{photo.pk}/final.png").json()
+    assert body["code"] == "final_not_rendered"
+    assert body["message"] == f"The final PNG of photo {photo.pk} (revision 1) is not rendered yet (render failed)."
+    assert body["details"] == {
+        "current_revision": failed.revision_id,
+        "render": failed.pk,
+        "render_state": "failed",
+        "error": "core: out of memory",
+    }
+
+    done = scenes.done_render(photo, users.retoucher)
+    response = api.reviewer.get(f"/api/photos/{photo.pk}/final.png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert 'filename="RING-5_front.png"' in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-cache"
+    assert b"".join(response.streaming_content) == default_storage.open(done.final.name).read()
+
+
+def test_batches_and_skus_with_counts(api, catalog):
+    batches = api.reviewer.get("/api/batches/").json()
+    assert batches["count"] == 2
+    by_name = {b["name"]: b for b in batches["results"]}
+    assert by_name["spring"]["photo_count"] == 3
+    assert by_name["spring"]["counts"]["approved"] == 1 and by_name["spring"]["counts"]["flagged"] == 1
+    assert set(by_name["summer"]["counts"]) == {
+        "new",
+        "needs_review",
+        "approved",
+        "flagged",
+        "in_repair",
+        "reopened",
+        "reshoot",
+    }
+
+    skus = api.reviewer.get("/api/skus/").json()["results"]
+    assert [(s["code"], s["status"], s["photo_count"]) for s in skus] == [
+        ("RING-1", "in_review", 2),
+        ("RING-2", "needs_repair", 3),
+    ]
+    assert skus[1]["counts"]["in_repair"] == 1
+    summer = by_name["summer"]["id"]
+    assert [s["code"] for s in api.reviewer.get(f"/api/skus/?batch={summer}").json()["results"]] == ["RING-2"]
+    assert api.reviewer.get("/api/skus/?status=needs_repair").json()["count"] == 1

@@ -1,0 +1,181 @@
+"""POST /api/uploads/: files or one zip -> the import report; unsafe input refused, nothing half-imported."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jewelreview.catalog.models import Batch, Photo
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def nothing_stored() -> bool:
+    return not default_storage.exists("originals") and not default_storage.exists("masks")
+
+
+def post(client, files, batch="launch"):
+    return client.post("/api/uploads/", {"batch": batch, "files": files}, format="multipart")
+
+
+def test_files_are_paired_imported_and_prepared(api, images, django_capture_on_commit_callbacks):
+    files = [
+        upload("RING-1_front.jpg", images.jpeg(300, 200, seed=1)),
+        upload("RING-1_front_cutout.png", images.cutout(300, 200)),
+        upload("RING-2_side.jpg", images.jpeg(300, 200, seed=2)),
+        upload("RING-2_side.png", images.mask(300, 200)),
+        upload("notes.txt", b"shot on a Tuesday"),
+        upload("RING-3_top.jpg", images.jpeg(300, 200, seed=3)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api.manager, files)
+    assert response.status_code == 200, response.json()
+    report = response.json()
+    batch = Batch.objects.get(name="launch")
+    assert report["batch"] == {"id": batch.pk, "name": "launch"}
+    assert [(i["name"], i["sku"], i["view"]) for i in report["imported"]] == [
+        ("RING-1_front.jpg", "RING-1", "front"),
+        ("RING-2_side.jpg", "RING-2", "side"),
+    ]
+    assert report["refused"] == [
+        {
+            "name": "RING-3_top.jpg",
+            "reason": "no AI result (expected RING-3_top_cutout.png, RING-3_top_mask.png or RING-3_top.png)",
+        }
+    ]
+    assert report["ignored"] == ["notes.txt"] and report["skipped"] == []
+
+    # The prepare task ran in-process: previews and deep-zoom tiles are served through the API.
+    photo_id = report["imported"][0]["photo_id"]
+    photo = api.reviewer.get(f"/api/photos/{photo_id}/").json()
+    assert photo["status"] == "needs_review"
+    dzi = api.reviewer.get(photo["tiles_cutout_url"])
+    assert dzi.status_code == 200
+    descriptor = b"".join(dzi.streaming_content).decode()
+    assert 'Format="png"' in descriptor
+    tile = api.reviewer.get(photo["tiles_cutout_url"].replace(".dzi", "_files/0/0_0.png"))
+    assert tile.status_code == 200 and b"".join(tile.streaming_content).startswith(b"\x89PNG")
+    preview = api.reviewer.get(photo["preview_cutout_url"])
+    assert preview.status_code == 200 and b"".join(preview.streaming_content)[8:12] == b"WEBP"
+
+    again = post(
+        api.manager,
+        [
+            upload("RING-1_front.jpg", images.jpeg(300, 200, seed=1)),
+            upload("RING-1_front_cutout.png", images.cutout(300, 200)),
+        ],
+    )
+    assert again.json()["imported"] == [] and again.json()["skipped"][0]["photo_id"] == photo_id
+    assert Photo.objects.count() == 2
+
+
+def test_one_zip_is_imported(api, images):
+    archive = zip_of(
+        {
+            "launch/NECK-1_front.jpg": images.jpeg(64, 48, seed=5),
+            "launch/NECK-1_front_mask.png": images.mask(64, 48),
+            "__MACOSX/launch/._NECK-1_front.jpg": b"junk",
+        }
+    )
+    response = post(api.manager, [upload("launch.zip", archive)])
+    assert response.status_code == 200
+    assert [(i["sku"], i["view"]) for i in response.json()["imported"]] == [("NECK-1", "front")]
+
+
+@pytest.mark.parametrize("evil", ["../../etc/cron.d/evil.jpg", "/abs/RING_front.jpg", "ok/../../RING_front.jpg"])
+def test_zip_slip_refuses_the_whole_archive(api, images, evil):
+    archive = zip_of(
+        {
+            "RING-1_front.jpg": images.jpeg(64, 48, seed=1),
+            "RING-1_front_cutout.png": images.cutout(64, 48),
+            evil: images.jpeg(64, 48, seed=2),
+        }
+    )
+    response = post(api.manager, [upload("evil.zip", archive)])
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "zip_slip" and body["details"] == {"entry": evil}
+    assert (
+        body["message"]
+        == f"{evil}: the path leaves the archive (zip slip). The archive was refused; nothing was imported."
+    )
+    assert Photo.objects.count() == 0 and not Batch.objects.exists() and nothing_stored()
+
+
+def test_non_images_are_refused_with_the_reason_and_nothing_of_them_is_stored(api, images):
+    files = [
+        upload("FAKE-1_front.jpg", b"MZ\x90\x00 this is an executable"),
+        upload("FAKE-1_front_cutout.png", images.cutout(64, 48)),
+        upload("REAL-1_front.jpg", images.jpeg(64, 48, seed=4)),
+        upload("REAL-1_front_cutout.png", b"<svg>not a png</svg>"),
+    ]
+    response = post(api.manager, files)
+    assert response.status_code == 200
+    report = response.json()
+    assert report["imported"] == [] and report["batch"]["id"] is None
+    refused = {r["name"]: r["reason"] for r in report["refused"]}
+    assert set(refused) == {"FAKE-1_front.jpg", "REAL-1_front.jpg"}
+    assert "not" in refused["FAKE-1_front.jpg"].lower()
+    assert refused["REAL-1_front.jpg"].startswith("AI result REAL-1_front_cutout.png:")
+    assert Photo.objects.count() == 0 and not Batch.objects.exists() and nothing_stored()
+
+
+def test_a_corrupt_zip_is_400(api):
+    response = post(api.manager, [upload("broken.zip", b"PK\x03\x04 definitely not a zip")])
+    assert response.status_code == 400 and response.json()["code"] == "bad_zip"
+    assert Photo.objects.count() == 0
+
+
+def test_upload_needs_files_and_a_batch(api):
+    response = api.manager.post("/api/uploads/", {"batch": "x"}, format="multipart")
+    assert response.status_code == 400 and response.json()["details"]["field"] == "files"
+    response = api.manager.post("/api/uploads/", {"files": [upload("a.jpg", b"1")]}, format="multipart")
+    assert response.status_code == 400 and response.json()["message"] == "batch: This field is required."
+    json_body = api.manager.post("/api/uploads/", {"batch": "x"}, format="json")
+    assert json_body.status_code == 415 and json_body.json()["code"] == "unsupported_media_type"
+
+
+def test_an_upload_over_the_limit_is_413_and_nothing_is_imported(api, images, settings):
+    settings.JEWELREVIEW_MAX_UPLOAD_BYTES = 2000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    files = [
+        upload("BIG-1_front.jpg", images.jpeg(200, 200, seed=1) + b"\0" * 5000),
+        upload("BIG-1_front_cutout.png", images.cutout(200, 200)),
+    ]
+    response = post(api.manager, files)
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "upload_too_large",
+        "message": "The upload is larger than 2.0 KiB. Nothing was imported.",
+        "details": {"limit_bytes": 2000},
+    }
+    assert Photo.objects.count() == 0 and nothing_stored()
+
+
+def test_a_file_over_the_per_file_limit_is_refused_by_name(api, images, settings):
+    settings.JEWELREVIEW_MAX_FILE_BYTES = 3000
+    files = [
+        upload("BIG-1_front.jpg", images.jpeg(64, 48, seed=1) + b"\0" * 5000),
+        upload("BIG-1_front_cutout.png", images.cutout(64, 48)),
+    ]
+    response = post(api.manager, files)
+    assert response.status_code == 200
+    assert response.json()["refused"][0]["name"] == "BIG-1_front.jpg"
+    assert "limit for one file" in response.json()["refused"][0]["reason"]
+    assert Photo.objects.count() == 0

@@ -1,0 +1,72 @@
+"""Selectors: SKU status rolled up from photos in one query."""
+
+from __future__ import annotations
+
+import pytest
+
+from jewelreview.catalog.selectors import batch_list, photo_get, photo_list, sku_list, sku_status_counts
+from jewelreview.errors import NotFound
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sku_rollup(make_photo, django_assert_num_queries):
+    from jewelreview.catalog.models import Sku
+
+    for status in ("approved", "approved"):
+        make_photo(sku="DONE-1", status=status)
+    make_photo(sku="RESHOOT-1", status="approved")
+    make_photo(sku="RESHOOT-1", status="reshoot")
+    make_photo(sku="REPAIR-1", status="in_repair")
+    make_photo(sku="REPAIR-1", status="needs_review")
+    make_photo(sku="REVIEW-1", status="new")
+    make_photo(sku="REVIEW-1", status="approved")
+    Sku.objects.create(code="EMPTY-1")
+    with django_assert_num_queries(1):
+        rows = [(s.code, s.rollup_status, s.photo_count, sku_status_counts(s)) for s in sku_list()]
+    summary = {code: (status, count) for code, status, count, _ in rows}
+    assert summary == {
+        "DONE-1": ("done", 2),
+        "EMPTY-1": ("empty", 0),
+        "REPAIR-1": ("needs_repair", 2),
+        "RESHOOT-1": ("reshoot", 2),
+        "REVIEW-1": ("in_review", 2),
+    }
+    counts = {code: c for code, _, _, c in rows}
+    assert counts["REPAIR-1"] == {
+        "new": 0,
+        "needs_review": 1,
+        "approved": 0,
+        "flagged": 0,
+        "in_repair": 1,
+        "reopened": 0,
+        "reshoot": 0,
+    }
+    assert [s.code for s in sku_list(status="done")] == ["DONE-1"]
+
+
+def test_sku_list_by_batch(make_photo):
+    make_photo(sku="A", batch="b1")
+    make_photo(sku="B", batch="b2")
+    b1 = next(b for b in batch_list() if b.name == "b1")
+    assert [s.code for s in sku_list(batch_id=b1.pk)] == ["A"]
+    assert b1.photo_count == 1 and b1.count_needs_review == 1
+
+
+def test_photo_list_filters_and_ordering(make_photo, users, django_assert_num_queries):
+    a = make_photo(sku="A", status="flagged", assignee=users.retoucher)
+    b = make_photo(sku="B", status="approved")
+    b.risk = 0.9
+    b.save()
+    assert list(photo_list(status="flagged")) == [a]
+    assert list(photo_list(sku="B")) == [b]
+    assert list(photo_list(assignee_id=users.retoucher.pk)) == [a]
+    assert list(photo_list(risk_min=0.5)) == [b]
+    assert next(iter(photo_list(ordering="-risk"))) == b
+    with django_assert_num_queries(1):
+        assert [(p.sku.code, p.batch.name) for p in photo_list()] == [("A", "test-batch"), ("B", "test-batch")]
+
+
+def test_photo_get_not_found():
+    with pytest.raises(NotFound, match="Photo 999 does not exist"):
+        photo_get(photo_id=999)

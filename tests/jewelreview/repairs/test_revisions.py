@@ -1,0 +1,120 @@
+"""Revisions: append-only, numbered per photo, validated by core, optimistic and lossless on conflict."""
+
+from __future__ import annotations
+
+import pytest
+
+from jewelreview.catalog.models import Photo
+from jewelreview.errors import Conflict, InvalidInput, NotAllowed
+from jewelreview.repairs.models import AppendOnlyError, Render, Revision
+from jewelreview.repairs.services import revision_create
+from jewelreview.reviews.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claimed(users, make_photo):
+    return make_photo(status="in_repair", assignee=users.retoucher)
+
+
+def test_revisions_are_numbered_per_photo_and_become_current(
+    users, claimed, recipe, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None, note="a")
+        second = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=first.pk)
+    assert (first.number, second.number, second.parent_id) == (1, 2, first.pk)
+    photo = Photo.objects.get(pk=claimed.pk)
+    assert photo.current_revision_id == second.pk and photo.version == 3
+    assert list(Render.objects.filter(revision__photo=photo).values_list("state", flat=True)) == ["queued", "queued"]
+    assert len(callbacks) == 2  # one render task per revision, enqueued after commit
+    assert [e.action for e in Event.objects.filter(photo=photo)] == ["revision", "revision"]
+
+
+def test_recipe_is_stored_canonical(users, claimed):
+    revision = revision_create(
+        photo=claimed, author=users.retoucher, base_revision=None, recipe={"ops": [{"op": "decontaminate"}]}
+    )
+    assert revision.recipe == {"version": 1, "base": "ai", "ops": [{"op": "decontaminate", "amount": 60.0}]}
+    assert len(revision.recipe_sha256) == 64
+
+
+def test_revision_rows_can_never_be_edited_or_deleted(users, claimed, recipe):
+    revision = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
+    revision.note = "changed"
+    with pytest.raises(AppendOnlyError):
+        revision.save()
+    with pytest.raises(AppendOnlyError):
+        revision.delete()
+    with pytest.raises(AppendOnlyError):
+        Revision.objects.filter(pk=revision.pk).update(note="changed")
+    with pytest.raises(AppendOnlyError):
+        Revision.objects.filter(pk=revision.pk).delete()
+    assert Revision.objects.get(pk=revision.pk).note == ""
+
+
+def test_a_bad_recipe_is_refused_naming_the_op_and_field_and_nothing_is_written(users, claimed):
+    bad = {"version": 1, "ops": [{"op": "refine", "contrast": 15}, {"op": "refine", "contrast": 400}]}
+    with pytest.raises(InvalidInput, match=r"ops\[1\]\.contrast: must be between 0 and 100") as caught:
+        revision_create(photo=claimed, author=users.retoucher, recipe=bad, base_revision=None)
+    assert caught.value.code == "invalid_recipe"
+    assert caught.value.details == {"op_index": 1, "field": "contrast"}
+    assert Revision.objects.count() == 0 and Event.objects.count() == 0
+
+
+def test_optimistic_conflict_keeps_both_edits(users, make_photo, recipe):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    base = revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    # Two editors start from revision 1; the manager saves first.
+    mine = {"version": 1, "ops": [{"op": "decontaminate", "amount": 10}]}
+    theirs = {"version": 1, "ops": [{"op": "decontaminate", "amount": 90}]}
+    winner = revision_create(photo=photo, author=users.manager, recipe=theirs, base_revision=base.pk)
+    with pytest.raises(Conflict) as caught:
+        revision_create(photo=photo, author=users.retoucher, recipe=mine, base_revision=base.pk, note="my fix")
+    error = caught.value
+    assert error.code == "stale_base_revision" and error.http_status == 409
+    assert error.details["current_revision"] == winner.pk and error.details["current_number"] == 2
+    kept = Revision.objects.get(pk=error.details["saved_revision"])
+    assert (kept.number, kept.parent_id, kept.recipe["ops"][0]["amount"], kept.note) == (3, base.pk, 10.0, "my fix")
+    assert "your edit was kept as revision 3" in error.message
+    photo.refresh_from_db()
+    assert photo.current_revision_id == winner.pk  # the winner's edit is untouched
+    assert Revision.objects.get(pk=winner.pk).recipe["ops"][0]["amount"] == 90.0
+    assert Event.objects.filter(photo=photo, action="revision_conflict").count() == 1
+    assert not Render.objects.filter(revision=kept).exists()
+
+
+def test_first_revision_must_not_claim_a_base_and_later_ones_must(users, claimed, recipe):
+    revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
+    with pytest.raises(Conflict, match="Revision None is no longer current"):
+        revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
+
+
+def test_base_revision_of_another_photo_is_invalid(users, make_photo, recipe):
+    one = make_photo(status="in_repair", assignee=users.retoucher)
+    other = make_photo(status="in_repair", assignee=users.retoucher)
+    foreign = revision_create(photo=other, author=users.retoucher, recipe=recipe, base_revision=None)
+    with pytest.raises(InvalidInput, match=f"Revision {foreign.pk} is not a revision of photo {one.pk}"):
+        revision_create(photo=one, author=users.retoucher, recipe=recipe, base_revision=foreign.pk)
+
+
+def test_who_may_save_revisions(users, make_photo, recipe):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    with pytest.raises(NotAllowed, match="may not save revisions"):
+        revision_create(photo=photo, author=users.reviewer, recipe=recipe, base_revision=None)
+    with pytest.raises(NotAllowed, match="claimed by tom"):
+        revision_create(photo=photo, author=users.retoucher2, recipe=recipe, base_revision=None)
+    assert revision_create(photo=photo, author=users.manager, recipe=recipe, base_revision=None).number == 1
+    flagged = make_photo(status="flagged")
+    with pytest.raises(Conflict, match="claim it for repair before saving revisions"):
+        revision_create(photo=flagged, author=users.retoucher, recipe=recipe, base_revision=None)
+    reopened = make_photo(status="reopened")
+    assert revision_create(photo=reopened, author=users.manager, recipe=recipe, base_revision=None).number == 1
+    assert Revision.objects.count() == 2
+
+
+def test_stale_photo_version_refuses_the_save(users, claimed, recipe):
+    with pytest.raises(Conflict, match="changed since you loaded it"):
+        revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None, expected_version=7)
+    assert Revision.objects.count() == 0
