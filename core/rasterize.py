@@ -1,26 +1,29 @@
 """Filled paths to per-pixel coverage: exact area, nonzero rule.
 
-:func:`coverage` gives each pixel the exact fraction of its area inside the filled shape
-(nonzero winding rule, as SVG fills paths), rounded to 0..255: a 10x10 square on integer
-coordinates covers exactly 100 pixels with 255 and nothing else, and an edge at x = 10.5
-gives 128. It is a scanline sweep compiled with numba:
+:func:`coverage` gives each pixel the fraction of its area inside the filled shape, rounded to
+0..255: a 10x10 square on integer coordinates covers exactly 100 pixels with 255 and nothing
+else, and an edge at x = 10.5 gives 128. It is the signed-area accumulation of font
+rasterizers (libart, font-rs), vectorised with numpy:
 
-1. For each pixel row, the edges crossing it are cut at every vertex and every crossing of two
-   edges inside the row, so that within each slice the edges run side by side.
-2. In a slice, walking left to right, the winding number tells which edges bound the filled
-   region (winding leaving or reaching zero); only those are accumulated, as signed trapezoid
-   areas per pixel (the "area + cover" cells of font rasterizers), so overlapping subpaths,
-   holes and self-intersections come out exact rather than double-counted.
-3. The cells of a row are summed left to right; runs between cells are filled in one go.
+1. Every edge is cut where it crosses a pixel row or column boundary, so each piece lies in
+   one pixel cell.
+2. A piece going down by ``dy`` across cell (row r, column c) with mean x ``xm`` adds
+   ``dy * (c + 1 - xm)`` (the area right of it in its own cell) to ``acc[r, c]`` and
+   ``dy * (xm - c)`` to ``acc[r, c + 1]``; summed along the row, every cell to the right gets
+   exactly ``dy`` (the piece's full cover). Pieces left of the window give their full cover to
+   column 0.
+3. A running sum along each row is the signed, winding-weighted covered area of every pixel;
+   coverage is ``min(|sum|, 1)``.
 
-A row whose slicing would cost too much (over ``_ROW_BUDGET`` edge-slices or ``_CROSS_BUDGET``
-crossings: thousands of vertices or crossings within one pixel row, never seen in drawn paths)
-falls back to plain signed-area accumulation, clamped: still exact wherever the subpaths of that
-row do not overlap within a pixel, and bounded in time.
-
-Why not skia (measured): its analytic anti-aliasing truncates rather than rounds (the x = 10.5
-edge gives 127, 0.7 of a pixel gives 178) and approximates where edges meet inside a pixel;
-``cv2.fillPoly`` with LINE_AA is not area coverage at all (about 0.4 px fat).
+This is exact for every path whose subpaths neither overlap nor cross themselves: drawn
+outlines, outlines with holes. When the sums show overlap (a signed area above 1, or both signs
+in one window: winding numbers of 2 or of opposite signs), the window is redone by the exact
+sweep of :mod:`core.rasterize_sweep`, which slices rows at edge crossings and applies the
+nonzero rule inside each pixel. That module needs numba, whose import and cached functions cost
+about a second at process start, so only self-overlapping paths pay it. (A sub-pixel overlap
+that keeps every sum within [0, 1] is not seen; its error is at most the overlap's own area.) Why not skia (measured): its analytic anti-aliasing truncates (the x = 10.5 edge gives
+127) and approximates where edges meet inside a pixel; ``cv2.fillPoly`` with LINE_AA is not
+area coverage at all (about 0.4 px fat).
 """
 
 from __future__ import annotations
@@ -28,14 +31,22 @@ from __future__ import annotations
 import math
 
 import cv2
-import numba
 import numpy as np
 
 from core.geometry import PathGeometry
 from core.window import Rect
 
-_ROW_BUDGET = 16384  # (slices in a row) x (edges crossing it) before the row falls back
-_CROSS_BUDGET = 1024  # crossings found in one slice before the row falls back
+# Rows accumulated at once: bounds memory to _BAND_ROWS x (width + 1) float64 (24 MB at 6000 px).
+_BAND_ROWS = 512
+# 255 * coverage is rounded to nearest. The running sums are float32 (half the memory traffic of
+# float64; ~1e-5 of a level of error over a 6000 px row), so an exact .5 can land a hair below:
+# this slack (a thousandth of a level) puts it back.
+_ROUNDING_SLACK = 1e-3
+# Wider blurs run on a coarser grid (a 49 px kernel costs ~50 ms per 4 MP; feather 250 would
+# take seconds at full resolution), within 3 levels of the full-resolution blur.
+_FULL_RESOLUTION_SIGMA = 8.0
+# Signed areas beyond [-1, 1] by more than float32 noise mean overlapping subpaths.
+_OVERLAP_SLACK = 1e-4
 
 
 def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
@@ -60,12 +71,34 @@ def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
     >>> a.tolist()
     [[0, 0, 0, 0], [0, 255, 255, 128], [0, 255, 255, 128], [0, 0, 0, 0]]
     """
-    out = np.zeros(window.shape, np.uint8)
+    height, width = window.shape
+    out = np.zeros((height, width), np.uint8)
     if window.empty:
         return out
-    edges = _edges_in_window(geometry, window)
-    if len(edges[0]):
-        _sweep(*edges, window.width, window.height, out)
+    rows, cols, weights, crossing = _cell_contributions(geometry, window)
+    if crossing:
+        return _exact(geometry, window)
+    if len(rows) == 0:
+        return out
+    order = np.argsort(rows, kind="stable")
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    stride = width + 1
+    lowest, highest = 0.0, 0.0
+    for top in range(0, height, _BAND_ROWS):
+        bottom = min(top + _BAND_ROWS, height)
+        lo, hi = np.searchsorted(rows, [top, bottom])
+        if lo == hi:
+            continue
+        flat = (rows[lo:hi] - top) * stride + cols[lo:hi]
+        acc = np.bincount(flat, weights=weights[lo:hi], minlength=(bottom - top) * stride)
+        area = np.cumsum(acc.reshape(bottom - top, stride)[:, :width], axis=1, dtype=np.float32)
+        band_low, band_high, _, _ = cv2.minMaxLoc(area)
+        lowest, highest = min(lowest, band_low), max(highest, band_high)
+        if highest > 1 + _OVERLAP_SLACK or lowest < -1 - _OVERLAP_SLACK or (lowest < -_OVERLAP_SLACK < _OVERLAP_SLACK < highest):
+            return _exact(geometry, window)
+        # |255 * area| rounded and saturated in one pass (paths drawn either way round).
+        scale = 255.0 if band_high >= -band_low else -255.0
+        out[top:bottom] = cv2.convertScaleAbs(area, alpha=scale, beta=_ROUNDING_SLACK)
     return out
 
 
@@ -101,17 +134,32 @@ def path_alpha(geometry: PathGeometry, window: Rect, feather: float) -> np.ndarr
     if feather == 0 or window.empty:
         return coverage(geometry, window)
     sigma = feather / 2.0
+    if sigma < _FULL_RESOLUTION_SIGMA:
+        return _blurred(geometry, window, sigma, np.uint8)
+    f = int(sigma // 4)
+    # Coarse pixel (i, j) is the block [j f, (j + 1) f) x [i f, (i + 1) f) of the image; the exact
+    # coverage of a block is that of the path scaled by 1 / f. One coarse pixel of margin on
+    # each side gives every window pixel both neighbours for the interpolation.
+    coarse = Rect(window.x0 // f - 1, window.y0 // f - 1, -(-window.x1 // f) + 1, -(-window.y1 // f) + 1)
+    small = _blurred(geometry.scaled(1.0 / f), coarse, sigma / f, np.float32)
+    fine = cv2.resize(small, (coarse.width * f, coarse.height * f), interpolation=cv2.INTER_LINEAR)
+    x, y = window.x0 - coarse.x0 * f, window.y0 - coarse.y0 * f
+    return np.clip(fine[y : y + window.height, x : x + window.width] + 0.5, 0, 255).astype(np.uint8)
+
+
+def _blurred(geometry: PathGeometry, window: Rect, sigma: float, dtype: type) -> np.ndarray:
+    """Coverage blurred with sigma over ``window``, as ``dtype`` (uint8, or float32 in 0..255)."""
     radius = math.ceil(3.0 * sigma)
-    # Only where the shape is can the blur be non-zero: blur that part of the padded window.
+    # Only near the shape can the blur be non-zero: blur that part of the padded window.
     region = window.pad(radius).intersect(geometry.window(pad=radius + 1))
-    out = np.zeros(window.shape, np.uint8)
-    if region.empty:
+    out = np.zeros(window.shape, dtype)
+    inner = region.intersect(window)
+    if inner.empty:
         return out
     size = 2 * radius + 1
-    blurred = cv2.GaussianBlur(coverage(geometry, region), (size, size), sigma, sigma, borderType=cv2.BORDER_CONSTANT)
-    inner = region.intersect(window)
-    if not inner.empty:
-        out[inner.relative_to(window).slices()] = blurred[inner.relative_to(region).slices()]
+    cov = coverage(geometry, region).astype(dtype, copy=False)
+    blurred = cv2.GaussianBlur(cov, (size, size), sigma, sigma, borderType=cv2.BORDER_CONSTANT)
+    out[inner.relative_to(window).slices()] = blurred[inner.relative_to(region).slices()]
     return out
 
 
@@ -142,7 +190,7 @@ def reference_coverage(geometry: PathGeometry, window: Rect, supersample: int = 
     """
     s = int(supersample)
     h, w = window.shape
-    x0, y0, x1, y1 = _polygon_edges(geometry)
+    x0, y0, x1, y1 = polygon_edges(geometry)
     x0, x1 = (x0 - window.x0) * s, (x1 - window.x0) * s
     y0, y1 = (y0 - window.y0) * s, (y1 - window.y0) * s
     down = y1 > y0  # each edge from its top (xt, yt) to its bottom (xb, yb), +1 if drawn downwards
@@ -169,7 +217,129 @@ def reference_coverage(geometry: PathGeometry, window: Rect, supersample: int = 
 # ----------------------------------------------------------------------------------------------
 
 
-def _polygon_edges(geometry: PathGeometry):
+def _exact(geometry: PathGeometry, window: Rect) -> np.ndarray:
+    from core.rasterize_sweep import exact_coverage  # numba: only for self-overlapping paths
+
+    return exact_coverage(geometry, window, polygon_edges)
+
+
+def _cell_contributions(geometry: PathGeometry, window: Rect):
+    """(row, column, weight) of every accumulation term in window cells (see module docstring),
+    and whether two edges cross inside a cell of the window (then the sums are not exact)."""
+    height, width = window.shape
+    x0, y0, x1, y1 = polygon_edges(geometry)
+    ring, position, ring_length = _ring_positions(geometry)
+    x0, x1 = x0 - window.x0, x1 - window.x0
+    y0, y1 = y0 - window.y0, y1 - window.y0
+    # Horizontal edges cover nothing; edges wholly above, below or right of the window change
+    # nothing inside it (cover flows only rightwards).
+    keep = (y0 != y1) & (np.maximum(y0, y1) > 0) & (np.minimum(y0, y1) < height) & (np.minimum(x0, x1) < width)
+    x0, y0, x1, y1 = x0[keep], y0[keep], x1[keep], y1[keep]
+    ring, position, ring_length = ring[keep], position[keep], ring_length[keep]
+    n = len(x0)
+    if n == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, np.zeros(0), False
+    dx, dy = x1 - x0, y1 - y0
+    ty, ey = _crossings(y0, y1, dy, height)
+    tx, ex = _crossings(x0, x1, dx, width)
+    ids = np.arange(n)
+    t = np.concatenate([np.zeros(n), np.ones(n), ty, tx])
+    edge = np.concatenate([ids, ids, ey, ex])
+    order = np.lexsort((t, edge))
+    t, edge = t[order], edge[order]
+    piece = edge[:-1] == edge[1:]
+    e, ta, tb = edge[:-1][piece], t[:-1][piece], t[1:][piece]
+    ya, yb = y0[e] + ta * dy[e], y0[e] + tb * dy[e]
+    xa, xb = x0[e] + ta * dx[e], x0[e] + tb * dx[e]
+    xm = 0.5 * (xa + xb)
+    ym = 0.5 * (ya + yb)
+    cover = yb - ya
+    row = np.floor(ym)
+    inside = (row >= 0) & (row < height) & (xm < width) & (cover != 0)
+    crossing = _edges_cross_in_a_cell(
+        row[inside], np.floor(xm[inside]), e[inside], xa[inside], ya[inside], xb[inside], yb[inside],
+        ring, position, ring_length, width,
+    )
+    row, xm, cover = row[inside].astype(np.int64), xm[inside], cover[inside]
+    col = np.floor(xm)
+    left = col < 0  # wholly left of the window: full cover to column 0
+    col = np.where(left, 0, col).astype(np.int64)
+    frac = np.where(left, 0.0, xm - col)
+    rows = np.concatenate([row, row])
+    cols = np.concatenate([col, col + 1])
+    weights = np.concatenate([cover * (1.0 - frac), cover * frac])
+    return rows, cols, weights, crossing
+
+
+def _edges_cross_in_a_cell(row, col, edge, xa, ya, xb, yb, ring, position, ring_length, width) -> bool:
+    """Whether pieces of two different, non-adjacent edges meet inside one pixel cell.
+
+    Only pieces that share a cell can cross there, so candidates are pairs within a cell (most
+    cells hold one or two pieces). Adjacent edges of a ring meet at their shared vertex, which
+    is not a crossing. A proper crossing or a collinear overlap counts.
+    """
+    if len(row) < 2:
+        return False
+    key = row.astype(np.int64) * (width + 2) + (col.astype(np.int64) + 1)
+    order = np.argsort(key, kind="stable")
+    key, edge = key[order], edge[order]
+    xa, ya, xb, yb = xa[order], ya[order], xb[order], yb[order]
+    for k in range(1, len(key)):
+        i = np.nonzero(key[:-k] == key[k:])[0]
+        if len(i) == 0:
+            return False
+        j = i + k
+        ei, ej = edge[i], edge[j]
+        same_ring = ring[ei] == ring[ej]
+        gap = np.abs(position[ei] - position[ej])
+        adjacent = same_ring & ((gap == 1) | (gap == ring_length[ei] - 1))
+        candidate = (ei != ej) & ~adjacent
+        if candidate.any():
+            i, j = i[candidate], j[candidate]
+            if _segments_meet(xa[i], ya[i], xb[i], yb[i], xa[j], ya[j], xb[j], yb[j]).any():
+                return True
+    return False
+
+
+def _segments_meet(ax, ay, bx, by, cx, cy, dx, dy) -> np.ndarray:
+    """Per pair: segments AB and CD cross properly, or overlap along a common line."""
+    d1 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx)
+    d2 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx)
+    d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+    d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax)
+    proper = (d1 * d2 < 0) & (d3 * d4 < 0)
+    collinear = (d1 == 0) & (d2 == 0) & (d3 == 0) & (d4 == 0)
+    overlap = collinear & (
+        (np.maximum(np.minimum(ax, bx), np.minimum(cx, dx)) < np.minimum(np.maximum(ax, bx), np.maximum(cx, dx)))
+        | (np.maximum(np.minimum(ay, by), np.minimum(cy, dy)) < np.minimum(np.maximum(ay, by), np.maximum(cy, dy)))
+    )
+    return proper | overlap
+
+
+def _ring_positions(geometry: PathGeometry):
+    """Per edge (as :func:`polygon_edges` orders them): its ring, position in it, ring length."""
+    lengths = np.array([len(p) for p in geometry.polygons])
+    ring = np.repeat(np.arange(len(lengths)), lengths)
+    position = np.arange(len(ring)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return ring, position, lengths[ring]
+
+
+def _crossings(a0: np.ndarray, a1: np.ndarray, da: np.ndarray, limit: int):
+    """Parameters t in (0, 1) where each edge crosses an integer k in [0, limit], and edge ids."""
+    lo = np.maximum(np.floor(np.minimum(a0, a1)) + 1, 0)
+    hi = np.minimum(np.ceil(np.maximum(a0, a1)) - 1, limit)
+    counts = np.maximum(hi - lo + 1, 0).astype(np.int64)
+    counts[da == 0] = 0
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0), np.zeros(0, np.int64)
+    owner = np.repeat(np.arange(len(a0)), counts)
+    k = lo[owner] + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
+    return (k - a0[owner]) / da[owner], owner
+
+
+def polygon_edges(geometry: PathGeometry):
     """All edges of all rings (each ring closed), as x0, y0, x1, y1 arrays."""
     pts = np.concatenate(geometry.polygons)
     lengths = np.array([len(p) for p in geometry.polygons])
@@ -177,351 +347,3 @@ def _polygon_edges(geometry: PathGeometry):
     nxt = np.arange(1, len(pts) + 1)
     nxt[starts + lengths - 1] = starts  # the last vertex of a ring joins its first
     return pts[:, 0], pts[:, 1], pts[nxt, 0], pts[nxt, 1]
-
-
-def _edges_in_window(geometry: PathGeometry, window: Rect):
-    """Non-horizontal edges that can affect the window, in window coordinates, top to bottom."""
-    x0, y0, x1, y1 = _polygon_edges(geometry)
-    x0, x1 = x0 - window.x0, x1 - window.x0
-    y0, y1 = y0 - window.y0, y1 - window.y0
-    down = y1 > y0
-    xa, ya = np.where(down, x0, x1), np.where(down, y0, y1)
-    xb, yb = np.where(down, x1, x0), np.where(down, y1, y0)
-    # Edges right of the window only change coverage right of it; edges left of it still count.
-    keep = (y0 != y1) & (yb > 0) & (ya < window.height) & (np.minimum(xa, xb) < window.width)
-    order = np.argsort(ya[keep], kind="stable")
-    direction = np.where(down, 1, -1)[keep][order].astype(np.int64)
-    return xa[keep][order], ya[keep][order], xb[keep][order], yb[keep][order], direction
-
-
-# The sweep. Tuples keep the argument lists short:
-#   edges   = (xa, ya, xb, yb, direction): edge e runs from (xa, ya) down to (xb, yb); direction
-#             is +1 if the path draws it downwards, -1 upwards (its step in the winding number)
-#   cells   = (acc, mark, touched, count): the row's area + cover cells, which columns have
-#             one (mark holds the row that last touched a column), and how many
-#   pending = (pending_from, pending_sign): per edge, a boundary piece not yet accumulated
-
-
-@numba.njit(cache=True)
-def _sweep(xa, ya, xb, yb, direction, width, height, out):
-    n = len(xa)
-    edges = (xa, ya, xb, yb, direction)
-    cells = (
-        np.zeros(width + 2),
-        np.full(width + 2, -1, np.int64),
-        np.empty(width + 2, np.int64),
-        np.zeros(1, np.int64),
-    )
-    pending = (np.empty(n), np.zeros(n))
-    events = np.empty(2 * n + 2)
-    crossings = np.empty(_CROSS_BUDGET + 2)
-    top, bottom, key = np.empty(n), np.empty(n), np.empty(n)  # x of slice edges at its top, bottom; sort keys
-    sel, order, order2 = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
-    scratch = (events, crossings, top, bottom, key, sel, order, order2)
-    active = np.empty(n, np.int64)  # edges crossing the row, kept roughly in x order
-    n_active = 0
-    nxt = 0
-    row = max(0, math.floor(ya[0]))
-    while row < height:
-        if n_active == 0:
-            if nxt >= n:
-                break
-            row = max(row, math.floor(ya[nxt]))  # skip empty rows
-            if row >= height:
-                break
-        while nxt < n and ya[nxt] < row + 1:
-            active[n_active] = nxt
-            n_active += 1
-            nxt += 1
-        kept = 0
-        for q in range(n_active):
-            if yb[active[q]] > row:
-                active[kept] = active[q]
-                kept += 1
-        n_active = kept
-        if n_active > 0:
-            if not _row_exact(row, active[:n_active], edges, width, scratch, pending, cells):
-                _restart_row(active[:n_active], pending, cells)
-                _row_clamped(row, active[:n_active], edges, width, cells)
-            _write_row(out, row, cells, width)
-            _reorder_active(row, active[:n_active], edges, key, sel, order)
-        row += 1
-
-
-@numba.njit(cache=True)
-def _x_at(edges, e, y):
-    xa, ya, xb, yb, _ = edges
-    if y == ya[e]:
-        return xa[e]
-    if y == yb[e]:
-        return xb[e]
-    return xa[e] + (y - ya[e]) * (xb[e] - xa[e]) / (yb[e] - ya[e])
-
-
-@numba.njit(cache=True)
-def _row_exact(row, active, edges, width, scratch, pending, cells):
-    """Accumulate the boundary of the nonzero region in one row. False: over budget, redo clamped."""
-    ya, yb = edges[1], edges[3]
-    events, crossings, top, bottom, key, sel, order, order2 = scratch
-    n_events = 2
-    events[0], events[1] = float(row), row + 1.0
-    for e in active:
-        if ya[e] > row:
-            events[n_events] = ya[e]
-            n_events += 1
-        if yb[e] < row + 1:
-            events[n_events] = yb[e]
-            n_events += 1
-    _sort_values(events, n_events)
-    n_unique = 1
-    for q in range(1, n_events):
-        if events[q] != events[n_unique - 1]:
-            events[n_unique] = events[q]
-            n_unique += 1
-    if (n_unique - 1) * len(active) > _ROW_BUDGET:
-        return False
-    for s in range(n_unique - 1):
-        s0, s1 = events[s], events[s + 1]
-        k = 0
-        for e in active:  # in x order (roughly), so the sorts below have little to do
-            if ya[e] <= s0 and yb[e] >= s1:  # every active edge spans the slice or misses it
-                sel[k] = e
-                top[k] = _x_at(edges, e, s0)
-                bottom[k] = _x_at(edges, e, s1)
-                order[k] = k
-                k += 1
-        if k == 0:
-            continue
-        _sort_order(top, order, k)
-        order2[:k] = order[:k]
-        inside = _crossing_sort(top, bottom, order2, k, s0, s1, crossings)
-        if inside < 0:
-            return False
-        if inside == 0:  # no crossing strictly inside: the bottom order holds throughout
-            _boundaries(order2[:k], sel, s0, edges, width, row, pending, cells)
-            continue
-        # Edges cross inside the slice: cut it at every crossing, order each piece by mid x.
-        crossings[inside] = s0
-        crossings[inside + 1] = s1
-        _sort_values(crossings, inside + 2)
-        for c in range(inside + 1):
-            c0, c1 = crossings[c], crossings[c + 1]
-            if c1 <= c0:
-                continue
-            for q in range(k):
-                key[q] = _x_at(edges, sel[q], c0) + _x_at(edges, sel[q], c1)
-            _sort_order(key, order, k)
-            _boundaries(order[:k], sel, c0, edges, width, row, pending, cells)
-    pending_sign = pending[1]
-    for e in active:
-        if pending_sign[e] != 0.0:
-            _flush(e, min(yb[e], row + 1.0), edges, width, row, pending, cells)
-            pending_sign[e] = 0.0
-    return True
-
-
-@numba.njit(cache=True)
-def _row_clamped(row, active, edges, width, cells):
-    """Signed-area accumulation of every edge (the fallback: exact unless subpaths overlap in a pixel)."""
-    _, ya, _, yb, direction = edges
-    for e in active:
-        y0, y1 = max(ya[e], float(row)), min(yb[e], row + 1.0)
-        _accumulate(_x_at(edges, e, y0), y0, _x_at(edges, e, y1), y1, float(direction[e]), width, row, cells)
-
-
-@numba.njit(cache=True)
-def _restart_row(active, pending, cells):
-    acc, mark, touched, count = cells
-    for e in active:
-        pending[1][e] = 0.0
-    for q in range(count[0]):
-        acc[touched[q]] = 0.0
-        mark[touched[q]] = -1
-    count[0] = 0
-
-
-@numba.njit(cache=True)
-def _crossing_sort(top, bottom, order, k, s0, s1, crossings):
-    """Insertion-sort order[:k] (sorted by top) by bottom; every pair it swaps crosses in between.
-
-    Writes the heights of crossings strictly inside (s0, s1) to ``crossings``; returns their
-    number, or -1 past ``_CROSS_BUDGET`` swaps.
-    """
-    swaps = 0
-    inside = 0
-    for q in range(1, k):
-        v = order[q]
-        p = q - 1
-        while p >= 0 and bottom[order[p]] > bottom[v]:
-            u = order[p]
-            gap_top, gap_bottom = top[v] - top[u], bottom[v] - bottom[u]
-            y = s0 + (s1 - s0) * gap_top / (gap_top - gap_bottom)
-            if s0 < y < s1:
-                crossings[inside] = y
-                inside += 1
-            order[p + 1] = u
-            p -= 1
-            swaps += 1
-            if swaps > _CROSS_BUDGET:
-                return -1
-        order[p + 1] = v
-    return inside
-
-
-@numba.njit(cache=True)
-def _sort_values(values, n):
-    """Sort values[:n] in place (insertion sort for the usual handful)."""
-    if n > 32:
-        values[:n].sort()
-        return
-    for q in range(1, n):
-        v = values[q]
-        p = q - 1
-        while p >= 0 and values[p] > v:
-            values[p + 1] = values[p]
-            p -= 1
-        values[p + 1] = v
-
-
-@numba.njit(cache=True)
-def _sort_order(key, order, k):
-    """Stable sort of order[:k] by key[order]: insertion sort (nearly sorted input is the rule),
-    switching to a merge sort if that turns out to be slow."""
-    swaps = 0
-    for q in range(1, k):
-        v = order[q]
-        p = q - 1
-        while p >= 0 and key[order[p]] > key[v]:
-            order[p + 1] = order[p]
-            p -= 1
-            swaps += 1
-        order[p + 1] = v
-        if swaps > 8 * k + 64:
-            idx = np.argsort(key[order[:k]], kind="mergesort")
-            order[:k] = order[:k][idx]
-            return
-
-
-@numba.njit(cache=True)
-def _reorder_active(row, active, edges, key, tmp, order):
-    """Keep the active edges in x order at the row's bottom, so the next row's sorts are cheap."""
-    yb = edges[3]
-    n = len(active)
-    for q in range(n):
-        key[q] = _x_at(edges, active[q], min(yb[active[q]], row + 1.0))
-        order[q] = q
-    _sort_order(key, order, n)
-    for q in range(n):
-        tmp[q] = active[order[q]]
-    active[:] = tmp[:n]
-
-
-@numba.njit(cache=True)
-def _boundaries(order, sel, y, edges, width, row, pending, cells):
-    """Walk the edges of a slice (top at y) left to right. Those where the winding number leaves 0
-    (sign +1) or reaches it (-1) bound the filled region; an edge's piece is accumulated when its
-    sign changes or the row ends, so an edge costs one accumulation however many slices it spans."""
-    direction = edges[4]
-    pending_from, pending_sign = pending
-    winding = 0
-    for i in order:
-        e = sel[i]
-        after = winding + direction[e]
-        sign = 0.0
-        if (winding == 0) != (after == 0):
-            sign = 1.0 if winding == 0 else -1.0
-        if sign != pending_sign[e]:
-            if pending_sign[e] != 0.0:
-                _flush(e, y, edges, width, row, pending, cells)
-            pending_sign[e] = sign
-            pending_from[e] = y
-        winding = after
-
-
-@numba.njit(cache=True)
-def _flush(e, y, edges, width, row, pending, cells):
-    pending_from, pending_sign = pending
-    y0 = pending_from[e]
-    _accumulate(_x_at(edges, e, y0), y0, _x_at(edges, e, y), y, pending_sign[e], width, row, cells)
-
-
-@numba.njit(cache=True)
-def _accumulate(x0, y0, x1, y1, sign, width, row, cells):
-    """Add sign x (area of each column right of the edge piece) as cell differences.
-
-    Parts of the piece left of x = 0 count as if on x = 0; parts right of x = width are dropped
-    (they change nothing inside the window).
-    """
-    h = y1 - y0
-    if h <= 0.0:
-        return
-    lo, hi = min(x0, x1), max(x0, x1)
-    if hi <= 0.0 or lo == hi:
-        _cell(min(max(lo, 0.0), float(width)), h, sign, row, cells)
-        return
-    if lo >= width:
-        return
-    if lo < 0.0:
-        _cell(0.0, h * (0.0 - lo) / (hi - lo), sign, row, cells)
-    a_lo, a_hi = max(lo, 0.0), min(hi, float(width))
-    per_x = h / (hi - lo)
-    for c in range(math.floor(a_lo), math.ceil(a_hi)):
-        a, b = max(a_lo, float(c)), min(a_hi, c + 1.0)
-        if b <= a:
-            continue
-        hp = per_x * (b - a)
-        mid = 0.5 * (a + b)
-        _add(c, sign * hp * (c + 1 - mid), row, cells)
-        _add(c + 1, sign * hp * (mid - c), row, cells)
-
-
-@numba.njit(cache=True)
-def _cell(x, h, sign, row, cells):
-    """A vertical piece of height h at x in [0, width]: area right of it in its column, then cover."""
-    c = math.floor(x)
-    _add(c, sign * h * (c + 1 - x), row, cells)
-    _add(c + 1, sign * h * (x - c), row, cells)
-
-
-@numba.njit(cache=True)
-def _add(c, value, row, cells):
-    acc, mark, touched, count = cells
-    if mark[c] != row:
-        mark[c] = row
-        touched[count[0]] = c
-        count[0] += 1
-    acc[c] += value
-
-
-@numba.njit(cache=True)
-def _level(s):
-    return int(min(abs(s), 1.0) * 255.0 + 0.5)
-
-
-@numba.njit(cache=True)
-def _write_row(out, row, cells, width):
-    """Sum the row's cells left to right into out[row]; runs between cells are constant."""
-    acc, _, touched, count = cells
-    n = count[0]
-    if n > 32:
-        touched[:n].sort()
-    else:
-        _sort_values(touched, n)
-    s = 0.0
-    col = 0
-    for q in range(n):
-        c = touched[q]
-        if c >= width:
-            break
-        v = _level(s)
-        if v != 0 and c > col:
-            out[row, col:c] = v
-        s += acc[c]
-        out[row, c] = _level(s)
-        col = c + 1
-    v = _level(s)
-    if v != 0 and col < width:
-        out[row, col:width] = v
-    for q in range(n):
-        acc[touched[q]] = 0.0
-    count[0] = 0
