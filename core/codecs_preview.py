@@ -130,9 +130,10 @@ def _shrink_for_display(rgb: np.ndarray, alpha: np.ndarray, size: tuple[int, int
     rows = _STRIP_ROWS - _STRIP_ROWS % k
     for y in range(0, (height // k) * k, rows):
         stop = min(y + rows, (height // k) * k)
+        strip_alpha = alpha[y:stop, : (width // k) * k]
         rgba = cv2.cvtColor(rgb[y:stop, : (width // k) * k], cv2.COLOR_RGB2RGBA)
-        rgba[..., 3] = 255
-        weights = cv2.cvtColor(alpha[y:stop, : (width // k) * k], cv2.COLOR_GRAY2RGBA)
+        rgba[..., 3] = strip_alpha
+        weights = cv2.cvtColor(strip_alpha, cv2.COLOR_GRAY2RGBA)  # (a, a, a, 255): alpha stays alpha
         premultiplied = cv2.multiply(rgba, weights, scale=1 / 255)
         mid[y // k : stop // k] = cv2.resize(premultiplied, (width // k, (stop - y) // k), interpolation=cv2.INTER_AREA)
     small = cv2.resize(mid, size, interpolation=cv2.INTER_AREA).astype(np.uint16) * 255

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "jewelreview.catalog",
     "jewelreview.reviews",
     "jewelreview.repairs",
+    "jewelreview.pages",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "/login/"
 
 # --- I18N --------------------------------------------------------------------------------------
 

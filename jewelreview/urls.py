@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from jewelreview.health import healthz
 
 urlpatterns = [
-    # A placeholder front page until the browser UI arrives.
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("jewelreview.pages.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/", include("jewelreview.api.urls")),

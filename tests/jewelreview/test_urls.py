@@ -10,6 +10,5 @@ def test_healthz_answers_when_the_database_does(client):
 
 
 @pytest.mark.django_db
-def test_front_page(client):
-    response = client.get("/")
-    assert response.status_code == 200 and b"jewelreview" in response.content
+def test_front_page_sends_visitors_to_login(client):
+    assert client.get("/").url == "/login/?next=/"

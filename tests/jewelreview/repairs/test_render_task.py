@@ -47,7 +47,7 @@ def test_render_writes_the_final_png_with_checksum_and_timings(queued_render):
     # The recipe adds the 10 x 10 square at (5, 5)-(15, 15) to the AI mask: exactly opaque there.
     assert (rgba[5:15, 5:15, 3] == 255).all()
     assert rgba[0, 0, 3] == 0
-    assert stored_files.read_bytes(render.preview.name)[8:12] == b"WEBP"
+    assert stored_files.read_bytes(render.preview.name)[:8] == b"\x89PNG\r\n\x1a\n"
     assert {"read_ms", "decode_ms", "render_ms", "encode_final_ms", "store_ms", "total_ms"} <= set(render.timings)
     assert {"core_base_ms", "core_ops_ms", "core_op0_path_ms"} <= set(render.timings)
     assert render.started_at <= render.finished_at
