@@ -68,13 +68,14 @@ def apply_op(op: Op, ctx: OpContext, alpha: np.ndarray, rgb: np.ndarray) -> tupl
     ctx : OpContext
         Full-resolution inputs and the window.
     alpha : (h, w) uint8
-        Current alpha of the window.
+        Current alpha of the window: the render's own working buffer, which ops may update in
+        place (a copy per op would cost ~10 ms each on 24 MP).
     rgb : (h, w, 3) uint8
         Current colours of the window (only ``decontaminate`` changes them).
 
     Returns
     -------
-    (alpha, rgb) : new arrays (or the inputs themselves when unchanged; inputs are never mutated).
+    (alpha, rgb) : the updated working buffers (``rgb`` is never modified in place).
     """
     if isinstance(op, RefineOp):
         return _apply_refine(op, ctx, alpha), rgb
@@ -108,13 +109,12 @@ def _apply_path(op: PathOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
     if reach.empty:
         return alpha
     selection = rasterize.path_alpha(op.geometry, reach, op.feather)
-    out = alpha.copy()
     inside = reach.relative_to(ctx.window).slices()
     if op.mode == "add":
-        np.maximum(out[inside], selection, out=out[inside])
+        np.maximum(alpha[inside], selection, out=alpha[inside])
     else:  # subtract: alpha * (1 - selection), rounded
-        out[inside] = _multiply(out[inside], 255 - selection)
-    return out
+        alpha[inside] = _multiply(alpha[inside], 255 - selection)
+    return alpha
 
 
 def _apply_channel(op: ChannelOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
@@ -124,11 +124,14 @@ def _apply_channel(op: ChannelOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarr
     reach = region_rect.intersect(ctx.window)
     if reach.empty:
         return alpha
-    # Automatic parameters come from the whole region of the original and the base mask, never
-    # from the window being rendered, so a crop renders exactly like the full image.
+    # The channel mask is computed over the whole region, from the original and the base mask
+    # (automatic levels and the structure test look at all of it), never from the window being
+    # rendered, so a crop renders exactly like the full image.
+    rgb_region = ctx.rgb8[region_rect.slices()]
+    region = rasterize.coverage(op.region_geometry, region_rect)
     params = channels.resolve_channel_params(
-        ctx.rgb8[region_rect.slices()],
-        rasterize.coverage(op.region_geometry, region_rect),
+        rgb_region,
+        region,
         ctx.ai_alpha[region_rect.slices()],
         channel=op.channel,
         black=op.black,
@@ -136,12 +139,11 @@ def _apply_channel(op: ChannelOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarr
         gamma=op.gamma,
         invert=op.invert,
     )
-    region = rasterize.coverage(op.region_geometry, reach)
-    channel_alpha = channels.channel_alpha(ctx.rgb8[reach.slices()], region, params)
-    out = alpha.copy()
+    channel_alpha = channels.channel_alpha(rgb_region, region, params)
+    part = reach.relative_to(region_rect).slices()
     inside = reach.relative_to(ctx.window).slices()
-    out[inside] = channels.apply_channel(out[inside], channel_alpha, region, op.mode)
-    return out
+    alpha[inside] = channels.apply_channel(alpha[inside], channel_alpha[part], region[part], op.mode)
+    return alpha
 
 
 def _apply_matte(op: MatteOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:

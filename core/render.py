@@ -124,7 +124,7 @@ def render_window(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Reci
     ops = recipe.active_ops()
     work = _working_window(ops, window, image_rect)
     ctx = OpContext(rgb8=rgb8, ai_alpha=base, window=work)
-    alpha = base[work.slices()]
+    alpha = base[work.slices()].copy()  # the working buffer that ops update in place
     rgb = rgb8[work.slices()]
     t1 = time.perf_counter()
     for index, op in enumerate(ops):

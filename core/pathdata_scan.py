@@ -1,0 +1,285 @@
+"""Tokenizing SVG path data into command letters and numbers, strictly and fast.
+
+The text is read in regions of about ``_REGION`` characters that end at a command letter.
+A region is first tried the fast way:
+
+1. one compiled regular expression checks, in C, that it is a sequence of whole valid commands;
+2. numpy finds where each number starts, from character classes alone (a sign not after an
+   exponent, a character after a separator, a dot when its run already has a dot or an
+   exponent, and the characters at and after an arc flag), and so how many numbers each
+   command has;
+3. a space is put before each number, and ``bytes.split`` and ``float`` (correctly rounded)
+   convert them all.
+
+A region that fails the fast check (or would pass the segment budget) is read command by
+command with per-command patterns and, from where those stop, the exact character-level
+reader of :mod:`core.pathdata_grammar`, which reports the first error with its position. The
+scan stops at the region where the budget runs out, so an oversized string costs only its
+first ``max_segments`` segments.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from typing import NamedTuple
+
+import numpy as np
+
+from core.errors import InvalidPathError
+from core.pathdata_grammar import (
+    ARC_GROUP_RE,
+    ARGS,
+    COMMAND_LETTERS,
+    CWSP,
+    NOT_MOVETO,
+    NUMBER_RE,
+    TOO_MANY,
+    TOO_MANY_SUBPATHS,
+    WANT_COMMAND,
+    WSP,
+    WSP_RE,
+    command_pattern,
+    fail,
+    group_pattern,
+    read_groups,
+)
+
+_REGION = 1 << 15  # characters per fast step: 1,000-5,000 segments, so little is read past the budget
+_CHUNK = 256  # argument groups per regex call when reading command by command
+
+_PATH_RE = re.compile(
+    "(?:" + "|".join(command_pattern(u + u.lower(), ARGS.get(u, 0)) for u in "MLHVCSQTAZ") + ")*+"
+)
+_LETTER_RE = re.compile("[MLHVCSQTAZmlhvcsqtaz]")
+# numbers per group -> (the first run of up to _CHUNK groups after a letter, a further run)
+_RUN_RE = {
+    per: (
+        re.compile(f"{WSP}{group_pattern(per)}(?:{CWSP}{group_pattern(per)}){{0,{_CHUNK - 1}}}{WSP}"),
+        re.compile(f"(?:{CWSP}{group_pattern(per)}){{1,{_CHUNK}}}{WSP}"),
+    )
+    for per in set(ARGS.values())
+}
+
+# Character classes of the fast reader, and numbers per group by letter byte (0 for Z).
+_SEP, _DIGIT, _DOT, _SIGN, _EXP, _LETTER = range(6)
+_CLASS = np.zeros(256, np.int8)
+_PER = np.zeros(256, np.int64)
+for _c in "0123456789":
+    _CLASS[ord(_c)] = _DIGIT
+_CLASS[ord(".")], _CLASS[ord("+")], _CLASS[ord("-")], _CLASS[ord("e")], _CLASS[ord("E")] = _DOT, _SIGN, _SIGN, _EXP, _EXP
+for _c in COMMAND_LETTERS:
+    _CLASS[ord(_c)], _PER[ord(_c)] = _LETTER, ARGS.get(_c, 0)
+
+
+class Tokens(NamedTuple):
+    """Path data cut into commands and numbers.
+
+    Attributes
+    ----------
+    letters : str
+        One character per command, in order.
+    positions : ndarray, (K,) int64
+        Position of each command letter in the text.
+    offsets : list of int, K + 1
+        Command k's numbers are ``numbers[offsets[k]:offsets[k + 1]]``.
+    numbers : list of float
+        All numbers in text order, finite; arc flags as 0.0/1.0.
+    n_segments : int
+        Drawing segments: each ``Z`` and each argument group but the first of a moveto.
+    """
+
+    letters: str
+    positions: np.ndarray
+    offsets: list[int]
+    numbers: list[float]
+    n_segments: int
+
+
+class _Parts:
+    """Tokens gathered region by region, and the budget spent so far."""
+
+    def __init__(self, max_segments: int):
+        self.letters: list[str] = []
+        self.positions: list = []
+        self.counts: list = []
+        self.numbers: list = []
+        self.n_segments = self.n_moves = 0
+        self.max_segments = max_segments
+
+
+def tokenize(d: str, max_segments: int) -> Tokens:
+    """Cut path data into commands and numbers, strictly.
+
+    Parameters
+    ----------
+    d : str
+        ASCII path data, not blank.
+    max_segments : int
+        Refuse data with more drawing segments, or more subpaths (movetos), than this.
+
+    Returns
+    -------
+    Tokens
+
+    Raises
+    ------
+    InvalidPathError
+        The first problem in text order: malformed data, ``nan``/``inf``, too many segments or
+        subpaths; once all the text is read, the first number that overflows to infinity.
+
+    Examples
+    --------
+    >>> t = tokenize("M1 2l3-4z", 10)
+    >>> t.letters, t.positions.tolist(), t.offsets, t.numbers, t.n_segments
+    ('Mlz', [0, 4, 8], [0, 2, 4, 4], [1.0, 2.0, 3.0, -4.0], 2)
+    """
+    n = len(d)
+    i = WSP_RE.match(d).end()
+    if d[i] not in "Mm":
+        fail(d, NOT_MOVETO, i, max_segments)
+    parts = _Parts(max_segments)
+    while i < n:
+        m = _LETTER_RE.search(d, i + _REGION) if i + _REGION < n else None
+        j = m.start() if m else n
+        if j - i > 4 * _REGION or not _read_region(d, i, j, parts):
+            j = _read_commands(d, i, j, parts)
+        i = j
+    numbers = parts.numbers[0] if len(parts.numbers) == 1 else [v for part in parts.numbers for v in part]
+    offsets = np.concatenate([[0], np.cumsum(np.concatenate(parts.counts), dtype=np.int64)]).tolist()
+    letters, positions = "".join(parts.letters), np.concatenate(parts.positions).astype(np.int64)
+    if math.inf in numbers or -math.inf in numbers:  # float() rounds too large numbers to infinity
+        _overflow(d, letters, positions, offsets, next(k for k, v in enumerate(numbers) if math.isinf(v)))
+    return Tokens(letters, positions, offsets, numbers, parts.n_segments)
+
+
+def _read_region(d: str, i: int, j: int, parts: _Parts) -> bool:
+    """Tokenize ``d[i:j]`` (whole commands) the fast way; False, with nothing added, if it cannot."""
+    if _PATH_RE.match(d, i, j).end() != j:
+        return False
+    b = np.frombuffer(d[i:j].encode("ascii"), np.uint8)
+    cls = _CLASS[b]
+    letter_at = np.flatnonzero(cls == _LETTER)
+    per = _PER[b[letter_at]]
+    is_num = (cls != _SEP) & (cls != _LETTER)
+    prev = np.concatenate([[_SEP], cls[:-1]])
+    start = is_num & ((prev == _SEP) | (prev == _LETTER) | ((cls == _SIGN) & (prev != _EXP)))
+    arcs = np.flatnonzero(per == 7)
+    if len(arcs):  # a flag is one character, and the number after it starts right there
+        flags = _arc_flags(d, i, j, letter_at, arcs)
+        start[flags] = True
+        start[flags + 1] |= is_num[flags + 1]  # a flag is never last: a group ends with numbers
+    dot_or_exp = (cls == _DOT) | (cls == _EXP)
+    seen = np.cumsum(dot_or_exp) - dot_or_exp  # dots and exponents before each character
+    first = np.flatnonzero(start)
+    if len(first):
+        run = np.cumsum(start) - 1  # the run (from a start found so far) each character is in
+        start |= (cls == _DOT) & (run >= 0) & (seen > seen[first][run])
+    starts = np.flatnonzero(start)
+    counts = np.diff(np.searchsorted(starts, letter_at), append=len(starts))
+    groups = counts // np.maximum(per, 1)
+    if not (np.array_equal(groups * per, counts) and ((per == 0) | (groups > 0)).all()):
+        return False  # cannot happen for text the pattern accepted; the exact reader decides
+    moves = int(np.count_nonzero((b[letter_at] | 0x20) == ord("m")))
+    n_segments = parts.n_segments + int(np.where(per == 0, 1, groups).sum()) - moves
+    if n_segments > parts.max_segments or parts.n_moves + moves > parts.max_segments:
+        return False  # the exact reader finds which limit is passed first
+    numbers = _floats(b, is_num, start, len(starts))
+    if numbers is None:
+        return False
+    parts.letters.append(b[letter_at].tobytes().decode("ascii"))
+    parts.positions.append(letter_at + i)
+    parts.counts.append(counts)
+    parts.numbers.append(numbers)
+    parts.n_segments, parts.n_moves = n_segments, parts.n_moves + moves
+    return True
+
+
+def _arc_flags(d: str, i: int, j: int, letter_at: np.ndarray, arcs: np.ndarray) -> np.ndarray:
+    """Positions (relative to ``i``) of the flag characters of the arc commands ``letter_at[arcs]``."""
+    ends = np.append(letter_at[1:], j - i)
+    flags = [
+        pos - i
+        for k in arcs.tolist()
+        for m in ARC_GROUP_RE.finditer(d, i + int(letter_at[k]) + 1, i + int(ends[k]))
+        for pos in (m.start(4), m.start(5))
+    ]
+    return np.array(flags, np.int64)
+
+
+def _floats(b: np.ndarray, is_num: np.ndarray, start: np.ndarray, count: int) -> list[float] | None:
+    """The numbers of the text ``b`` whose number characters and number starts are marked."""
+    keep = np.flatnonzero(is_num)
+    spaced = np.full(len(b) + count, ord(" "), np.uint8)  # a space before each number
+    spaced[keep + np.cumsum(start)[keep]] = b[keep]
+    numbers = list(map(float, spaced.tobytes().split()))
+    return numbers if len(numbers) == count else None
+
+
+def _read_commands(d: str, i: int, stop: int, parts: _Parts) -> int:
+    """Tokenize whole commands from ``d[i]`` (a command letter) until ``stop``; return where it stopped."""
+    n, max_segments = len(d), parts.max_segments
+    letters, positions, counts, numbers = [], [], [], []
+    while i < n and (i < stop or not letters):
+        letter, pos = d[i], i
+        nums: list[float] = []
+        if letter in "Zz":
+            parts.n_segments += 1
+            if parts.n_segments > max_segments:
+                fail(d, TOO_MANY, pos, max_segments)
+            i = WSP_RE.match(d, pos + 1).end()
+        else:
+            per = ARGS.get(letter)
+            if per is None:
+                fail(d, WANT_COMMAND, pos, max_segments)
+            i = _read_runs(d, pos, letter, per, nums, parts)
+        letters.append(letter)
+        positions.append(pos)
+        counts.append(len(nums))
+        numbers += nums
+    parts.letters += letters
+    parts.positions.append(np.array(positions, np.int64))
+    parts.counts.append(np.array(counts, np.int64))
+    parts.numbers.append(numbers)
+    return i
+
+
+def _read_runs(d: str, pos: int, letter: str, per: int, nums: list[float], parts: _Parts) -> int:
+    """Read one command's groups in runs of up to _CHUNK, counted as read; the exact reader takes over where they stop."""
+    n, max_segments = len(d), parts.max_segments
+    first_run, more_runs = _RUN_RE[per]
+    groups, i, m = 0, pos + 1, first_run.match(d, pos + 1)
+    while m is not None:
+        if per == 7:
+            found = ARC_GROUP_RE.findall(d, i, m.end())
+            nums += [float(s) for g in found for s in g]
+            got = len(found)
+        else:
+            found = NUMBER_RE.findall(d, i, m.end())
+            nums += map(float, found)
+            got = len(found) // per
+        if groups == 0 and letter in "Mm":  # the first pair of a moveto starts a subpath
+            parts.n_moves += 1
+            if parts.n_moves > max_segments:
+                fail(d, TOO_MANY_SUBPATHS, pos, max_segments)
+            parts.n_segments -= 1
+        groups += got
+        parts.n_segments += got
+        if parts.n_segments > max_segments:
+            fail(d, TOO_MANY, pos, max_segments)
+        i = m.end()
+        m = more_runs.match(d, i) if got == _CHUNK else None
+    if groups == 0 or (i < n and d[i] not in COMMAND_LETTERS):
+        budget = (parts.n_segments, parts.n_moves, max_segments)
+        i, parts.n_segments, parts.n_moves = read_groups(d, i, letter, groups, nums, budget)
+    return i
+
+
+def _overflow(d: str, letters: str, positions: np.ndarray, offsets: list[int], k: int):
+    """Raise for the ``k``-th number, which overflowed to infinity, quoting it."""
+    command = bisect.bisect_right(offsets, k) - 1
+    spans: list[tuple[int, int]] = []
+    read_groups(d, int(positions[command]) + 1, letters[command], 0, [], (0, 0, math.inf), spans)
+    a, b = spans[k - offsets[command]]
+    raise InvalidPathError(f"number {d[a:b]!r} at position {a} is too large (it overflows to infinity)")
