@@ -20,3 +20,8 @@ bench:
 	scripts/bootstrap.sh test
 	.venv/bin/python benchmarks/quality.py
 	.venv/bin/python benchmarks/render_bench.py
+
+# Screenshots of the main pages in real Chromium (Debian's package) into docs/screenshots/.
+screenshots:
+	scripts/bootstrap.sh test
+	.venv/bin/python scripts/screenshots.py

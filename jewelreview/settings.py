@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "django_rq",
     "jewelreview",
     "jewelreview.accounts",
@@ -318,6 +319,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Review, repair and export AI-masked jewelry photos.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema enum per choice set, whichever fields use it (status, from_status, to_status...).
     "ENUM_NAME_OVERRIDES": {
