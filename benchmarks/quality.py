@@ -51,7 +51,7 @@ DEFAULT_REFINE_BLEED = {"contrast": 15.0, "shift_edge": 10.0}
 # clusters of fewer damaged pixels than the minimum (1-2 px specks along soft edges: most of the
 # components, few of the pixels) get none.
 CHANNEL_CLUSTER_GAP_PX = 6
-CHANNEL_MIN_PIXELS = 10
+CHANNEL_MIN_PIXELS = 1
 # Margin around the damaged pixels of a cluster, so the box holds some background for auto levels.
 CHANNEL_BOX_MARGIN_PX = 4
 

@@ -19,13 +19,15 @@ jewelry shot, and how each step answers it:
 * **Structure**: prongs and chains are sharp; shadows, vignettes and colour spill are smooth.
   Seeds are strong (:data:`STRONG_Z` sigmas) and stand :data:`SHARP_Z` sigmas above their own
   :data:`SHARP_SIGMA`-px Gaussian surround; structure grows from them through pixels above
-  :data:`WEAK_Z` sigmas that are not below their surround (which stops it at a wire's dim flanks).
+  :data:`WEAK_Z` sigmas that are not below their surround (which stops it at a wire's dim flanks),
+  or are over :data:`SOLID_Z` sigmas (the inside of a solid part, such as a clipped corner).
   Components under :data:`MIN_STRUCTURE_PX` pixels are noise.
 * **JPEG chroma** is subsampled and rings near coloured edges. Colour-only (darker) contrast
   must reach :data:`MIN_COLOUR` of the background level; the blotches fail the sharpness test.
-* **Levels** (:func:`auto_levels`): white point at a low percentile of the contrast of the
-  structure the AI lacks (thin wires never reach their full contrast), black point above the
-  noise and a fraction of the way up, which cuts the halo blur leaves around a wire.
+* **Levels** (:func:`auto_levels`): white point a little under the contrast along the centre of
+  the structure the AI lacks (thin wires never reach their full contrast), black point above the
+  noise and a fraction of the way up, which cuts the halo that blur and JPEG's chroma smear leave
+  around a wire.
 
 Every function here depends on the crop's pixels, the region and the original AI mask only.
 """
@@ -47,47 +49,55 @@ BODY_SPREAD, BODY_MIN_SPREAD = 3.0, 3.0  # "coloured like the body": within 3 ro
 BACKGROUND_KEEP = 0.4  # drop body-coloured pixels only if 40 % of the background remains (silver
 #                        mirroring the sweep is coloured like it)
 MIN_PLANE_PX = 50  # fewer background pixels: a constant (their median) instead of a plane
-PLANE_SAMPLES = 200_000  # background pixels used for the fit (every n-th), bounding its cost
+SAMPLES = 20_000  # pixels (every n-th) for a plane fit, a noise or colour estimate: bounds their cost
 # Noise and structure.
 NOISE_FLOOR = 0.7  # levels: quantisation plus the least noise a JPEG studio shot shows
 WEAK_Z, STRONG_Z = 3.0, 6.0
 SHARP_Z, SHARP_SIGMA = 6.0, 4.0
+SOLID_Z = 30.0  # this far above the noise a pixel needs no sharpness: the inside of a solid part
 MIN_STRUCTURE_PX = 8
 MIN_COLOUR = 0.01
 # Choosing channel and direction: evidence is the structure the AI lacks; structure it already
 # has (the body) adds this small weight, so that a region with no lost detail (a faded edge of
 # the body) still picks the channel where the piece stands out most.
 TIE_WEIGHT = 0.01
-# Automatic levels, in contrast units above the background.
-WHITE_PERCENTILE = 35.0  # of the contrast of structure the AI lacks (ai < WHITE_AI_MAX) ...
+# Automatic levels, in contrast units above the background. The white point is RIDGE_FRACTION of
+# the median contrast along the ridge (centre line: 3x3 local maxima) of the structure the AI
+# lacks (ai < WHITE_AI_MAX, over FRINGE_PX from its solid part, so not the fringe around the
+# body; ridge pixels under RIDGE_MIN_PEAK of the peak are JPEG junk). A wire's centre is its most
+# covered pixel, and pixels at about half its contrast are about half covered: RIDGE_FRACTION
+# below 1 tips them opaque (thin parts are the point), at the price of some halo.
+RIDGE_FRACTION = 0.6
 WHITE_AI_MAX = 64
-FRINGE_PX = 2.0  # ... and over this far from the AI's solid part (not the fringe around the body)
+FRINGE_PX = 2.0
+RIDGE_MIN_PEAK = 0.25
+MIN_RIDGE_PX = 8
 PEAK_PERCENTILE = 90.0  # the structure's peak contrast (body included)
 WHITE_PEAK_FLOOR = 0.25  # the white point is at least this fraction of the peak ...
 WHITE_PEAK_FRACTION = 0.5  # ... and this fraction when the AI lacks nothing but the fringe
 BLACK_NOISE = 1.5  # black point: this many sigmas above the background ...
 BLACK_FRACTION = 0.2  # ... and at least this fraction of the way to the white point
-EMPTY_LEVELS = (3.0, 12.0)
-RIDGE_WHITE = False
-RIDGE_FRACTION = 1.0
-RIDGE_MIN_PEAK = 0.0  # sigmas, when a region holds no structure at all
+EMPTY_LEVELS = (3.0, 12.0)  # sigmas, when a region holds no structure at all
 
 
 @dataclass(frozen=True)
 class Structure:
     """What was found in one channel and direction.
 
-    ``evidence`` ranks the choices; ``lacking`` holds the contrast of the structure the AI mask
-    lacks, away from its body (None when there is too little); ``peak`` the structure's high
+    ``evidence`` ranks the choices; ``ridge`` holds the contrast along the centre line of the
+    structure the AI mask lacks (None when there is too little); ``peak`` the structure's high
     percentile contrast; ``noise`` and ``offset`` the background contrast's sigma and median.
     """
 
     evidence: float
     count: int
-    lacking: np.ndarray | None
+    ridge: np.ndarray | None
     peak: float
     noise: float
     offset: float
+
+
+NOTHING = Structure(evidence=-1.0, count=0, ridge=None, peak=0.0, noise=NOISE_FLOOR, offset=0.0)
 
 
 @dataclass(frozen=True)
@@ -103,13 +113,25 @@ class Analysis:
 
         Ties (no structure anywhere) go to blue, then to dark: metal on a light sweep.
         """
-        candidates = [(k, d) for k in (2, 1, 0) for d in (True, False)
-                      if (channel is None or k == channel) and (dark is None or d == dark)]
+        candidates = [
+            (k, d)
+            for k in (2, 1, 0)
+            for d in (True, False)
+            if (channel is None or k == channel) and (dark is None or d == dark)
+        ]
         return max(candidates, key=lambda kd: self.found[kd[0]][int(kd[1])].evidence)
 
 
-def analyse(rgb8: np.ndarray, region: np.ndarray, ai_alpha: np.ndarray | None) -> Analysis:
-    """Fit the background; find the structure in all three channels, both directions.
+def analyse(
+    rgb8: np.ndarray,
+    region: np.ndarray,
+    ai_alpha: np.ndarray | None,
+    *,
+    channel: int | None = None,
+    dark: bool | None = None,
+) -> Analysis:
+    """Fit the background; find the structure in each channel and direction (only ``channel``
+    and ``dark`` if given: the others get no evidence).
 
     ``region`` must have some coverage (callers check).
     """
@@ -124,25 +146,28 @@ def analyse(rgb8: np.ndarray, region: np.ndarray, ai_alpha: np.ndarray | None) -
     found = []
     for k in range(3):
         per = []
-        for dark in (False, True):
-            e = _contrast(values, planes, brightest, k, dark)
-            offset, noise = _noise(e[bg])
-            keep, seeds, z = _structure(e, planes[..., k], region > 0, offset, noise, dark)
+        for d in (False, True):
+            if (channel is not None and k != channel) or (dark is not None and d != dark):
+                per.append(NOTHING)
+                continue
+            e = _contrast(values, planes, brightest, k, d)
+            offset, noise = _noise(_sample(e, bg))
+            keep, seeds, z = _structure(e, planes[..., k], region > 0, offset, noise, d)
             strong = keep & seeds
             evidence = float(z[strong & lacking].sum()) + TIE_WEIGHT * float(z[strong].sum())
-            white_px = keep & for_white
-            if RIDGE_WHITE:
-                white_px &= e >= cv2.dilate(e, np.ones((3, 3), np.uint8))
-                if RIDGE_MIN_PEAK > 0 and keep.any():
-                    white_px &= e >= offset + RIDGE_MIN_PEAK * (np.percentile(e[keep], PEAK_PERCENTILE) - offset)
-            per.append(Structure(
-                evidence=evidence,
-                count=int(np.count_nonzero(keep)),
-                lacking=e[white_px] if np.count_nonzero(white_px) >= MIN_STRUCTURE_PX else None,
-                peak=float(np.percentile(e[keep], PEAK_PERCENTILE)) if keep.any() else 0.0,
-                noise=noise,
-                offset=offset,
-            ))
+            peak = float(np.percentile(e[keep], PEAK_PERCENTILE)) if keep.any() else 0.0
+            ridge = keep & for_white & (e >= cv2.dilate(e, np.ones((3, 3), np.uint8)))
+            ridge &= e >= offset + RIDGE_MIN_PEAK * (peak - offset)
+            per.append(
+                Structure(
+                    evidence=evidence,
+                    count=int(np.count_nonzero(keep)),
+                    ridge=e[ridge] if np.count_nonzero(ridge) >= MIN_RIDGE_PX else None,
+                    peak=peak,
+                    noise=noise,
+                    offset=offset,
+                )
+            )
         found.append((per[0], per[1]))
     reference = tuple(float(planes[..., k][inside].mean()) for k in range(3))
     return Analysis(background, reference, tuple(found))
@@ -153,9 +178,11 @@ def auto_levels(found: Structure) -> tuple[float, float]:
     noise, offset = found.noise, found.offset
     if found.count == 0:
         return offset + EMPTY_LEVELS[0] * noise, offset + EMPTY_LEVELS[1] * noise
-    if found.lacking is not None:
-        white = max(offset + RIDGE_FRACTION * (float(np.percentile(found.lacking, WHITE_PERCENTILE)) - offset),
-                    offset + WHITE_PEAK_FLOOR * (found.peak - offset))
+    if found.ridge is not None:
+        white = max(
+            offset + RIDGE_FRACTION * (float(np.median(found.ridge)) - offset),
+            offset + WHITE_PEAK_FLOOR * (found.peak - offset),
+        )
     else:
         white = offset + WHITE_PEAK_FRACTION * (found.peak - offset)
     white = max(white, offset + (BLACK_NOISE + 2.0) * noise)
@@ -178,7 +205,7 @@ def plane_maps(background: tuple[float, ...], region: np.ndarray) -> np.ndarray:
     ys = np.arange(h, dtype=np.float32) - y0
     out = np.empty((h, w, 3), np.float32)
     for k in range(3):
-        c0, cx, cy = (np.float32(c) for c in background[3 * k: 3 * k + 3])
+        c0, cx, cy = (np.float32(c) for c in background[3 * k : 3 * k + 3])
         out[..., k] = c0 + cy * ys[:, None] + cx * xs[None, :]
     return np.maximum(out, np.float32(1.0))
 
@@ -193,8 +220,9 @@ def contrast(rgb8: np.ndarray, planes: np.ndarray, k: int, *, dark: bool) -> np.
     return _contrast(values, planes, brightest, k, dark)
 
 
-def structure(e: np.ndarray, plane_k: np.ndarray, allowed: np.ndarray, offset: float, noise: float,
-              *, dark: bool) -> np.ndarray:
+def structure(
+    e: np.ndarray, plane_k: np.ndarray, allowed: np.ndarray, offset: float, noise: float, *, dark: bool
+) -> np.ndarray:
     """Boolean mask of the structure in contrast map ``e`` (module notes), within ``allowed``."""
     return _structure(e, plane_k, allowed, offset, noise, dark)[0]
 
@@ -210,11 +238,20 @@ def _contrast(values, planes, brightest, k, dark):
 
 def _structure(e, plane_k, allowed, offset, noise, dark):
     z = (e - np.float32(offset)) / np.float32(noise)
-    sharp = z - cv2.GaussianBlur(z, (0, 0), SHARP_SIGMA, borderType=cv2.BORDER_REPLICATE)
+    sharp = z - _surround(z)
     ok = allowed & (e >= np.float32(MIN_COLOUR) * plane_k) if dark else allowed
     seeds = ok & (z >= STRONG_Z) & (sharp >= SHARP_Z)
-    weak = ok & (z >= WEAK_Z) & (sharp >= 0)
+    weak = ok & (z >= WEAK_Z) & ((sharp >= 0) | (z >= SOLID_Z))
     return _hysteresis(weak, seeds), seeds, z
+
+
+def _surround(z: np.ndarray) -> np.ndarray:
+    """Gaussian mean of ``z`` over SHARP_SIGMA px, computed at half resolution (4x faster; the
+    surround is smooth, so nothing of use is lost)."""
+    h, w = z.shape
+    half = cv2.resize(z, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
+    half = cv2.GaussianBlur(half, (0, 0), SHARP_SIGMA / 2, borderType=cv2.BORDER_REPLICATE)
+    return cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _hysteresis(weak: np.ndarray, seeds: np.ndarray) -> np.ndarray:
@@ -227,6 +264,12 @@ def _hysteresis(weak: np.ndarray, seeds: np.ndarray) -> np.ndarray:
     keep[0] = False
     keep &= stats[:, cv2.CC_STAT_AREA] >= MIN_STRUCTURE_PX
     return keep[labels]
+
+
+def _sample(array: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``array[mask]``, thinned to every n-th element so that about SAMPLES remain."""
+    picked = array[mask]
+    return picked[:: max(1, len(picked) // SAMPLES)]
 
 
 def _noise(values: np.ndarray) -> tuple[float, float]:
@@ -261,8 +304,7 @@ def _background_pixels(rgb8: np.ndarray, inside: np.ndarray, ai_alpha: np.ndarra
         if n >= MIN_BACKGROUND_PX:
             clean = bg & ~_like_body(rgb8, inside & (ai_alpha >= BODY_AI_MIN))
             return clean if np.count_nonzero(clean) >= max(MIN_BACKGROUND_PX, BACKGROUND_KEEP * n) else bg
-    core = cv2.erode(inside.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT,
-                     borderValue=0)
+    core = cv2.erode(inside.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0)
     ring = inside & (core == 0)
     return ring if np.count_nonzero(ring) >= MIN_BACKGROUND_PX else inside
 
@@ -271,16 +313,18 @@ def _like_body(rgb8: np.ndarray, body: np.ndarray) -> np.ndarray:
     """Pixels within BODY_SPREAD robust sigmas of the body's median colour in every channel."""
     if np.count_nonzero(body) < MIN_BACKGROUND_PX:
         return np.zeros(body.shape, bool)
-    colours = rgb8[body].astype(np.float32)
+    colours = _sample(rgb8, body).astype(np.float32)
     median = np.median(colours, axis=0)
     spread = np.maximum(1.4826 * np.median(np.abs(colours - median), axis=0), BODY_MIN_SPREAD)
-    return (np.abs(rgb8.astype(np.float32) - median) <= BODY_SPREAD * spread).all(axis=2)
+    lo = np.clip(np.ceil(median - BODY_SPREAD * spread), 0, 255).astype(np.uint8)
+    hi = np.clip(np.floor(median + BODY_SPREAD * spread), 0, 255).astype(np.uint8)
+    return cv2.inRange(rgb8, lo, hi) > 0
 
 
 def _fit_background(rgb8: np.ndarray, region: np.ndarray, bg: np.ndarray) -> tuple[float, ...]:
     """Robust plane per channel over ``bg``: 9 floats, (c0, cx, cy) for R, G, B."""
     ys, xs = np.nonzero(bg)
-    step = max(1, len(ys) // PLANE_SAMPLES)
+    step = max(1, len(ys) // SAMPLES)
     ys, xs = ys[::step], xs[::step]
     x0, y0 = _origin(region)
     coords = np.stack([np.ones(len(xs)), xs - x0, ys - y0], axis=1).astype(np.float64)

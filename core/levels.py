@@ -29,16 +29,24 @@ def check_point(name: str, value: float) -> None:
     ...
     core.errors.InvalidRecipeError: black: must be a number between 0 and 255, got 300
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 <= value <= 255:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not 0 <= value <= 255
+    ):
         raise InvalidRecipeError(f"must be a number between 0 and 255, got {value!r}", field=name)
 
 
 def check_gamma(gamma: float) -> None:
     """Raise :class:`InvalidRecipeError` unless ``gamma`` is a number in :data:`GAMMA_RANGE`."""
     lo, hi = GAMMA_RANGE
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not math.isfinite(gamma) \
-            or not lo <= gamma <= hi:
+    if (
+        isinstance(gamma, bool)
+        or not isinstance(gamma, (int, float))
+        or not math.isfinite(gamma)
+        or not lo <= gamma <= hi
+    ):
         raise InvalidRecipeError(f"must be a number between {lo:g} and {hi:g}, got {gamma!r}", field="gamma")
 
 

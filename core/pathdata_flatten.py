@@ -60,18 +60,24 @@ def flatten(segments: Segments, *, tolerance: float, max_vertices: int) -> tuple
     per_ring = 1 + np.bincount(sub, weights=counts, minlength=len(starts)).astype(np.int64)
     ring_end = np.cumsum(per_ring)
     last_point = np.cumsum(counts) + sub
-    out = np.empty((total, 2), np.float64)
-    out[ring_end - per_ring] = starts
-    out[last_point] = segments.ends  # every segment ends exactly on its end point
+    xs, ys = np.empty(total), np.empty(total)  # one axis at a time: fancy indexing of rows is slow
+    for axis, out in enumerate((xs, ys)):
+        out[ring_end - per_ring] = starts[:, axis]
+        out[last_point] = segments.ends[:, axis]  # every segment ends exactly on its end point
     for kind, evaluate, params in ((CUBIC, _cubic_points, segments.cubics), (ARC, _arc_points, segments.arcs)):
         which = np.flatnonzero(kinds == kind)
         if len(which):
             n = counts[which]
             inner, k, t = _interior_steps(n)
-            out[np.repeat(last_point[which] - n, inner) + k] = evaluate(params, inner, t)
-    rings = [r for r in np.split(out, ring_end[:-1]) if len(r) >= 2] if len(per_ring) > 1 else [out]
-    kept = out if len(rings) == len(per_ring) else np.concatenate(rings)
-    xs, ys = kept[:, 0], kept[:, 1]  # (min over axis 0 of an (N, 2) array is a slow strided loop)
+            at = np.repeat(last_point[which] - n, inner) + k
+            xs[at], ys[at] = evaluate(params, inner, t)
+    vertices = np.stack([xs, ys], axis=1)
+    if (per_ring >= 2).all():
+        rings = np.split(vertices, ring_end[:-1]) if len(per_ring) > 1 else [vertices]
+    else:  # drop lone movetos (from the bounding box too)
+        rings = [r for r in np.split(vertices, ring_end[:-1]) if len(r) >= 2]
+        kept = np.concatenate(rings)
+        xs, ys = kept[:, 0], kept[:, 1]
     return rings, (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
 
 
@@ -100,7 +106,7 @@ def _interior_steps(n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return inner, k, k / np.repeat(n, inner)
 
 
-def _cubic_points(cubics: np.ndarray, inner: np.ndarray, t: np.ndarray) -> np.ndarray:
+def _cubic_points(cubics: np.ndarray, inner: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points of cubics (rows: x0 y0 x1 y1 x2 y2 x3 y3) at parameters ``t``, ``inner`` per cubic.
 
     Bernstein form, in the same float operations and order as core.geometry's compiled version.
@@ -115,21 +121,21 @@ def _cubic_points(cubics: np.ndarray, inner: np.ndarray, t: np.ndarray) -> np.nd
     c *= t
     d = t * t
     d *= t
-    points = np.empty((len(t), 2))
-    for axis in (0, 1):
-        v = a * np.repeat(cubics[:, axis], inner)
-        v += b * np.repeat(cubics[:, 2 + axis], inner)
-        v += c * np.repeat(cubics[:, 4 + axis], inner)
-        v += d * np.repeat(cubics[:, 6 + axis], inner)
-        points[:, axis] = v
-    return points
+    x, y = (
+        a * np.repeat(cubics[:, axis], inner)
+        + b * np.repeat(cubics[:, 2 + axis], inner)
+        + c * np.repeat(cubics[:, 4 + axis], inner)
+        + d * np.repeat(cubics[:, 6 + axis], inner)
+        for axis in (0, 1)
+    )
+    return x, y
 
 
-def _arc_points(arcs: np.ndarray, inner: np.ndarray, t: np.ndarray) -> np.ndarray:
+def _arc_points(arcs: np.ndarray, inner: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points of elliptical arcs (rows: cx cy rx ry phi theta1 dtheta) at parameters ``t``, ``inner`` per arc."""
     cx, cy, rx, ry, theta1, dtheta, cos_p, sin_p = (
         np.repeat(column, inner) for column in (*arcs[:, [0, 1, 2, 3, 5, 6]].T, np.cos(arcs[:, 4]), np.sin(arcs[:, 4]))
     )
     theta = theta1 + t * dtheta
     ex, ey = rx * np.cos(theta), ry * np.sin(theta)
-    return np.stack([cx + cos_p * ex - sin_p * ey, cy + sin_p * ex + cos_p * ey], axis=1)
+    return cx + cos_p * ex - sin_p * ey, cy + sin_p * ex + cos_p * ey

@@ -2,13 +2,14 @@
 
 The grammar is SVG 1.1's (``M L H V C S Q T A Z``, either case, implicit repeated commands,
 numbers such as ``1e3``, ``.5.5``, ``-1-2``, compact arc flags ``0110``), read strictly. The
-regular expressions here accept exactly what :func:`read_groups` accepts, so the fast scanner
-in :mod:`core.pathdata_scan` can validate text in C and leave errors to :func:`read_groups`,
-which reports the first one with its position.
+regular expressions built here accept exactly what :func:`read_groups` accepts, so the
+scanner in :mod:`core.pathdata_scan` can validate text in C and leave errors to
+:func:`read_groups`, which reports the first one with its position.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from core.errors import InvalidPathError
@@ -49,15 +50,26 @@ def group_pattern(per: int, capture: bool = False) -> str:
     return CWSP.join(items)
 
 
-def command_pattern(letters: str, per: int) -> str:
-    """Regex of one whole command: a letter of ``letters``, its groups, trailing whitespace."""
-    if per == 0:
-        return f"[{letters}]{WSP}"
+@functools.cache
+def arc_group_re() -> re.Pattern:
+    """One arc argument group after optional comma-wsp, each number and flag captured.
+
+    Compiled on first use (about 2 ms), so paths without arcs never pay for it.
+    """
+    return re.compile(CWSP + group_pattern(7, capture=True))
+
+
+@functools.cache
+def run_re(per: int, first: bool, most: int) -> re.Pattern:
+    """Up to ``most`` argument groups of ``per`` numbers and trailing whitespace, compiled on first use.
+
+    ``first``: the groups right after a command letter (whitespace, no comma, before the first);
+    otherwise groups that continue a command (comma-wsp before each).
+    """
     group = group_pattern(per)
-    return f"[{letters}]{WSP}{group}(?:{CWSP}{group})*+{WSP}"
-
-
-ARC_GROUP_RE = re.compile(CWSP + group_pattern(7, capture=True))
+    if first:
+        return re.compile(f"{WSP}{group}(?:{CWSP}{group}){{0,{most - 1}}}{WSP}")
+    return re.compile(f"(?:{CWSP}{group}){{1,{most}}}{WSP}")
 
 
 def read_groups(d: str, i: int, letter: str, groups: int, nums: list, budget: tuple, spans: list | None = None):

@@ -3,24 +3,28 @@
 The text is read in regions of about ``_REGION`` characters that end at a command letter.
 A region is first tried the fast way:
 
-1. one compiled regular expression checks, in C, that it is a sequence of whole valid commands;
+1. one compiled regular expression checks, in C, that it is a sequence of command letters
+   each followed by numbers separated as the grammar allows (arc commands' arguments are then
+   matched against the strict arc pattern, flags as single characters);
 2. numpy finds where each number starts, from character classes alone (a sign not after an
    exponent, a character after a separator, a dot when its run already has a dot or an
    exponent, and the characters at and after an arc flag), and so how many numbers each
-   command has;
+   command has, which must make whole argument groups;
 3. a space is put before each number, and ``bytes.split`` and ``float`` (correctly rounded)
    convert them all.
 
-A region that fails the fast check (or would pass the segment budget) is read command by
-command with per-command patterns and, from where those stop, the exact character-level
-reader of :mod:`core.pathdata_grammar`, which reports the first error with its position. The
-scan stops at the region where the budget runs out, so an oversized string costs only its
+A region that fails (or would pass the segment budget) is read command by command with
+per-command patterns and, from where those stop, the exact character-level reader of
+:mod:`core.pathdata_grammar`, which reports the first error with its position. The scan
+stops at the region where the budget runs out, so an oversized string costs only about its
 first ``max_segments`` segments.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import math
 import re
 from typing import NamedTuple
@@ -29,38 +33,38 @@ import numpy as np
 
 from core.errors import InvalidPathError
 from core.pathdata_grammar import (
-    ARC_GROUP_RE,
     ARGS,
     COMMAND_LETTERS,
     CWSP,
     NOT_MOVETO,
+    NUMBER,
     NUMBER_RE,
     TOO_MANY,
     TOO_MANY_SUBPATHS,
     WANT_COMMAND,
     WSP,
     WSP_RE,
-    command_pattern,
+    arc_group_re,
     fail,
     group_pattern,
     read_groups,
+    run_re,
 )
 
-_REGION = 1 << 15  # characters per fast step: 1,000-5,000 segments, so little is read past the budget
-_CHUNK = 256  # argument groups per regex call when reading command by command
+_REGION = 1 << 15  # characters per fast step (about 700-5,000 segments): little is read past the budget
+_CHUNK = 1024  # argument groups per regex call when reading command by command
 
-_PATH_RE = re.compile(
-    "(?:" + "|".join(command_pattern(u + u.lower(), ARGS.get(u, 0)) for u in "MLHVCSQTAZ") + ")*+"
-)
+# Whole commands, loosely for arcs (flags read as numbers): arc arguments are checked on their
+# own, and only in the regions that have arcs. Small, so it compiles in about a millisecond.
+_PATH_RE = re.compile(f"(?:[MLHVCSQTAmlhvcsqta]{WSP}{NUMBER}(?:{CWSP}{NUMBER})*+{WSP}|[Zz]{WSP})*+")
 _LETTER_RE = re.compile("[MLHVCSQTAZmlhvcsqtaz]")
-# numbers per group -> (the first run of up to _CHUNK groups after a letter, a further run)
-_RUN_RE = {
-    per: (
-        re.compile(f"{WSP}{group_pattern(per)}(?:{CWSP}{group_pattern(per)}){{0,{_CHUNK - 1}}}{WSP}"),
-        re.compile(f"(?:{CWSP}{group_pattern(per)}){{1,{_CHUNK}}}{WSP}"),
-    )
-    for per in set(ARGS.values())
-}
+
+
+@functools.cache
+def _arc_args_re() -> re.Pattern:
+    group = group_pattern(7)
+    return re.compile(f"{WSP}{group}(?:{CWSP}{group})*+{WSP}")
+
 
 # Character classes of the fast reader, and numbers per group by letter byte (0 for Z).
 _SEP, _DIGIT, _DOT, _SIGN, _EXP, _LETTER = range(6)
@@ -146,7 +150,7 @@ def tokenize(d: str, max_segments: int) -> Tokens:
         if j - i > 4 * _REGION or not _read_region(d, i, j, parts):
             j = _read_commands(d, i, j, parts)
         i = j
-    numbers = parts.numbers[0] if len(parts.numbers) == 1 else [v for part in parts.numbers for v in part]
+    numbers = parts.numbers[0] if len(parts.numbers) == 1 else list(itertools.chain.from_iterable(parts.numbers))
     offsets = np.concatenate([[0], np.cumsum(np.concatenate(parts.counts), dtype=np.int64)]).tolist()
     letters, positions = "".join(parts.letters), np.concatenate(parts.positions).astype(np.int64)
     if math.inf in numbers or -math.inf in numbers:  # float() rounds too large numbers to infinity
@@ -162,25 +166,16 @@ def _read_region(d: str, i: int, j: int, parts: _Parts) -> bool:
     cls = _CLASS[b]
     letter_at = np.flatnonzero(cls == _LETTER)
     per = _PER[b[letter_at]]
-    is_num = (cls != _SEP) & (cls != _LETTER)
-    prev = np.concatenate([[_SEP], cls[:-1]])
-    start = is_num & ((prev == _SEP) | (prev == _LETTER) | ((cls == _SIGN) & (prev != _EXP)))
     arcs = np.flatnonzero(per == 7)
-    if len(arcs):  # a flag is one character, and the number after it starts right there
-        flags = _arc_flags(d, i, j, letter_at, arcs)
-        start[flags] = True
-        start[flags + 1] |= is_num[flags + 1]  # a flag is never last: a group ends with numbers
-    dot_or_exp = (cls == _DOT) | (cls == _EXP)
-    seen = np.cumsum(dot_or_exp) - dot_or_exp  # dots and exponents before each character
-    first = np.flatnonzero(start)
-    if len(first):
-        run = np.cumsum(start) - 1  # the run (from a start found so far) each character is in
-        start |= (cls == _DOT) & (run >= 0) & (seen > seen[first][run])
+    flags = _arc_flags(d, i, j, letter_at, arcs) if len(arcs) else np.empty(0, np.int64)
+    if flags is None:
+        return False
+    is_num, start = _number_starts(cls, flags)
     starts = np.flatnonzero(start)
     counts = np.diff(np.searchsorted(starts, letter_at), append=len(starts))
     groups = counts // np.maximum(per, 1)
     if not (np.array_equal(groups * per, counts) and ((per == 0) | (groups > 0)).all()):
-        return False  # cannot happen for text the pattern accepted; the exact reader decides
+        return False  # numbers not in whole groups: the exact reader finds where
     moves = int(np.count_nonzero((b[letter_at] | 0x20) == ord("m")))
     n_segments = parts.n_segments + int(np.where(per == 0, 1, groups).sum()) - moves
     if n_segments > parts.max_segments or parts.n_moves + moves > parts.max_segments:
@@ -196,16 +191,41 @@ def _read_region(d: str, i: int, j: int, parts: _Parts) -> bool:
     return True
 
 
-def _arc_flags(d: str, i: int, j: int, letter_at: np.ndarray, arcs: np.ndarray) -> np.ndarray:
-    """Positions (relative to ``i``) of the flag characters of the arc commands ``letter_at[arcs]``."""
+def _arc_flags(d: str, i: int, j: int, letter_at: np.ndarray, arcs: np.ndarray) -> np.ndarray | None:
+    """Positions (relative to ``i``) of the flag characters of the arc commands ``letter_at[arcs]``.
+
+    None if an arc command's arguments are not whole valid groups.
+    """
     ends = np.append(letter_at[1:], j - i)
-    flags = [
-        pos - i
-        for k in arcs.tolist()
-        for m in ARC_GROUP_RE.finditer(d, i + int(letter_at[k]) + 1, i + int(ends[k]))
-        for pos in (m.start(4), m.start(5))
-    ]
+    flags = []
+    for k in arcs.tolist():
+        start, end = i + int(letter_at[k]) + 1, i + int(ends[k])
+        if not _arc_args_re().fullmatch(d, start, end):
+            return None
+        flags += [pos - i for m in arc_group_re().finditer(d, start, end) for pos in (m.start(4), m.start(5))]
     return np.array(flags, np.int64)
+
+
+def _number_starts(cls: np.ndarray, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the characters of numbers, and of those that start one, in validated text.
+
+    ``cls`` holds the character classes; ``flags`` the positions of arc flags. A number starts
+    after a separator or letter, at a sign not after an exponent, at a dot when its run already
+    has a dot or an exponent (``1.5.5``, ``1e5.5``), and at and after an arc flag (``0110``).
+    """
+    is_num = (cls != _SEP) & (cls != _LETTER)
+    prev = np.concatenate([[_SEP], cls[:-1]])
+    start = is_num & ((prev == _SEP) | (prev == _LETTER) | ((cls == _SIGN) & (prev != _EXP)))
+    if len(flags):
+        start[flags] = True
+        start[flags + 1] |= is_num[flags + 1]  # a flag is never last: a group ends with numbers
+    dot_or_exp = (cls == _DOT) | (cls == _EXP)
+    seen = np.cumsum(dot_or_exp) - dot_or_exp  # dots and exponents before each character
+    first = np.flatnonzero(start)
+    if len(first):
+        run = np.cumsum(start) - 1  # the run (from a start found so far) each character is in
+        start |= (cls == _DOT) & (run >= 0) & (seen > seen[first][run])
+    return is_num, start
 
 
 def _floats(b: np.ndarray, is_num: np.ndarray, start: np.ndarray, count: int) -> list[float] | None:
@@ -248,16 +268,16 @@ def _read_commands(d: str, i: int, stop: int, parts: _Parts) -> int:
 def _read_runs(d: str, pos: int, letter: str, per: int, nums: list[float], parts: _Parts) -> int:
     """Read one command's groups in runs of up to _CHUNK, counted as read; the exact reader takes over where they stop."""
     n, max_segments = len(d), parts.max_segments
-    first_run, more_runs = _RUN_RE[per]
-    groups, i, m = 0, pos + 1, first_run.match(d, pos + 1)
+    more_runs = run_re(per, False, _CHUNK)
+    groups, i, m = 0, pos + 1, run_re(per, True, _CHUNK).match(d, pos + 1)
     while m is not None:
         if per == 7:
-            found = ARC_GROUP_RE.findall(d, i, m.end())
+            found = arc_group_re().findall(d, i, m.end())
             nums += [float(s) for g in found for s in g]
             got = len(found)
         else:
-            found = NUMBER_RE.findall(d, i, m.end())
-            nums += map(float, found)
+            found = _run_floats(d, i, m.end())
+            nums += found
             got = len(found) // per
         if groups == 0 and letter in "Mm":  # the first pair of a moveto starts a subpath
             parts.n_moves += 1
@@ -274,6 +294,17 @@ def _read_runs(d: str, pos: int, letter: str, per: int, nums: list[float], parts
         budget = (parts.n_segments, parts.n_moves, max_segments)
         i, parts.n_segments, parts.n_moves = read_groups(d, i, letter, groups, nums, budget)
     return i
+
+
+def _run_floats(d: str, i: int, j: int) -> list[float]:
+    """The numbers of ``d[i:j]``, valid argument groups without arc flags."""
+    if j - i > 2000:  # long: cut as in _read_region (a regex match per number costs more)
+        b = np.frombuffer(d[i:j].encode("ascii"), np.uint8)
+        is_num, start = _number_starts(_CLASS[b], np.empty(0, np.int64))
+        numbers = _floats(b, is_num, start, int(np.count_nonzero(start)))
+        if numbers is not None:
+            return numbers
+    return list(map(float, NUMBER_RE.findall(d, i, j)))
 
 
 def _overflow(d: str, letters: str, positions: np.ndarray, offsets: list[int], k: int):
