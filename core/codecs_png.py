@@ -1,7 +1,7 @@
 """The RGBA PNG writer: Up filter, ISA-L deflate level 1, two threads.
 
 Written by hand because it is the hot output path: libpng at its defaults takes about 8 s for a
-24 MP RGBA image; this writer takes about 0.2 s (see /work/shared/perf-notes.md).
+24 MP RGBA image; this writer takes about 0.2 s (see perf-notes.md in the shared data folder).
 
 How it is fast and still deterministic:
 
