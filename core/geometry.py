@@ -15,11 +15,11 @@ with a bare AssertionError on an arc whose ends coincide (SVG: omit the arc), an
 Why no numba: importing it and loading cached compiled functions costs about 1.1 s at every
 process start, most of the CLI's 1.5 s budget for a whole render. Here the three steps are
 
-1. :mod:`core.pathdata_scan`: compiled regular expressions validate and cut whole runs of
-   argument groups in C; numbers are converted by ``float`` (correctly rounded); the scan stops
-   once the segment budget is spent;
-2. :mod:`core.pathdata_segments`: a short loop over argument groups resolves relative, implicit
-   and reflected coordinates into absolute segments;
+1. :mod:`core.pathdata_scan`: a regular expression checks the text in C, numpy finds where each
+   number starts, ``float()`` converts them (correctly rounded); the scan stops once the segment
+   budget is spent;
+2. :mod:`core.pathdata_segments`: commands are resolved one argument group at a time, long runs
+   of one command with numpy (:mod:`core.pathdata_runs`);
 3. :mod:`core.pathdata_flatten`: all cubics (and all arcs) of a path are evaluated in one set
    of numpy operations.
 """

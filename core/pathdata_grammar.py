@@ -43,6 +43,11 @@ def group_pattern(per: int, capture: bool = False) -> str:
 
     Arcs (``per == 7``) read their two flags as single characters ``0``/``1``; with ``capture``
     every number and flag is a group.
+
+    Examples
+    --------
+    >>> bool(re.fullmatch(group_pattern(2), "1.5,-2")), bool(re.fullmatch(group_pattern(2), "1.5"))
+    (True, False)
     """
     number = f"({NUMBER})" if capture else NUMBER
     flag = "([01])" if capture else "[01]"
@@ -55,6 +60,11 @@ def arc_group_re() -> re.Pattern:
     """One arc argument group after optional comma-wsp, each number and flag captured.
 
     Compiled on first use (about 2 ms), so paths without arcs never pay for it.
+
+    Examples
+    --------
+    >>> arc_group_re().match("10 10 0 0110 0").groups()
+    ('10', '10', '0', '0', '1', '10', '0')
     """
     return re.compile(CWSP + group_pattern(7, capture=True))
 
@@ -65,6 +75,11 @@ def run_re(per: int, first: bool, most: int) -> re.Pattern:
 
     ``first``: the groups right after a command letter (whitespace, no comma, before the first);
     otherwise groups that continue a command (comma-wsp before each).
+
+    Examples
+    --------
+    >>> run_re(2, True, 8).match(" 1 2,3 4 5").group()
+    ' 1 2,3 4 '
     """
     group = group_pattern(per)
     if first:

@@ -23,7 +23,6 @@ first ``max_segments`` segments.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import math
 import re
@@ -46,7 +45,6 @@ from core.pathdata_grammar import (
     WSP_RE,
     arc_group_re,
     fail,
-    group_pattern,
     read_groups,
     run_re,
 )
@@ -60,21 +58,15 @@ _PATH_RE = re.compile(f"(?:[MLHVCSQTAmlhvcsqta]{WSP}{NUMBER}(?:{CWSP}{NUMBER})*+
 _LETTER_RE = re.compile("[MLHVCSQTAZmlhvcsqtaz]")
 
 
-@functools.cache
-def _arc_args_re() -> re.Pattern:
-    group = group_pattern(7)
-    return re.compile(f"{WSP}{group}(?:{CWSP}{group})*+{WSP}")
-
-
 # Character classes of the fast reader, and numbers per group by letter byte (0 for Z).
 _SEP, _DIGIT, _DOT, _SIGN, _EXP, _LETTER = range(6)
 _CLASS = np.zeros(256, np.int8)
 _PER = np.zeros(256, np.int64)
-for _c in "0123456789":
-    _CLASS[ord(_c)] = _DIGIT
-_CLASS[ord(".")], _CLASS[ord("+")], _CLASS[ord("-")], _CLASS[ord("e")], _CLASS[ord("E")] = _DOT, _SIGN, _SIGN, _EXP, _EXP
+for _chars, _kind in (("0123456789", _DIGIT), (".", _DOT), ("+-", _SIGN), ("eE", _EXP), (COMMAND_LETTERS, _LETTER)):
+    for _c in _chars:
+        _CLASS[ord(_c)] = _kind
 for _c in COMMAND_LETTERS:
-    _CLASS[ord(_c)], _PER[ord(_c)] = _LETTER, ARGS.get(_c, 0)
+    _PER[ord(_c)] = ARGS.get(_c, 0)
 
 
 class Tokens(NamedTuple):
@@ -194,15 +186,21 @@ def _read_region(d: str, i: int, j: int, parts: _Parts) -> bool:
 def _arc_flags(d: str, i: int, j: int, letter_at: np.ndarray, arcs: np.ndarray) -> np.ndarray | None:
     """Positions (relative to ``i``) of the flag characters of the arc commands ``letter_at[arcs]``.
 
-    None if an arc command's arguments are not whole valid groups.
+    None if an arc command's arguments are not whole valid groups: its groups must follow one
+    another, the first without a comma before it, and only whitespace may follow the last.
     """
     ends = np.append(letter_at[1:], j - i)
-    flags = []
+    group_re, flags = arc_group_re(), []
     for k in arcs.tolist():
-        start, end = i + int(letter_at[k]) + 1, i + int(ends[k])
-        if not _arc_args_re().fullmatch(d, start, end):
+        at = start = i + int(letter_at[k]) + 1
+        end = i + int(ends[k])
+        for m in group_re.finditer(d, start, end):
+            if m.start() != at or (at == start and "," in d[start : m.start(1)]):
+                return None
+            flags += (m.start(4) - i, m.start(5) - i)
+            at = m.end()
+        if at == start or WSP_RE.match(d, at, end).end() != end:
             return None
-        flags += [pos - i for m in arc_group_re().finditer(d, start, end) for pos in (m.start(4), m.start(5))]
     return np.array(flags, np.int64)
 
 

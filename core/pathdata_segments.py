@@ -280,7 +280,9 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 
 def _elevate(x0: float, y0: float, qx: float, qy: float, x1: float, y1: float) -> tuple[float, ...]:
     """The cubic equal to a quadratic (degree elevation is exact)."""
-    return (x0, y0, x0 + 2.0 / 3.0 * (qx - x0), y0 + 2.0 / 3.0 * (qy - y0), x1 + 2.0 / 3.0 * (qx - x1), y1 + 2.0 / 3.0 * (qy - y1), x1, y1)
+    p1x, p1y = x0 + 2.0 / 3.0 * (qx - x0), y0 + 2.0 / 3.0 * (qy - y0)
+    p2x, p2y = x1 + 2.0 / 3.0 * (qx - x1), y1 + 2.0 / 3.0 * (qy - y1)
+    return (x0, y0, p1x, p1y, p2x, p2y, x1, y1)
 
 
 def _beyond(d: str, tokens: Tokens, number: int):
