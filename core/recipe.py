@@ -21,6 +21,7 @@ editor's "hide" switch). Unknown fields are refused, so a typo never silently do
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 import json
 import math
 from dataclasses import dataclass, field
@@ -101,14 +102,15 @@ class _Fields:
 
 
 @dataclass(frozen=True)
-class Op:
+class Op(ABC):
     """Base of all ops. ``enabled`` False keeps the op in the recipe but skips it."""
 
     name: ClassVar[str] = ""
     enabled: bool = True
 
+    @abstractmethod
     def to_dict(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The op's JSON form; every op type defines it."""
 
     def _base_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"op": self.name}

@@ -77,7 +77,8 @@ class PhotoActionView(ApiView):
         return Response(PhotoOutput(photo_get(photo_id=photo_id), context={"request": request}).data)
 
     def perform(self, *, photo, actor, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Call this action's service; each subclass below names its own."""
+        raise TypeError(f"{type(self).__name__} must define perform() for {self.action_name!r}")
 
 
 class PhotoApproveView(PhotoActionView):
