@@ -6,27 +6,33 @@ background, inverting it when the piece is darker, and using it as a mask. A cha
 same inside its ``region`` (an anti-aliased coverage, 0..255):
 
 * :func:`channel_scores` rates the three channels (the editor shows them side by side),
-* :func:`resolve_channel_params` turns the recipe's ``auto``/``null`` settings into numbers,
+* :func:`resolve_channel_params` turns the recipe's ``auto``/``null`` settings into numbers
+  (a :class:`~core.channel_params.ChannelParams`),
 * :func:`channel_alpha` computes the channel mask, times the region coverage,
 * :func:`apply_channel` combines it with the current alpha (``replace``, ``add``, ``subtract``).
 
 **Manual levels** (``black`` and ``white`` both set) are exactly Photoshop: Levels on the raw
-channel (:mod:`core.levels`), inverted if asked, a pure per-pixel lookup.
+channel (:mod:`core.levels`), inverted if asked, a pure per-pixel lookup. An explicit channel or
+invert always means that channel, that direction.
 
 **Automatic levels** are *adaptive*, because one global Levels cannot separate a polished piece
 in a studio shot: the sweep has a gradient, the soft shadow under a ring is darker than its
-silver prong, and JPEG smears a gold wire's colour a pixel around it. So
-(:mod:`core.channel_contrast` has the details and the measured reasons):
+silver prong, JPEG smears a gold wire's colour a pixel around it, and a silver rope chain is
+lighter than the sweep in one link and only tinted in the next. So
+(:mod:`core.channel_contrast` and :mod:`core.channel_structure` have the details and reasons):
 
 1. the **background** is a plane per channel, fitted to the region's pixels that the original AI
    mask calls transparent;
-2. the channel is **flattened** against it, and when the piece is darker only the darkening a
+2. each channel is **flattened** against it, and when the piece is darker only the darkening a
    shadow cannot explain counts (shadows scale R, G and B alike), so shadows stay transparent;
-3. ordinary Levels (``black``, ``white``, ``gamma``, ``invert``) apply to that flattened channel,
-   whose background sits at ``reference``, the channel's mean background level: the numbers
-   mean what they mean in Photoshop, at the region's average background;
+3. with automatic invert the best **lighter and darker** channels both serve when the piece
+   shows in both (polished metal mirrors highlights and dark surroundings);
 4. the mask is kept only on **structure**: grown from sharp, strong seeds through pixels above
-   the noise (a wire, not a shadow's edge or a colour-spill blotch).
+   the noise that are not below their surround (a wire, not a shadow's edge or a colour-spill
+   blotch), one structure for both directions;
+5. ordinary Levels (``black``, ``white``, ``gamma``, ``invert``) apply to the flattened channel,
+   whose background sits at ``reference``, with the white point raised locally to the
+   structure's own contrast, so a solid part's soft edge keeps its fractional coverage.
 
 Steps 1 and 4 look at the whole region (only at its bounding box), so with adaptive params
 :func:`resolve_channel_params` and :func:`channel_alpha` must both see all of the region: any
@@ -35,69 +41,32 @@ Everything depends on the original's pixels and the original AI mask (fixed for 
 on the alpha being edited, so a crop renders exactly like the full image.
 
 Measured on the 12 synthetic dev scenes (one ``add`` op per damaged area, boxes padded 4 px):
-thin-structure recall 0.15 -> 0.92, SAD lower on 12/12, IoU up on every scene.
+mean thin-structure recall 0.03 (AI mask) -> 0.90, SAD lower on 12/12, IoU up on every scene; per
+scene and why dev_009 fails, the README's quality section (check 2).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
-from core import channel_contrast as cc
+from core import channel_structure as cs
+from core.channel_params import CHANNELS, AdaptiveSource, ChannelParams, check_settings, from_contrast
 from core.errors import CoreError, InvalidRecipeError, SizeMismatchError
-from core.levels import apply_levels, check_gamma, check_levels, check_point, levels_lut
+from core.levels import apply_levels, levels_lut
 
-CHANNELS = ("r", "g", "b")
+__all__ = [
+    "CHANNELS",
+    "MODES",
+    "AdaptiveSource",
+    "ChannelParams",
+    "apply_channel",
+    "channel_alpha",
+    "channel_scores",
+    "resolve_channel_params",
+]
+
 MODES = ("replace", "add", "subtract")
-
-
-@dataclass(frozen=True)
-class ChannelParams:
-    """Fully resolved settings of one channel op (nothing automatic left).
-
-    Attributes
-    ----------
-    channel : {'r', 'g', 'b'}
-    black, white : float
-        Levels input points, ``0 <= black < white <= 255``. With ``adaptive`` they apply to the
-        flattened channel, whose background sits at ``reference``.
-    gamma : float
-        Levels midtone gamma, 0.1..10 (1 = linear; > 1 lightens midtones, as in Photoshop).
-    invert : bool
-        Invert after Levels: the piece is darker than the background.
-    adaptive : bool
-        Automatic levels: flatten against ``background``, ignore shadows, keep structure only.
-    background : tuple of 9 floats
-        ``(c0, cx, cy)`` for R, G, B: the background plane ``c0 + cx * x + cy * y``, x and y in
-        pixels from the top-left corner of the region's bounding box. Empty unless adaptive.
-    reference : float
-        The channel's mean background level over the region (adaptive only).
-    offset, noise : float
-        Median and robust sigma, in levels, of the flattened contrast of background pixels
-        (adaptive only): the structure test counts contrast in these sigmas.
-    """
-
-    channel: str
-    black: float
-    white: float
-    gamma: float = 1.0
-    invert: bool = False
-    adaptive: bool = False
-    background: tuple[float, ...] = ()
-    reference: float = 0.0
-    offset: float = 0.0
-    noise: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.channel not in CHANNELS:
-            raise InvalidRecipeError(f"must be one of {', '.join(CHANNELS)}, got {self.channel!r}", field="channel")
-        check_levels(self.black, self.white, self.gamma)
-        if self.adaptive and (len(self.background) != 9 or not self.noise > 0):
-            raise InvalidRecipeError(
-                "adaptive levels need 9 background numbers and a positive noise", field="background"
-            )
 
 
 def channel_scores(rgb: np.ndarray, region: np.ndarray, *, ai_alpha: np.ndarray | None = None) -> dict[str, float]:
@@ -105,7 +74,7 @@ def channel_scores(rgb: np.ndarray, region: np.ndarray, *, ai_alpha: np.ndarray 
 
     A channel's score is its structure evidence (the contrast, in noise sigmas, of the sharp
     seeds of the structure the AI mask lacks, in the better direction; see
-    :mod:`core.channel_contrast`) per 100 region pixels. It depends on the pixels (and the
+    :mod:`core.channel_structure`) per 100 region pixels. It depends on the pixels (and the
     original AI mask, if given), never on the alpha being edited.
 
     Why not a two-class split (Otsu, between-class distance over within-class spread)? In a box
@@ -147,9 +116,10 @@ def channel_scores(rgb: np.ndarray, region: np.ndarray, *, ai_alpha: np.ndarray 
     if not region.any():
         return {name: 0.0 for name in CHANNELS}
     box = _region_box(region)
-    analysis = cc.analyse(rgb8[box], region[box], None if ai_alpha is None else ai_alpha[box])
+    analysis = cs.analyse(rgb8[box], region[box], None if ai_alpha is None else ai_alpha[box])
     area = max(1, int(np.count_nonzero(region >= 128)))
-    return {name: 100.0 * max(s.evidence for s in analysis.found[k]) / area for k, name in enumerate(CHANNELS)}
+    best = {k: max(0.0, analysis.evidence[(k, True)], analysis.evidence[(k, False)]) for k in range(3)}
+    return {name: 100.0 * best[k] / area for k, name in enumerate(CHANNELS)}
 
 
 def resolve_channel_params(
@@ -165,9 +135,11 @@ def resolve_channel_params(
 ) -> ChannelParams:
     """Resolve a channel op's automatic settings from the region's pixels and the AI mask.
 
-    * ``channel='auto'``: the best of :func:`channel_scores` (with ``ai_alpha``).
+    * ``channel='auto'``: the channel with the most structure evidence (what
+      :func:`channel_scores` reports, with ``ai_alpha``).
     * ``invert=None``: True when the piece's structure is darker than the background in that
-      channel (both ways are measured; a shadow never counts as darker).
+      channel (both ways are measured; a shadow never counts as darker). With automatic levels
+      the other direction's best channel joins the mask (``also``) when the piece shows there.
     * ``black`` and ``white`` both None: adaptive levels (module notes). Both set: plain
       Photoshop Levels. One None: it is estimated as for adaptive levels, expressed on the raw
       channel at the region's mean background, and plain Levels apply.
@@ -211,7 +183,7 @@ def resolve_channel_params(
     >>> q.black, q.white, q.adaptive
     (50.0, 150.0, False)
     """
-    _check_settings(channel, black, white, gamma, invert)
+    check_settings(channel, black, white, gamma, invert)
     rgb8 = _check_inputs(rgb, region, ai_alpha)
     if black is not None and white is not None and channel != "auto" and invert is not None:
         return ChannelParams(channel, float(black), float(white), float(gamma), bool(invert))
@@ -221,37 +193,42 @@ def resolve_channel_params(
 
     box = _region_box(region)
     fixed = None if channel == "auto" else CHANNELS.index(channel)
-    analysis = cc.analyse(
+    analysis = cs.analyse(
         rgb8[box], region[box], None if ai_alpha is None else ai_alpha[box], channel=fixed, dark=invert
     )
-    k, dark = analysis.best(fixed, invert)
-    found = analysis.found[k][int(dark)]
-    lo, hi = cc.auto_levels(found)
-    ref = analysis.reference[k]
-    auto = (ref - hi, ref - lo) if dark else (ref + lo, ref + hi)  # on the flattened channel
-    if black is None and white is None:
-        b, w = _clip_levels(*auto)
-        return ChannelParams(
-            channel=CHANNELS[k],
-            black=b,
-            white=w,
-            gamma=float(gamma),
-            invert=bool(dark),
-            adaptive=True,
-            background=analysis.background,
-            reference=float(ref),
-            offset=found.offset,
-            noise=found.noise,
-        )
-    return _plain(CHANNELS[k], black, white, gamma, bool(dark), auto)
+    first, *others = analysis.chosen
+    auto = from_contrast(first.lo, first.hi, analysis.reference[first.k], first.dark)
+    if black is not None or white is not None:
+        return _plain(CHANNELS[first.k], black, white, gamma, first.dark, auto)
+    b, w = _clip_levels(*auto)
+    also = []
+    for s in others:
+        ref = analysis.reference[s.k]
+        sb, sw = _clip_levels(*from_contrast(s.lo, s.hi, ref, s.dark))
+        also.append(AdaptiveSource(CHANNELS[s.k], s.dark, sb, sw, float(ref), s.offset, s.noise))
+    return ChannelParams(
+        channel=CHANNELS[first.k],
+        black=b,
+        white=w,
+        gamma=float(gamma),
+        invert=first.dark,
+        adaptive=True,
+        background=analysis.background,
+        reference=float(analysis.reference[first.k]),
+        offset=first.offset,
+        noise=first.noise,
+        also=tuple(also),
+    )
 
 
 def channel_alpha(rgb: np.ndarray, region: np.ndarray, params: ChannelParams) -> np.ndarray:
     """The channel mask inside ``region``: Levels on the chosen channel, times the coverage.
 
     Plain params: :func:`core.levels.levels_lut` on the raw channel with ``cv2.LUT``. Adaptive
-    params: the same table on the flattened, shadow-free channel (rounded to 8 bits), kept on
-    detected structure only. Either way multiplied by ``region / 255`` (a soft region edge).
+    params: the same Levels on each source's flattened, shadow-free channel, the white point
+    raised locally to the structure's own contrast, kept on detected structure only
+    (:func:`core.channel_structure.adaptive_mask`), the sources' maximum. Either way multiplied
+    by ``region / 255`` (a soft region edge).
 
     Parameters
     ----------
@@ -279,22 +256,19 @@ def channel_alpha(rgb: np.ndarray, region: np.ndarray, params: ChannelParams) ->
     [[0, 128, 128]]
     """
     rgb8 = _check_inputs(rgb, region, None)
-    k = CHANNELS.index(params.channel)
-    lut = levels_lut(params.black, params.white, params.gamma, params.invert)
     if not params.adaptive:
-        return _times_coverage(apply_levels(rgb8[..., k], lut), region)
+        lut = levels_lut(params.black, params.white, params.gamma, params.invert)
+        return _times_coverage(apply_levels(rgb8[..., CHANNELS.index(params.channel)], lut), region)
     out = np.zeros(region.shape, np.uint8)
     if not region.any():
         return out
     box = _region_box(region)
-    rgb8, region_box = rgb8[box], region[box]
-    planes = cc.plane_maps(params.background, region_box)
-    contrast = cc.contrast(rgb8, planes, k, dark=params.invert)
-    flat = params.reference - contrast if params.invert else params.reference + contrast
-    levels = apply_levels(np.clip(flat + 0.5, 0, 255).astype(np.uint8), lut)
-    keep = cc.structure(contrast, planes[..., k], region_box > 0, params.offset, params.noise, dark=params.invert)
-    levels[~keep] = 0
-    out[box] = _times_coverage(levels, region_box)
+    sources = tuple(
+        cs.SourceLevels(CHANNELS.index(s.channel), s.invert, *s.contrast_levels(), s.offset, s.noise)
+        for s in params.sources()
+    )
+    mask = cs.adaptive_mask(rgb8[box], region[box], params.background, sources, params.gamma)
+    out[box] = _times_coverage((mask * np.float32(255.0) + np.float32(0.5)).astype(np.uint8), region[box])
     return out
 
 
@@ -391,20 +365,6 @@ def _clip_levels(b: float, w: float) -> tuple[float, float]:
     b = float(np.clip(round(b, 2), 0.0, 254.0))
     w = float(np.clip(round(w, 2), b + 1.0, 255.0))
     return b, w
-
-
-def _check_settings(channel, black, white, gamma, invert) -> None:
-    if channel not in (*CHANNELS, "auto"):
-        raise InvalidRecipeError(f"must be one of auto, {', '.join(CHANNELS)}, got {channel!r}", field="channel")
-    if black is not None:
-        check_point("black", black)
-    if white is not None:
-        check_point("white", white)
-    if black is not None and white is not None and white <= black:
-        raise InvalidRecipeError(f"must be greater than black ({black:g}), got {white:g}", field="white")
-    check_gamma(gamma)
-    if invert is not None and not isinstance(invert, bool):
-        raise InvalidRecipeError(f"must be true, false or null, got {invert!r}", field="invert")
 
 
 def _check_inputs(rgb, region, ai_alpha) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Tests for core.channels (channel masks), core.levels and core.channel_contrast."""
+"""Tests for core.channels (channel masks) and core.levels (Photoshop Levels)."""
 
 from __future__ import annotations
 
