@@ -10,6 +10,12 @@ PNG files (1280x800 viewport) and stops the server, also when something fails:
     uploads-report.png  the report after uploading a good pair and a pair whose mask has the wrong size
     api-docs.png        Swagger UI at /api/docs/, or, when it stays blank (its scripts come from a CDN
     api-schema.png      that may be out of reach), the schema at /api/schema/ instead
+    queue.png           the reviewer's queue
+    review-black.png    the review screen on the black backdrop (halos and bleed show)
+    review-white.png    on white (lost detail shows), zoomed in, side by side with the original, flagging
+    grid.png            the grid of cutouts waiting for review, two of them selected
+    retouch.png         the retoucher's "My work" with the reviewer's pins and notes
+    dashboard.png       the manager's dashboard
 """
 
 from __future__ import annotations
@@ -250,6 +256,68 @@ def swagger_rendered(page: Page) -> bool:
     return True
 
 
+def viewer_ready(page: Page) -> None:
+    """Wait until the review screen's viewer shows the photo and its tiles stopped loading."""
+    page.wait_for_function("() => /%/.test(document.getElementById('zoom-readout').textContent)")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)  # the viewer's last spring animation
+
+
+def take_review_screenshots(browser: Browser, base_url: str, out: Path, problems: list[str]) -> None:
+    """queue.png, review-black.png and review-white.png (a reviewer)."""
+    reviewer = new_page(browser, problems)
+    sign_in(reviewer, base_url, "reviewer")
+    reviewer.goto(f"{base_url}/queue/")
+    shoot(reviewer, out, "queue.png")
+    with reviewer.expect_navigation():
+        reviewer.click("form.queue-next-form button[type=submit]")
+    viewer_ready(reviewer)
+    reviewer.click("#backdrops label:has(input[value=black])")
+    viewer_ready(reviewer)
+    shoot(reviewer, out, "review-black.png", full_page=False)
+    reviewer.click("#backdrops label:has(input[value=white])")
+    reviewer.click("#compare-modes label:has(input[value=side])")
+    viewer_ready(reviewer)
+    box = reviewer.locator("#viewer-main").bounding_box()
+    if box:
+        # Zoom into the setting of the right-hand ring's stone, then pin it with a click.
+        stone = (box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.3)
+        reviewer.mouse.move(*stone)
+        for _ in range(8):
+            reviewer.mouse.wheel(0, -240)
+            reviewer.wait_for_timeout(250)
+        viewer_ready(reviewer)
+        reviewer.keyboard.press("f")
+        reviewer.mouse.click(stone[0] + 12, stone[1] + 40)
+    reviewer.select_option("#flag-reason", "clipped_prong")
+    reviewer.fill("#flag-note", "The stone's prongs are cut off")
+    viewer_ready(reviewer)
+    shoot(reviewer, out, "review-white.png", full_page=False)
+
+
+def take_work_screenshots(browser: Browser, base_url: str, out: Path, problems: list[str]) -> None:
+    """grid.png (a reviewer), retouch.png (the retoucher), dashboard.png (the manager)."""
+    reviewer = new_page(browser, problems)
+    sign_in(reviewer, base_url, "reviewer")
+    reviewer.goto(f"{base_url}/grid/")
+    reviewer.wait_for_load_state("networkidle")
+    tiles = reviewer.locator(".tile-image")
+    for index in range(min(2, tiles.count())):
+        tiles.nth(index).click()
+    shoot(reviewer, out, "grid.png")
+
+    retoucher = new_page(browser, problems)
+    sign_in(retoucher, base_url, "retoucher")
+    retoucher.goto(f"{base_url}/retouch/")
+    retoucher.wait_for_load_state("networkidle")
+    shoot(retoucher, out, "retouch.png")
+
+    manager = new_page(browser, problems)
+    sign_in(manager, base_url, "manager")
+    manager.goto(f"{base_url}/dashboard/")
+    shoot(manager, out, "dashboard.png")
+
+
 def take_screenshots(base_url: str, out: Path) -> list[str]:
     problems: list[str] = []
     with sync_playwright() as playwright:
@@ -263,6 +331,7 @@ def take_screenshots(base_url: str, out: Path) -> list[str]:
             sign_in(reviewer, base_url, "reviewer")
             reviewer.goto(f"{base_url}/home/")
             shoot(reviewer, out, "home-reviewer.png")
+            take_review_screenshots(browser, base_url, out, problems)
 
             manager = new_page(browser, problems)
             sign_in(manager, base_url, "manager")
@@ -285,6 +354,7 @@ def take_screenshots(base_url: str, out: Path) -> list[str]:
                 manager.goto(f"{base_url}/api/schema/?format=json")
                 (out / "api-docs.png").unlink(missing_ok=True)
                 shoot(manager, out, "api-schema.png", full_page=False)
+            take_work_screenshots(browser, base_url, out, problems)
         finally:
             browser.close()
     return problems

@@ -26,6 +26,7 @@ from jewelreview.repairs.views_api import (
     RenderPreviewView,
     RenderRetryView,
 )
+from jewelreview.reviews.queue_views_api import QueueNextView
 from jewelreview.reviews.views_api import (
     FlagResolveView,
     PhotoActionView,
@@ -62,6 +63,7 @@ urlpatterns = [
         name="photo-tile",
     ),
     path("flags/<int:flag_id>/resolve/", FlagResolveView.as_view(), name="flag-resolve"),
+    path("queue/next/", QueueNextView.as_view(), name="queue-next"),
     path("renders/<int:render_id>/", RenderDetailView.as_view(), name="render-detail"),
     path("renders/<int:render_id>/retry/", RenderRetryView.as_view(), name="render-retry"),
     path("renders/<int:render_id>/final.png", RenderFinalView.as_view(), name="render-final"),

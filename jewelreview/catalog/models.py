@@ -77,6 +77,17 @@ class Photo(models.Model):
     )
     # Optimistic lock: every service write increments it; callers may send the version they saw.
     version = models.PositiveIntegerField(default=1)
+    # Review lease: who the review queue's "next" handed this photo to, and until when
+    # (``reviews.queue_services``). Not a status: any status change ends it, and it lapses by itself.
+    review_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_lease_until = models.DateTimeField(null=True, blank=True)
+    detections = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Detection's regions: [{box: {x0, y0, x1, y1}, kind, confidence}] in upright image pixels",
+    )
 
     preview_original = models.FileField(max_length=300, blank=True)
     preview_cutout = models.FileField(max_length=300, blank=True)
@@ -95,6 +106,11 @@ class Photo(models.Model):
             models.Index(fields=["batch", "status"]),
             models.Index(fields=["sku", "view"]),
             models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["status", "created_at"]),
+            # The dashboard: photos waiting longest, SKUs done per batch and overall, per-SKU counts.
+            models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["batch", "sku", "status"]),
+            models.Index(fields=["sku", "status"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -51,8 +51,12 @@ def photo_renditions_build(*, photo: Photo) -> PhotoRenditions:
     preview_cutout = stored_files.save_new(
         f"{prefix}/preview_cutout.webp", codecs.encode_preview(image.rgb, alpha, long_side=PREVIEW_LONG_SIDE)
     )
-    tiles_original, count_original = _store_pyramid(f"{prefix}/original", image.rgb, None, ORIGINAL_TILE_FORMAT)
-    tiles_cutout, count_cutout = _store_pyramid(f"{prefix}/cutout", image.rgb, alpha, CUTOUT_TILE_FORMAT)
+    tiles_original, count_original = pyramid_store(
+        base=f"{prefix}/original", rgb=image.rgb, alpha=None, fmt=ORIGINAL_TILE_FORMAT
+    )
+    tiles_cutout, count_cutout = pyramid_store(
+        base=f"{prefix}/cutout", rgb=image.rgb, alpha=alpha, fmt=CUTOUT_TILE_FORMAT
+    )
     return PhotoRenditions(
         preview_original=preview_original,
         preview_cutout=preview_cutout,
@@ -62,8 +66,11 @@ def photo_renditions_build(*, photo: Photo) -> PhotoRenditions:
     )
 
 
-def _store_pyramid(base: str, rgb: np.ndarray, alpha: np.ndarray | None, fmt: str) -> tuple[str, int]:
-    """Store ``<base>_files/<level>/<col>_<row>.<fmt>`` then ``<base>.dzi``; return the .dzi name."""
+def pyramid_store(*, base: str, rgb: np.ndarray, alpha: np.ndarray | None, fmt: str) -> tuple[str, int]:
+    """Store ``<base>_files/<level>/<col>_<row>.<fmt>`` then ``<base>.dzi``; return the .dzi name and tile count.
+
+    Also used for the pyramid of each render (``repairs.rendering``): ``base`` must be a fresh prefix.
+    """
     from core import tiles
 
     xml, encoded = tiles.dzi(rgb, alpha, tile_size=TILE_SIZE, overlap=TILE_OVERLAP, fmt=fmt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
@@ -142,6 +144,8 @@ PHOTO_FILES = {
     "preview_cutout": "preview_cutout",
 }
 PHOTO_TILE_PYRAMIDS = {"original": "tiles_original", "cutout": "tiles_cutout"}
+# Besides those two, ``r<N>``: the rendered result of the photo's revision number N.
+REVISION_PYRAMID = re.compile(r"r([1-9][0-9]{0,8})")
 TILE_FORMATS = frozenset({"jpeg", "jpg", "png", "webp"})
 
 
@@ -167,6 +171,27 @@ def photo_tile_name(
     Tiles live beside the descriptor as ``<name>_files/<level>/<col>_<row>.<fmt>`` (the Deep Zoom
     layout viewers derive from the descriptor's URL).
     """
+    descriptor = _pyramid_descriptor(photo, pyramid)
+    if level is None:
+        return descriptor
+    if fmt not in TILE_FORMATS or min(level, col, row) < 0:
+        raise NotFound("No such tile.", code="file_not_found")
+    return f"{descriptor.removesuffix('.dzi')}_files/{level}/{col}_{row}.{fmt}"
+
+
+def _pyramid_descriptor(photo: Photo, pyramid: str) -> str:
+    if match := REVISION_PYRAMID.fullmatch(pyramid):
+        from jewelreview.repairs.selectors import revision_tiles_name
+
+        number = int(match[1])
+        descriptor = revision_tiles_name(photo=photo, number=number)
+        if not descriptor:
+            raise NotFound(
+                f"Revision {number} of photo {photo.pk} has no deep-zoom tiles (no finished render with tiles).",
+                code="file_not_ready",
+                details={"file": f"tiles_{pyramid}"},
+            )
+        return descriptor
     if pyramid not in PHOTO_TILE_PYRAMIDS:
         raise NotFound(f"Photos have no tile pyramid {pyramid!r}.", code="file_not_found")
     descriptor = getattr(photo, PHOTO_TILE_PYRAMIDS[pyramid]).name
@@ -176,8 +201,4 @@ def photo_tile_name(
             code="file_not_ready",
             details={"file": f"tiles_{pyramid}", "prepare_error": photo.prepare_error or None},
         )
-    if level is None:
-        return descriptor
-    if fmt not in TILE_FORMATS or min(level, col, row) < 0:
-        raise NotFound("No such tile.", code="file_not_found")
-    return f"{descriptor.removesuffix('.dzi')}_files/{level}/{col}_{row}.{fmt}"
+    return descriptor

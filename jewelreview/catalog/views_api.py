@@ -115,7 +115,13 @@ class PhotoFileView(ApiView):
         return stored_file_response(name, download_name=f"{photo.sku.code}_{photo.view}_{kind}")
 
 
-PYRAMID = OpenApiParameter("pyramid", str, OpenApiParameter.PATH, enum=list(PHOTO_TILE_PYRAMIDS))
+PYRAMID = OpenApiParameter(
+    "pyramid",
+    str,
+    OpenApiParameter.PATH,
+    pattern=f"^({'|'.join(PHOTO_TILE_PYRAMIDS)}|r[1-9][0-9]*)$",
+    description="original, cutout (the AI result), or rN: the rendered result of revision number N.",
+)
 
 
 class PhotoTilesView(ApiView):

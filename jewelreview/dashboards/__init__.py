@@ -1,1 +1,3 @@
-"""Manager views and exports (the API part: ``views_api``; pages come later)."""
+"""The manager's side: dashboard reads (``selectors``), bulk workflow actions (``services``), the
+throughput chart's geometry (``charts``) and the exports (``exports``, served by ``views_api``
+and the dashboard pages in ``jewelreview.pages.dashboard_views``)."""

@@ -9,7 +9,11 @@ from jewelreview.accounts.roles import ACTION_LABELS, Action, Role, user_can, us
 # Role -> start page (a URL name), first match wins: a person with several roles lands on the
 # page of the most capable one. Later pages slot in here, e.g. (Role.MANAGER, "pages:dashboard"),
 # (Role.RETOUCHER, "pages:retouch"), (Role.REVIEWER, "pages:queue").
-START_PAGES: tuple[tuple[Role, str], ...] = ((Role.MANAGER, "pages:uploads"),)
+START_PAGES: tuple[tuple[Role, str], ...] = (
+    (Role.MANAGER, "pages:dashboard"),
+    (Role.RETOUCHER, "pages:retouch"),
+    (Role.REVIEWER, "pages:queue"),
+)
 DEFAULT_START_PAGE = "pages:home"
 
 

@@ -68,6 +68,7 @@ class Render(models.Model):
     state = models.CharField(max_length=10, choices=RenderState.choices, default=RenderState.QUEUED)
     final = models.FileField(max_length=300, blank=True)
     preview = models.FileField(max_length=300, blank=True)
+    tiles = models.FileField(max_length=300, blank=True, help_text="DZI descriptor of the rendered result")
     checksum = models.CharField(max_length=64, blank=True, help_text="sha256 of the final PNG")
     final_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     timings = models.JSONField(default=dict, blank=True, help_text="milliseconds per step")

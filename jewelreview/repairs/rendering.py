@@ -1,7 +1,8 @@
 """The thin adapter between a Render row and ``core``: storage bytes in, storage names out.
 
 Steps: read the original and AI mask through the storage API, decode, render the recipe,
-encode the final PNG and a preview, store both under names holding their checksum. A name is
+encode the final PNG and a preview, store both under names holding their checksum, then store the
+result's deep-zoom pyramid (the review page zooms into it) under a fresh per-run prefix. A name is
 only ever written once, completely (``AtomicFileSystemStorage`` on disk; S3 objects appear
 whole), and the Render row points to it only after the save returned, so no reader can see a
 half-written final.
@@ -10,9 +11,11 @@ half-written final.
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from jewelreview import stored_files
+from jewelreview.catalog.previews import CUTOUT_TILE_FORMAT, pyramid_store
 from jewelreview.repairs.models import Render
 
 
@@ -22,6 +25,7 @@ class RenderOutput:
     preview: str
     checksum: str
     final_bytes: int
+    tiles: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -46,6 +50,11 @@ class Stopwatch:
 def render_names(*, photo_id: int, number: int, checksum: str) -> tuple[str, str]:
     stem = f"renders/{photo_id}/r{number}-{checksum[:16]}"
     return f"{stem}.png", f"{stem}-preview.png"
+
+
+def render_tiles_base(*, photo_id: int, number: int, checksum: str) -> str:
+    """A fresh prefix for one run's pyramid: a retried render never meets a half-written earlier one."""
+    return f"renders/{photo_id}/r{number}-{checksum[:16]}-tiles-{uuid.uuid4().hex[:12]}/result"
 
 
 def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> RenderOutput:
@@ -75,9 +84,21 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     stored_files.save_content_addressed(final_name, final_png)
     stored_files.save_content_addressed(preview_name, preview)
     watch.lap("store")
+    tiles, _ = pyramid_store(
+        base=render_tiles_base(photo_id=photo.pk, number=revision.number, checksum=checksum),
+        rgb=result.rgb,
+        alpha=result.alpha,
+        fmt=CUTOUT_TILE_FORMAT,
+    )
+    watch.lap("tiles")
     timings = watch.total()
     # core reports seconds per step of the render; keep them, in ms, next to ours.
     timings.update({f"core_{name}_ms": round(seconds * 1000, 1) for name, seconds in (result.timings or {}).items()})
     return RenderOutput(
-        final=final_name, preview=preview_name, checksum=checksum, final_bytes=len(final_png), timings=timings
+        final=final_name,
+        preview=preview_name,
+        checksum=checksum,
+        final_bytes=len(final_png),
+        tiles=tiles,
+        timings=timings,
     )

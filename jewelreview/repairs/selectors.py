@@ -31,6 +31,18 @@ def revision_latest_render(*, revision: Revision) -> Render | None:
     return Render.objects.filter(revision=revision).order_by("-created_at", "-id").first()
 
 
+def revision_tiles_name(*, photo: Photo, number: int) -> str:
+    """The DZI descriptor of revision ``number``'s newest finished render; "" while there is none."""
+    name = (
+        Render.objects.filter(revision__photo=photo, revision__number=number, state=RenderState.DONE)
+        .exclude(tiles="")
+        .order_by("-finished_at", "-id")
+        .values_list("tiles", flat=True)
+        .first()
+    )
+    return name or ""
+
+
 def photo_final_render(*, photo: Photo) -> Render | None:
     """The finished render of the photo's current revision (None until it is done)."""
     if photo.current_revision_id is None:

@@ -156,13 +156,22 @@ def render_claim(*, render_id: int) -> Render | None:
 
 
 def render_complete(
-    *, render_id: int, final: str, preview: str, checksum: str, final_bytes: int, timings: dict[str, float]
+    *,
+    render_id: int,
+    final: str,
+    preview: str,
+    checksum: str,
+    final_bytes: int,
+    timings: dict[str, float],
+    tiles: str = "",
 ) -> Render:
+    """Record a finished render; ``tiles`` is its DZI descriptor (empty for renders made without one)."""
     with transaction.atomic():
         render = _render_lock(render_id)
         render.state = RenderState.DONE
         render.final = final
         render.preview = preview
+        render.tiles = tiles
         render.checksum = checksum
         render.final_bytes = final_bytes
         render.timings = timings

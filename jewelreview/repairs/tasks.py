@@ -39,6 +39,7 @@ def render_revision(render_id: int) -> dict:
         checksum=output.checksum,
         final_bytes=output.final_bytes,
         timings=output.timings,
+        tiles=output.tiles,
     )
     return {"render": render_id, "final": output.final, "checksum": output.checksum}
 

@@ -66,7 +66,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["photo", "created_at"])]
+        # (created_at): the dashboard's throughput per person per day reads a date range of events.
+        indexes = [models.Index(fields=["photo", "created_at"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}->{self.to_status} on photo {self.photo_id}"

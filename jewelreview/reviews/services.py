@@ -51,6 +51,9 @@ def _transition(
         from_status = locked.status
         data = rule(locked) if rule is not None else None
         locked.status = target
+        # A review lease (queue_services) is about the status being decided: any change ends it.
+        locked.review_holder = None
+        locked.review_lease_until = None
         locked.version += 1
         locked.save()
         event_record(

@@ -81,8 +81,10 @@ def test_manager_signs_in_and_imports_a_pair(live_server, manager):
             page.get_by_label("Username").fill("mona")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{live_server.url}/uploads/")  # a manager starts on the uploads page
+            expect(page).to_have_url(f"{live_server.url}/dashboard/")  # a manager starts on the dashboard
             expect(page.locator(".site-user")).to_contain_text("Signed in as mona")
+            page.get_by_role("link", name="Uploads", exact=True).click()
+            expect(page).to_have_url(f"{live_server.url}/uploads/")
 
             page.get_by_label("Photos and AI results, or one zip").set_input_files(ring_pair())
             page.get_by_label("Batch name (optional)").fill("e2e")

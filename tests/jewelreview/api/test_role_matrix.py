@@ -143,6 +143,7 @@ CASES: dict[str, Case] = {
     "upload": Case("post", lambda ctx: "/api/uploads/", MANAGER, setup=upload_ctx, body=upload_body, multipart=True),
     "status.csv": Case("get", lambda ctx: "/api/exports/status.csv", MANAGER),
     "approved.zip": Case("get", lambda ctx: "/api/exports/approved.zip", MANAGER),
+    "queue next": Case("post", lambda ctx: "/api/queue/next/", REVIEW),
 }
 
 
@@ -172,6 +173,7 @@ def test_every_routed_endpoint_is_in_the_matrix():
         "uploads/",
         "exports/status.csv",
         "exports/approved.zip",
+        "queue/next/",
         *[
             f"photos/<int:photo_id>/{action}/"
             for action in ("approve", "flag", "claim", "release", "submit", "reopen", "reshoot", "assign")

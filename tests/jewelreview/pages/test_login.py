@@ -28,7 +28,7 @@ def test_login_success_goes_to_the_role_start_page(client, users):
     response = sign_in(client, "mona", "pw")
     assert response.status_code == 302 and response.url == "/"
     assert int(client.session[SESSION_KEY]) == users.manager.pk
-    assert client.get("/").url == "/uploads/"
+    assert client.get("/").url == "/dashboard/"
 
 
 def test_login_honours_a_safe_next_and_ignores_an_outside_one(client, users):

@@ -16,7 +16,7 @@ def test_anonymous_is_sent_to_login(browsers):
 
 @pytest.mark.parametrize(
     ("role", "start"),
-    [("manager", "/uploads/"), ("reviewer", "/home/"), ("retoucher", "/home/"), ("nobody", "/home/")],
+    [("manager", "/dashboard/"), ("reviewer", "/queue/"), ("retoucher", "/retouch/"), ("nobody", "/home/")],
 )
 def test_each_role_lands_on_its_start_page(browsers, role, start):
     response = getattr(browsers, role).get("/")
@@ -25,7 +25,7 @@ def test_each_role_lands_on_its_start_page(browsers, role, start):
 
 def test_a_superuser_starts_where_managers_do(django_user_model):
     admin = django_user_model.objects.create_superuser(username="root", password="pw")
-    assert start_url_name(admin) == "pages:uploads"
+    assert start_url_name(admin) == "pages:dashboard"
 
 
 def test_home_lists_what_a_reviewer_may_do(browsers):

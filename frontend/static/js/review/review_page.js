@@ -1,0 +1,244 @@
+// @ts-check
+/**
+ * The review screen's entry point: reads the page's configuration (review_views.review_config),
+ * builds the state store and the viewer, and wires the controls, the keyboard and the API.
+ *
+ * State (state/review_state.js) is the single source of what is shown; every change is rendered
+ * by the toolbar, the flag form, the overlay and the viewer's layer plan.
+ */
+
+import { topLevel } from "../state/dzi.js";
+import { sourceLabeller } from "../state/layers.js";
+import { pinBounds, pointPin } from "../state/pins.js";
+import { draftProblem, initialReviewState, reviewReduce, viewPlan } from "../state/review_state.js";
+import { createStore } from "../state/store.js";
+import { zoomToggleTarget } from "../state/zoom.js";
+import { createCompare } from "../viewer/compare_ui.js";
+import { createDeepZoom } from "../viewer/deep_zoom_ui.js";
+import { createOverlay } from "../viewer/overlay_ui.js";
+import { attachPinInput } from "../viewer/pin_input_ui.js";
+import { postJson, problemText } from "./api.js";
+import { bindFlagForm } from "./flag_form_ui.js";
+import { bindKeyboard } from "./keyboard_ui.js";
+import { createNavigation } from "./navigation.js";
+import { bindToolbar, zoomText } from "./toolbar_ui.js";
+
+/** Image pixels of margin around a detection or pin the view zooms to. */
+const ZOOM_MARGIN = 24;
+
+/** @param {string} id */
+function byId(id) {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`the review page has no #${id}`);
+  return element;
+}
+
+function start() {
+  const config = JSON.parse(byId("review-config").textContent || "{}");
+  const statusLine = byId("review-status");
+  /** @param {string} message */
+  const say = (message) => {
+    statusLine.textContent = message;
+  };
+  const size = { width: config.photo.width, height: config.photo.height };
+  const current = config.current;
+  const label = sourceLabeller(config.layers);
+  /** @type {Record<string, {tiles?: string | null, image?: string | null}>} */
+  const sources = { original: { tiles: config.original } };
+  for (const layer of config.layers) sources[layer.key] = { tiles: layer.tiles, image: layer.image };
+  const references = config.layers.map((/** @type {{key: string}} */ layer) => layer.key).filter((/** @type {string} */ key) => key !== current);
+  const store = createStore(reviewReduce, initialReviewState({ references, flagged: config.flagged }));
+
+  const navigation = createNavigation(config, {
+    onStatus: say,
+    onLease: showLease,
+    onUpNext: showUpNext,
+    viewSize: () => {
+      const box = byId("viewer-main").getBoundingClientRect();
+      return { viewWidth: box.width, viewHeight: box.height, pixelRatio: window.devicePixelRatio || 1 };
+    },
+  });
+  const approveButton = /** @type {HTMLButtonElement} */ (byId("approve"));
+  const flagButton = /** @type {HTMLButtonElement} */ (byId("flag-open"));
+  approveButton.disabled = !config.can.approve;
+  flagButton.disabled = !config.can.flag;
+  approveButton.addEventListener("click", approve);
+  byId("next").addEventListener("click", () => navigation.next());
+  byId("previous").addEventListener("click", () => navigation.previous());
+
+  const OSD = /** @type {any} */ (window).OpenSeadragon;
+  if (!OSD || !current) {
+    byId("stage").classList.add("stage-empty");
+    byId("stage-legend").textContent = !OSD
+      ? "The deep-zoom viewer did not load: reload the page."
+      : "Nothing to show yet: the previews and tiles are still being made.";
+    return;
+  }
+
+  const mainElement = byId("viewer-main");
+  const main = createDeepZoom(mainElement, { size, sources, label: `${label(current)}, deep zoom` });
+  main.onError((message) => say(`Could not open ${message}.`));
+  const overlay = createOverlay(mainElement, main, size);
+  overlay.set({
+    detections: config.detections,
+    earlier: config.flags.filter((/** @type {{open: boolean}} */ flag) => flag.open).flatMap((/** @type {{pins: any[]}} */ flag) => flag.pins),
+  });
+  const pinInput = attachPinInput(main, {
+    size,
+    onPin: (pin) => store.dispatch({ type: "pin/add", pin }),
+    onBand: (band) => overlay.set({ band }),
+  });
+  const compare = createCompare({
+    main,
+    referenceElement: byId("viewer-reference"),
+    swipeControl: byId("swipe-control"),
+    swipeInput: /** @type {HTMLInputElement} */ (byId("swipe")),
+    size,
+    sources,
+    onSwipe: (position) => store.dispatch({ type: "swipe/set", position }),
+  });
+  const toolbar = bindToolbar(store, { onZoomToggle: toggleZoom, onHelp: () => store.dispatch({ type: "help/open" }), label, current });
+  const flagForm = bindFlagForm(store, { onSend: sendFlag, onPinCentre: pinCentre, onShowPin: showPin });
+  const help = /** @type {HTMLDialogElement} */ (byId("help-dialog"));
+  help.addEventListener("close", () => store.dispatch({ type: "help/close" }));
+
+  const readout = byId("zoom-readout");
+  const top = topLevel(size.width, size.height);
+  const showZoom = () => {
+    readout.textContent = zoomText(main.imageZoom(), { deepest: main.deepestLevel(current), top });
+  };
+  main.onView(showZoom);
+  main.viewer.addHandler("tile-loaded", showZoom);
+
+  for (const button of document.querySelectorAll("[data-detection]")) {
+    button.addEventListener("click", () => {
+      const detection = config.detections[Number(/** @type {HTMLElement} */ (button).dataset.detection)];
+      if (detection) main.fitImageBox(detection.box, ZOOM_MARGIN);
+    });
+  }
+
+  store.on((state, previous) => {
+    toolbar.render(state);
+    flagForm.render(state, previous);
+    overlay.set({ pins: state.draft.pins });
+    overlay.setCrosshair(state.flagOpen);
+    pinInput.setEnabled(state.flagOpen);
+    if (state.helpOpen && !help.open) help.showModal();
+    if (!state.helpOpen && help.open) help.close();
+    if (planChanged(state, previous)) showPlan();
+    else if (state.swipe !== previous.swipe) main.setSwipe(state.swipe);
+  });
+  showPlan();
+
+  bindKeyboard(
+    {
+      approve,
+      flag: () => (store.getState().flagOpen ? flagForm.focusReason() : store.dispatch({ type: "flag/open" })),
+      next: () => navigation.next(),
+      previous: () => navigation.previous(),
+      "zoom-toggle": toggleZoom,
+      backdrop: () => store.dispatch({ type: "backdrop/cycle" }),
+      "backdrop-back": () => store.dispatch({ type: "backdrop/cycle", step: -1 }),
+      original: () => store.dispatch({ type: "original/toggle" }),
+      mask: () => store.dispatch({ type: "mask/toggle" }),
+      help: () => store.dispatch({ type: store.getState().helpOpen ? "help/close" : "help/open" }),
+      "pin-centre": pinCentre,
+      escape: () => store.dispatch({ type: store.getState().helpOpen ? "help/close" : "flag/close" }),
+      "send-flag": sendFlag,
+    },
+    () => store.getState(),
+  );
+
+  function showPlan() {
+    const plan = viewPlan(store.getState(), current);
+    main.show(plan.main);
+    compare.apply(store.getState(), plan.reference);
+  }
+
+  function toggleZoom() {
+    if (zoomToggleTarget(main.imageZoom(), main.fitImageZoom()) === "fit") main.fit();
+    else main.zoomToImageZoom(1, main.centreImagePoint());
+  }
+
+  function pinCentre() {
+    if (!store.getState().flagOpen) return;
+    const pin = pointPin(main.centreImagePoint(), size);
+    store.dispatch({ type: "pin/add", pin });
+    say(`Pin ${store.getState().draft.pins.length} placed at ${Math.round(pin.x)}, ${Math.round(pin.y)}.`);
+  }
+
+  /** @param {number} index */
+  function showPin(index) {
+    const pin = store.getState().draft.pins[index];
+    if (pin) main.fitImageBox(pinBounds(pin, ZOOM_MARGIN), ZOOM_MARGIN);
+  }
+
+  async function sendFlag() {
+    if (!config.can.flag) return;
+    const draft = store.getState().draft;
+    const problem = draftProblem(draft);
+    flagForm.showError(problem);
+    if (problem) return;
+    say("Sending the flag…");
+    const answer = await postJson(config.urls.flag, {
+      reason: draft.reason,
+      note: draft.note,
+      pins: draft.pins,
+      version: config.photo.version,
+    });
+    if (!answer.ok) {
+      flagForm.showError(problemText(answer));
+      say("The flag was not sent.");
+      return;
+    }
+    store.dispatch({ type: "flag/reset" });
+    say(`Flagged ${config.photo.sku} · ${config.photo.view}. Opening the next photo…`);
+    navigation.afterDecision();
+  }
+
+  async function approve() {
+    if (!config.can.approve || approveButton.disabled) return;
+    approveButton.disabled = true;
+    say("Approving…");
+    const answer = await postJson(config.urls.approve, { version: config.photo.version });
+    if (!answer.ok) {
+      approveButton.disabled = false;
+      say(`Not approved: ${problemText(answer)}`);
+      return;
+    }
+    say(`Approved ${config.photo.sku} · ${config.photo.view}. Opening the next photo…`);
+    navigation.afterDecision();
+  }
+
+  /** @param {{holder: string | null, held_by_you: boolean, until: string | null} | null} lease */
+  function showLease(lease) {
+    const notice = byId("lease-notice");
+    const someoneElse = lease && lease.holder && !lease.held_by_you;
+    notice.hidden = !someoneElse;
+    if (someoneElse && lease) notice.textContent = `${lease.holder} is reviewing this photo too: decide only if you agreed to.`;
+  }
+
+  /** @param {{label: string} | null} next @param {number} waiting */
+  function showUpNext(next, waiting) {
+    byId("next-info").textContent = next
+      ? `Next: ${next.label} (${waiting} more waiting).`
+      : "Nothing else is waiting for review: J and deciding take you back to the queue.";
+  }
+}
+
+/**
+ * Whether the viewer's layers must change (backdrop and flag changes do not touch them).
+ * @param {import("../state/review_state.js").ReviewState} state
+ * @param {import("../state/review_state.js").ReviewState} previous
+ */
+function planChanged(state, previous) {
+  return (
+    state.compare !== previous.compare ||
+    state.reference !== previous.reference ||
+    state.showOriginal !== previous.showOriginal ||
+    state.mask !== previous.mask
+  );
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

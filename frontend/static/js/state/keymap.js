@@ -1,0 +1,44 @@
+// @ts-check
+/**
+ * The review screen's keyboard: a key press in, a command name out (pure, tested under Node).
+ *
+ * Letters act only when no text field has the focus; Escape and Ctrl/Cmd+Enter work everywhere,
+ * so a reviewer can type a note and still send or cancel the flag without the mouse.
+ */
+
+/** @typedef {"approve" | "flag" | "next" | "previous" | "zoom-toggle" | "backdrop" | "backdrop-back"
+ *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag"} Command */
+
+/** @type {Readonly<Record<string, Command>>} */
+const LETTERS = {
+  a: "approve",
+  f: "flag",
+  j: "next",
+  k: "previous",
+  z: "zoom-toggle",
+  b: "backdrop",
+  o: "original",
+  m: "mask",
+  p: "pin-centre",
+  "?": "help",
+};
+
+/**
+ * @param {{key: string, ctrlKey?: boolean, metaKey?: boolean, altKey?: boolean, shiftKey?: boolean}} event
+ * @param {{inTextField: boolean, flagOpen: boolean, helpOpen?: boolean}} context
+ * @returns {Command | null} while the help is open, only what closes it
+ */
+export function commandForKey(event, context) {
+  const modifier = Boolean(event.ctrlKey || event.metaKey);
+  if (event.key === "Escape") return "escape";
+  if (context.helpOpen) return event.key === "?" ? "help" : null;
+  if (event.key === "Enter" && modifier) return context.flagOpen ? "send-flag" : null;
+  if (context.inTextField || modifier || event.altKey) return null;
+  if (event.key === "B") return "backdrop-back";
+  const command = LETTERS[event.key.length === 1 ? event.key.toLowerCase() : ""] ?? null;
+  if (command === "pin-centre" && !context.flagOpen) return null;
+  return command;
+}
+
+/** Keys OpenSeadragon must not act on (it would pan on w/a/s/d, flip on f, rotate on r). */
+export const VIEWER_RESERVED_KEYS = new Set(["a", "b", "d", "f", "j", "k", "m", "o", "p", "r", "s", "w", "z", "?"]);

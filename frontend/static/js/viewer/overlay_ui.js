@@ -1,0 +1,128 @@
+// @ts-check
+/**
+ * Shapes drawn over the deep-zoom viewer in image pixels: the draft flag's pins, earlier flags'
+ * pins, detection's regions and the box being dragged. One SVG `<g>` whose transform follows the
+ * viewport maps image pixels to the element; strokes keep their screen width, markers and labels
+ * their screen size.
+ */
+
+import { isRegion, pinBounds } from "../state/pins.js";
+import { imageToElementTransform } from "../state/zoom.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+/** Screen pixels: the radius of a point pin's ring, and the labels' font size. */
+const POINT_RADIUS_PX = 9;
+const LABEL_PX = 13;
+const LABEL_HALO_PX = 3;
+
+/** @typedef {import("../state/pins.js").Pin} Pin */
+/** @typedef {{x0: number, y0: number, x1: number, y1: number}} Box */
+/** @typedef {{box: Box, kind: string, confidence: number}} Detection */
+
+/**
+ * @param {HTMLElement} element the viewer element (the overlay is appended to it)
+ * @param {import("./deep_zoom_ui.js").DeepZoom} deepZoom
+ * @param {{width: number, height: number}} size
+ */
+export function createOverlay(element, deepZoom, size) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.classList.add("viewer-overlay");
+  svg.setAttribute("aria-hidden", "true");
+  const root = document.createElementNS(SVG, "g");
+  svg.append(root);
+  element.append(svg);
+  const crosshair = document.createElement("div");
+  crosshair.className = "viewer-crosshair";
+  crosshair.hidden = true;
+  element.append(crosshair);
+
+  let content = {
+    detections: /** @type {Detection[]} */ ([]),
+    earlier: /** @type {Pin[]} */ ([]),
+    pins: /** @type {readonly Pin[]} */ ([]),
+    band: /** @type {Box | null} */ (null),
+  };
+  let scale = 1;
+
+  /** @param {string} name @param {Record<string, string | number>} attributes @param {string} [className] */
+  function shape(name, attributes, className) {
+    const node = document.createElementNS(SVG, name);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+    if (className) node.setAttribute("class", className);
+    return node;
+  }
+
+  /** @param {Box} box @param {string} className */
+  function rect(box, className) {
+    return shape("rect", { x: box.x0, y: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 }, className);
+  }
+
+  /** @param {number} x @param {number} y @param {string} text @param {string} className */
+  function label(x, y, text, className) {
+    const node = shape("text", { x, y, "font-size": LABEL_PX / scale, "stroke-width": LABEL_HALO_PX / scale }, className);
+    node.textContent = text;
+    return node;
+  }
+
+  /** @param {Pin} pin @param {string} className @param {string} text */
+  function pinShape(pin, className, text) {
+    const group = shape("g", {}, className);
+    if (isRegion(pin)) {
+      group.append(rect(pin, "pin-box"), label(pin.x0, pin.y0 - 4 / scale, text, "pin-label"));
+    } else {
+      const r = POINT_RADIUS_PX / scale;
+      group.append(
+        shape("circle", { cx: pin.x, cy: pin.y, r }, "pin-ring"),
+        shape("circle", { cx: pin.x, cy: pin.y, r: 1.5 / scale }, "pin-dot"),
+        label(pin.x + r * 1.2, pin.y - r * 1.2, text, "pin-label"),
+      );
+    }
+    return group;
+  }
+
+  function draw() {
+    const nodes = [];
+    content.detections.forEach((detection, index) => {
+      const group = shape("g", { "data-detection": index }, "detection");
+      group.append(
+        rect(detection.box, "detection-box"),
+        label(detection.box.x0, detection.box.y0 - 4 / scale, `${detection.kind} ${detection.confidence.toFixed(2)}`, "detection-label"),
+      );
+      nodes.push(group);
+    });
+    content.earlier.forEach((pin) => nodes.push(pinShape(pin, "pin pin-earlier", "")));
+    content.pins.forEach((pin, index) => nodes.push(pinShape(pin, "pin pin-draft", String(index + 1))));
+    if (content.band) nodes.push(rect(content.band, "pin-band"));
+    root.replaceChildren(...nodes);
+  }
+
+  const off = deepZoom.onView((view) => {
+    const transform = imageToElementTransform(view, size.width);
+    root.setAttribute("transform", `translate(${transform.x} ${transform.y}) scale(${transform.scale})`);
+    if (Math.abs(transform.scale - scale) > scale * 1e-3) {
+      scale = transform.scale;
+      draw();
+    }
+  });
+
+  return {
+    /** @param {Partial<typeof content>} changes */
+    set(changes) {
+      content = { ...content, ...changes };
+      draw();
+    },
+    /** @param {boolean} on the crosshair marking where P pins */
+    setCrosshair(on) {
+      crosshair.hidden = !on;
+    },
+    /** @param {Pin} pin @param {number} pad image pixels around a point */
+    bounds(pin, pad) {
+      return pinBounds(pin, pad);
+    },
+    destroy() {
+      off();
+      svg.remove();
+      crosshair.remove();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+"""The bodies of the manager's exports, shared by the API (``views_api``) and the dashboard pages.
+
+Both are streamed: a CSV of per-SKU status, and a ZIP of approved final PNGs (of a batch, a
+selection, or all) as ``SKU/SKU_view.png`` plus ``manifest.csv``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+
+from jewelreview import stored_files
+from jewelreview.api.streams import ZipMember, csv_stream, zip_stream
+from jewelreview.catalog.models import Batch, Photo, PhotoStatus
+from jewelreview.catalog.selectors import sku_list, sku_status_counts
+from jewelreview.repairs.models import Render
+
+STATUS_COLUMNS = [status.value for status in PhotoStatus]
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def status_csv_response(*, batch: Batch | None) -> StreamingHttpResponse:
+    """One row per SKU: its rolled-up status and its photos per status (``catalog.selectors.sku_list``)."""
+    skus = sku_list(batch_id=batch.pk if batch else None).iterator(chunk_size=1000)
+    rows = ([sku.code, sku.title, sku.rollup_status, sku.photo_count, *sku_status_counts(sku).values()] for sku in skus)
+    response = StreamingHttpResponse(
+        csv_stream(["sku", "title", "status", "photos", *STATUS_COLUMNS], rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_stem(batch)}-status.csv"'
+    return response
+
+
+def approved_zip_response(
+    *, finals: list[tuple[Photo, Render | None]], stem: str
+) -> StreamingHttpResponse:
+    """The streamed ZIP of ``finals`` (as returned by ``approved_finals_of``)."""
+    response = StreamingHttpResponse(zip_stream(approved_zip_members(finals)), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-approved.zip"'
+    return response
+
+
+def export_stem(batch: Batch | None) -> str:
+    return f"batch-{batch.pk}" if batch else "all"
+
+
+def approved_zip_members(finals: Iterable[tuple[Photo, Render | None]]) -> Iterator[ZipMember]:
+    """Members in order, then the manifest (built as we go; files are read lazily).
+
+    The manifest lists every approved photo with its file and checksum, or why it has none (an
+    approved photo whose current revision has no finished render, e.g. approved as delivered).
+    """
+    manifest = [["sku", "view", "photo_id", "file", "revision", "sha256", "missing"]]
+    used: set[str] = set()
+    for photo, render in finals:
+        if render is None:
+            manifest.append(
+                [
+                    photo.sku.code,
+                    photo.view,
+                    photo.pk,
+                    "",
+                    _revision_number(photo),
+                    "",
+                    "approved without a finished render of its current revision",
+                ]
+            )
+            continue
+        name = _member_name(photo, used)
+        manifest.append([photo.sku.code, photo.view, photo.pk, name, _revision_number(photo), render.checksum, ""])
+        yield ZipMember(
+            name=name,
+            open=lambda final=render.final.name: stored_files.storage().open(final, "rb"),
+            size=render.final_bytes,
+            modified=render.finished_at,
+        )
+    text = "".join(csv_stream(manifest[0], manifest[1:])).encode()
+    yield ZipMember(name="manifest.csv", open=lambda: io.BytesIO(text), size=len(text), compress=True)
+
+
+def _revision_number(photo: Photo) -> int | str:
+    return photo.current_revision.number if photo.current_revision_id else ""
+
+
+def _member_name(photo: Photo, used: set[str]) -> str:
+    """``SKU/SKU_view.png`` with characters outside [A-Za-z0-9._-] replaced: no path can escape."""
+    sku = SAFE_NAME.sub("_", photo.sku.code).strip("._") or f"sku-{photo.sku_id}"
+    view = SAFE_NAME.sub("_", photo.view).strip("._") or "view"
+    name = f"{sku}/{sku}_{view}.png"
+    if name in used:
+        name = f"{sku}/{sku}_{view}-{photo.pk}.png"
+    used.add(name)
+    return name

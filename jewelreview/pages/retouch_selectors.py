@@ -1,0 +1,48 @@
+"""Reads for the retoucher's "My work" page: their photos, and flagged photos anyone may claim.
+
+Each list comes with its open flags prefetched (one more query per list, whatever its length).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+
+from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.selectors import with_final_render
+from jewelreview.reviews.models import Flag
+
+# A photo a retoucher may work on: claimed (in repair), or waiting to be claimed.
+CLAIMABLE = (PhotoStatus.FLAGGED, PhotoStatus.REOPENED)
+MINE = (PhotoStatus.IN_REPAIR, *CLAIMABLE)
+# "My work" is a to-do list, not a catalogue: past 200 photos the page says how many more.
+MY_WORK_LIMIT = 200
+
+
+def _with_open_flags(photos: QuerySet[Photo]) -> QuerySet[Photo]:
+    open_flags = (
+        Flag.objects.filter(resolved_at__isnull=True)
+        .select_related("created_by", "revision")
+        .order_by("created_at", "id")
+    )
+    return with_final_render(photos.select_related("sku", "batch", "assignee", "current_revision")).prefetch_related(
+        Prefetch("flags", queryset=open_flags, to_attr="open_flags")
+    )
+
+
+def retoucher_photos(*, user: AbstractBaseUser, limit: int = MY_WORK_LIMIT) -> list[Photo]:
+    """Photos held by or assigned to ``user``: in repair first, then waiting longest first.
+
+    At most ``limit + 1`` are returned, so the caller can tell that there are more.
+    """
+    in_repair_first = Case(
+        When(status=PhotoStatus.IN_REPAIR, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    photos = Photo.objects.filter(assignee=user, status__in=MINE).annotate(in_repair_first=in_repair_first)
+    return list(_with_open_flags(photos).order_by("in_repair_first", "updated_at", "id")[: limit + 1])
+
+
+def claimable_photos() -> QuerySet[Photo]:
+    """Flagged or reopened photos assigned to no one, waiting longest first (paginate it)."""
+    photos = Photo.objects.filter(status__in=CLAIMABLE, assignee__isnull=True)
+    return _with_open_flags(photos).order_by("updated_at", "id")

@@ -1,0 +1,111 @@
+"""/retouch/: the retoucher's "My work": their photos and flagged photos to claim, with pins and notes.
+
+Each photo card shows the open flags' reasons, notes and pins (numbered marks over a thumbnail).
+Buttons claim, release or submit a photo for re-review through the workflow services; the
+editor (``/photos/{id}/edit/``) is linked, not embedded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from jewelreview.accounts.roles import ACTION_LABELS, Action, user_can
+from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.selectors import photo_get
+from jewelreview.errors import NotFound, ServiceError
+from jewelreview.pages.paging import page_of
+from jewelreview.pages.photo_filters import PageSizeForm
+from jewelreview.pages.pin_marks import PinMark, pin_marks
+from jewelreview.pages.retouch_selectors import MY_WORK_LIMIT, claimable_photos, retoucher_photos
+from jewelreview.reviews.models import Flag
+from jewelreview.reviews.services import photo_claim, photo_release, photo_submit
+
+RETOUCH_ACTIONS = {"claim": photo_claim, "release": photo_release, "submit": photo_submit}
+DONE_MESSAGES = {
+    "claim": "{label} is yours: open it in the editor.",
+    "release": "{label} went back to the flagged photos.",
+    "submit": "{label} went back to review.",
+}
+AVAILABLE_PAGE_SIZES = (12, 24, 48, 96)
+
+
+@dataclass(frozen=True)
+class FlagCard:
+    flag: Flag
+    pin_numbers: list[int]
+
+
+@dataclass(frozen=True)
+class WorkCard:
+    photo: Photo
+    flags: list[FlagCard]
+    marks: list[PinMark]
+
+    @property
+    def unchanged_since_flag(self) -> bool:
+        """The current revision is the one the open flags were raised on (nothing new to review)."""
+        return bool(self.flags) and all(c.flag.revision_id == self.photo.current_revision_id for c in self.flags)
+
+
+def work_card(photo: Photo) -> WorkCard:
+    flags = getattr(photo, "open_flags", [])
+    marks, numbers = pin_marks(flags=flags, width=photo.width, height=photo.height)
+    return WorkCard(photo=photo, flags=[FlagCard(f, numbers[f.pk]) for f in flags], marks=marks)
+
+
+def _require_retoucher(user) -> None:
+    if not user_can(user, Action.PHOTO_CLAIM):
+        raise PermissionDenied(f"Only retouchers and managers may {ACTION_LABELS[Action.PHOTO_CLAIM]}.")
+
+
+@require_safe
+@login_required
+def retouch(request: HttpRequest) -> HttpResponse:
+    _require_retoucher(request.user)
+    mine = retoucher_photos(user=request.user)
+    size_form = PageSizeForm(request.GET, sizes=AVAILABLE_PAGE_SIZES)
+    available = page_of(claimable_photos(), number=request.GET.get("page"), size=size_form.rows_per_page())
+    cards = [work_card(photo) for photo in mine[:MY_WORK_LIMIT]]
+    return render(
+        request,
+        "retouch/retouch.html",
+        {
+            "claimed": [c for c in cards if c.photo.status == PhotoStatus.IN_REPAIR],
+            "assigned": [c for c in cards if c.photo.status != PhotoStatus.IN_REPAIR],
+            "more_mine": len(mine) > MY_WORK_LIMIT,
+            "available": available,
+            "available_cards": [work_card(photo) for photo in available],
+            "size_form": size_form,
+        },
+    )
+
+
+@require_POST
+@login_required
+def retouch_action(request: HttpRequest, photo_id: int, action: str) -> HttpResponse:
+    _require_retoucher(request.user)
+    service = RETOUCH_ACTIONS.get(action)
+    if service is None:
+        raise Http404(f"No action {action!r} here.")
+    try:
+        photo = photo_get(photo_id=photo_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    label = f"{photo.sku.code} / {photo.view}"
+    version = request.POST.get("version", "")
+    try:
+        service(photo=photo, actor=request.user, expected_version=int(version) if version.isdigit() else None)
+    except ServiceError as exc:  # refused for this photo (claimed by someone else, changed, no revision)
+        messages.error(request, f"{label}: {exc.message}")
+    else:
+        messages.success(request, DONE_MESSAGES[action].format(label=label))
+    back = request.POST.get("page", "")
+    return redirect(reverse("pages:retouch") + (f"?page={back}" if back.isdigit() else ""))

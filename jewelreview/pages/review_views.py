@@ -1,0 +1,132 @@
+"""The review screen (/photos/{id}/review/): one photo in the deep-zoom viewer, decided from the keyboard.
+
+The page is rendered once; ``frontend/static/js/review/review_page.js`` reads its configuration
+(``review_config``: the photo, its result layers as DZI URLs, flags, detections, API URLs) and
+talks to the API for decisions and for the next photo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from jewelreview.api.permissions import photo_actions_for
+from jewelreview.catalog.selectors import photo_get
+from jewelreview.errors import NotFound
+from jewelreview.pages.queue_views import require_reviewer
+from jewelreview.pages.review_forms import QueueFilterForm, queue_query
+from jewelreview.reviews.models import FlagReason
+from jewelreview.reviews.queue_selectors import QueueFilters
+from jewelreview.reviews.review_selectors import ReviewScreen, lease_holder, review_screen
+
+KEYS = [
+    ("A", "Approve"),
+    ("F", "Flag: reason, note and pins"),
+    ("P", "While flagging: pin at the centre of the view"),
+    ("J", "Next photo"),
+    ("K", "Previous photo"),
+    ("Z", "Toggle fit / 100 %"),
+    ("B", "Cycle backdrops"),
+    ("O", "Show the original"),
+    ("M", "Mask overlay"),
+    ("+ / -", "Zoom in / out (arrows pan)"),
+    ("?", "This help"),
+    ("Esc", "Close the flag form or this help"),
+]
+
+
+@require_safe
+@login_required
+def review(request: HttpRequest, photo_id: int) -> HttpResponse:
+    require_reviewer(request.user)
+    try:
+        photo = photo_get(photo_id=photo_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    now = timezone.now()
+    screen = review_screen(photo=photo)
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    scope = QueueFilters(batch_id=filters.batch_id, sku=filters.sku)
+    holder, until = lease_holder(photo=photo, now=now)
+    context = {
+        "photo": photo,
+        "screen": screen,
+        "config": review_config(request, screen, scope),
+        "keys": KEYS,
+        "reasons": FlagReason.choices,
+        "flagged_label": next((layer.label for layer in screen.layers if layer.key == screen.flagged_key), None),
+        "holder": holder if holder != request.user.get_username() else None,
+        "until": until,
+        "queue_url": _with_query(reverse("pages:queue"), queue_query(scope)),
+    }
+    return render(request, "review/photo.html", context)
+
+
+def review_config(request: HttpRequest, screen: ReviewScreen, scope: QueueFilters) -> dict[str, Any]:
+    """What the review screen's script needs, as JSON (``json_script``: no inline script)."""
+    photo = screen.photo
+    actions = photo_actions_for(request.user, photo.status)
+    return {
+        "photo": {
+            "id": photo.pk,
+            "sku": photo.sku.code,
+            "view": photo.view,
+            "width": photo.width,
+            "height": photo.height,
+            "status": photo.status,
+            "version": photo.version,
+        },
+        "original": _tiles_url(photo.pk, "original") if photo.tiles_original else None,
+        "layers": [
+            {
+                "key": layer.key,
+                "label": layer.label,
+                "tiles": _tiles_url(photo.pk, layer.key) if layer.has_tiles else None,
+                "image": reverse("api:render-final", kwargs={"render_id": layer.render_id})
+                if layer.render_id and not layer.has_tiles
+                else None,
+            }
+            for layer in screen.layers
+        ],
+        "current": screen.current_key,
+        "flagged": screen.flagged_key,
+        "flags": [
+            {
+                "id": flag.pk,
+                "reason": flag.get_reason_display(),
+                "note": flag.note,
+                "pins": flag.pins,
+                "by": flag.created_by.get_username() if flag.created_by_id else None,
+                "at": flag.created_at.isoformat(),
+                "open": flag.is_open,
+                "revision": flag.revision.number if flag.revision_id else None,
+            }
+            for flag in screen.flags
+        ],
+        "detections": [detection.as_dict() for detection in screen.detections],
+        "can": {"approve": "approve" in actions, "flag": "flag" in actions},
+        "queue": {"batch": scope.batch_id, "sku": scope.sku},
+        "urls": {
+            "approve": reverse("api:photo-approve", kwargs={"photo_id": photo.pk}),
+            "flag": reverse("api:photo-flag", kwargs={"photo_id": photo.pk}),
+            "next": reverse("api:queue-next"),
+            "queue": _with_query(reverse("pages:queue"), queue_query(scope)),
+            "review_base": reverse("pages:review", kwargs={"photo_id": 0}),
+            "query": queue_query(scope),
+        },
+    }
+
+
+def _tiles_url(photo_id: int, pyramid: str) -> str:
+    return reverse("api:photo-tiles", kwargs={"photo_id": photo_id, "pyramid": pyramid})
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url

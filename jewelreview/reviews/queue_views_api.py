@@ -1,0 +1,51 @@
+"""API: ``POST /api/queue/next/``, the review queue's "next photo" (leased to the caller)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from jewelreview.accounts.roles import Action
+from jewelreview.api.schema import SIGNED_IN_ERRORS, errors
+from jewelreview.api.views import ApiView, validated
+from jewelreview.catalog.selectors import photo_get
+from jewelreview.reviews.queue_selectors import queue_waiting_count
+from jewelreview.reviews.queue_serializers import QueueNextInput, QueueNextOutput
+from jewelreview.reviews.queue_services import REVIEW_LEASE, review_next
+
+
+class QueueNextView(ApiView):
+    required_actions = {"POST": Action.PHOTO_APPROVE}
+
+    @extend_schema(
+        operation_id="queue_next",
+        tags=["workflow"],
+        summary="Lease the next photo to review (never one another reviewer holds)",
+        description=(
+            "Hands out the photo waiting for review that comes first in queue order (highest risk, then "
+            f"oldest), under a review lease of {int(REVIEW_LEASE.total_seconds() // 60)} minutes that no other "
+            "reviewer's `next` can take. Deciding the photo (approve, flag) ends the lease. `photo` is null "
+            "when nothing is left."
+        ),
+        request=QueueNextInput,
+        responses={200: QueueNextOutput, **errors(400, *SIGNED_IN_ERRORS, 415)},
+    )
+    def post(self, request):
+        data = validated(QueueNextInput, request.data)
+        sku = data["sku"] or None
+        result = review_next(
+            actor=request.user, batch_id=data["batch"], sku=sku, current=data["current"], skip=data["skip"]
+        )
+        photo = photo_get(photo_id=result.photo.pk) if result.photo is not None else None
+        body = {
+            "photo": photo,
+            "until": result.until,
+            "review_url": reverse("pages:review", kwargs={"photo_id": photo.pk}) if photo else None,
+            "current": asdict(result.current) if result.current else None,
+            "waiting": queue_waiting_count(now=timezone.now(), batch_id=data["batch"], sku=sku),
+        }
+        return Response(QueueNextOutput(body, context={"request": request}).data)

@@ -1,0 +1,344 @@
+"""In a real browser: a reviewer signs in, takes the next photo from the queue, zooms into a prong past
+100 % (nearest-neighbour, the deepest tiles loaded), flags it with a pin placed from the keyboard, and
+moves on to the next photo, whose tiles were fetched ahead."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "reviewer-e2e-password-1"
+WIDTH, HEIGHT = 1200, 900
+# The right prong of the stone's setting: a 3 px line the AI mask dropped. The reviewer pins (PRONG).
+PRONG_FROM, PRONG_TO = (632, 236), (648, 316)
+PRONG = (640, 276)
+TOP_LEVEL = math.ceil(math.log2(max(WIDTH, HEIGHT)))  # the full-resolution level of the pyramids
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings, tmp_path):
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield media
+    cache.clear()
+
+
+@pytest.fixture
+def serial_live_server(transactional_db):
+    """The site on a free port, running one request's view at a time; yields its base URL.
+
+    pytest-django's ``live_server`` answers each request in a thread of its own, and with the
+    in-memory SQLite test database all those threads share the test's one connection (so they see
+    its data). The review screen fires dozens of tile requests next to its writes (the next photo's
+    lease, the flag); on one shared connection their statements and transactions trip over each
+    other ("database table is locked"). Here connections are still read and written by many threads,
+    but the application runs for one request at a time. In production every thread has its own
+    connection.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
+    from django.test.testcases import LiveServerThread, ThreadedWSGIServer
+
+    class OneAtATime:
+        def __init__(self, app):
+            self.app, self.lock = app, threading.Lock()
+
+        def __call__(self, environ, start_response):
+            with self.lock:
+                return self.app(environ, start_response)
+
+    class SerialServer(ThreadedWSGIServer):
+        def set_app(self, application):
+            super().set_app(OneAtATime(application))
+
+    class SerialServerThread(LiveServerThread):
+        server_class = SerialServer
+
+    shared = [conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()]
+    for conn in shared:
+        conn.inc_thread_sharing()
+    thread = SerialServerThread(
+        "localhost", StaticFilesHandler, connections_override={conn.alias: conn for conn in shared}
+    )
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    try:
+        if thread.error:
+            raise thread.error
+        yield f"http://localhost:{thread.port}"
+    finally:
+        thread.terminate()
+        for conn in shared:
+            conn.dec_thread_sharing()
+
+
+def ring_scene(seed: int) -> tuple[bytes, bytes]:
+    """A gold ring with a stone held by two prongs on grey (JPEG), and an AI mask that lost the right prong (PNG)."""
+    rng = np.random.default_rng(seed)
+    bgr = np.full((HEIGHT, WIDTH, 3), 226, np.uint8)
+    centre, radius = (600, 560), 230
+    cv2.circle(bgr, centre, radius, (40, 150, 205), thickness=18, lineType=cv2.LINE_AA)
+    cv2.circle(bgr, (600, 250), 44, (235, 230, 225), thickness=-1, lineType=cv2.LINE_AA)
+    left_prong = ((568, 236), (552, 316))
+    for start, end in (left_prong, (PRONG_FROM, PRONG_TO)):
+        cv2.line(bgr, start, end, (60, 160, 210), thickness=3, lineType=cv2.LINE_AA)
+    bgr = np.clip(bgr.astype(np.int16) + rng.integers(-2, 3, bgr.shape), 0, 255).astype(np.uint8)
+    mask = np.zeros((HEIGHT, WIDTH), np.uint8)
+    cv2.circle(mask, centre, radius, 255, thickness=20)
+    cv2.circle(mask, (600, 250), 45, 255, thickness=-1)
+    cv2.line(mask, *left_prong, 255, thickness=4)  # the right prong is missing: a clipped prong
+    ok_jpeg, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    ok_png, png = cv2.imencode(".png", mask)
+    assert ok_jpeg and ok_png
+    return jpeg.tobytes(), png.tobytes()
+
+
+@pytest.fixture
+def queue(transactional_db, django_user_model):
+    """A reviewer and two prepared photos waiting for review, RING1 the older."""
+    from jewelreview.accounts.roles import Role
+    from jewelreview.accounts.services import user_set_roles
+    from jewelreview.catalog.ingest import ingest_files
+    from jewelreview.catalog.models import Photo
+
+    reviewer = user_set_roles(
+        user=django_user_model.objects.create_user(username="rita", password=PASSWORD), roles=[Role.REVIEWER]
+    )
+    files = []
+    for n in (1, 2):
+        jpeg, png = ring_scene(seed=n)
+        files += [(f"RING{n}_front.jpg", io.BytesIO(jpeg)), (f"RING{n}_front_mask.png", io.BytesIO(png))]
+    report = ingest_files(files=files, batch_name="e2e")  # previews and tiles are made on commit, in-process
+    assert len(report.imported) == 2, report
+    photos = {p.sku.code: p for p in Photo.objects.select_related("sku")}
+    assert all(p.status == "needs_review" and p.tiles_cutout for p in photos.values())
+    Photo.objects.filter(pk=photos["RING1"].pk).update(created_at=timezone.now() - timedelta(hours=1))
+    return reviewer, photos["RING1"], photos["RING2"]
+
+
+def zoom_percent(page) -> int:
+    text = page.locator("#zoom-readout").text_content() or ""
+    match = re.match(r"(\d+) %", text)
+    return int(match.group(1)) if match else 0
+
+
+def screen_point(box: dict, image_point: tuple[float, float]) -> tuple[float, float]:
+    """Where an image pixel is on screen while the photo is fit (whole and centred) in ``box``."""
+    scale = min(box["width"] / WIDTH, box["height"] / HEIGHT)
+    left = box["x"] + (box["width"] - WIDTH * scale) / 2
+    top = box["y"] + (box["height"] - HEIGHT * scale) / 2
+    return left + image_point[0] * scale, top + image_point[1] * scale
+
+
+def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(serial_live_server, queue):
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.catalog.models import Photo
+    from jewelreview.reviews.models import Flag
+
+    reviewer, first, second = queue
+    responses: list[tuple[str, int]] = []
+    # The ORM stays outside the Playwright block (its event loop makes Django refuse database calls).
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on("response", lambda response: responses.append((response.url, response.status)))
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            page.goto(f"{serial_live_server}/login/")
+            page.get_by_label("Username").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page).to_have_url(f"{serial_live_server}/queue/")  # a reviewer starts on the queue
+            expect(page.get_by_role("link", name="RING1 · front")).to_be_visible()
+
+            page.get_by_role("button", name="Review next photo").click()
+            expect(page).to_have_url(f"{serial_live_server}/photos/{first.pk}/review/")  # the older one
+            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+            expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
+
+            # Zoom into the prong with the mouse wheel until past 800 %.
+            box = page.locator("#viewer-main").bounding_box()
+            assert box is not None
+            x, y = screen_point(box, PRONG)
+            page.mouse.move(x, y)
+            for _ in range(40):
+                if zoom_percent(page) >= 800:
+                    break
+                page.mouse.wheel(0, -240)
+                page.wait_for_timeout(120)
+            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ % · full resolution$"), timeout=15_000)
+            assert zoom_percent(page) >= 800
+            deepest = f"/api/photos/{first.pk}/tiles/cutout_files/{TOP_LEVEL}/"
+            assert any(deepest in url and status == 200 for url, status in responses), "no full-resolution tile"
+            smoothing = page.evaluate(
+                "() => document.querySelector('#viewer-main .openseadragon-canvas canvas')"
+                ".getContext('2d').imageSmoothingEnabled"
+            )
+            assert smoothing is False, "past 100 % pixels must be drawn nearest-neighbour"
+
+            # Bring the prong to the centre of the view (a slow drag pans exactly).
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=25)
+            page.mouse.up()
+            page.wait_for_timeout(800)
+
+            # Flag from the keyboard: F, a reason, a note, P (a pin at the centre), Ctrl+Enter.
+            page.keyboard.press("f")
+            expect(page.locator("#flag-reason")).to_be_focused()
+            page.keyboard.press("ArrowDown")
+            expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
+            page.keyboard.press("Tab")
+            page.keyboard.type("right prong cut off")
+            page.keyboard.press("Tab")
+            expect(page.locator("#pin-centre")).to_be_focused()
+            page.keyboard.press("p")
+            expect(page.locator("#pin-list li")).to_have_count(1)
+            expect(page.locator(".pin-draft .pin-ring")).to_have_count(1)
+
+            # The next photo's tiles were fetched while the reviewer looked at this one.
+            ahead = f"/api/photos/{second.pk}/tiles/cutout_files/"
+            assert any(ahead in url and status == 200 for url, status in responses), "next photo not prefetched"
+
+            page.keyboard.press("Control+Enter")
+            expect(page).to_have_url(f"{serial_live_server}/photos/{second.pk}/review/")
+            assert errors == []
+        finally:
+            browser.close()
+
+    flag = Flag.objects.get(photo=first)
+    assert (flag.reason, flag.note, flag.created_by_id, flag.revision_id) == (
+        "clipped_prong",
+        "right prong cut off",
+        reviewer.pk,
+        None,
+    )
+    assert len(flag.pins) == 1 and set(flag.pins[0]) == {"x", "y"}
+    assert abs(flag.pins[0]["x"] - PRONG[0]) <= 2 and abs(flag.pins[0]["y"] - PRONG[1]) <= 2, flag.pins
+    flagged = Photo.objects.get(pk=first.pk)
+    assert flagged.status == "flagged" and flagged.review_holder_id is None
+    assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk  # the page leased it ahead
+
+
+PIXEL_JS = """([x, y]) => {
+    const canvas = document.querySelector('#viewer-main .openseadragon-canvas canvas');
+    const box = canvas.getBoundingClientRect();
+    const ratio = canvas.width / box.width;
+    return Array.from(canvas.getContext('2d').getImageData((x - box.x) * ratio, (y - box.y) * ratio, 1, 1).data);
+}"""
+REFERENCE_PIXEL_JS = PIXEL_JS.replace("#viewer-main", "#viewer-reference")
+BACKGROUND = (150, 150)  # image pixels: grey studio background, removed by the AI mask
+BAND = (830, 560)  # on the ring's band, kept by the AI mask
+
+
+def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(serial_live_server, queue):
+    from playwright.sync_api import expect, sync_playwright
+
+    reviewer, first, _ = queue
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{serial_live_server}/login/")
+            page.get_by_label("Username").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.goto(f"{serial_live_server}/photos/{first.pk}/review/")
+            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+            page.wait_for_load_state("networkidle")
+            stage = page.locator("#stage")
+
+            def pixel(image_point, script=PIXEL_JS, viewer="#viewer-main"):
+                box = page.locator(viewer).bounding_box()
+                return page.evaluate(script, list(screen_point(box, image_point)))
+
+            # The AI cutout: transparent where the background was removed, so the backdrop shows.
+            assert pixel(BACKGROUND)[3] == 0
+            assert pixel(BAND)[3] == 255
+            expect(stage).to_have_class(re.compile(r"\bbackdrop-checker\b"))
+            page.keyboard.press("b")
+            expect(stage).to_have_class(re.compile(r"\bbackdrop-white\b"))
+            page.keyboard.press("b")
+            expect(stage).to_have_class(re.compile(r"\bbackdrop-black\b"))
+            expect(page.locator("#backdrops input[value=black]")).to_be_checked()
+
+            # Quick mask: the original everywhere, tinted red (half strength) where it was removed.
+            page.keyboard.press("m")
+            expect(page.locator("#stage-legend")).to_contain_text("Mask overlay")
+            expect(page.locator("#toggle-mask")).to_have_attribute("aria-pressed", "true")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            red, green, blue, alpha = pixel(BACKGROUND)
+            assert alpha == 255 and red > 200 and abs(green - 113) < 20 and abs(blue - 113) < 20, (red, green, blue)
+            red, green, blue, alpha = pixel(BAND)
+            assert alpha == 255 and red > green > blue and blue < 100, (red, green, blue)  # gold, not tinted
+            page.keyboard.press("m")
+
+            # O: the original in place of the result.
+            page.keyboard.press("o")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            assert pixel(BACKGROUND)[3] == 255 and abs(pixel(BACKGROUND)[0] - 226) < 12
+            page.keyboard.press("o")
+
+            # Side by side: the original on the right, at the same place and zoom.
+            page.locator("#compare-modes label", has_text="Side by side").click()
+            expect(page.locator("#viewer-reference")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(800)
+            assert pixel(BACKGROUND)[3] == 0
+            reference = pixel(BACKGROUND, REFERENCE_PIXEL_JS, "#viewer-reference")
+            assert reference[3] == 255 and abs(reference[0] - 226) < 12, reference
+
+            # Difference with the original: black where the cutout kept the original's pixels.
+            page.locator("#compare-modes label", has_text="Difference").click()
+            expect(page.locator("#viewer-reference")).to_be_hidden()
+            page.wait_for_timeout(800)
+            assert max(pixel(BAND)[:3]) < 40, pixel(BAND)
+            assert abs(pixel(BACKGROUND)[0] - 226) < 12  # removed: the original shows
+
+            # The help lists the keys; Escape closes it.
+            page.keyboard.press("?")
+            expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+            page.keyboard.press("a")  # ignored while the help is open
+            page.keyboard.press("Escape")
+            expect(page.get_by_role("dialog")).to_be_hidden()
+        finally:
+            browser.close()
+
+    first.refresh_from_db()
+    assert first.status == "needs_review"  # the "a" pressed under the help approved nothing

@@ -1,0 +1,109 @@
+// Pure keyboard map, pin geometry and the J/K trail.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { commandForKey } from "../../frontend/static/js/state/keymap.js";
+import { MIN_DRAG_SCREEN_PX, pinBounds, pinFromDrag, pinLabel, pointPin } from "../../frontend/static/js/state/pins.js";
+import {
+  EMPTY_TRAIL,
+  MAX_TRAIL,
+  trailBack,
+  trailForward,
+  trailParse,
+  trailSerialise,
+  trailVisit,
+} from "../../frontend/static/js/state/trail.js";
+
+const idle = { inTextField: false, flagOpen: false };
+
+test("every documented letter maps to its command, in either case", () => {
+  const expected = { a: "approve", f: "flag", j: "next", k: "previous", z: "zoom-toggle", b: "backdrop", o: "original", m: "mask", "?": "help" };
+  for (const [key, command] of Object.entries(expected)) {
+    assert.equal(commandForKey({ key }, idle), command, key);
+  }
+  assert.equal(commandForKey({ key: "A" }, idle), "approve");
+  assert.equal(commandForKey({ key: "B" }, idle), "backdrop-back");
+  assert.equal(commandForKey({ key: "x" }, idle), null);
+  assert.equal(commandForKey({ key: "ArrowLeft" }, idle), null);
+});
+
+test("letters do nothing while typing, or with Ctrl, Cmd or Alt", () => {
+  assert.equal(commandForKey({ key: "a" }, { inTextField: true, flagOpen: true }), null);
+  assert.equal(commandForKey({ key: "a", ctrlKey: true }, idle), null);
+  assert.equal(commandForKey({ key: "f", metaKey: true }, idle), null);
+  assert.equal(commandForKey({ key: "j", altKey: true }, idle), null);
+});
+
+test("Escape works everywhere; Ctrl+Enter sends the flag only while the form is open", () => {
+  assert.equal(commandForKey({ key: "Escape" }, { inTextField: true, flagOpen: true }), "escape");
+  assert.equal(commandForKey({ key: "Enter", ctrlKey: true }, { inTextField: true, flagOpen: true }), "send-flag");
+  assert.equal(commandForKey({ key: "Enter", metaKey: true }, { inTextField: false, flagOpen: true }), "send-flag");
+  assert.equal(commandForKey({ key: "Enter", ctrlKey: true }, idle), null);
+  assert.equal(commandForKey({ key: "Enter" }, { inTextField: false, flagOpen: true }), null);
+});
+
+test("while the help is open only Escape and ? act", () => {
+  const help = { inTextField: false, flagOpen: false, helpOpen: true };
+  assert.equal(commandForKey({ key: "a" }, help), null);
+  assert.equal(commandForKey({ key: "j" }, help), null);
+  assert.equal(commandForKey({ key: "?" }, help), "help");
+  assert.equal(commandForKey({ key: "Escape" }, help), "escape");
+});
+
+test("P pins the centre only while flagging", () => {
+  assert.equal(commandForKey({ key: "p" }, idle), null);
+  assert.equal(commandForKey({ key: "p" }, { inTextField: false, flagOpen: true }), "pin-centre");
+});
+
+const size = { width: 600, height: 400 };
+
+test("a short drag is a point; a drag is a box with ordered corners", () => {
+  assert.deepEqual(pinFromDrag({ x: 10, y: 10 }, { x: 12.34, y: 11.06 }, MIN_DRAG_SCREEN_PX - 1, size), { x: 12.3, y: 11.1 });
+  assert.deepEqual(pinFromDrag({ x: 50, y: 80 }, { x: 20, y: 30 }, 40, size), { x0: 20, y0: 30, x1: 50, y1: 80 });
+});
+
+test("pins are clamped into the photo, so the API never refuses them", () => {
+  assert.deepEqual(pointPin({ x: -4, y: 999 }, size), { x: 0, y: 400 });
+  assert.deepEqual(pinFromDrag({ x: -20, y: -20 }, { x: 700, y: 500 }, 100, size), { x0: 0, y0: 0, x1: 600, y1: 400 });
+});
+
+test("a box with no area outside the photo becomes a point at the release", () => {
+  assert.deepEqual(pinFromDrag({ x: -30, y: 10 }, { x: -5, y: 60 }, 50, size), { x: 0, y: 60 });
+});
+
+test("pins in words and their bounds", () => {
+  assert.equal(pinLabel({ x: 10.4, y: 20.6 }), "point at 10, 21");
+  assert.equal(pinLabel({ x0: 10, y0: 20, x1: 40, y1: 80 }), "box 30 × 60 px at 10, 20");
+  assert.deepEqual(pinBounds({ x: 10, y: 20 }, 5), { x0: 5, y0: 15, x1: 15, y1: 25 });
+});
+
+test("the trail records visits, steps back and forward, and forgets the future on a new visit", () => {
+  let trail = EMPTY_TRAIL;
+  for (const id of [1, 2, 3]) trail = trailVisit(trail, id);
+  assert.deepEqual(trail, { ids: [1, 2, 3], index: 2 });
+  assert.equal(trailBack(trail), 2);
+  assert.equal(trailForward(trail), null);
+  trail = trailVisit(trail, 2); // K
+  assert.deepEqual(trail, { ids: [1, 2, 3], index: 1 });
+  assert.equal(trailForward(trail), 3);
+  trail = trailVisit(trail, 3); // J
+  assert.equal(trail.index, 2);
+  trail = trailVisit(trailVisit(trail, 2), 9); // back, then somewhere new
+  assert.deepEqual(trail, { ids: [1, 2, 9], index: 2 });
+  assert.equal(trailVisit(trail, 9), trail);
+});
+
+test("the trail keeps the last MAX_TRAIL photos and survives a round trip", () => {
+  let trail = EMPTY_TRAIL;
+  for (let id = 1; id <= MAX_TRAIL + 10; id += 1) trail = trailVisit(trail, id);
+  assert.equal(trail.ids.length, MAX_TRAIL);
+  assert.equal(trail.ids[0], 11);
+  assert.deepEqual(trailParse(trailSerialise(trail)), trail);
+});
+
+test("a damaged stored trail is read as empty", () => {
+  for (const text of [null, "", "{", '{"ids": [1, "x"], "index": 0}', '{"ids": [0], "index": 0}', "[]", "null"]) {
+    assert.deepEqual(trailParse(text), EMPTY_TRAIL, String(text));
+  }
+  assert.deepEqual(trailParse('{"ids": [4, 5], "index": 7}'), { ids: [4, 5], index: 1 });
+});

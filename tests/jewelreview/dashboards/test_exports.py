@@ -1,0 +1,76 @@
+"""Exports shared by the API and the dashboard: the ZIP of approved finals of a selection."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from jewelreview import stored_files
+from jewelreview.catalog.models import Photo
+from jewelreview.repairs.models import Render, RenderState, Revision
+from jewelreview.repairs.services import render_complete
+
+pytestmark = pytest.mark.django_db
+
+
+def approved_with_final(make_photo, images, author, **photo_kwargs) -> tuple[Photo, Render]:
+    """An approved photo whose current revision has a finished render (a real PNG in storage)."""
+    photo = make_photo(status="approved", **photo_kwargs)
+    revision = Revision.objects.create(photo=photo, number=1, author=author, recipe={}, recipe_sha256="0" * 64)
+    Photo.objects.filter(pk=photo.pk).update(current_revision=revision)
+    render = Render.objects.create(revision=revision, state=RenderState.QUEUED)
+    png = images.cutout(photo.width, photo.height)
+    sha = hashlib.sha256(png).hexdigest()
+    final = stored_files.save_new(f"renders/{photo.pk}/r1-{sha[:16]}.png", png)
+    preview = stored_files.save_new(f"renders/{photo.pk}/r1-{sha[:16]}-preview.png", png)
+    render = render_complete(
+        render_id=render.pk, final=final, preview=preview, checksum=sha, final_bytes=len(png), timings={"total_ms": 1.0}
+    )
+    return photo, render
+
+
+@pytest.fixture
+def manager_api(users):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.manager).key}")
+    return client
+
+
+def test_zip_of_a_selection(manager_api, make_photo, images, users):
+    first, first_render = approved_with_final(make_photo, images, users.manager, sku="RING-1", view="front")
+    second, _ = approved_with_final(make_photo, images, users.manager, sku="RING-2", view="front")
+    not_approved = make_photo(sku="RING-3", status="needs_review")
+
+    response = manager_api.get(f"/api/exports/approved.zip?photo={first.pk}&photo={not_approved.pk}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="selection-approved.zip"'
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        assert archive.namelist() == ["RING-1/RING-1_front.png", "manifest.csv"]
+        png = archive.read("RING-1/RING-1_front.png")
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and png == default_storage.open(first_render.final.name).read()
+        manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode())))
+    assert [row[:4] for row in manifest[1:]] == [["RING-1", "front", str(first.pk), "RING-1/RING-1_front.png"]]
+    assert second.pk not in [int(row[2]) for row in manifest[1:]]
+
+
+def test_zip_selection_is_validated(manager_api):
+    bad = manager_api.get("/api/exports/approved.zip?photo=abc")
+    assert bad.status_code == 400 and bad.json()["details"]["field"] == "photo"
+    too_many = "&".join(f"photo={n}" for n in range(1, 502))
+    assert manager_api.get(f"/api/exports/approved.zip?{too_many}").status_code == 400
+
+
+def test_zip_without_selection_still_exports_everything(manager_api, make_photo, images, users):
+    approved_with_final(make_photo, images, users.manager, sku="RING-1", view="front", batch="a")
+    approved_with_final(make_photo, images, users.manager, sku="RING-2", view="front", batch="b")
+    response = manager_api.get("/api/exports/approved.zip")
+    assert response["Content-Disposition"] == 'attachment; filename="all-approved.zip"'
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        assert archive.namelist() == ["RING-1/RING-1_front.png", "RING-2/RING-2_front.png", "manifest.csv"]

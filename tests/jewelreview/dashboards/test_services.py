@@ -1,0 +1,124 @@
+"""Bulk workflow actions: each photo through its own service, refusals reported per photo."""
+
+from __future__ import annotations
+
+import pytest
+
+from jewelreview.catalog.models import Photo
+from jewelreview.dashboards.services import MAX_BULK_PHOTOS, BulkAction, PhotoTarget, photos_bulk_apply
+from jewelreview.errors import InvalidInput, NotAllowed
+from jewelreview.reviews.models import Event, Flag
+from jewelreview.reviews.services import photo_flag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_approve_approves_each_and_reports_the_others(make_photo, users):
+    ok_1 = make_photo(sku="RING-1", view="front")
+    ok_2 = make_photo(sku="RING-1", view="side")
+    flagged_meanwhile = make_photo(sku="RING-2", view="front")
+    changed = make_photo(sku="RING-3", view="top")
+    seen_version = changed.version
+    photo_flag(photo=flagged_meanwhile, actor=users.reviewer, reason="halo")
+    Photo.objects.filter(pk=changed.pk).update(version=seen_version + 1)
+
+    report = photos_bulk_apply(
+        actor=users.reviewer,
+        action=BulkAction.APPROVE,
+        targets=[
+            PhotoTarget(ok_1.pk, ok_1.version),
+            PhotoTarget(ok_2.pk),
+            PhotoTarget(flagged_meanwhile.pk, flagged_meanwhile.version),
+            PhotoTarget(changed.pk, seen_version),
+            PhotoTarget(987654),
+        ],
+    )
+    assert [item.photo_id for item in report.done] == [ok_1.pk, ok_2.pk]
+    assert [(i.photo_id, i.code) for i in report.refused] == [
+        (flagged_meanwhile.pk, "stale_version"),  # flagging bumped its version
+        (changed.pk, "stale_version"),
+        (987654, "photo_not_found"),
+    ]
+    assert report.refused[0].label == "RING-2 / front"
+    assert "changed since you loaded it" in report.refused[0].message
+    assert report.total == 5
+    statuses = dict(Photo.objects.values_list("pk", "status"))
+    assert statuses[ok_1.pk] == statuses[ok_2.pk] == "approved"
+    assert statuses[flagged_meanwhile.pk] == "flagged" and statuses[changed.pk] == "needs_review"
+    assert Event.objects.filter(action="approve").count() == 2
+
+
+def test_bulk_approve_without_versions_reports_the_transition(make_photo, users):
+    flagged = make_photo(status="flagged")
+    report = photos_bulk_apply(actor=users.reviewer, action=BulkAction.APPROVE, targets=[PhotoTarget(flagged.pk)])
+    assert report.done == [] and report.refused[0].code == "transition_not_allowed"
+    assert report.refused[0].message.startswith("Cannot approve a photo that is flagged")
+
+
+def test_each_photo_once(make_photo, users):
+    photo = make_photo()
+    report = photos_bulk_apply(
+        actor=users.reviewer,
+        action=BulkAction.APPROVE,
+        targets=[PhotoTarget(photo.pk), PhotoTarget(photo.pk)],
+    )
+    assert len(report.done) == 1 and report.refused == []
+
+
+def test_role_is_checked_once_for_the_whole_request(make_photo, users):
+    photo = make_photo()
+    with pytest.raises(NotAllowed) as refused:
+        photos_bulk_apply(actor=users.retoucher, action=BulkAction.APPROVE, targets=[PhotoTarget(photo.pk)])
+    assert refused.value.code == "role_not_allowed"
+    with pytest.raises(NotAllowed):
+        photos_bulk_apply(actor=users.reviewer, action=BulkAction.RESHOOT, targets=[PhotoTarget(photo.pk)])
+    photo.refresh_from_db()
+    assert photo.status == "needs_review" and not Event.objects.exists()
+
+
+def test_empty_and_oversized_selections_are_refused(make_photo, users):
+    with pytest.raises(InvalidInput) as empty:
+        photos_bulk_apply(actor=users.reviewer, action=BulkAction.APPROVE, targets=[])
+    assert empty.value.code == "nothing_selected" and empty.value.message == "Select at least one photo."
+    too_many = [PhotoTarget(n) for n in range(1, MAX_BULK_PHOTOS + 2)]
+    with pytest.raises(InvalidInput) as big:
+        photos_bulk_apply(actor=users.reviewer, action=BulkAction.APPROVE, targets=too_many)
+    assert big.value.code == "too_many_selected" and f"At most {MAX_BULK_PHOTOS}" in big.value.message
+
+
+def test_bulk_assign_reopen_reshoot(make_photo, users):
+    flagged = make_photo(status="flagged")
+    approved = make_photo(status="approved")
+    report = photos_bulk_apply(
+        actor=users.manager,
+        action=BulkAction.ASSIGN,
+        targets=[PhotoTarget(flagged.pk), PhotoTarget(approved.pk)],
+        assignee=users.retoucher2,
+        note="tess knows these rings",
+    )
+    assert [i.photo_id for i in report.done] == [flagged.pk]
+    assert report.refused[0].message == "Cannot assign a photo that is approved."
+    flagged.refresh_from_db()
+    assert flagged.assignee == users.retoucher2
+    assert Event.objects.get(photo=flagged, action="assign").note == "tess knows these rings"
+
+    reopened = photos_bulk_apply(actor=users.manager, action=BulkAction.REOPEN, targets=[PhotoTarget(approved.pk)])
+    assert len(reopened.done) == 1
+    reshot = photos_bulk_apply(
+        actor=users.manager, action=BulkAction.RESHOOT, targets=[PhotoTarget(approved.pk), PhotoTarget(flagged.pk)]
+    )
+    assert len(reshot.done) == 2
+    assert set(Photo.objects.values_list("status", flat=True)) == {"reshoot"}
+    assert Photo.objects.get(pk=flagged.pk).assignee is None
+
+    unassigned = make_photo(status="flagged", assignee=users.retoucher)
+    photos_bulk_apply(actor=users.manager, action=BulkAction.ASSIGN, targets=[PhotoTarget(unassigned.pk)])
+    assert Photo.objects.get(pk=unassigned.pk).assignee is None
+
+
+def test_approving_resolves_flags_as_the_single_service_does(make_photo, users):
+    photo = make_photo()
+    photo_flag(photo=photo, actor=users.reviewer, reason="halo")
+    Photo.objects.filter(pk=photo.pk).update(status="needs_review")
+    photos_bulk_apply(actor=users.reviewer, action=BulkAction.APPROVE, targets=[PhotoTarget(photo.pk)])
+    assert Flag.objects.get().resolved_by == users.reviewer

@@ -1,0 +1,202 @@
+"""/dashboard/ and /dashboard/photos/ (managers): progress, waiting, flags, throughput, actions, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pytest
+from django.utils import timezone
+
+from jewelreview import stored_files
+from jewelreview.catalog.models import Photo
+from jewelreview.repairs.models import Render, RenderState, Revision
+from jewelreview.repairs.services import render_complete
+from jewelreview.reviews.models import Event
+from jewelreview.reviews.services import photo_approve, photo_flag
+
+pytestmark = pytest.mark.django_db
+
+
+def count_of(html: str, key: str) -> str:
+    match = re.search(rf'<dd data-count="{key}">(\d+)', html)
+    assert match, key
+    return match.group(1)
+
+
+def rows(html: str, attribute: str) -> list[str]:
+    return re.findall(rf'<tr {attribute}="([^"]+)"', html)
+
+
+def test_counts_change_after_an_approval(browsers, make_photo, users):
+    first = make_photo(sku="RING-1", view="front")
+    make_photo(sku="RING-1", view="side", status="approved")
+    make_photo(sku="RING-2", view="front", status="flagged")
+    before = browsers.manager.get("/dashboard/").content.decode()
+    assert [count_of(before, key) for key in ("photos", "needs_review", "approved")] == ["3", "1", "1"]
+    assert count_of(before, "skus_done") == "0"
+    photo_approve(photo=first, actor=users.reviewer)
+    after = browsers.manager.get("/dashboard/").content.decode()
+    assert [count_of(after, key) for key in ("needs_review", "approved", "skus_done")] == ["0", "2", "1"]
+    assert '<span class="stat-of"> of 2</span>' in after
+
+
+def test_per_batch_scope_and_sku_table(browsers, make_photo):
+    spring = make_photo(sku="RING-1", batch="spring", status="approved")
+    make_photo(sku="RING-2", batch="spring", status="flagged")
+    make_photo(sku="RING-3", batch="summer")
+    everything = browsers.manager.get("/dashboard/").content.decode()
+    assert "<h2 id=\"batches-heading\">Batches</h2>" in everything
+    assert f'<a href="?batch={spring.batch_id}">spring</a>' in everything
+    assert f'href="/api/exports/status.csv?batch={spring.batch_id}"' in everything
+    assert rows(everything, "data-sku") == ["RING-1", "RING-2", "RING-3"]
+
+    html = browsers.manager.get(f"/dashboard/?batch={spring.batch_id}").content.decode()
+    assert "<h1>Dashboard: spring</h1>" in html and "batches-heading" not in html
+    assert count_of(html, "photos") == "2" and count_of(html, "skus_done") == "1"
+    assert rows(html, "data-sku") == ["RING-1", "RING-2"]
+    assert re.search(r'data-sku="RING-1">.*?<span class="status status-done">Done</span>', html, re.S)
+    assert re.search(r'data-sku="RING-2">.*?<span class="status status-needs_repair">Needs repair</span>', html, re.S)
+    assert f'href="/api/exports/status.csv?batch={spring.batch_id}" download data-export="csv"' in html
+    assert f'href="/api/exports/approved.zip?batch={spring.batch_id}" download data-export="zip"' in html
+    assert rows(browsers.manager.get("/dashboard/?rollup=done").content.decode(), "data-sku") == ["RING-1"]
+
+
+def test_waiting_longest_and_flags_by_reason(browsers, make_photo, users):
+    old = make_photo(sku="OLD")
+    photo_flag(photo=old, actor=users.reviewer, reason="halo", note="fringe")
+    make_photo(sku="NEW")
+    Photo.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
+    html = browsers.manager.get("/dashboard/").content.decode()
+    waiting = re.search(r'id="waiting-heading".*?</table>', html, re.S).group(0)
+    assert re.findall(r'review/">(\w+) ·', waiting) == ["OLD", "NEW"]
+    assert "2\xa0days" in waiting
+    assert '<tr data-reason="halo">' in html
+    assert re.search(r'data-reason="halo">\s*<th scope="row">Halo</th>\s*<td class="number">1</td>', html)
+    assert '<meter min="0" max="1" value="1" aria-label="Halo: 1 open">' in html
+
+
+def test_throughput_chart_is_inline_svg_with_a_table(browsers, make_photo, users):
+    for n in range(3):
+        photo_approve(photo=make_photo(), actor=users.reviewer)
+    photo_flag(photo=make_photo(), actor=users.manager, reason="halo")
+    yesterday = Event.objects.filter(action="approve").order_by("id").first()
+    Event.objects.filter(pk=yesterday.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    html = browsers.manager.get("/dashboard/").content.decode()
+    assert '<svg class="line-chart" viewBox="0 0 720 240" role="img"' in html
+    series = re.findall(r'<g class="chart-series series-(\d)" data-person="(\w+)">', html)
+    assert series == [("0", "rita"), ("1", "mona")]
+    today = timezone.now().date()
+    assert f"<title>rita, {today:%b} {today.day}: 2</title>" in html
+    assert "<th scope=\"row\">rita</th>" in html and "approve 3" in html and "flag 1" in html
+    assert "<script" not in html  # the dashboard itself needs no script
+
+
+def test_empty_dashboard(browsers):
+    html = browsers.manager.get("/dashboard/").content.decode()
+    assert count_of(html, "photos") == "0"
+    assert "No one approved, flagged or submitted a photo in the last 14 days." in html
+    assert "No batches yet" in html and "No SKUs match." in html
+
+
+def test_managers_only_and_start_page(browsers):
+    assert browsers.manager.get("/").url == "/dashboard/"
+    for who in ("reviewer", "retoucher", "nobody"):
+        assert getattr(browsers, who).get("/dashboard/").status_code == 403
+        assert getattr(browsers, who).get("/dashboard/photos/").status_code == 403
+    assert browsers.anonymous.get("/dashboard/").url == "/login/?next=/dashboard/"
+
+
+def test_page_size_selects_show_the_default_applied(browsers):
+    assert '<option value="25" selected>25</option>' in browsers.manager.get("/dashboard/").content.decode()
+    assert '<option value="50" selected>50</option>' in browsers.manager.get("/dashboard/photos/").content.decode()
+
+
+def test_photos_page_filters_by_assignee(browsers, make_photo, users):
+    toms = make_photo(status="flagged", assignee=users.retoucher)
+    free = make_photo(status="flagged")
+    html = browsers.manager.get("/dashboard/photos/?assignee=tom").content.decode()
+    assert rows(html, "data-photo-row") == [str(toms.pk)]
+    assert rows(browsers.manager.get("/dashboard/photos/?assignee=none").content.decode(), "data-photo-row") == [
+        str(free.pk)
+    ]
+    assert '<option value="tess">tess</option>' in html and '<option value="rita">' not in html
+
+
+def test_reassign_reopen_reshoot_with_a_report(browsers, make_photo, users):
+    flagged = make_photo(sku="RING-1", view="front", status="flagged", assignee=users.retoucher)
+    approved = make_photo(sku="RING-2", view="front", status="approved")
+    selection = [f"{flagged.pk}:{flagged.version}", f"{approved.pk}:{approved.version}"]
+
+    response = browsers.manager.post(
+        "/dashboard/photos/?status=", {"photo": selection, "action": "assign", "assignee": "tess"}, follow=True
+    )
+    assert response.redirect_chain == [("/dashboard/photos/?status=", 302)]
+    html = response.content.decode()
+    assert "1 of 2 photos reassigned; 1 could not be." in html
+    assert f"RING-2 / front (photo {approved.pk}) was not reassigned: Cannot assign a photo that is approved." in html
+    flagged.refresh_from_db()
+    assert flagged.assignee == users.retoucher2
+
+    browsers.manager.post(
+        "/dashboard/photos/", {"photo": [f"{approved.pk}:{approved.version}"], "action": "reopen", "note": "dust"}
+    )
+    assert Photo.objects.get(pk=approved.pk).status == "reopened"
+    assert Event.objects.get(photo=approved, action="reopen").note == "dust"
+    done = browsers.manager.post("/dashboard/photos/", {"photo": [str(flagged.pk)], "action": "reshoot"}, follow=True)
+    assert "1 photo marked for reshoot." in done.content.decode()
+    assert Photo.objects.get(pk=flagged.pk).status == "reshoot"
+
+
+def test_bad_actions_change_nothing(browsers, make_photo):
+    photo = make_photo(status="flagged")
+    unknown_user = browsers.manager.post(
+        "/dashboard/photos/", {"photo": [str(photo.pk)], "action": "assign", "assignee": "ghost"}, follow=True
+    )
+    assert "No active user named &#x27;ghost&#x27;." in unknown_user.content.decode()
+    bad_action = browsers.manager.post(
+        "/dashboard/photos/", {"photo": [str(photo.pk)], "action": "delete"}, follow=True
+    )
+    assert "Nothing was changed: Select a valid choice. delete is not one of the available choices." in (
+        bad_action.content.decode()
+    )
+    nothing = browsers.manager.post("/dashboard/photos/", {"action": "reopen"}, follow=True)
+    assert "Select at least one photo." in nothing.content.decode()
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee, photo.version) == ("flagged", None, 1)
+    assert not Event.objects.exists()
+
+
+def approved_with_final(make_photo, images, author, **photo_kwargs) -> Photo:
+    """An approved photo whose current revision has a finished render (a real PNG in storage)."""
+    photo = make_photo(status="approved", **photo_kwargs)
+    revision = Revision.objects.create(photo=photo, number=1, author=author, recipe={}, recipe_sha256="0" * 64)
+    Photo.objects.filter(pk=photo.pk).update(current_revision=revision)
+    render = Render.objects.create(revision=revision, state=RenderState.QUEUED)
+    png = images.cutout(photo.width, photo.height)
+    final = stored_files.save_new(f"renders/{photo.pk}/r1.png", png)
+    render_complete(
+        render_id=render.pk, final=final, preview=final, checksum="0" * 64, final_bytes=len(png), timings={}
+    )
+    photo.refresh_from_db()
+    return photo
+
+
+def test_zip_of_the_selection(browsers, make_photo, users, images):
+    photo = approved_with_final(make_photo, images, users.manager, sku="RING-1", view="front")
+    approved_with_final(make_photo, images, users.manager, sku="RING-2", view="front")
+    waiting = make_photo(sku="RING-3")
+    response = browsers.manager.post("/dashboard/photos/", {"photo": [f"{photo.pk}:{photo.version}"], "action": "zip"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="selection-approved.zip"'
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        assert archive.namelist() == ["RING-1/RING-1_front.png", "manifest.csv"]
+        assert archive.read("RING-1/RING-1_front.png").startswith(b"\x89PNG")
+    empty = browsers.manager.post("/dashboard/photos/", {"action": "zip"}, follow=True)
+    assert "Select the approved photos to download." in empty.content.decode()
+    none_approved = browsers.manager.post(
+        "/dashboard/photos/", {"photo": [str(waiting.pk)], "action": "zip"}, follow=True
+    )
+    assert "None of the selected photos is approved: there is nothing to download." in none_approved.content.decode()

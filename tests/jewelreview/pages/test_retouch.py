@@ -1,0 +1,164 @@
+"""/retouch/: the retoucher's photos and flagged photos to claim, with reasons, notes and pins."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jewelreview.catalog.models import Photo
+from jewelreview.pages.pin_marks import pin_marks
+from jewelreview.repairs.models import Revision
+from jewelreview.reviews.models import Event
+from jewelreview.reviews.services import photo_claim, photo_flag
+
+pytestmark = pytest.mark.django_db
+
+
+def card(html: str, photo_id: int) -> str:
+    match = re.search(rf'<article class="work-card" id="photo-{photo_id}".*?</article>', html, re.S)
+    assert match, f"no card for photo {photo_id}"
+    return match.group(0)
+
+
+def section(html: str, heading_id: str) -> str:
+    match = re.search(rf'<section class="work-section" aria-labelledby="{heading_id}">.*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def test_pin_marks_number_pins_across_flags():
+    class F:
+        def __init__(self, pk, pins):
+            self.pk, self.pins = pk, pins
+
+    marks, numbers = pin_marks(
+        flags=[F(7, [{"x": 10, "y": 20}]), F(8, []), F(9, [{"x0": 1, "y0": 2, "x1": 31, "y1": 12}, {"x": 5, "y": 5}])],
+        width=400,
+        height=300,
+    )
+    assert numbers == {7: [1], 8: [], 9: [2, 3]}
+    assert [(m.number, m.kind, m.x, m.y, m.w, m.h) for m in marks] == [
+        (1, "point", 10, 20, 0, 0),
+        (2, "region", 1, 2, 30, 10),
+        (3, "point", 5, 5, 0, 0),
+    ]
+    assert marks[0].r == 16.0  # 4 % of the long side
+    assert pin_marks(flags=[F(1, [{"x": 1, "y": 1}])], width=20, height=10)[0][0].r == 1.0  # at least 1 px
+
+
+def test_retoucher_sees_flags_notes_and_pins(browsers, make_photo, users):
+    photo = make_photo(sku="RING-7", view="front", width=400, height=300)
+    photo_flag(
+        photo=photo,
+        actor=users.reviewer,
+        reason="clipped_prong",
+        note="right prong cut off",
+        pins=[{"x": 120, "y": 80}, {"x0": 200, "y0": 100, "x1": 260, "y1": 140}],
+    )
+    response = browsers.retoucher.get("/retouch/")
+    assert response.status_code == 200
+    html = card(response.content.decode(), photo.pk)
+    assert "Clipped prong" in html and "right prong cut off" in html and "flagged by rita" in html
+    assert "pins 1, 2" in html
+    assert 'viewBox="0 0 400 300"' in html and 'aria-label="2 pins on the photo"' in html
+    assert '<circle cx="120" cy="80" r="16"' in html
+    assert '<rect x="200" y="100" width="60" height="40"' in html
+    assert f'action="/retouch/{photo.pk}/claim/"' in html and ">Claim<" in html
+    assert "/edit/" not in html  # the editor link comes with a claim
+    assert "style=" not in response.content.decode()
+
+
+def test_sections_claimed_assigned_available(browsers, make_photo, users):
+    mine = make_photo(status="flagged")
+    photo_claim(photo=mine, actor=users.retoucher)
+    assigned = make_photo(status="flagged", assignee=users.retoucher)
+    free = make_photo(status="flagged")
+    reopened = make_photo(status="reopened")
+    make_photo(status="flagged", assignee=users.retoucher2)  # someone else's
+    make_photo(status="in_repair", assignee=users.retoucher2)
+    html = browsers.retoucher.get("/retouch/").content.decode()
+    claimed_html, assigned_html = section(html, "claimed-heading"), section(html, "assigned-heading")
+    available_html = section(html, "available-heading")
+    assert f'id="photo-{mine.pk}"' in claimed_html and 'Claimed by you <span class="section-count">(1)' in claimed_html
+    assert f'href="/photos/{mine.pk}/edit/"' in claimed_html
+    assert "Save a revision in the editor to submit it." in claimed_html
+    assert f'action="/retouch/{mine.pk}/release/"' in claimed_html
+    assert f'id="photo-{assigned.pk}"' in assigned_html
+    assert re.findall(r'id="photo-(\d+)"', available_html) == [str(free.pk), str(reopened.pk)]
+    assert "a manager reopened this approved photo" in available_html
+
+
+def test_claim_then_submit_with_a_revision(browsers, make_photo, users):
+    photo = make_photo(status="flagged")
+    response = browsers.retoucher.post(f"/retouch/{photo.pk}/claim/", {"version": photo.version}, follow=True)
+    assert response.redirect_chain == [("/retouch/", 302)]
+    assert f"{photo.sku.code} / {photo.view} is yours: open it in the editor." in response.content.decode()
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee) == ("in_repair", users.retoucher)
+
+    refused = browsers.retoucher.post(f"/retouch/{photo.pk}/submit/", {"version": photo.version}, follow=True)
+    assert "has no revision to submit; save one first." in refused.content.decode()
+    assert Photo.objects.get(pk=photo.pk).status == "in_repair"
+
+    revision = Revision.objects.create(photo=photo, number=1, author=users.retoucher, recipe={}, recipe_sha256="0" * 64)
+    Photo.objects.filter(pk=photo.pk).update(current_revision=revision)
+    page = browsers.retoucher.get("/retouch/").content.decode()
+    assert ">Submit for re-review<" in card(page, photo.pk) and "revision r1" in card(page, photo.pk)
+    done = browsers.retoucher.post(f"/retouch/{photo.pk}/submit/", {}, follow=True)
+    assert "went back to review." in done.content.decode()
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee) == ("needs_review", None)
+    assert list(Event.objects.filter(photo=photo).values_list("action", flat=True)) == ["claim", "submit"]
+
+
+def test_refusals_are_messages_not_errors(browsers, make_photo, users):
+    someone_elses = make_photo(status="flagged", assignee=users.retoucher2)
+    response = browsers.retoucher.post(f"/retouch/{someone_elses.pk}/claim/", {}, follow=True)
+    assert response.status_code == 200
+    assert "is assigned to tess." in response.content.decode()
+    stale = make_photo(status="flagged")
+    stale_response = browsers.retoucher.post(f"/retouch/{stale.pk}/claim/", {"version": stale.version + 5}, follow=True)
+    assert "changed since you loaded it" in stale_response.content.decode()
+    assert Photo.objects.get(pk=someone_elses.pk).assignee == users.retoucher2
+    assert Photo.objects.get(pk=stale.pk).status == "flagged"
+    assert not Event.objects.exists()
+
+
+def test_release_gives_the_photo_back(browsers, make_photo, users):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    browsers.retoucher.post(f"/retouch/{photo.pk}/release/", {})
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee) == ("flagged", None)
+
+
+def test_unknown_action_and_photo_are_404(browsers, make_photo):
+    photo = make_photo(status="flagged")
+    assert browsers.retoucher.post(f"/retouch/{photo.pk}/approve/", {}).status_code == 404
+    assert browsers.retoucher.post("/retouch/99999/claim/", {}).status_code == 404
+    assert browsers.retoucher.get(f"/retouch/{photo.pk}/claim/").status_code == 405
+
+
+def test_reviewers_may_not(browsers, make_photo):
+    photo = make_photo(status="flagged")
+    assert browsers.reviewer.get("/retouch/").status_code == 403
+    assert browsers.reviewer.post(f"/retouch/{photo.pk}/claim/", {}).status_code == 403
+    assert Photo.objects.get(pk=photo.pk).status == "flagged"
+
+
+def test_retouchers_start_on_my_work(browsers):
+    assert browsers.retoucher.get("/").url == "/retouch/"
+
+
+def test_query_count_does_not_grow_with_the_page(browsers, make_photo, users, django_assert_num_queries):
+    for n in range(60):
+        photo = make_photo(sku=f"S-{n:02d}")
+        photo_flag(photo=photo, actor=users.reviewer, reason="halo", pins=[{"x": 1, "y": 1}])
+    for n in range(3):
+        claimed = make_photo(sku=f"M-{n}", status="flagged")
+        photo_claim(photo=claimed, actor=users.retoucher)
+    browsers.retoucher.get("/retouch/")  # warm-up (content types, session)
+    for size in (12, 48):
+        # session, user, roles; mine + its flags; available count, page and its flags.
+        with django_assert_num_queries(8):
+            html = browsers.retoucher.get(f"/retouch/?page_size={size}").content.decode()
+        assert len(re.findall(r'<article class="work-card"', html)) == size + 3

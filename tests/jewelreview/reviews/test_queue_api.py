@@ -1,0 +1,126 @@
+"""POST /api/queue/next/: the queue's next photo over the API, its roles, its errors and its schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from jewelreview.catalog.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/queue/next/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def test_a_reviewer_gets_a_photo_leased_to_them_with_its_review_page(users, make_photo):
+    photo = make_photo(sku="RING-7", view="front")
+    other = make_photo()
+    answer = client_for(users.reviewer).post(URL, {}, format="json")
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    assert body["photo"]["id"] == photo.pk and body["photo"]["sku"] == "RING-7"
+    assert body["photo"]["actions"] == ["approve", "flag"]
+    assert body["review_url"] == f"/photos/{photo.pk}/review/"
+    assert body["lease_until"] is not None and body["current"] is None
+    assert body["waiting"] == 1  # the other photo
+    leased = Photo.objects.get(pk=photo.pk)
+    assert leased.review_holder_id == users.reviewer.pk
+    assert Photo.objects.get(pk=other.pk).review_holder_id is None
+
+
+def test_two_reviewers_get_different_photos_and_then_nothing(users, make_photo):
+    a, b = make_photo(), make_photo()
+    first = client_for(users.reviewer).post(URL, {}, format="json").json()
+    second = client_for(users.manager).post(URL, {}, format="json").json()
+    assert {first["photo"]["id"], second["photo"]["id"]} == {a.pk, b.pk}
+    third = client_for(users.reviewer).post(URL, {"current": first["photo"]["id"]}, format="json").json()
+    assert third["photo"] is None and third["review_url"] is None and third["waiting"] == 0
+    assert third["current"] == {
+        "photo": first["photo"]["id"],
+        "holder": "rita",
+        "until": third["current"]["until"],
+        "held_by_you": True,
+    }
+
+
+def test_the_answer_says_who_holds_the_photo_on_screen(users, make_photo):
+    photo = make_photo()
+    client_for(users.reviewer).post(URL, {}, format="json")
+    body = client_for(users.manager).post(URL, {"current": photo.pk}, format="json").json()
+    assert body["current"]["holder"] == "rita" and body["current"]["held_by_you"] is False
+
+
+def test_filters_and_skip_are_applied(users, make_photo):
+    make_photo(batch="old", sku="A")
+    seen = make_photo(batch="new", sku="B")
+    wanted = make_photo(batch="new", sku="B")
+    body = client_for(users.reviewer).post(
+        URL, {"batch": wanted.batch_id, "sku": "B", "skip": [seen.pk]}, format="json"
+    ).json()
+    assert body["photo"]["id"] == wanted.pk
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [({"skip": "1,2"}, "skip"), ({"batch": 0}, "batch"), ({"current": "x"}, "current"), ({"skip": [0]}, "skip")],
+)
+def test_bad_input_is_refused_naming_the_field_and_nothing_is_leased(users, make_photo, payload, field):
+    photo = make_photo()
+    answer = client_for(users.reviewer).post(URL, payload, format="json")
+    assert answer.status_code == 400
+    assert field in str(answer.json()["details"])
+    assert Photo.objects.get(pk=photo.pk).review_holder_id is None
+
+
+@pytest.mark.parametrize(("role", "status"), [("retoucher", 403), ("nobody", 403), ("anonymous", 401)])
+def test_only_reviewers_and_managers_may_ask(users, make_photo, role, status):
+    photo = make_photo()
+    user = None if role == "anonymous" else getattr(users, role)
+    answer = client_for(user).post(URL, {}, format="json")
+    assert answer.status_code == status
+    if status == 403:
+        assert answer.json()["code"] == "role_not_allowed"
+    assert Photo.objects.get(pk=photo.pk).review_holder_id is None
+
+
+def test_get_is_not_allowed(users):
+    assert client_for(users.reviewer).get(URL).status_code == 405
+
+
+def test_the_schema_documents_next(users):
+    schema = client_for(users.reviewer).get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/queue/next/"]["post"]
+    assert operation["operationId"] == "queue_next"
+    assert set(operation["responses"]) >= {"200", "400", "401", "403"}
+    request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][request]["properties"]) == {"batch", "sku", "current", "skip"}
+    response = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][response]["properties"]) == {
+        "photo",
+        "lease_until",
+        "review_url",
+        "current",
+        "waiting",
+    }
+    pyramid = next(
+        p
+        for p in schema["paths"]["/api/photos/{photo_id}/tiles/{pyramid}.dzi"]["get"]["parameters"]
+        if p["name"] == "pyramid"
+    )
+    assert pyramid["schema"]["pattern"] == "^(original|cutout|r[1-9][0-9]*)$"
