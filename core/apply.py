@@ -91,11 +91,10 @@ def apply_op(op: Op, ctx: OpContext, alpha: np.ndarray, rgb: np.ndarray) -> tupl
 
 
 def _apply_refine(op: RefineOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
-    refined = refine.refine_alpha(
-        alpha, smooth=op.smooth, feather=op.feather, contrast=op.contrast, shift_edge=op.shift_edge
-    )
+    settings = dict(smooth=op.smooth, feather=op.feather, contrast=op.contrast, shift_edge=op.shift_edge)
     if op.region_geometry is None:
-        return refined
+        return refine.refine_alpha(alpha, **settings, out=alpha)  # in the working buffer
+    refined = refine.refine_alpha(alpha, **settings)
     region = rasterize.coverage(op.region_geometry, ctx.window)
     return _blend(alpha, refined, region)
 

@@ -30,12 +30,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser("info", help="print size, orientation, mode, bit depth and ICC profile as JSON")
     info.add_argument("file", type=Path)
+    from core import cli_detect  # detect and autofix live there
+
+    cli_detect.add_parsers(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from core import cli_detect
+
     args = build_parser().parse_args(argv)
     try:
+        if args.command in cli_detect.COMMANDS:
+            return cli_detect.run(args)
         if args.command == "render":
             return _render(args)
         if args.command == "info":
@@ -71,14 +78,13 @@ def _render(args: argparse.Namespace) -> int:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     recipe = Recipe.from_json(codecs.read_bytes(args.recipe))
-    image = codecs.decode_original(codecs.read_bytes(args.original))
-    ai_alpha = None
-    if args.mask is not None:
-        ai_alpha = codecs.decode_ai_result(codecs.read_bytes(args.mask), size=(image.info.width, image.info.height))
+    mask_bytes = None if args.mask is None else codecs.read_bytes(args.mask)
+    image, ai_alpha = codecs.decode_inputs(codecs.read_bytes(args.original), mask_bytes)
     timings["decode"] = time.perf_counter() - t0
 
     result = render(image, ai_alpha, recipe)
     timings["ops"] = result.timings.get("base", 0.0) + result.timings.get("ops", 0.0)
+    timings.update(result.timings_by_op_kind)
 
     t1 = time.perf_counter()
     codecs.write_bytes_atomic(args.out, encode_final(result, recipe))

@@ -26,6 +26,7 @@ import contextlib
 import functools
 import io
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -43,6 +44,7 @@ __all__ = [
     "DecodedImage",
     "ImageInfo",
     "decode_ai_result",
+    "decode_inputs",
     "decode_original",
     "describe",
     "encode_png",
@@ -203,6 +205,43 @@ def decode_ai_result(data: bytes, *, size: tuple[int, int]) -> np.ndarray:
     else:
         alpha = _alpha_from_pixels(pixels, use_alpha=use_alpha)
     return _owned(_upright(to_uint8(alpha), info.orientation))
+
+
+def decode_inputs(original: bytes, ai_result: bytes | None) -> tuple[DecodedImage, np.ndarray | None]:
+    """Decode a render's two inputs at once: :func:`decode_original` and :func:`decode_ai_result`.
+
+    The AI result is decoded on a second thread while this one decodes the original (both
+    decoders release the GIL): on a 24 MP JPEG and an OpenCV-written mask PNG this takes the
+    longer of the two, about 0.1 s, instead of their sum. Errors are those of the two functions,
+    the original's first; each file's size is checked from its header before its pixels are decoded.
+
+    Parameters
+    ----------
+    original : bytes
+        The photo file.
+    ai_result : bytes or None
+        The remover's cutout or mask file; None when there is none (``base: "auto"``).
+
+    Returns
+    -------
+    (DecodedImage, ndarray of shape (H, W), uint8, or None)
+
+    Examples
+    --------
+    >>> import io; from PIL import Image
+    >>> photo, mask = io.BytesIO(), io.BytesIO()
+    >>> Image.new("RGB", (6, 4)).save(photo, "PNG"); Image.new("L", (6, 4), 255).save(mask, "PNG")
+    >>> image, alpha = decode_inputs(photo.getvalue(), mask.getvalue())
+    >>> image.rgb.shape, alpha.shape
+    ((4, 6, 3), (4, 6))
+    """
+    if ai_result is None:
+        return decode_original(original), None
+    info = probe(original)  # the upright size, from the header
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decode-mask") as pool:
+        alpha = pool.submit(decode_ai_result, ai_result, size=(info.width, info.height))
+        image = decode_original(original)
+        return image, alpha.result()
 
 
 @functools.cache

@@ -95,9 +95,9 @@ def encode_png(
     if icc_profile is not None:
         chunks.append(_chunk(b"iCCP", ICC_PROFILE_NAME + b"\0\0" + zlib.compress(bytes(icc_profile))))
     chunks.extend(_text_chunk(key, value) for key, value in (text or {}).items())
-    chunks.extend(_idat_chunks(rgb, alpha, bit_depth))
+    chunks.extend(_idat_parts(rgb, alpha, bit_depth))
     chunks.append(_chunk(b"IEND", b""))
-    return PNG_SIGNATURE + b"".join(chunks)
+    return b"".join([PNG_SIGNATURE, *chunks])  # the compressed bands are copied once, here
 
 
 def _check_arrays(rgb: np.ndarray, alpha: np.ndarray, bit_depth: int) -> None:
@@ -139,7 +139,8 @@ def _text_chunk(key: str, value: str) -> bytes:
         return _chunk(b"iTXt", keyword + b"\0\0\0\0\0" + value.encode("utf-8"))
 
 
-def _idat_chunks(rgb: np.ndarray, alpha: np.ndarray, bit_depth: int) -> list[bytes]:
+def _idat_parts(rgb: np.ndarray, alpha: np.ndarray, bit_depth: int) -> list[bytes]:
+    """The IDAT chunks, as pieces to join: (length + type, compressed band, CRC) per band."""
     height, width = alpha.shape
     stride = width * 4 * (bit_depth // 8)
     rows = max(1, BAND_BYTES // (stride + 1))
@@ -158,11 +159,17 @@ def _idat_chunks(rgb: np.ndarray, alpha: np.ndarray, bit_depth: int) -> list[byt
     adler = 1
     for _, _, band_adler, band_length in pieces:
         adler = _adler32_combine(adler, band_adler, band_length)
-    chunks = [_chunk(b"IDAT", data, crc) for data, crc, _, _ in pieces[:-1]]
-    last_data, last_crc, _, _ = pieces[-1]
-    trailer = struct.pack(">I", adler)
-    chunks.append(_chunk(b"IDAT", last_data + trailer, zlib.crc32(trailer, last_crc)))
-    return chunks
+    trailer = struct.pack(">I", adler)  # zlib's checksum ends the last band's chunk
+    parts = []
+    for index, (data, crc, _, _) in enumerate(pieces):
+        last = index == len(pieces) - 1
+        length = len(data) + (len(trailer) if last else 0)
+        parts += [struct.pack(">I", length), b"IDAT", data]
+        if last:
+            parts.append(trailer)
+            crc = zlib.crc32(trailer, crc)
+        parts.append(struct.pack(">I", crc))
+    return parts
 
 
 def _encode_band(

@@ -13,7 +13,9 @@ rasterizers (libart, font-rs), vectorised with numpy:
    exactly ``dy`` (the piece's full cover). Pieces left of the window give their full cover to
    column 0.
 3. A running sum along each row is the signed, winding-weighted covered area of every pixel;
-   coverage is ``min(|sum|, 1)``.
+   coverage is ``min(|sum|, 1)``. Only cells that edges touch hold terms, so the sums are
+   taken over those cells alone, as runs of equal values between them (cost: the number of
+   edge pieces plus one byte per output pixel, not a float sum over every pixel of the box).
 
 This is exact for every path whose subpaths neither overlap nor cross themselves: drawn
 outlines, outlines with holes. When the sums show overlap (a signed area above 1, or both signs
@@ -21,9 +23,10 @@ in one window: winding numbers of 2 or of opposite signs), the window is redone 
 sweep of :mod:`core.rasterize_sweep`, which slices rows at edge crossings and applies the
 nonzero rule inside each pixel. That module needs numba, whose import and cached functions cost
 about a second at process start, so only self-overlapping paths pay it. (A sub-pixel overlap
-that keeps every sum within [0, 1] is not seen; its error is at most the overlap's own area.) Why not skia (measured): its analytic anti-aliasing truncates (the x = 10.5 edge gives
-127) and approximates where edges meet inside a pixel; ``cv2.fillPoly`` with LINE_AA is not
-area coverage at all (about 0.4 px fat).
+that keeps every sum within [0, 1] is not seen; its error is at most the overlap's own area.)
+Why not skia (measured): its analytic anti-aliasing truncates (the x = 10.5 edge gives 127) and
+approximates where edges meet inside a pixel; ``cv2.fillPoly`` with LINE_AA is not area
+coverage at all (about 0.4 px fat).
 """
 
 from __future__ import annotations
@@ -36,16 +39,13 @@ import numpy as np
 from core.geometry import PathGeometry
 from core.window import Rect
 
-# Rows accumulated at once: bounds memory to _BAND_ROWS x (width + 1) float64 (24 MB at 6000 px).
-_BAND_ROWS = 512
-# 255 * coverage is rounded to nearest. The running sums are float32 (half the memory traffic of
-# float64; ~1e-5 of a level of error over a 6000 px row), so an exact .5 can land a hair below:
+# 255 * coverage is rounded to nearest. Summing in float64 can land an exact .5 a hair below:
 # this slack (a thousandth of a level) puts it back.
 _ROUNDING_SLACK = 1e-3
 # Wider blurs run on a coarser grid (a 49 px kernel costs ~50 ms per 4 MP; feather 250 would
 # take seconds at full resolution), within 3 levels of the full-resolution blur.
 _FULL_RESOLUTION_SIGMA = 8.0
-# Signed areas beyond [-1, 1] by more than float32 noise mean overlapping subpaths.
+# Signed areas beyond [-1, 1] by more than rounding noise mean overlapping subpaths.
 _OVERLAP_SLACK = 1e-4
 
 
@@ -80,26 +80,45 @@ def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
         return _exact(geometry, window)
     if len(rows) == 0:
         return out
-    order = np.argsort(rows, kind="stable")
-    rows, cols, weights = rows[order], cols[order], weights[order]
-    stride = width + 1
-    lowest, highest = 0.0, 0.0
-    for top in range(0, height, _BAND_ROWS):
-        bottom = min(top + _BAND_ROWS, height)
-        lo, hi = np.searchsorted(rows, [top, bottom])
-        if lo == hi:
-            continue
-        flat = (rows[lo:hi] - top) * stride + cols[lo:hi]
-        acc = np.bincount(flat, weights=weights[lo:hi], minlength=(bottom - top) * stride)
-        area = np.cumsum(acc.reshape(bottom - top, stride)[:, :width], axis=1, dtype=np.float32)
-        band_low, band_high, _, _ = cv2.minMaxLoc(area)
-        lowest, highest = min(lowest, band_low), max(highest, band_high)
-        if highest > 1 + _OVERLAP_SLACK or lowest < -1 - _OVERLAP_SLACK or (lowest < -_OVERLAP_SLACK < _OVERLAP_SLACK < highest):
-            return _exact(geometry, window)
-        # |255 * area| rounded and saturated in one pass (paths drawn either way round).
-        scale = 255.0 if band_high >= -band_low else -255.0
-        out[top:bottom] = cv2.convertScaleAbs(area, alpha=scale, beta=_ROUNDING_SLACK)
-    return out
+    lengths, area = _row_runs(rows, cols, weights, height, width)
+    lowest, highest = float(area.min()), float(area.max())
+    beyond_one = highest > 1 + _OVERLAP_SLACK or lowest < -1 - _OVERLAP_SLACK
+    if beyond_one or lowest < -_OVERLAP_SLACK < _OVERLAP_SLACK < highest:  # winding 2, or of both signs
+        return _exact(geometry, window)
+    # |255 * area| rounded and saturated (paths drawn either way round), once per run.
+    scale = 255.0 if highest >= -lowest else -255.0
+    levels = cv2.convertScaleAbs(area, alpha=scale, beta=_ROUNDING_SLACK).ravel()
+    return np.repeat(levels, lengths).reshape(height, width)
+
+
+def _row_runs(rows, cols, weights, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The running sums along rows (module docstring, step 3) as runs of equal values.
+
+    The accumulator is sparse: only cells that pieces of edges touch hold terms, and between two
+    such cells of a row the running sum is constant. So instead of summing every cell of the
+    window, the terms are merged per cell and summed in row-major order; each merged cell starts
+    a run that lasts until the next one (every row's first cell starts one, with a zero term).
+
+    Returns
+    -------
+    lengths : (n,) int64
+        Pixels per run, in row-major order; they add up to ``height * width``.
+    area : (n,) float64
+        The signed covered area of the pixels of each run.
+    """
+    inside = cols < width  # a term in column ``width`` only changes pixels right of the window
+    key = np.concatenate([rows[inside] * width + cols[inside], np.arange(height, dtype=np.int64) * width])
+    terms = np.concatenate([weights[inside], np.zeros(height)])
+    order = np.argsort(key, kind="stable")
+    key, terms = key[order], terms[order]
+    first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    key, cell = key[first], np.add.reduceat(terms, first)
+    running = np.cumsum(cell)
+    row_start = np.flatnonzero(key % width == 0)  # one per row, in order
+    before = running[row_start] - cell[row_start]  # the sum of all earlier rows
+    area = running - np.repeat(before, np.diff(np.append(row_start, len(key))))
+    lengths = np.diff(np.append(key, height * width))
+    return lengths, area
 
 
 def path_alpha(geometry: PathGeometry, window: Rect, feather: float) -> np.ndarray:

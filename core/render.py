@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from core import autobase, codecs
+from core import codecs
 from core.apply import OpContext, apply_op, op_margin, op_region_window
 from core.codecs import DecodedImage
 from core.errors import InvalidRecipeError, SizeMismatchError
@@ -45,6 +45,8 @@ class RenderResult:
         Which pixels of the upright original these are.
     scale : float
         1.0 for full resolution; crops at other scales are resampled.
+    timings : dict of str to float
+        Seconds per step: ``base``, ``op{i}_{name}`` for each op, ``ops`` for all of them.
     """
 
     rgb: np.ndarray
@@ -55,6 +57,16 @@ class RenderResult:
     bit_depth: int = 8
     scale: float = 1.0
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def timings_by_op_kind(self) -> dict[str, float]:
+        """Seconds spent in each kind of op, summed over the recipe: ``{"ops_path": 0.03, ...}``."""
+        kinds: dict[str, float] = {}
+        for key, seconds in self.timings.items():
+            index, _, kind = key.partition("_")
+            if kind and index.startswith("op") and index[2:].isdigit():
+                kinds[f"ops_{kind}"] = kinds.get(f"ops_{kind}", 0.0) + seconds
+        return kinds
 
     @property
     def masks(self) -> dict[str, np.ndarray]:
@@ -74,6 +86,8 @@ def base_alpha(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Recipe)
     """
     height, width = image.rgb.shape[:2]
     if recipe.base == "auto":
+        from core import autobase  # only plain photos need it: keep it out of every start-up
+
         return autobase.auto_alpha(_rgb8(image))
     if ai_alpha is None:
         raise InvalidRecipeError('base is "ai" but no AI mask was given (pass one, or use base "auto")', field="base")
@@ -134,7 +148,7 @@ def render_window(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Reci
     timings["ops"] = time.perf_counter() - t1
 
     inner = window.relative_to(work).slices()
-    final_rgb = _final_colours(image, rgb, work, window, inner)
+    final_rgb = _final_colours(image, rgb8, rgb[inner], window)
     return RenderResult(
         rgb=final_rgb,
         alpha=np.ascontiguousarray(alpha[inner]),
@@ -228,15 +242,17 @@ def _rgb8(image: DecodedImage) -> np.ndarray:
     return (image.rgb >> 8).astype(np.uint8)
 
 
-def _final_colours(image: DecodedImage, rgb8: np.ndarray, work: Rect, window: Rect, inner) -> np.ndarray:
-    """The window's colours at the original's bit depth, with the ops' colour changes applied."""
-    original = image.rgb[window.slices()]
-    changed = rgb8[inner]
+def _final_colours(image: DecodedImage, rgb8: np.ndarray, changed: np.ndarray, window: Rect) -> np.ndarray:
+    """The window's colours at the original's bit depth, with the ops' colour changes applied.
+
+    ``rgb8`` is the whole original at 8 bits (:func:`_rgb8`, computed once per render),
+    ``changed`` the window's colours after the ops: for 8-bit originals the result itself, not
+    copied when it is contiguous (a full render's is).
+    """
     if image.rgb.dtype == np.uint8:
         return np.ascontiguousarray(changed)
     # 16-bit: keep the original's precision except where an op (decontaminate) changed a pixel.
-    reference = _rgb8(image)[window.slices()]
-    moved = np.any(changed != reference, axis=2)
-    out = original.copy()
+    moved = np.any(changed != rgb8[window.slices()], axis=2)
+    out = image.rgb[window.slices()].copy()
     out[moved] = changed[moved].astype(np.uint16) * 257
     return out

@@ -40,7 +40,7 @@ def test_render_writes_png_and_preview(scene, tmp_path):
     proc = run("render", photo, "--mask", mask, "--recipe", recipe, "--out", out, "--preview", preview, "--timings")
     assert proc.returncode == 0, proc.stderr
     timings = json.loads(proc.stdout)
-    assert {"decode", "ops", "encode", "total"} <= set(timings)
+    assert {"decode", "ops", "ops_path", "encode", "total"} <= set(timings)
     png = Image.open(out)
     assert png.mode == "RGBA" and png.size == (80, 60)
     alpha = np.asarray(png)[..., 3]

@@ -18,6 +18,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps
 from core import codecs, codecs_png
 from core.codecs import (
     decode_ai_result,
+    decode_inputs,
     decode_original,
     describe,
     encode_png,
@@ -455,6 +456,24 @@ def test_decode_ai_result_wrong_size_names_both_sizes():
     with pytest.raises(SizeMismatchError) as caught:
         decode_ai_result(data, size=(800, 1200))
     assert str(caught.value) == "AI mask is 1200x800 but the original is 800x1200 (upright)"
+
+
+def test_decode_inputs_equals_the_two_decodes():
+    photo = _save(Image.fromarray(_random_rgb(40, 60, seed=9)), "JPEG", quality=90, exif=_exif(6))
+    mask = _save(Image.fromarray(_random_rgb(60, 40, seed=10)[..., 0]), "PNG")
+    image, alpha = decode_inputs(photo, mask)
+    np.testing.assert_array_equal(image.rgb, decode_original(photo).rgb)
+    np.testing.assert_array_equal(alpha, decode_ai_result(mask, size=(40, 60)))
+    alone, none = decode_inputs(photo, None)
+    assert none is None and alone.rgb.shape == (60, 40, 3)
+
+
+def test_decode_inputs_reports_the_originals_error_first_then_the_size():
+    mask = _save(Image.new("L", (30, 20)), "PNG")
+    with pytest.raises(ImageDecodeError):
+        decode_inputs(b"not an image at all", mask)
+    with pytest.raises(SizeMismatchError, match="AI mask is 30x20 but the original is 20x30"):
+        decode_inputs(_save(Image.new("RGB", (20, 30)), "PNG"), mask)
 
 
 # -- bad input ------------------------------------------------------------------------------------

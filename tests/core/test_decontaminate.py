@@ -235,3 +235,20 @@ def test_rejects_bad_amounts(amount, message):
         decontaminate(rgb, alpha, amount=amount)
     assert info.value.field == "amount"
     assert str(info.value) == f"amount: {message}"
+
+
+def test_soft_pixels_in_every_band_of_a_tall_image_are_found():
+    # Soft pixels are searched for in bands of rows: put one on each side of every band edge and
+    # in the last, partial row of tiles; each must move towards the object's colour.
+    h, w = 701, 24
+    rgb = np.zeros((h, w, 3), np.uint8)
+    rgb[:, :12] = (255, 0, 0)
+    rgb[:, 12:] = (0, 255, 0)
+    alpha = np.zeros((h, w), np.uint8)
+    alpha[:, :12] = 255
+    rows = [0, 255, 256, 511, 512, 695, 700]
+    alpha[rows, 12] = 128
+    rgb[rows, 12] = (128, 127, 0)
+    out = decontaminate(rgb, alpha, amount=100)
+    assert (out[rows, 12, 0] > 200).all() and (out[rows, 12, 1] < 60).all()
+    np.testing.assert_array_equal(np.delete(out, 12, axis=1), np.delete(rgb, 12, axis=1))

@@ -205,3 +205,31 @@ def test_rejects_parameters_out_of_range(kwargs, field, message):
         refine_alpha(np.zeros((3, 3), np.uint8), **kwargs)
     assert info.value.field == field
     assert str(info.value) == f"{field}: {message}"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"contrast": 40, "shift_edge": 25},
+        {"smooth": 30, "feather": 4},
+        {"smooth": 10, "contrast": 90, "shift_edge": 100},
+    ],
+)
+def test_in_place_and_into_another_buffer_give_the_same_pixels(settings):
+    alpha = _random_soft_alpha(7)
+    want = refine_alpha(alpha, **settings)
+    in_place = alpha.copy()
+    assert refine_alpha(in_place, **settings, out=in_place) is in_place
+    np.testing.assert_array_equal(in_place, want)
+    other = np.full_like(alpha, 77)
+    assert refine_alpha(alpha, **settings, out=other) is other
+    np.testing.assert_array_equal(other, want)
+
+
+def test_out_of_another_shape_or_type_is_refused():
+    alpha = _random_soft_alpha(8)
+    with pytest.raises(CoreError, match="out has shape"):
+        refine_alpha(alpha, contrast=10, out=np.zeros((3, 3), np.uint8))
+    with pytest.raises(CoreError, match="out must be a 2-D uint8 array"):
+        refine_alpha(alpha, contrast=10, out=np.zeros(alpha.shape, np.float32))

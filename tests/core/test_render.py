@@ -164,6 +164,35 @@ def test_sixteen_bit_original_gives_sixteen_bit_png():
     assert np.array_equal(back[..., 2::-1], rgb16)
 
 
+def test_sixteen_bit_decontaminate_changes_only_soft_pixels_at_their_eight_bit_value():
+    import cv2
+
+    rgb8, ai, _ = studio_scene()
+    ai = cv2.GaussianBlur(ai, (0, 0), 1.5)  # soft edges
+    rgb16 = rgb8.astype(np.uint16) * 256 + 100  # precision the 8-bit analysis copy does not hold
+    image = codecs.DecodedImage(rgb=rgb16, icc_profile=None, bit_depth=16, info=codecs.ImageInfo.of_array(rgb16))
+    recipe = Recipe.from_dict({"ops": [{"op": "decontaminate", "amount": 100}]})
+    result = render(image, ai, recipe)
+    eight = render(decoded(rgb8), ai, recipe).rgb  # rgb8 is rgb16's top byte, what ops analyse
+    moved = np.any(eight != rgb8, axis=2)
+    assert moved.any() and result.rgb.dtype == np.uint16
+    np.testing.assert_array_equal(result.rgb[~moved], rgb16[~moved])
+    np.testing.assert_array_equal(result.rgb[moved], eight[moved].astype(np.uint16) * 257)
+
+
+def test_timings_by_op_kind_sums_each_kind():
+    rgb, ai, _ = studio_scene()
+    recipe = Recipe.from_dict({"ops": [
+        {"op": "path", "d": "M 5 5 H 15 V 15 H 5 Z"},
+        {"op": "refine", "contrast": 10},
+        {"op": "path", "d": "M 25 5 H 35 V 15 H 25 Z", "mode": "subtract"},
+    ]})
+    result = render(decoded(rgb), ai, recipe)
+    kinds = result.timings_by_op_kind
+    assert set(kinds) == {"ops_path", "ops_refine"}
+    assert kinds["ops_path"] == result.timings["op0_path"] + result.timings["op2_path"]
+
+
 def test_preview_keeps_alpha_and_fits_2048():
     rgb = np.zeros((300, 5000, 3), np.uint8)
     ai = np.zeros((300, 5000), np.uint8)

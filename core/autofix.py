@@ -1,0 +1,147 @@
+"""Auto-fix: a recipe proposal that repairs what :mod:`core.detect` found.
+
+The proposal is a normal :class:`core.recipe.Recipe` (``base: "ai"``): the retoucher opens it in
+the editor like any other, and rendering it is the usual pure function. An op (two for bleed)
+per region the detector is sure enough of (:data:`MIN_CONFIDENCE`), each limited to the
+region's box grown by a margin, so nothing outside the damage changes. In this order:
+
+1. ``halo`` -> ``refine`` with contrast :data:`HALO_CONTRAST` in the box: partial alpha under
+   50 % (the veil over the background) goes to 0, the piece's edge stays where it is.
+2. ``bleed`` -> two ``refine`` ops in the box: shift edge +40, then the README's bleed settings
+   (contrast 90, shift edge +100). Alone, the README's settings put the threshold at ~45 %
+   alpha, and bleed bands sit at 35-45 %: a band the detector saw as solid metal would be cut
+   away. Shift edge +40 first (``a ** 0.57``) moves that threshold to ~30 %: the band becomes
+   opaque, the rim outside the true edge (its coverage times the bleed factor, under 25 %) goes
+   to 0.
+3. a mask whose whole outline is soft (:attr:`core.detect.Detection.edge_sharpness` under
+   :data:`SOFT_EDGE_SHARPNESS`) -> one ``refine`` over the image with contrast
+   ``100 * (1 - sharpness)`` (capped at :data:`MAX_EDGE_CONTRAST`): the slope of a blurred
+   edge is ``sharpness`` times a coverage edge's, and contrast ``c`` multiplies slopes by
+   ``1 / (1 - c / 100)``. Only on studio shots (``studio_fit`` >= :data:`MIN_STUDIO_FIT`).
+4. ``clipped`` and ``thin_loss`` -> ``channel`` ops (auto channel, auto levels, auto invert,
+   mode add) on the box: the channel mask finds the piece's pixels against the sweep (see
+   :mod:`core.channels`) and adds them. Added last, so a halo fix cannot erase a wire.
+
+Examples
+--------
+>>> from core.detect import Detection, Region
+>>> found = Detection((Region((10, 20, 5, 30), "thin_loss", 0.9),), 0.9, (100, 100))
+>>> [op["op"] for op in propose_recipe(found).to_dict()["ops"]]
+['channel']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.detect import Detection, detect
+from core.recipe import Recipe
+
+# Regions at or above this confidence are repaired; the others are only shown to the reviewer.
+# At 0.35 a colour-confirmed edge finding of ~20 work px, or a thin structure of ~7 sigmas over
+# ~40 px, qualifies; shape-only bleed needs ~60 px.
+MIN_CONFIDENCE = 0.35
+# Margins (px) around a region's box: a channel op needs background around the structure for
+# its background fit and levels; a refine needs the band's soft rim.
+CHANNEL_MARGIN_PX = 6
+REFINE_MARGIN_PX = 3
+HALO_CONTRAST = 90.0
+BLEED_REFINES = ({"shift_edge": 40.0}, {"contrast": 90.0, "shift_edge": 100.0})
+KIND_ORDER = ("halo", "bleed", "clipped", "thin_loss")
+SOFT_EDGE_SHARPNESS = 0.85
+MAX_EDGE_CONTRAST = 60.0
+MIN_STUDIO_FIT = 0.5
+
+
+def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDENCE) -> Recipe:
+    """The repair recipe for ``detection`` (module notes).
+
+    Parameters
+    ----------
+    detection : Detection
+        From :func:`core.detect.detect`.
+    min_confidence : float
+        Regions under this confidence get no op.
+
+    Returns
+    -------
+    Recipe
+        ``base: "ai"``; no ops when nothing qualifies (rendering it gives the AI mask back).
+    """
+    width, height = detection.size
+    chosen = [r for r in detection.regions if r.confidence >= min_confidence]
+    chosen.sort(key=lambda r: (KIND_ORDER.index(r.kind), r.box))
+    ops = []
+    edge_op = _edge_refine(detection)
+    for region in chosen:
+        if region.kind == "halo":
+            region_path = _box_path(region.box, REFINE_MARGIN_PX, width, height)
+            ops.append({"op": "refine", "contrast": HALO_CONTRAST, "region": region_path})
+        elif region.kind == "bleed":
+            region_path = _box_path(region.box, REFINE_MARGIN_PX, width, height)
+            ops += [{"op": "refine", **settings, "region": region_path} for settings in BLEED_REFINES]
+        else:
+            if edge_op is not None:
+                ops.append(edge_op)
+                edge_op = None
+            region_path = _box_path(region.box, CHANNEL_MARGIN_PX, width, height)
+            ops.append(
+                {"op": "channel", "region": region_path, "channel": "auto", "black": None, "white": None,
+                 "gamma": 1.0, "invert": None, "mode": "add"}
+            )
+    if edge_op is not None:
+        ops.append(edge_op)
+    return Recipe.from_dict({"version": 1, "base": "ai", "ops": ops})
+
+
+def _edge_refine(detection: Detection) -> dict | None:
+    """The image-wide refine that restores a pixel-coverage edge, if the outline is soft."""
+    if detection.edge_sharpness >= SOFT_EDGE_SHARPNESS or detection.studio_fit < MIN_STUDIO_FIT:
+        return None
+    contrast = min(MAX_EDGE_CONTRAST, round(100.0 * (1.0 - detection.edge_sharpness)))
+    return {"op": "refine", "contrast": float(contrast)}
+
+
+def autofix_alpha(rgb: np.ndarray, ai_alpha: np.ndarray, detection: Detection | None = None) -> np.ndarray:
+    """Detect (unless ``detection`` is given), propose and render: the auto-fixed alpha.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+    ai_alpha : ndarray, shape (H, W), uint8
+        Not modified.
+    detection : Detection, optional
+        :func:`core.detect.detect` of these inputs, when already computed.
+
+    Returns
+    -------
+    ndarray, shape (H, W), uint8
+        A new array.
+
+    Raises
+    ------
+    CoreError, SizeMismatchError
+        Bad inputs (see :func:`core.detect.detect`).
+
+    Examples
+    --------
+    >>> rgb = np.full((40, 40, 3), 230, np.uint8); a = np.zeros((40, 40), np.uint8)
+    >>> bool((autofix_alpha(rgb, a) == a).all())
+    True
+    """
+    from core.render import render_alpha
+
+    if detection is None:
+        detection = detect(rgb, ai_alpha)
+    recipe = propose_recipe(detection)
+    if not recipe.ops:
+        return ai_alpha.copy()
+    return render_alpha(rgb, ai_alpha, recipe)
+
+
+def _box_path(box: tuple[int, int, int, int], margin: int, width: int, height: int) -> str:
+    """SVG path of ``box`` grown by ``margin`` px, clipped to the image."""
+    x, y, w, h = box
+    x0, y0 = max(0, x - margin), max(0, y - margin)
+    x1, y1 = min(width, x + w + margin), min(height, y + h + margin)
+    return f"M {x0} {y0} H {x1} V {y1} H {x0} Z"
