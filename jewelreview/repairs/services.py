@@ -107,6 +107,36 @@ def revision_create(
     return revision
 
 
+# The recipe of a photo approved as the AI delivered it: the final PNG is the AI cutout, rendered
+# at full resolution with provenance like any repaired photo, so exports never miss an approved photo.
+AS_IS_RECIPE: dict[str, Any] = {"version": 1, "base": "ai", "ops": []}
+
+
+def revision_record_as_is(*, locked: Photo, actor: AbstractBaseUser) -> Revision | None:
+    """Give an approved photo that was never repaired its first revision (the empty recipe) and render it.
+
+    Called by the approval inside its transaction, with ``locked`` row-locked; does nothing when the
+    photo already has a current revision. Returns the new revision, or None.
+    """
+    if locked.current_revision_id is not None:
+        return None
+    canonical = recipe_validate(recipe=AS_IS_RECIPE)
+    from core.recipe import Recipe
+
+    revision = Revision.objects.create(
+        photo=locked,
+        number=(locked.revisions.aggregate(top=Max("number"))["top"] or 0) + 1,
+        parent=None,
+        author=actor,
+        recipe=canonical,
+        recipe_sha256=Recipe.from_dict(canonical).sha256(),
+        note="approved as is: the AI cutout",
+    )
+    locked.current_revision = revision
+    render_enqueue(revision=revision)
+    return revision
+
+
 def render_enqueue(*, revision: Revision) -> Render:
     """Create a queued render of ``revision`` and enqueue its task after the current commit."""
     render = Render.objects.create(revision=revision, state=RenderState.QUEUED)

@@ -18,6 +18,7 @@ from jewelreview.accounts.roles import Action, Role, require, user_is_manager, u
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotAllowed
+from jewelreview.repairs.services import revision_record_as_is
 from jewelreview.reviews.events import event_record
 from jewelreview.reviews.models import Flag, FlagReason
 from jewelreview.reviews.pins import pins_validate
@@ -78,7 +79,8 @@ def photo_approve(
         resolved = Flag.objects.filter(photo=locked, resolved_at__isnull=True).update(
             resolved_by=actor, resolved_at=timezone.now()
         )
-        return {"resolved_flags": resolved}
+        as_is = revision_record_as_is(locked=locked, actor=actor)
+        return {"resolved_flags": resolved, **({"revision": as_is.pk} if as_is else {})}
 
     return _transition(
         photo=photo,

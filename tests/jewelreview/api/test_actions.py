@@ -189,8 +189,10 @@ def test_optimistic_lock_conflict(api, make_photo):
         "expected_version": 1,
         "version": 2,
         "status": "approved",
-        "current_revision": None,
+        # Approval gave the unrepaired photo its as-is revision (the AI cutout as the final PNG).
+        "current_revision": Photo.objects.get(pk=photo.pk).current_revision_id,
     }
+    assert Photo.objects.get(pk=photo.pk).current_revision_id is not None
     assert Photo.objects.get(pk=photo.pk).status == "approved" and not Flag.objects.exists()
 
 
