@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from django.core.cache import cache
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -19,26 +17,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "manager-e2e-password-1"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(autouse=True)
-def isolated_media(settings, tmp_path):
-    """Uploads go to a temporary media folder (never var/media); fast password hashing; no stale login counts."""
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield media
-    cache.clear()
 
 
 @pytest.fixture
@@ -66,7 +44,7 @@ def ring_pair(width: int = 320, height: int = 240) -> list[dict]:
     ]
 
 
-def test_manager_signs_in_and_imports_a_pair(live_server, manager):
+def test_manager_signs_in_and_imports_a_pair(live_url, manager):
     from playwright.sync_api import expect, sync_playwright
 
     from jewelreview.catalog.models import Photo
@@ -77,14 +55,14 @@ def test_manager_signs_in_and_imports_a_pair(live_server, manager):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{live_server.url}/login/")
+            page.goto(f"{live_url}/login/")
             page.get_by_label("Username").fill("mona")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{live_server.url}/dashboard/")  # a manager starts on the dashboard
+            expect(page).to_have_url(f"{live_url}/dashboard/")  # a manager starts on the dashboard
             expect(page.locator(".site-user")).to_contain_text("Signed in as mona")
             page.get_by_role("link", name="Uploads", exact=True).click()
-            expect(page).to_have_url(f"{live_server.url}/uploads/")
+            expect(page).to_have_url(f"{live_url}/uploads/")
 
             page.get_by_label("Photos and AI results, or one zip").set_input_files(ring_pair())
             page.get_by_label("Batch name (optional)").fill("e2e")

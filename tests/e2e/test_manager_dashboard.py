@@ -11,9 +11,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from django.core.cache import cache
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,60 +23,6 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "dashboard-e2e-password-1"
 WIDTH, HEIGHT = 320, 240
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(autouse=True)
-def isolated_media(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield media
-    cache.clear()
-
-
-class SerialLiveServerThread(LiveServerThread):
-    """A live server answering one request at a time.
-
-    The test database is in-memory SQLite, whose one connection the server threads share; a
-    page's parallel requests (its images) on that one sqlite3 connection fail now and then
-    ("bad parameter or other API misuse"). One request at a time, they never overlap.
-    """
-
-    def _create_server(self, connections_override=None):
-        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
-
-
-@pytest.fixture
-def live_url(transactional_db):
-    """The base URL of a live server on the test database (see :class:`SerialLiveServerThread`)."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.db import connections
-
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-    for connection in shared.values():
-        connection.inc_thread_sharing()
-    thread = SerialLiveServerThread("localhost", StaticFilesHandler, shared or None)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    try:
-        if thread.error:
-            raise thread.error
-        yield f"http://localhost:{thread.port}"
-    finally:
-        thread.terminate()
-        for connection in shared.values():
-            connection.dec_thread_sharing()
 
 
 def ring_files(stem: str, radius: int) -> list[tuple[str, io.BytesIO]]:
@@ -165,7 +108,11 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene):
             sign_in(manager, live_url, "mona")
             expect(manager).to_have_url(f"{live_url}/dashboard/")  # managers start on the dashboard
             assert counts(manager) == {
-                "photos": "4", "needs_review": "2", "approved": "1", "flagged": "1", "skus_done": "1"
+                "photos": "4",
+                "needs_review": "2",
+                "approved": "1",
+                "flagged": "1",
+                "skus_done": "1",
             }
 
             sign_in(reviewer, live_url, "rita")
@@ -214,7 +161,11 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene):
 
             manager.reload()
             assert counts(manager) == {
-                "photos": "4", "needs_review": "0", "approved": "3", "flagged": "1", "skus_done": "2"
+                "photos": "4",
+                "needs_review": "0",
+                "approved": "3",
+                "flagged": "1",
+                "skus_done": "2",
             }
             expect(manager.locator('tr[data-sku="RING1"] .status')).to_have_text("Done")
             expect(manager.locator('[data-chart="throughput"] [data-person="rita"]')).to_have_count(1)
@@ -223,7 +174,9 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene):
 
     assert problems == []
     assert set(Photo.objects.filter(status="approved").values_list("sku__code", "view")) == {
-        ("RING1", "front"), ("RING1", "side"), ("RING3", "front")
+        ("RING1", "front"),
+        ("RING1", "side"),
+        ("RING3", "front"),
     }
 
 

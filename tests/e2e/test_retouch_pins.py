@@ -4,14 +4,10 @@ finds the editor link, and submits a repaired photo for re-review."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from django.core.cache import cache
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,60 +22,6 @@ PASSWORD = "retouch-e2e-password-1"
 WIDTH, HEIGHT = 320, 240
 POINT = {"x": 180.0, "y": 60.0}
 REGION = {"x0": 40.0, "y0": 150.0, "x1": 120.0, "y1": 210.0}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(autouse=True)
-def isolated_media(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield media
-    cache.clear()
-
-
-class SerialLiveServerThread(LiveServerThread):
-    """A live server answering one request at a time.
-
-    The test database is in-memory SQLite, whose one connection the server threads share; a
-    page's parallel requests (its images) on that one sqlite3 connection fail now and then
-    ("bad parameter or other API misuse"). One request at a time, they never overlap.
-    """
-
-    def _create_server(self, connections_override=None):
-        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
-
-
-@pytest.fixture
-def live_url(transactional_db):
-    """The base URL of a live server on the test database (see :class:`SerialLiveServerThread`)."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.db import connections
-
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-    for connection in shared.values():
-        connection.inc_thread_sharing()
-    thread = SerialLiveServerThread("localhost", StaticFilesHandler, shared or None)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    try:
-        if thread.error:
-            raise thread.error
-        yield f"http://localhost:{thread.port}"
-    finally:
-        thread.terminate()
-        for connection in shared.values():
-            connection.dec_thread_sharing()
 
 
 def ring_files(stem: str, radius: int) -> list[tuple[str, io.BytesIO]]:

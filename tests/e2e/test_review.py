@@ -7,14 +7,11 @@ from __future__ import annotations
 import io
 import math
 import re
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,75 +29,6 @@ WIDTH, HEIGHT = 1200, 900
 PRONG_FROM, PRONG_TO = (632, 236), (648, 316)
 PRONG = (640, 276)
 TOP_LEVEL = math.ceil(math.log2(max(WIDTH, HEIGHT)))  # the full-resolution level of the pyramids
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(autouse=True)
-def isolated_media(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield media
-    cache.clear()
-
-
-@pytest.fixture
-def serial_live_server(transactional_db):
-    """The site on a free port, running one request's view at a time; yields its base URL.
-
-    pytest-django's ``live_server`` answers each request in a thread of its own, and with the
-    in-memory SQLite test database all those threads share the test's one connection (so they see
-    its data). The review screen fires dozens of tile requests next to its writes (the next photo's
-    lease, the flag); on one shared connection their statements and transactions trip over each
-    other ("database table is locked"). Here connections are still read and written by many threads,
-    but the application runs for one request at a time. In production every thread has its own
-    connection.
-    """
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.db import connections
-    from django.test.testcases import LiveServerThread, ThreadedWSGIServer
-
-    class OneAtATime:
-        def __init__(self, app):
-            self.app, self.lock = app, threading.Lock()
-
-        def __call__(self, environ, start_response):
-            with self.lock:
-                return self.app(environ, start_response)
-
-    class SerialServer(ThreadedWSGIServer):
-        def set_app(self, application):
-            super().set_app(OneAtATime(application))
-
-    class SerialServerThread(LiveServerThread):
-        server_class = SerialServer
-
-    shared = [conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()]
-    for conn in shared:
-        conn.inc_thread_sharing()
-    thread = SerialServerThread(
-        "localhost", StaticFilesHandler, connections_override={conn.alias: conn for conn in shared}
-    )
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    try:
-        if thread.error:
-            raise thread.error
-        yield f"http://localhost:{thread.port}"
-    finally:
-        thread.terminate()
-        for conn in shared:
-            conn.dec_thread_sharing()
 
 
 def ring_scene(seed: int) -> tuple[bytes, bytes]:
@@ -161,7 +89,7 @@ def screen_point(box: dict, image_point: tuple[float, float]) -> tuple[float, fl
     return left + image_point[0] * scale, top + image_point[1] * scale
 
 
-def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(serial_live_server, queue):
+def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, queue):
     from playwright.sync_api import expect, sync_playwright
 
     from jewelreview.catalog.models import Photo
@@ -178,15 +106,15 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(serial_liv
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-            page.goto(f"{serial_live_server}/login/")
+            page.goto(f"{live_url}/login/")
             page.get_by_label("Username").fill("rita")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{serial_live_server}/queue/")  # a reviewer starts on the queue
+            expect(page).to_have_url(f"{live_url}/queue/")  # a reviewer starts on the queue
             expect(page.get_by_role("link", name="RING1 · front")).to_be_visible()
 
             page.get_by_role("button", name="Review next photo").click()
-            expect(page).to_have_url(f"{serial_live_server}/photos/{first.pk}/review/")  # the older one
+            expect(page).to_have_url(f"{live_url}/photos/{first.pk}/review/")  # the older one
             expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
             expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
 
@@ -235,7 +163,7 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(serial_liv
             assert any(ahead in url and status == 200 for url, status in responses), "next photo not prefetched"
 
             page.keyboard.press("Control+Enter")
-            expect(page).to_have_url(f"{serial_live_server}/photos/{second.pk}/review/")
+            expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/")
             assert errors == []
         finally:
             browser.close()
@@ -265,7 +193,7 @@ BACKGROUND = (150, 150)  # image pixels: grey studio background, removed by the 
 BAND = (830, 560)  # on the ring's band, kept by the AI mask
 
 
-def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(serial_live_server, queue):
+def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, queue):
     from playwright.sync_api import expect, sync_playwright
 
     reviewer, first, _ = queue
@@ -273,11 +201,11 @@ def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(serial_live
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{serial_live_server}/login/")
+            page.goto(f"{live_url}/login/")
             page.get_by_label("Username").fill("rita")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
-            page.goto(f"{serial_live_server}/photos/{first.pk}/review/")
+            page.goto(f"{live_url}/photos/{first.pk}/review/")
             expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
             page.wait_for_load_state("networkidle")
             stage = page.locator("#stage")
