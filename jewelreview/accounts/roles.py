@@ -30,6 +30,10 @@ class Action(StrEnum):
     PHOTO_SUBMIT = "photo_submit"
     REVISION_CREATE = "revision_create"
     RENDER_RETRY = "render_retry"
+    # Auto-fix (issue 6): a revision proposed by core.autofix, made by whoever reviews the photo,
+    # which is then reviewed as usual; for a whole batch, a manager's action.
+    PHOTO_AUTOFIX = "photo_autofix"
+    BATCH_AUTOFIX = "batch_autofix"
     PHOTO_ASSIGN = "photo_assign"
     PHOTO_REOPEN = "photo_reopen"
     PHOTO_RESHOOT = "photo_reshoot"
@@ -49,6 +53,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PHOTO_SUBMIT: "submit repairs for review",
     Action.REVISION_CREATE: "save revisions",
     Action.RENDER_RETRY: "retry renders",
+    Action.PHOTO_AUTOFIX: "apply auto-fix",
+    Action.BATCH_AUTOFIX: "auto-fix batches",
     Action.PHOTO_ASSIGN: "assign photos",
     Action.PHOTO_REOPEN: "reopen approved photos",
     Action.PHOTO_RESHOOT: "send photos to reshoot",
@@ -59,7 +65,9 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.REVIEWER: frozenset({Action.PHOTO_VIEW, Action.PHOTO_APPROVE, Action.PHOTO_FLAG, Action.FLAG_RESOLVE}),
+    Role.REVIEWER: frozenset(
+        {Action.PHOTO_VIEW, Action.PHOTO_APPROVE, Action.PHOTO_FLAG, Action.FLAG_RESOLVE, Action.PHOTO_AUTOFIX}
+    ),
     Role.RETOUCHER: frozenset(
         {
             Action.PHOTO_VIEW,

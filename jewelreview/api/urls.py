@@ -18,6 +18,7 @@ from jewelreview.catalog.views_api import (
     UploadView,
 )
 from jewelreview.dashboards.views_api import ApprovedZipExportView, StatusCsvExportView
+from jewelreview.repairs.autofix_views_api import BatchAutofixView, PhotoAutofixView
 from jewelreview.repairs.views_api import (
     PhotoFinalView,
     PhotoRevisionsView,
@@ -47,10 +48,12 @@ urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("batches/", BatchListView.as_view(), name="batch-list"),
+    path("batches/<int:batch_id>/autofix/", BatchAutofixView.as_view(), name="batch-autofix"),
     path("skus/", SkuListView.as_view(), name="sku-list"),
     path("photos/", PhotoListView.as_view(), name="photo-list"),
     path("photos/<int:photo_id>/", PhotoDetailView.as_view(), name="photo-detail"),
     *photo_actions,
+    path("photos/<int:photo_id>/autofix/", PhotoAutofixView.as_view(), name="photo-autofix"),
     path("photos/<int:photo_id>/revisions/", PhotoRevisionsView.as_view(), name="photo-revisions"),
     path("photos/<int:photo_id>/events/", PhotoEventsView.as_view(), name="photo-events"),
     path("photos/<int:photo_id>/flags/", PhotoFlagsView.as_view(), name="photo-flags"),

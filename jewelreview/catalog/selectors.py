@@ -76,6 +76,7 @@ def photo_list(
     assignee_id: int | None = None,
     assignee: str | None = None,
     risk_min: float | None = None,
+    risk_below: float | None = None,
     ordering: str | None = None,
 ) -> QuerySet[Photo]:
     """Photos with their SKU, batch and assignee joined in (one query per page).
@@ -99,6 +100,8 @@ def photo_list(
         qs = qs.filter(match)
     if risk_min is not None:
         qs = qs.filter(risk__gte=risk_min)
+    if risk_below is not None:
+        qs = qs.filter(risk__lt=risk_below)  # not yet scored (null) never counts as low risk
     if ordering and ordering.lstrip("-") in PHOTO_ORDERINGS:
         field = F(ordering.lstrip("-"))
         # Photos not yet scored (risk null) sort last both ways, on SQLite and PostgreSQL alike.

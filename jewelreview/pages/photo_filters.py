@@ -115,8 +115,16 @@ class GridFilterForm(PhotoFilterForm):
 
     backdrop = forms.ChoiceField(label="Backdrop", choices=list(BACKDROPS.items()), required=False)
     colour = forms.RegexField(label="Custom backdrop colour", regex=HEX_COLOUR, required=False)
+    # Low-risk bulk approve (issue 6): only photos detection scored strictly below this; photos
+    # not yet scored (risk null) never pass it.
+    max_risk = forms.FloatField(
+        label="Risk below", min_value=0, max_value=1, required=False, widget=forms.NumberInput(attrs={"step": "0.05"})
+    )
 
     page_sizes = GRID_PAGE_SIZES
+
+    def selector_kwargs(self) -> dict[str, Any]:
+        return {**super().selector_kwargs(), "risk_below": self.value("max_risk")}
 
 
 class DashboardPhotoFilterForm(PhotoFilterForm):

@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from jewelreview.accounts.roles import Action, user_can
 from jewelreview.api.permissions import photo_actions_for
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.errors import NotFound
 from jewelreview.pages.queue_views import require_reviewer
 from jewelreview.pages.review_forms import QueueFilterForm, queue_query
+from jewelreview.repairs.autofix_services import AUTOFIX_STATUSES
 from jewelreview.reviews.models import FlagReason
 from jewelreview.reviews.queue_selectors import QueueFilters
 from jewelreview.reviews.review_selectors import ReviewScreen, lease_holder, review_screen
@@ -28,6 +30,7 @@ from jewelreview.reviews.review_selectors import ReviewScreen, lease_holder, rev
 KEYS = [
     ("A", "Approve"),
     ("F", "Flag: reason, note and pins"),
+    ("X", "Apply auto-fix: detection's repair becomes a new revision, then review it"),
     ("P", "While flagging: pin at the centre of the view"),
     ("J", "Next photo"),
     ("K", "Previous photo"),
@@ -111,11 +114,17 @@ def review_config(request: HttpRequest, screen: ReviewScreen, scope: QueueFilter
             for flag in screen.flags
         ],
         "detections": [detection.as_dict() for detection in screen.detections],
-        "can": {"approve": "approve" in actions, "flag": "flag" in actions},
+        "can": {
+            "approve": "approve" in actions,
+            "flag": "flag" in actions,
+            "autofix": photo.status in AUTOFIX_STATUSES and user_can(request.user, Action.PHOTO_AUTOFIX),
+        },
         "queue": {"batch": scope.batch_id, "sku": scope.sku},
         "urls": {
             "approve": reverse("api:photo-approve", kwargs={"photo_id": photo.pk}),
             "flag": reverse("api:photo-flag", kwargs={"photo_id": photo.pk}),
+            "autofix": reverse("api:photo-autofix", kwargs={"photo_id": photo.pk}),
+            "render_base": reverse("api:render-detail", kwargs={"render_id": 0}),
             "next": reverse("api:queue-next"),
             "queue": _with_query(reverse("pages:queue"), queue_query(scope)),
             "review_base": reverse("pages:review", kwargs={"photo_id": 0}),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jewelreview.pages import dashboard_views, grid_views, queue_views, retouch_views, review_views, views
+from jewelreview.pages import (
+    autofix_views,
+    dashboard_views,
+    grid_views,
+    queue_views,
+    retouch_views,
+    review_views,
+    views,
+)
 
 app_name = "pages"
 
@@ -22,4 +30,5 @@ urlpatterns = [
     path("retouch/<int:photo_id>/<str:action>/", retouch_views.retouch_action, name="retouch-action"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/photos/", dashboard_views.dashboard_photos, name="dashboard-photos"),
+    path("dashboard/autofix/", autofix_views.dashboard_autofix, name="dashboard-autofix"),
 ]

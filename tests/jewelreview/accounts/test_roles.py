@@ -21,6 +21,7 @@ def test_role_table():
         Action.PHOTO_APPROVE,
         Action.PHOTO_FLAG,
         Action.FLAG_RESOLVE,
+        Action.PHOTO_AUTOFIX,
     }
     assert {Action.PHOTO_CLAIM, Action.REVISION_CREATE, Action.PHOTO_SUBMIT, Action.PHOTO_RELEASE} <= ROLE_ACTIONS[
         Role.RETOUCHER
@@ -34,6 +35,7 @@ def test_role_table():
         Action.EXPORT,
         Action.ADMIN,
         Action.BATCH_IMPORT,
+        Action.BATCH_AUTOFIX,
     ):
         assert [r for r in Role if manager_only in ROLE_ACTIONS[r]] == [Role.MANAGER]
 

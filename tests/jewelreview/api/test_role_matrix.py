@@ -6,13 +6,19 @@ a claim held by them, a failed render...), so an allowed role gets the success a
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+import cv2
+import numpy as np
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
+from jewelreview.catalog.models import Photo
 from jewelreview.reviews.models import Flag
 
 from .conftest import ROLES
@@ -75,6 +81,46 @@ def upload_body(ctx):
 
 def upload_ctx(deps, actor):
     return SimpleNamespace(images=deps.images)
+
+
+def prong_scene_files(seed: int = 0) -> tuple[bytes, bytes]:
+    """A gold bar on a light sweep whose 2 px prong the AI mask dropped: (JPEG original, PNG mask)."""
+    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)  # distinct files: originals are unique by sha256
+    alpha = np.zeros((160, 160), np.uint8)
+    rgb[100:130, 40:120] = (200, 150, 50)
+    alpha[100:130, 40:120] = 255
+    rgb[60:100, 79:81] = (200, 150, 50)  # the prong, not in the mask
+    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    ok2, mask = cv2.imencode(".png", alpha)
+    assert ok and ok2
+    return original.tobytes(), mask.tobytes()
+
+
+def with_files(photo, original: bytes, mask: bytes):
+    """Point ``photo`` at these files (stored under their sha256, like ingest does)."""
+    names = {}
+    for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
+        sha = hashlib.sha256(data).hexdigest()
+        name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(data))
+        names[kind] = (name, sha)
+    Photo.objects.filter(pk=photo.pk).update(
+        original=names["original"][0],
+        original_sha256=names["original"][1],
+        original_bytes=len(original),
+        ai_mask=names["ai_mask"][0],
+        ai_mask_sha256=names["ai_mask"][1],
+        width=160,
+        height=160,
+    )
+    photo.refresh_from_db()
+    return photo
+
+
+def autofix_ctx(deps, actor):
+    photo = deps.make_photo()
+    return SimpleNamespace(photo=with_files(photo, *prong_scene_files(seed=photo.pk)))
 
 
 def photo_url(suffix=""):
@@ -144,6 +190,14 @@ CASES: dict[str, Case] = {
     "status.csv": Case("get", lambda ctx: "/api/exports/status.csv", MANAGER),
     "approved.zip": Case("get", lambda ctx: "/api/exports/approved.zip", MANAGER),
     "queue next": Case("post", lambda ctx: "/api/queue/next/", REVIEW),
+    "autofix": Case("post", photo_url("autofix/"), REVIEW, ok=201, setup=autofix_ctx),
+    "batch autofix": Case(
+        "post",
+        lambda ctx: f"/api/batches/{ctx.photo.batch_id}/autofix/",
+        MANAGER,
+        ok=202,
+        body=lambda ctx: {"min_risk": 0.5},
+    ),
 }
 
 
@@ -155,6 +209,7 @@ def test_every_routed_endpoint_is_in_the_matrix():
         "me/",
         "auth/token/",
         "batches/",
+        "batches/<int:batch_id>/autofix/",
         "skus/",
         "photos/",
         "photos/<int:photo_id>/",
@@ -165,6 +220,7 @@ def test_every_routed_endpoint_is_in_the_matrix():
         "photos/<int:photo_id>/events/",
         "photos/<int:photo_id>/flags/",
         "photos/<int:photo_id>/revisions/",
+        "photos/<int:photo_id>/autofix/",
         "flags/<int:flag_id>/resolve/",
         "renders/<int:render_id>/",
         "renders/<int:render_id>/final.png",

@@ -49,7 +49,7 @@ def test_the_review_screen_of_a_waiting_photo(browsers, make_photo):
         {"key": "cutout", "label": "AI cutout", "tiles": f"/api/photos/{photo.pk}/tiles/cutout.dzi", "image": None}
     ]
     assert (config["current"], config["flagged"], config["detections"], config["flags"]) == ("cutout", None, [], [])
-    assert config["can"] == {"approve": True, "flag": True}
+    assert config["can"] == {"approve": True, "flag": True, "autofix": True}
     assert config["urls"]["approve"] == f"/api/photos/{photo.pk}/approve/"
     assert config["urls"]["flag"] == f"/api/photos/{photo.pk}/flag/"
     assert config["urls"]["next"] == "/api/queue/next/"
@@ -146,7 +146,7 @@ def test_a_photo_someone_else_is_reviewing_says_so(browsers, make_photo, users):
 
 def test_a_decided_photo_offers_no_decision(browsers, make_photo):
     photo = prepared(make_photo(status="approved"))
-    assert config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/"))["can"] == {"approve": False, "flag": False}
+    assert config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/"))["can"] == {"approve": False, "flag": False, "autofix": False}
 
 
 def test_a_photo_still_being_prepared_says_so(browsers, make_photo):

@@ -18,6 +18,7 @@ import { createDeepZoom } from "../viewer/deep_zoom_ui.js";
 import { createOverlay } from "../viewer/overlay_ui.js";
 import { attachPinInput } from "../viewer/pin_input_ui.js";
 import { postJson, problemText } from "./api.js";
+import { bindAutofix } from "./autofix_ui.js";
 import { bindFlagForm } from "./flag_form_ui.js";
 import { bindKeyboard } from "./keyboard_ui.js";
 import { createNavigation } from "./navigation.js";
@@ -63,6 +64,8 @@ function start() {
   approveButton.disabled = !config.can.approve;
   flagButton.disabled = !config.can.flag;
   approveButton.addEventListener("click", approve);
+  const autofixButton = /** @type {HTMLButtonElement | null} */ (document.getElementById("autofix"));
+  const autofix = autofixButton ? bindAutofix(autofixButton, config, { say }) : null;
   byId("next").addEventListener("click", () => navigation.next());
   byId("previous").addEventListener("click", () => navigation.previous());
 
@@ -145,6 +148,7 @@ function start() {
       "pin-centre": pinCentre,
       escape: () => store.dispatch({ type: store.getState().helpOpen ? "help/close" : "flag/close" }),
       "send-flag": sendFlag,
+      autofix: () => void autofix?.run(),
     },
     () => store.getState(),
   );

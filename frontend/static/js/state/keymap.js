@@ -7,7 +7,7 @@
  */
 
 /** @typedef {"approve" | "flag" | "next" | "previous" | "zoom-toggle" | "backdrop" | "backdrop-back"
- *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag"} Command */
+ *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag" | "autofix"} Command */
 
 /** @type {Readonly<Record<string, Command>>} */
 const LETTERS = {
@@ -20,6 +20,7 @@ const LETTERS = {
   o: "original",
   m: "mask",
   p: "pin-centre",
+  x: "autofix",
   "?": "help",
 };
 

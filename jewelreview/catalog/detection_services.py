@@ -1,0 +1,133 @@
+"""Detection writes: run ``core.detect`` on a photo and store its risk and regions.
+
+Runs as the ``photo_detect`` task, queued after a photo's previews exist (``catalog.tasks``).
+Detection informs review (the queue sorts by risk, the review screen outlines the regions); it
+never blocks it: a failure is logged and recorded as a ``detect_failed`` event, the photo keeps
+``risk = null`` (sorted last) and is reviewed like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from jewelreview import stored_files
+from jewelreview.catalog.detections import detections_parse
+from jewelreview.catalog.models import Photo
+from jewelreview.reviews.events import event_record
+
+if TYPE_CHECKING:
+    from core.detect import Detection
+
+logger = logging.getLogger(__name__)
+
+# core.detect's studio_fit under this means "not a studio shot: cannot tell" (its confidences are
+# scaled down to nothing, so its own risk would read "clean"). Such photos get at least
+# UNSURE_RISK: never below a "risk below 0.5" bulk-approve filter (strictly below), and ahead of
+# the clean ones in the risk-sorted queue, so a person looks at them.
+MIN_STUDIO_FIT = 0.5
+UNSURE_RISK = 0.5
+MAX_ERROR_CHARS = 2000
+
+
+def photo_inputs_decode(*, photo: Photo):
+    """The photo's upright RGB and AI alpha, decoded in parallel by ``core.codecs.decode_inputs``."""
+    from core import codecs
+
+    image, alpha = codecs.decode_inputs(
+        stored_files.read_bytes(photo.original.name), stored_files.read_bytes(photo.ai_mask.name)
+    )
+    return image.rgb, alpha
+
+
+def photo_detection_compute(*, photo: Photo) -> Detection:
+    from core.detect import detect
+
+    rgb, alpha = photo_inputs_decode(photo=photo)
+    return detect(rgb, alpha)
+
+
+def detection_stored_risk(detection: Detection) -> float:
+    """The risk the queue sorts by (see UNSURE_RISK)."""
+    if detection.studio_fit < MIN_STUDIO_FIT:
+        return max(detection.risk, UNSURE_RISK)
+    return detection.risk
+
+
+def detection_regions_stored(detection: Detection, *, width: int, height: int) -> list[dict[str, Any]]:
+    """core's regions (``box: (x, y, w, h)``) in ``Photo.detections``' form, validated by its parser."""
+    raw = [
+        {
+            "box": {"x0": r.box[0], "y0": r.box[1], "x1": r.box[0] + r.box[2], "y1": r.box[1] + r.box[3]},
+            "kind": r.kind,
+            "confidence": r.confidence,
+        }
+        for r in detection.regions
+    ]
+    return [d.as_dict() for d in detections_parse(raw, width=width, height=height)]
+
+
+def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | None:
+    """Record a detection's risk and regions on the photo (None when the photo is gone).
+
+    Neither ``version`` nor ``updated_at`` moves: detection is no decision, so it must not make a
+    reviewer's approve stale (409) nor reset the dashboard's "waiting since".
+    """
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None:
+            return None
+        photo.risk = detection_stored_risk(detection)
+        photo.detections = detection_regions_stored(detection, width=photo.width, height=photo.height)
+        Photo.objects.filter(pk=photo_id).update(risk=photo.risk, detections=photo.detections)
+    return photo
+
+
+def photo_detection_failed(*, photo_id: int, error: str) -> None:
+    """Record why detection failed, in the photo's history (risk stays null; review goes on)."""
+    logger.warning("detecting damage on photo %s failed: %s", photo_id, error)
+    with transaction.atomic():
+        photo = Photo.objects.filter(pk=photo_id).first()
+        if photo is not None:
+            event_record(
+                photo=photo,
+                actor=None,
+                action="detect_failed",
+                from_status=photo.status,
+                to_status=photo.status,
+                note=error[:MAX_ERROR_CHARS],
+            )
+
+
+def photo_detect_run(*, photo_id: int, force: bool = False) -> dict[str, Any]:
+    """Detect and store, for the task. Idempotent: a photo with a risk is left alone unless ``force``.
+
+    Failures are recorded (:func:`photo_detection_failed`) and re-raised for the queue.
+    """
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return {"photo": photo_id, "skipped": "missing"}
+    if photo.risk is not None and not force:
+        return {"photo": photo_id, "skipped": "detected"}
+    try:
+        detection = photo_detection_compute(photo=photo)
+        photo_detection_store(photo_id=photo_id, detection=detection)
+    except Exception as exc:
+        photo_detection_failed(photo_id=photo_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return {"photo": photo_id, "risk": detection_stored_risk(detection), "regions": len(detection.regions)}
+
+
+def photo_detect_enqueue(*, photo_id: int, force: bool = False) -> None:
+    """Queue ``photo_detect`` after the current commit (at once outside a transaction)."""
+    from jewelreview.catalog.tasks import photo_detect
+
+    def enqueue() -> None:
+        try:
+            photo_detect.enqueue(photo_id=photo_id, force=force)
+        except Exception as exc:  # noqa: BLE001  (the queue is down: say so; `manage.py detect_photos` retries)
+            photo_detection_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
+
+    transaction.on_commit(enqueue)

@@ -1,0 +1,205 @@
+"""Auto-fix: a revision proposed by ``core.autofix`` from what ``core.detect`` finds, in one click.
+
+Who and when (``accounts.roles``: ``PHOTO_AUTOFIX`` for reviewers and managers,
+``BATCH_AUTOFIX`` for managers):
+
+- A photo that **needs review** only. The revision becomes current and the photo stays in
+  needs_review: the reviewer then approves or flags the repaired result as usual. Other
+  statuses belong to a retoucher (flagged, in repair, reopened: the editor) or are decided.
+- Detection runs again at apply time, because the proposal needs what ``Photo.detections``
+  does not keep (``studio_fit``, ``edge_sharpness``) and the detector may have been tuned since
+  ingest; the fresh risk and regions are stored with the revision. On a 24 MP photo this is the
+  detector's ~3 s within the request; the batch action runs it in the background.
+- The proposal is a normal recipe (``base: "ai"``), appended like any revision (its parent is the
+  current one, nothing is lost) and rendered in the background.
+
+Refusals (nothing written): ``autofix_needs_review`` (409, wrong status), ``autofix_nothing_to_fix``
+(409, no region is sure enough to repair), ``autofix_already_applied`` (409, the current revision
+is this very proposal), ``stale_version`` (409), ``photo_not_found`` (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+
+from jewelreview.accounts.roles import Action, require
+from jewelreview.catalog.detection_services import (
+    detection_regions_stored,
+    detection_stored_risk,
+    photo_detection_compute,
+)
+from jewelreview.catalog.models import Batch, Photo, PhotoStatus
+from jewelreview.catalog.services import photo_lock
+from jewelreview.errors import Conflict, InvalidInput, NotFound, from_core_error
+from jewelreview.repairs.models import Revision
+from jewelreview.repairs.services import render_enqueue
+from jewelreview.reviews.events import event_record
+
+if TYPE_CHECKING:
+    from core.detect import Detection
+    from core.recipe import Recipe
+
+AUTOFIX_STATUSES = frozenset({PhotoStatus.NEEDS_REVIEW})
+DEFAULT_MIN_RISK = 0.5
+
+
+@dataclass(frozen=True)
+class AutofixProposal:
+    detection: Detection
+    recipe: Recipe
+    regions_fixed: int
+
+    @property
+    def note(self) -> str:
+        plural = "" if self.regions_fixed == 1 else "s"
+        return f"auto-fix: {self.regions_fixed} region{plural}"
+
+
+@dataclass(frozen=True)
+class BatchAutofixQueued:
+    batch_id: int
+    min_risk: float
+    photo_ids: list[int]
+
+    @property
+    def queued(self) -> int:
+        return len(self.photo_ids)
+
+
+def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
+    """Detect on the photo's files and propose the repair (reads only)."""
+    from core.autofix import MIN_CONFIDENCE, propose_recipe
+    from core.errors import CoreError
+
+    try:
+        detection = photo_detection_compute(photo=photo)
+    except CoreError as exc:
+        raise from_core_error(exc) from None
+    recipe = propose_recipe(detection, min_confidence=MIN_CONFIDENCE)
+    fixed = sum(1 for region in detection.regions if region.confidence >= MIN_CONFIDENCE)
+    return AutofixProposal(detection=detection, recipe=recipe, regions_fixed=fixed)
+
+
+def photo_autofix_apply(
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None
+) -> Revision:
+    """Make the auto-fix proposal the photo's current revision and queue its render (module notes)."""
+    require(actor, Action.PHOTO_AUTOFIX)
+    _require_needs_review(photo)  # early, before the detector's seconds
+    proposal = photo_autofix_propose(photo=photo)
+    if not proposal.recipe.ops:
+        raise Conflict(
+            f"Auto-fix found nothing sure enough to repair on photo {photo.pk} "
+            f"(risk {proposal.detection.risk:.2f}); review it as it is.",
+            code="autofix_nothing_to_fix",
+            details={"risk": proposal.detection.risk, "regions": len(proposal.detection.regions)},
+        )
+    recipe = proposal.recipe.to_dict()
+    recipe_sha = proposal.recipe.sha256()
+    with transaction.atomic():
+        locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
+        _require_needs_review(locked)
+        current = locked.current_revision
+        if current is not None and current.recipe_sha256 == recipe_sha:
+            raise Conflict(
+                f"Auto-fix is already applied to photo {locked.pk} (revision {current.number}).",
+                code="autofix_already_applied",
+                details={"current_revision": current.pk, "current_number": current.number},
+            )
+        number = (locked.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+        revision = Revision.objects.create(
+            photo=locked,
+            number=number,
+            parent=current,
+            author=actor,
+            recipe=recipe,
+            recipe_sha256=recipe_sha,
+            note=proposal.note,
+        )
+        locked.current_revision = revision
+        locked.risk = detection_stored_risk(proposal.detection)
+        locked.detections = detection_regions_stored(proposal.detection, width=locked.width, height=locked.height)
+        locked.version += 1
+        locked.save()
+        event_record(
+            photo=locked,
+            actor=actor,
+            action="autofix",
+            from_status=locked.status,
+            to_status=locked.status,
+            note=proposal.note,
+            data={"revision": revision.pk, "number": number, "risk": locked.risk, "ops": len(recipe["ops"])},
+        )
+        render_enqueue(revision=revision)
+    return revision
+
+
+def batch_autofix_enqueue(
+    *, batch_id: int, actor: AbstractBaseUser, min_risk: float = DEFAULT_MIN_RISK
+) -> BatchAutofixQueued:
+    """Queue auto-fix (one background task each) for the batch's photos at ``min_risk`` or above.
+
+    Only photos that need review and still show the AI cutout (no current revision): a person's
+    repair or an earlier auto-fix is left alone, so running it twice queues nothing new.
+    """
+    require(actor, Action.BATCH_AUTOFIX)
+    if isinstance(min_risk, bool) or not isinstance(min_risk, (int, float)) or not 0 <= min_risk <= 1:
+        raise InvalidInput(
+            f"min_risk must be a number from 0 to 1, got {min_risk!r}.",
+            code="invalid_min_risk",
+            details={"field": "min_risk"},
+        )
+    if not Batch.objects.filter(pk=batch_id).exists():
+        raise NotFound(f"Batch {batch_id} does not exist.", code="batch_not_found")
+    photo_ids = list(
+        Photo.objects.filter(
+            batch_id=batch_id,
+            status=PhotoStatus.NEEDS_REVIEW,
+            current_revision__isnull=True,
+            risk__gte=min_risk,
+        )
+        .order_by("-risk", "pk")
+        .values_list("pk", flat=True)
+    )
+    from jewelreview.repairs.autofix_tasks import photo_autofix
+
+    actor_id = actor.pk
+
+    def enqueue() -> None:
+        for photo_id in photo_ids:
+            try:
+                photo_autofix.enqueue(photo_id=photo_id, actor_id=actor_id)
+            except Exception as exc:  # noqa: BLE001  (the queue is down: the photo stays as it was)
+                photo_autofix_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
+
+    transaction.on_commit(enqueue)
+    return BatchAutofixQueued(batch_id=batch_id, min_risk=float(min_risk), photo_ids=photo_ids)
+
+
+def photo_autofix_failed(*, photo_id: int, error: str) -> None:
+    """Record a background auto-fix that failed in the photo's history (the photo is unchanged)."""
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is not None:
+        event_record(
+            photo=photo,
+            actor=None,
+            action="autofix_failed",
+            from_status=photo.status,
+            to_status=photo.status,
+            note=error[:2000],
+        )
+
+
+def _require_needs_review(photo: Photo) -> None:
+    if photo.status in AUTOFIX_STATUSES:
+        return
+    raise Conflict(
+        f"Photo {photo.pk} is {PhotoStatus(photo.status).label.lower()}; auto-fix applies to photos that need review.",
+        code="autofix_needs_review",
+        details={"status": photo.status},
+    )

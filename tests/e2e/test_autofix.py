@@ -1,0 +1,108 @@
+"""In a real browser: detection ran at ingest, the reviewer sees the dropped prong outlined on the
+review screen, presses "Apply auto-fix", and the photo comes back with the repair as a new revision."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "reviewer-e2e-password-1"
+WIDTH, HEIGHT = 1200, 900
+# The right prong of the stone's setting: a 3 px line the AI mask dropped.
+PRONG_FROM, PRONG_TO = (632, 236), (648, 316)
+
+
+def ring_scene(seed: int) -> tuple[bytes, bytes]:
+    """A gold ring with a stone held by two prongs on grey (JPEG), and an AI mask that lost the right prong (PNG)."""
+    rng = np.random.default_rng(seed)
+    bgr = np.full((HEIGHT, WIDTH, 3), 226, np.uint8)
+    centre, radius = (600, 560), 230
+    cv2.circle(bgr, centre, radius, (40, 150, 205), thickness=18, lineType=cv2.LINE_AA)
+    cv2.circle(bgr, (600, 250), 44, (235, 230, 225), thickness=-1, lineType=cv2.LINE_AA)
+    left_prong = ((568, 236), (552, 316))
+    for start, end in (left_prong, (PRONG_FROM, PRONG_TO)):
+        cv2.line(bgr, start, end, (60, 160, 210), thickness=3, lineType=cv2.LINE_AA)
+    bgr = np.clip(bgr.astype(np.int16) + rng.integers(-2, 3, bgr.shape), 0, 255).astype(np.uint8)
+    mask = np.zeros((HEIGHT, WIDTH), np.uint8)
+    cv2.circle(mask, centre, radius, 255, thickness=20)
+    cv2.circle(mask, (600, 250), 45, 255, thickness=-1)
+    cv2.line(mask, *left_prong, 255, thickness=4)  # the right prong is missing
+    ok_jpeg, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    ok_png, png = cv2.imencode(".png", mask)
+    assert ok_jpeg and ok_png
+    return jpeg.tobytes(), png.tobytes()
+
+
+@pytest.fixture
+def detected(transactional_db, django_user_model):
+    """A reviewer and one photo ingested (prepared and detected on commit, in-process)."""
+    from jewelreview.accounts.roles import Role
+    from jewelreview.accounts.services import user_set_roles
+    from jewelreview.catalog.ingest import ingest_files
+    from jewelreview.catalog.models import Photo
+
+    user = django_user_model.objects.create_user(username="rita", password=PASSWORD)
+    user_set_roles(user=user, roles=[Role.REVIEWER])
+    jpeg, png = ring_scene(seed=1)
+    files = [("RING1_front.jpg", io.BytesIO(jpeg)), ("RING1_front_mask.png", io.BytesIO(png))]
+    report = ingest_files(files=files, batch_name="e2e")  # prepared, then detected, on commit
+    photo = Photo.objects.get(pk=report.imported[0].photo_id)
+    assert photo.status == "needs_review" and photo.risk is not None and photo.risk > 0.5
+    thin = [d for d in photo.detections if d["kind"] == "thin_loss"]
+    assert thin and thin[0]["box"]["x0"] <= PRONG_TO[0] and thin[0]["box"]["x1"] >= PRONG_FROM[0]
+    return photo
+
+
+def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected):
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.repairs.models import Render, Revision
+
+    photo = detected
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{live_url}/login/")
+            page.get_by_label("Username").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.goto(f"{live_url}/photos/{photo.pk}/review/")
+
+            # Detection's regions: outlined on the viewer and listed in the panel.
+            outlined = page.locator("#viewer-main [data-detection] .detection-box")
+            expect(outlined.first).to_be_attached(timeout=15_000)
+            assert outlined.count() == len(photo.detections)
+            expect(page.locator("#detection-list")).to_contain_text("thin_loss")
+
+            button = page.get_by_role("button", name="Apply auto-fix")
+            expect(button).to_be_enabled()
+            with page.expect_navigation(timeout=60_000):  # the page reloads once the render is done
+                button.click()
+            config = json.loads(page.locator("#review-config").text_content() or "{}")
+            assert config["current"] != "cutout", config["layers"]  # the repaired revision is shown now
+            assert config["can"]["approve"] is True  # ...and reviewed as usual
+            assert errors == []
+        finally:
+            browser.close()
+
+    revision = Revision.objects.get(photo=photo)
+    assert revision.note.startswith("auto-fix: ") and revision.author.username == "rita"
+    ops = {op["op"] for op in revision.recipe["ops"]}
+    assert ops and ops <= {"channel", "refine"}
+    assert Render.objects.get(revision=revision).state == "done"

@@ -1,0 +1,156 @@
+"""photo_detect: core.detect on a prepared photo, its risk and regions stored; failures recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import cv2
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from core.detect import Detection, Region
+from core.errors import ImageDecodeError
+from jewelreview.catalog.detection_services import UNSURE_RISK, detection_stored_risk
+from jewelreview.catalog.ingest import ingest_files
+from jewelreview.catalog.models import Photo
+from jewelreview.catalog.tasks import photo_detect, photo_prepare
+from jewelreview.reviews.models import Event
+
+pytestmark = pytest.mark.django_db
+
+# core.detect's doctest scene: the 2 px prong at x 79-80, y 60-99, dropped by the AI mask. (Its
+# exact box and confidence are core's to tune; the service must store what core found, there.)
+
+
+def assert_prong_found(photo) -> None:
+    [found] = photo.detections
+    box = found["box"]
+    assert found["kind"] == "thin_loss" and found["confidence"] > 0.9
+    assert box["x0"] <= 79 and box["x1"] >= 81 and box["y0"] <= 62 and box["y1"] >= 95 and box["x1"] - box["x0"] <= 12
+    assert photo.risk == found["confidence"]  # one region: risk = 1 - (1 - confidence)
+
+
+def prong_scene_files(seed: int = 0, *, prong: bool = True) -> tuple[bytes, bytes]:
+    """A gold bar on a light sweep whose 2 px prong the AI mask dropped: (JPEG original, PNG mask)."""
+    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)  # distinct files: originals are unique by sha256
+    alpha = np.zeros((160, 160), np.uint8)
+    rgb[100:130, 40:120] = (200, 150, 50)
+    alpha[100:130, 40:120] = 255
+    if prong:
+        rgb[60:100, 79:81] = (200, 150, 50)
+    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    ok2, mask = cv2.imencode(".png", alpha)
+    assert ok and ok2
+    return original.tobytes(), mask.tobytes()
+
+
+def with_files(photo, original: bytes, mask: bytes):
+    """Point ``photo`` at these files (stored under their sha256, like ingest does)."""
+    names = {}
+    for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
+        sha = hashlib.sha256(data).hexdigest()
+        name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(data))
+        names[kind] = (name, sha)
+    Photo.objects.filter(pk=photo.pk).update(
+        original=names["original"][0],
+        original_sha256=names["original"][1],
+        original_bytes=len(original),
+        ai_mask=names["ai_mask"][0],
+        ai_mask_sha256=names["ai_mask"][1],
+        width=160,
+        height=160,
+    )
+    photo.refresh_from_db()
+    return photo
+
+
+def test_detection_stores_the_dropped_prong_and_a_high_risk(make_photo):
+    photo = with_files(make_photo(), *prong_scene_files())
+    result = photo_detect.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert_prong_found(photo)
+    assert result == {"photo": photo.pk, "risk": photo.risk, "regions": 1}
+    # No decision was taken: the version (optimistic lock) and the status are unchanged.
+    assert (photo.version, photo.status) == (1, "needs_review")
+
+
+def test_a_clean_photo_gets_risk_zero_and_no_regions(make_photo):
+    photo = with_files(make_photo(), *prong_scene_files(prong=False))
+    photo_detect.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert (photo.risk, photo.detections) == (0.0, [])
+
+
+def test_detection_is_idempotent_unless_forced(make_photo):
+    photo = with_files(make_photo(), *prong_scene_files())
+    Photo.objects.filter(pk=photo.pk).update(risk=0.1)
+    assert photo_detect.call(photo_id=photo.pk) == {"photo": photo.pk, "skipped": "detected"}
+    assert Photo.objects.get(pk=photo.pk).detections == []
+    photo_detect.call(photo_id=photo.pk, force=True)
+    assert_prong_found(Photo.objects.get(pk=photo.pk))
+    assert photo_detect.call(photo_id=999999) == {"photo": 999999, "skipped": "missing"}
+
+
+def test_a_failure_is_recorded_and_leaves_the_photo_unscored(make_photo):
+    photo = with_files(make_photo(), b"not an image at all", prong_scene_files()[1])
+    with pytest.raises(ImageDecodeError):
+        photo_detect.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert (photo.risk, photo.detections, photo.status) == (None, [], "needs_review")
+    event = Event.objects.get(photo=photo, action="detect_failed")
+    assert event.actor is None and event.note.startswith("ImageDecodeError")
+
+
+def test_a_photo_that_is_no_studio_shot_is_sent_to_a_person():
+    unsure = Detection((Region((1, 1, 2, 2), "halo", 0.05),), 0.05, (10, 10), studio_fit=0.2)
+    assert detection_stored_risk(unsure) == UNSURE_RISK == 0.5
+    sure = Detection((), 0.0, (10, 10), studio_fit=0.9)
+    assert detection_stored_risk(sure) == 0.0
+
+
+def test_prepare_queues_detection_after_it_commits(make_photo, django_capture_on_commit_callbacks):
+    photo = with_files(make_photo(status="new"), *prong_scene_files())
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_prepare.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == "needs_review"
+    assert_prong_found(photo)
+
+
+def test_ingest_ends_with_a_detected_photo(users, django_capture_on_commit_callbacks):
+    original, mask = prong_scene_files()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = ingest_files(
+            files=[("RING_front.jpg", io.BytesIO(original)), ("RING_front.png", io.BytesIO(mask))],
+            batch_name="b",
+            actor=users.manager,
+        )
+    photo = Photo.objects.get(pk=report.imported[0].photo_id)
+    assert photo.status == "needs_review"
+    assert_prong_found(photo)
+
+
+def test_the_command_queues_unscored_prepared_photos(make_photo, django_capture_on_commit_callbacks, capsys):
+    prepared = with_files(make_photo(), *prong_scene_files())
+    Photo.objects.filter(pk=prepared.pk).update(tiles_cutout="photos/x/cutout.dzi")
+    unprepared = make_photo(status="new")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("detect_photos")
+    assert "Queued detection for 1 photo." in capsys.readouterr().out
+    assert_prong_found(Photo.objects.get(pk=prepared.pk))
+    assert Photo.objects.get(pk=unprepared.pk).risk is None
+
+
+def test_the_demo_photos_are_detected(tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", "--scenes", str(tmp_path / "no-such-folder"), stdout=io.StringIO())
+    photos = list(Photo.objects.all())
+    assert photos and all(p.risk is not None for p in photos)
+    assert any(p.detections for p in photos)
+    assert not Event.objects.filter(action="detect_failed").exists()

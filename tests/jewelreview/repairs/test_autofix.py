@@ -1,0 +1,209 @@
+"""Auto-fix: POST /api/photos/{id}/autofix/ turns detection's repair proposal into a revision and a
+render; POST /api/batches/{id}/autofix/ queues it for a batch's photos above a risk."""
+
+from __future__ import annotations
+
+import hashlib
+
+import cv2
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from rest_framework.test import APIClient
+
+from jewelreview import stored_files
+from jewelreview.catalog.models import Photo
+from jewelreview.repairs.autofix_tasks import photo_autofix
+from jewelreview.repairs.models import Render, Revision
+from jewelreview.reviews.models import Event
+
+pytestmark = pytest.mark.django_db
+
+# The proposal for the dropped prong: one channel op (auto channel, levels, add) on its box.
+PRONG_OP = {
+    "op": "channel",
+    "channel": "auto",
+    "black": None,
+    "white": None,
+    "gamma": 1.0,
+    "invert": None,
+    "mode": "add",
+}
+
+
+def prong_scene_files(seed: int = 0, *, prong: bool = True) -> tuple[bytes, bytes]:
+    """A gold bar on a light sweep whose 2 px prong the AI mask dropped: (JPEG original, PNG mask)."""
+    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)  # distinct files: originals are unique by sha256
+    alpha = np.zeros((160, 160), np.uint8)
+    rgb[100:130, 40:120] = (200, 150, 50)
+    alpha[100:130, 40:120] = 255
+    if prong:
+        rgb[60:100, 79:81] = (200, 150, 50)
+    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    ok2, mask = cv2.imencode(".png", alpha)
+    assert ok and ok2
+    return original.tobytes(), mask.tobytes()
+
+
+@pytest.fixture
+def scene_photo(make_photo):
+    """``scene_photo(status=..., prong=..., risk=..., batch=...)``: a photo showing the prong scene."""
+
+    def make(*, prong: bool = True, risk: float | None = None, **kwargs) -> Photo:
+        photo = make_photo(**kwargs)
+        original, mask = prong_scene_files(seed=photo.pk, prong=prong)
+        names = {}
+        for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
+            sha = hashlib.sha256(data).hexdigest()
+            name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(data))
+            names[kind] = (name, sha)
+        Photo.objects.filter(pk=photo.pk).update(
+            original=names["original"][0],
+            original_sha256=names["original"][1],
+            original_bytes=len(original),
+            ai_mask=names["ai_mask"][0],
+            ai_mask_sha256=names["ai_mask"][1],
+            width=160,
+            height=160,
+            risk=risk,
+        )
+        photo.refresh_from_db()
+        return photo
+
+    return make
+
+
+@pytest.fixture
+def client_of():
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+def test_autofix_makes_the_proposal_the_current_revision_and_renders_it(
+    users, scene_photo, client_of, core_render, django_capture_on_commit_callbacks
+):
+    photo = scene_photo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {"version": 1}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["number"], body["parent"], body["author"], body["note"]) == (1, None, "rita", "auto-fix: 1 region")
+    [op] = body["recipe"]["ops"]
+    assert body["recipe"]["base"] == "ai" and {k: v for k, v in op.items() if k != "region"} == PRONG_OP
+    photo.refresh_from_db()
+    revision = Revision.objects.get(photo=photo)
+    assert photo.current_revision_id == revision.pk and body["photo_version"] == photo.version == 2
+    # Reviewed as usual afterwards: the status does not move; detection's fresh result is stored.
+    assert photo.status == "needs_review" and photo.risk > 0.9 and photo.detections[0]["kind"] == "thin_loss"
+    render = Render.objects.get(revision=revision)
+    assert render.state == "done" and render.final.name.endswith(".png")
+    final = cv2.imdecode(np.frombuffer(stored_files.read_bytes(render.final.name), np.uint8), cv2.IMREAD_UNCHANGED)
+    assert final.shape == (160, 160, 4)
+    assert final[65:95, 79:81, 3].min() > 128  # the prong is back
+    assert final[110, 60, 3] == 255 and final[20, 20, 3] == 0  # the bar kept, the sweep still cut away
+    event = Event.objects.get(photo=photo, action="autofix")
+    assert (event.actor, event.note, event.data["ops"]) == (users.reviewer, "auto-fix: 1 region", 1)
+
+
+def test_a_manager_may_autofix_a_retoucher_may_not(users, scene_photo, client_of):
+    photo = scene_photo()
+    refused = client_of(users.retoucher).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Your role (retoucher) may not apply auto-fix."
+    assert Revision.objects.count() == 0
+    assert client_of(users.manager).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json").status_code == 201
+
+
+def test_an_unknown_photo_is_404(users, client_of):
+    response = client_of(users.reviewer).post("/api/photos/424242/autofix/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "photo_not_found" and response.json()["message"] == "Photo 424242 does not exist."
+
+
+@pytest.mark.parametrize("status", ["flagged", "approved", "in_repair", "reopened", "new"])
+def test_only_photos_needing_review_are_autofixed(users, scene_photo, client_of, status):
+    photo = scene_photo(status=status, assignee=users.retoucher if status == "in_repair" else None)
+    response = client_of(users.manager).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "autofix_needs_review" and body["details"] == {"status": status}
+    assert body["message"].endswith("auto-fix applies to photos that need review.")
+    assert Revision.objects.count() == 0 and Photo.objects.get(pk=photo.pk).version == 1
+
+
+def test_nothing_to_fix_is_a_409_and_writes_nothing(users, scene_photo, client_of):
+    photo = scene_photo(prong=False)
+    response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "autofix_nothing_to_fix"
+    assert body["message"] == (
+        f"Auto-fix found nothing sure enough to repair on photo {photo.pk} (risk 0.00); review it as it is."
+    )
+    photo.refresh_from_db()
+    assert Revision.objects.count() == 0 and (photo.version, photo.risk) == (1, None)
+
+
+def test_applying_it_twice_is_a_409(users, scene_photo, client_of):
+    photo = scene_photo()
+    client = client_of(users.reviewer)
+    assert client.post(f"/api/photos/{photo.pk}/autofix/", {}, format="json").status_code == 201
+    again = client.post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "autofix_already_applied"
+    assert again.json()["message"] == f"Auto-fix is already applied to photo {photo.pk} (revision 1)."
+    assert Revision.objects.count() == 1
+
+
+def test_a_stale_version_is_a_409(users, scene_photo, client_of):
+    photo = scene_photo()
+    response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {"version": 7}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "stale_version"
+    assert Revision.objects.count() == 0
+
+
+def test_the_batch_action_queues_only_unrepaired_photos_above_the_threshold(
+    users, scene_photo, client_of, django_capture_on_commit_callbacks
+):
+    risky = scene_photo(risk=0.9, batch="launch")
+    scene_photo(risk=0.3, prong=True, batch="launch")  # under the threshold
+    scene_photo(risk=None, batch="launch")  # not scored yet
+    scene_photo(risk=0.95, status="flagged", batch="launch")  # a retoucher's now
+    elsewhere = scene_photo(risk=0.99, batch="other")
+    repaired = scene_photo(risk=0.8, batch="launch")
+    Revision.objects.create(photo=repaired, number=1, author=users.retoucher, recipe={}, recipe_sha256="0" * 64)
+    Photo.objects.filter(pk=repaired.pk).update(current_revision=Revision.objects.get(photo=repaired))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(users.manager).post(
+            f"/api/batches/{risky.batch_id}/autofix/", {"min_risk": 0.5}, format="json"
+        )
+    assert response.status_code == 202
+    assert response.json() == {"batch": risky.batch_id, "min_risk": 0.5, "queued": 1, "photos": [risky.pk]}
+    assert Revision.objects.get(photo=risky).note == "auto-fix: 1 region"
+    assert not Revision.objects.filter(photo=elsewhere).exists()
+
+
+def test_the_batch_action_refuses_bad_input(users, make_photo, client_of):
+    photo = make_photo()
+    manager = client_of(users.manager)
+    bad = manager.post(f"/api/batches/{photo.batch_id}/autofix/", {"min_risk": 1.5}, format="json")
+    assert bad.status_code == 400 and bad.json()["details"]["field"] == "min_risk"
+    missing = manager.post("/api/batches/9999/autofix/", {}, format="json")
+    assert missing.status_code == 404 and missing.json()["message"] == "Batch 9999 does not exist."
+    refused = client_of(users.reviewer).post(f"/api/batches/{photo.batch_id}/autofix/", {}, format="json")
+    assert refused.status_code == 403 and refused.json()["message"] == "Your role (reviewer) may not auto-fix batches."
+
+
+def test_the_background_task_skips_a_photo_that_moved_on(users, scene_photo):
+    photo = scene_photo(risk=0.9, status="flagged")
+    assert photo_autofix.call(photo_id=photo.pk, actor_id=users.manager.pk) == {
+        "photo": photo.pk,
+        "skipped": "autofix_needs_review",
+    }
+    assert Revision.objects.count() == 0

@@ -1,0 +1,117 @@
+"""Auto-fix and risk on the pages: the review screen's button, the dashboard's batch form, and the
+grid's "risk below" filter for low-risk bulk approve."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from jewelreview.catalog.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def review_config(html: str) -> dict:
+    found = re.search(r'<script id="review-config" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the review page has no configuration"
+    return json.loads(found.group(1))
+
+
+def with_risk(photo: Photo, risk: float | None) -> Photo:
+    Photo.objects.filter(pk=photo.pk).update(risk=risk)
+    photo.refresh_from_db()
+    return photo
+
+
+def tiles(html: str) -> list[str]:
+    return re.findall(r'name="photo" value="([0-9]+):[0-9]+"', html)
+
+
+def test_reviewers_and_managers_get_the_autofix_button_on_photos_needing_review(users, make_photo):
+    photo = make_photo()
+    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
+    assert 'id="autofix"' in html and "Apply auto-fix <kbd>X</kbd>" in html
+    assert "<kbd>X</kbd></th><td>Apply auto-fix" in html  # in the keyboard help too
+    config = review_config(html)
+    assert config["can"]["autofix"] is True
+    assert config["urls"]["autofix"] == f"/api/photos/{photo.pk}/autofix/"
+    assert config["urls"]["render_base"] == "/api/renders/0/"
+    assert review_config(signed_in(users.manager).get(f"/photos/{photo.pk}/review/").content.decode())["can"]["autofix"]
+
+
+def test_no_autofix_button_for_a_flagged_photo(users, make_photo):
+    flagged = make_photo(status="flagged")
+    html = signed_in(users.reviewer).get(f"/photos/{flagged.pk}/review/").content.decode()
+    assert 'id="autofix"' not in html and review_config(html)["can"]["autofix"] is False
+
+
+def test_the_grid_filters_by_risk_below_and_shows_each_risk(users, make_photo):
+    low = with_risk(make_photo(sku="A"), 0.12)
+    high = with_risk(make_photo(sku="B"), 0.8)
+    edge = with_risk(make_photo(sku="C"), 0.5)
+    unscored = make_photo(sku="D")
+    reviewer = signed_in(users.reviewer)
+    html = reviewer.get("/grid/?max_risk=0.5").content.decode()
+    assert tiles(html) == [str(low.pk)]  # strictly below; unscored photos never count as low risk
+    assert 'name="max_risk"' in html and 'value="0.5"' in html
+    everything = reviewer.get("/grid/").content.decode()
+    assert tiles(everything) == [str(p.pk) for p in (low, high, edge, unscored)]
+    assert "risk 0.12" in everything and "risk 0.80" in everything and "risk not scored" in everything
+    bad = reviewer.get("/grid/?max_risk=2").content.decode()
+    assert "Ensure this value is less than or equal to 1" in bad and len(tiles(bad)) == 4
+
+
+def test_low_risk_photos_are_bulk_approved_from_the_filtered_grid(users, make_photo):
+    low = [with_risk(make_photo(sku=f"L{i}"), 0.05) for i in range(2)]
+    high = with_risk(make_photo(sku="H"), 0.9)
+    reviewer = signed_in(users.reviewer)
+    selected = tiles(reviewer.get("/grid/?max_risk=0.2").content.decode())
+    response = reviewer.post("/grid/?max_risk=0.2", {"photo": selected})
+    assert response.status_code == 302
+    assert {p.status for p in Photo.objects.filter(pk__in=[p.pk for p in low])} == {"approved"}
+    assert Photo.objects.get(pk=high.pk).status == "needs_review"
+
+
+def test_the_dashboard_queues_autofix_for_a_batch(users, make_photo, django_capture_on_commit_callbacks, monkeypatch):
+    from jewelreview.repairs import autofix_tasks
+
+    queued = []
+
+    class RecordingTask:  # the photos' own auto-fix is tested in test_autofix.py
+        def enqueue(self, **kwargs):
+            queued.append(kwargs)
+
+    monkeypatch.setattr(autofix_tasks, "photo_autofix", RecordingTask())
+    risky = with_risk(make_photo(batch="launch"), 0.7)
+    with_risk(make_photo(batch="launch"), 0.2)
+    manager = signed_in(users.manager)
+    page = manager.get(f"/dashboard/?batch={risky.batch_id}").content.decode()
+    assert 'action="/dashboard/autofix/"' in page and f'name="batch" value="{risky.batch_id}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post("/dashboard/autofix/", {"batch": risky.batch_id, "min_risk": "0.5"})
+    assert response.status_code == 302 and response["Location"] == f"/dashboard/?batch={risky.batch_id}"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Auto-fix queued for 1 photo at risk 0.50 or above (needing review, not yet repaired). "
+        "Each gets a new revision to review."
+    ]
+    assert queued == [{"photo_id": risky.pk, "actor_id": users.manager.pk}]
+
+
+def test_only_managers_queue_batch_autofix_from_the_dashboard(users, make_photo):
+    photo = make_photo()
+    response = signed_in(users.reviewer).post("/dashboard/autofix/", {"batch": photo.batch_id, "min_risk": "0.5"})
+    assert response.status_code == 403
+    bad = signed_in(users.manager).post("/dashboard/autofix/", {"batch": photo.batch_id, "min_risk": "7"})
+    assert [str(m) for m in get_messages(bad.wsgi_request)] == [
+        "Nothing was queued: min_risk: Ensure this value is less than or equal to 1."
+    ]
