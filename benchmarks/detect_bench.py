@@ -11,7 +11,10 @@ Per scene it prints:
   damage threshold (|ai - truth| >= 64) by a fraction of a pixel, hundreds per scene along
   every outline (dev_002: 803 of 816 components, about 1100 of 8975 damaged pixels), nothing a
   reviewer or a repair could point at. A lost prong is off by far more than 100, so it counts
-  however small. Recall over all components is printed too;
+  however small. Measured on the dev set: of the 2749 components under 40 px within 1.5 px of
+  the true edge, 2688 are off by 64-80 on average, 51 by 80-100 and 10 (1-10 px each) by
+  100-160; those 10 count, and 7 of them (1-3 px each) are among the 11 components detection
+  misses. Recall over all components is printed too;
 * **auto-fix** against the AI mask (dev and real): SAD, IoU, thin-structure recall and bleed of
   the AI mask and of the auto-fixed mask;
 * **do no harm**: with the true alpha given as the AI mask, the share of pixels auto-fix

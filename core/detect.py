@@ -52,6 +52,10 @@ MAX_REGIONS = 100
 THIN_MERGE_GAP_PX = 8
 # Confidence scales (see _thin_confidence and _edge_confidence).
 THIN_Z0, THIN_Z_SCALE, THIN_PX_SCALE = 4.0, 4.0, 40.0
+# A faint ridge is confirmed by its length: its excess over THIN_Z0 counts sqrt(pixels /
+# THIN_LENGTH_PX) times (evidence adds up along a wire; noise makes no long ridge). A silver
+# chain of 1800 ridge px at a median 6 sigmas counts as a short prong at 13 (dev_003).
+THIN_LENGTH_PX = 100.0
 NEUTRAL_DARK_FACTOR = 0.7
 EDGE_PX_SCALE = 40.0
 SHAPE_ONLY_CONFIDENCE = 0.4
@@ -186,8 +190,15 @@ def _thin_regions(thin: ThinResult, size: tuple[int, int], studio: float) -> lis
 
 
 def _thin_confidence(strength: float, pixels: int, neutral: bool) -> float:
-    """Stronger ridges and longer structures are surer; neutral dark ones (shape only) less so."""
-    by_strength = 1.0 - math.exp(-max(strength - THIN_Z0, 0.0) / THIN_Z_SCALE)
+    """Stronger ridges and longer structures are surer; neutral dark ones (shape only) less so.
+
+    A structure's excess strength over :data:`THIN_Z0` is weighted by ``sqrt(pixels /
+    THIN_LENGTH_PX)`` (at least 1): hysteresis grows every wire through 4-sigma pixels, so
+    a faint wire's median stays near 5-6 sigmas however long it is, while its evidence adds up
+    along it.
+    """
+    length = math.sqrt(max(1.0, pixels / THIN_LENGTH_PX))
+    by_strength = 1.0 - math.exp(-max(strength - THIN_Z0, 0.0) * length / THIN_Z_SCALE)
     by_size = 1.0 - math.exp(-pixels / THIN_PX_SCALE)
     return by_strength * by_size * (NEUTRAL_DARK_FACTOR if neutral else 1.0)
 

@@ -16,6 +16,10 @@ OpenCV runs in ~15 ms per pass on 24 MP. The physics and how each step answers i
 * **Noise** is measured on the photo itself: the top-hat's robust spread over the pixels the
   AI calls background, far from the piece. Seeds stand :data:`SEED_Z` sigmas out, and a
   structure grows from them through pixels above :data:`GROW_Z` (hysteresis, as in Canny).
+  A faint straight chain or wire at 5-8 sigmas may hold no seed at all: a connected run of
+  pixels above :data:`GROW_Z` spanning :data:`LONG_RIDGE_PX` needs none (noise makes specks a
+  few px across, not lines). Measured: the upper stretches of dev_011's pendant chain; with the
+  true alpha as the mask, still no structure on any dev scene.
 * **Shadows** darken R, G and B by one factor, so a neutral dark ridge may be a shadow's edge:
   such structures are marked ``neutral_dark`` (shape evidence only: lower confidence).
 * A structure the AI drew faintly (a sub-pixel prong's anti-aliased alpha, a stretch kept at
@@ -54,6 +58,9 @@ MIN_REACH_PX = 10
 MIN_PIXELS = 12
 # A wire is long: a structure must span this many px (a JPEG chroma blotch spans 4-8).
 MIN_LENGTH_PX = 12
+# ... and a long one needs no seed: a faint straight chain at 5-8 sigmas (under SEED_Z) that
+# spans this many px above GROW_Z is no noise (noise specks above GROW_Z span a few px).
+LONG_RIDGE_PX = 64
 # Ridge pixels are grouped on a grid of this many px before labelling (speed only).
 CLUSTER_CELL_PX = 16
 # The core of a structure: pixels at or above this fraction of its peak ridge contrast.
@@ -169,9 +176,9 @@ def find_thin_loss(rgb: np.ndarray, ai_alpha: np.ndarray) -> ThinResult:
 
 
 def _clusters(grow: np.ndarray, seeds: np.ndarray) -> list[tuple[tuple[slice, slice], np.ndarray]]:
-    """The connected groups of ``grow`` that hold a seed, as (box, the group's pixels within the
-    box), found on a CLUSTER_CELL_PX grid: labelling a few small crops instead of the whole
-    image (0.35 s on 24 MP), and skipping the many seedless specks of noise."""
+    """The connected groups of ``grow`` that hold a seed or may span LONG_RIDGE_PX, as (box, the
+    group's pixels within the box), found on a CLUSTER_CELL_PX grid: labelling a few small crops
+    instead of the whole image (0.35 s on 24 MP), and skipping the many seedless specks of noise."""
     cell = CLUSTER_CELL_PX
     rows, cols = grow.shape
     size = (math.ceil(cols / cell), math.ceil(rows / cell))
@@ -181,6 +188,9 @@ def _clusters(grow: np.ndarray, seeds: np.ndarray) -> list[tuple[tuple[slice, sl
     occupied = cv2.dilate((pooled > 0).view(np.uint8), np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(occupied, connectivity=8)
     keep = np.bincount(labels[seeded], minlength=n) > 0
+    # Cells are dilated by one, so a cluster spans (its ridge's span) / cell + 2 cells.
+    keep |= np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= LONG_RIDGE_PX / cell + 2
+    keep[0] = False
     out = []
     for k in np.flatnonzero(keep[1:]) + 1:
         x, y, w, h = (int(v) for v in stats[k][:4])
@@ -197,9 +207,11 @@ def _structures(group, seeds, solid, rgb, hats, box, core) -> list[ThinStructure
     ys, xs = box
     n, labels, stats, _ = cv2.connectedComponentsWithStats(group.view(np.uint8), connectivity=8)
     seeded = np.bincount(labels[seeds[ys, xs]], minlength=n) > 0
+    span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    seeded |= span >= LONG_RIDGE_PX
     seeded[0] = False
     seeded &= stats[:, cv2.CC_STAT_AREA] >= MIN_PIXELS
-    seeded &= np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= MIN_LENGTH_PX
+    seeded &= span >= MIN_LENGTH_PX
     structures = []
     for label in np.flatnonzero(seeded):
         x, y, w, h, area = (int(v) for v in stats[label])

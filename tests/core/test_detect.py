@@ -10,10 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-from core.detect import Detection, Region, detect
+from core.detect import Detection, Region, _thin_confidence, detect
 from core.detect_colours import background_distance, colour_alpha, colour_model, work_scale
 from core.detect_edges import edge_sharpness
-from core.detect_thin import find_thin_loss
+from core.detect_thin import SEED_Z, find_thin_loss
 from core.errors import CoreError, SizeMismatchError
 
 GOLD = (205, 160, 70)
@@ -200,6 +200,38 @@ def test_thin_finder_ignores_a_contact_shadow_hugging_the_outline():
     shadow[: CENTRE[1], :] = 0
     rgb = np.clip(rgb * (1 - 0.3 * shadow[..., None]), 0, 255).astype(np.uint8)
     assert find_thin_loss(rgb, as_mask(truth)).structures == ()
+
+
+def faint_wire_photo(length):
+    """A gold bar (y 200..229) on a flat sweep, and a 2 px wire 4 levels darker than the sweep
+    standing on it, ``length`` px tall; the AI mask has the bar only."""
+    rng = np.random.default_rng(0)
+    truth = np.zeros((SIZE, SIZE))
+    truth[200:230, 40:200] = 1.0
+    rgb = np.full((SIZE, SIZE, 3), SWEEP) * (1 - truth[..., None]) + truth[..., None] * np.array(GOLD, float)
+    rgb[200 - length : 200, 119:121] -= 4.0
+    rgb = cv2.GaussianBlur(rgb.astype(np.float32), (0, 0), 0.5)
+    rgb = np.clip(rgb + rng.normal(0, 1.2, rgb.shape), 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".jpg", rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1].copy(), as_mask(truth)
+
+
+def test_thin_finder_takes_a_long_faint_wire_without_a_seed_but_not_a_short_one():
+    # 4 levels is about 5 sigmas of the top-hat's noise: no pixel reaches SEED_Z, so only the
+    # long wire's length vouches for it.
+    assert find_thin_loss(*faint_wire_photo(40)).structures == ()
+    (wire,) = find_thin_loss(*faint_wire_photo(120)).structures
+    x, y, w, h = wire.box
+    assert x <= 119 and x + w >= 121 and y <= 82 and y + h >= 190
+    assert wire.strength < SEED_Z
+
+
+def test_thin_confidence_adds_up_along_a_faint_wire():
+    # (1 - exp(-(z - 4) * sqrt(max(1, n / 100)) / 4)) * (1 - exp(-n / 40)), x 0.7 if neutral dark.
+    assert _thin_confidence(6.0, 100, False) == pytest.approx((1 - np.exp(-0.5)) * (1 - np.exp(-2.5)))
+    assert _thin_confidence(6.0, 400, False) == pytest.approx((1 - np.exp(-1.0)) * (1 - np.exp(-10.0)))
+    assert _thin_confidence(6.0, 400, True) == pytest.approx(0.7 * _thin_confidence(6.0, 400, False))
+    assert _thin_confidence(4.0, 10_000, False) == 0.0  # at the growing threshold: no evidence
 
 
 def test_edge_sharpness_of_a_coverage_edge_and_a_blurred_one():
