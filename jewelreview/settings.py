@@ -25,6 +25,7 @@ AWS_S3_REGION_NAME          Region; AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY ar
 AWS_S3_CUSTOM_DOMAIN        Optional CDN domain for public URLs.
 JEWELREVIEW_TASK_BACKEND    ``immediate`` (default: tasks run in-process, after commit) or ``rq``.
 REDIS_URL                   Redis for the RQ backend, default ``redis://127.0.0.1:6379/0``.
+JEWELREVIEW_RENDER_STALE_AFTER_SECONDS  A render running this long lost its worker, default 3600.
 JEWELREVIEW_MAX_UPLOAD_BYTES        One upload (a file or a zip), default 2 GiB.
 JEWELREVIEW_MAX_FILE_BYTES          One image file, default 256 MiB.
 JEWELREVIEW_MAX_ARCHIVE_TOTAL_BYTES Sum of uncompressed zip entries, default 8 GiB.
@@ -146,6 +147,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jewelreview.outages.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "jewelreview.urls"
@@ -273,6 +275,21 @@ JEWELREVIEW_MAX_ARCHIVE_ENTRIES = env_int("JEWELREVIEW_MAX_ARCHIVE_ENTRIES", 10_
 # --- Tasks -------------------------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_url_with_timeouts(url: str, *, connect: float = 2, read: float = 5) -> str:
+    """``url`` with socket timeouts unless it sets its own: a Redis that is down or stuck must fail
+    an enqueue within seconds (the render then says so and the sweeper retries it), not hang the
+    request for the OS's minutes-long TCP timeout. RQ workers raise the read timeout above their
+    blocking dequeue by themselves."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_connect_timeout", str(connect))
+    query.setdefault("socket_timeout", str(read))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
 JEWELREVIEW_TASK_BACKEND = env_str("JEWELREVIEW_TASK_BACKEND", "immediate").lower()
 if JEWELREVIEW_TASK_BACKEND == "immediate":
     # In-process: a task runs when enqueued, i.e. right after the enqueuing transaction commits.
@@ -290,7 +307,7 @@ else:
 # under that name (django_rq.get_connection("default")); both point at the same Redis.
 RQ_QUEUES = {
     queue: {
-        "URL": REDIS_URL,
+        "URL": redis_url_with_timeouts(REDIS_URL),
         # A 24 MP render takes seconds; an hour bounds a stuck job without killing slow ones.
         "DEFAULT_TIMEOUT": 3600,
     }
@@ -300,6 +317,9 @@ RQ_QUEUES = {
 # COMMIT_MODE auto: our services already enqueue inside transaction.on_commit.
 RQ = {"JOB_CLASS": "django_tasks_rq.Job", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
+# After this a "running" render counts as abandoned (its worker died) and may be claimed again;
+# the same hour as DEFAULT_TIMEOUT, so a live job is never taken from a slow worker.
+JEWELREVIEW_RENDER_STALE_AFTER_SECONDS = env_int("JEWELREVIEW_RENDER_STALE_AFTER_SECONDS", 3600)
 
 # --- REST framework (views come with the API) --------------------------------------------------
 

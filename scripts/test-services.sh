@@ -22,4 +22,4 @@ fi
 export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jewelreview}"
 export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
 export JEWELREVIEW_TEST_REDIS=1
-exec .venv/bin/python -m pytest tests/jewelreview "$@"
+exec .venv/bin/python -m pytest tests/jewelreview tests/hardening "$@"

@@ -6,6 +6,8 @@ Sources, in the order they are tried:
   and ``http_status`` (400, 403, 404, 409, 413);
 - ``core.errors.CoreError`` that reached a view: translated by ``errors.from_core_error``;
 - Django's request-size and suspicious-request errors (413 / 400 instead of an HTML page);
+- the database being unreachable (``OperationalError``/``InterfaceError``: PostgreSQL restarting,
+  connections exhausted): 503 ``database_unavailable`` with ``Retry-After``, not a 500 traceback;
 - DRF's exceptions: validation (400, ``details.fields`` keyed like the request), parse errors,
   authentication (401 with ``WWW-Authenticate``), permission and CSRF (403), not found (404),
   method (405), media type (415), throttling (429 with ``Retry-After``).
@@ -17,6 +19,7 @@ enclosing request transaction: services own their transactions, and some keep wo
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -30,6 +33,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -39,6 +43,8 @@ from core.errors import CoreError
 from jewelreview.errors import InvalidInput, ServiceError, TooLarge, from_core_error
 from jewelreview.stored_files import format_bytes
 
+logger = logging.getLogger(__name__)
+
 # Codes for DRF's exceptions where its own default code says less than ours.
 DRF_CODES = {
     drf.ValidationError: "invalid_input",
@@ -46,11 +52,28 @@ DRF_CODES = {
 }
 
 
+# Seconds a client should wait before retrying while the database is unreachable (a restart).
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database cannot answer right now (PostgreSQL restarting, a deadlock); retry later.
+
+    Services own their transactions and writes carry versions, so a retried write either applies
+    once or answers 409: safe to repeat."""
+
+    http_status = 503
+    default_code = "database_unavailable"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: map ``exc`` to a response of the one error shape."""
     error = service_error_of(exc)
     if error is not None:
-        return Response(error.as_dict(), status=error.http_status)
+        response = Response(error.as_dict(), status=error.http_status)
+        if isinstance(error, DatabaseUnavailable):
+            response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, Http404):
         exc = drf.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
@@ -83,6 +106,12 @@ def service_error_of(exc: Exception) -> ServiceError | None:
         return InvalidInput("Too many form fields in one request.", code="too_many_fields")
     if isinstance(exc, SuspiciousOperation):
         return InvalidInput("The request was refused as malformed.", code="bad_request")
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("database unavailable: %s", exc)
+        return DatabaseUnavailable(
+            "The database could not answer (restarting, unreachable or overloaded); try again shortly.",
+            details={"retry_after_seconds": DATABASE_RETRY_AFTER_SECONDS},
+        )
     return None
 
 

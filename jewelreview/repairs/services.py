@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from jewelreview.accounts.roles import Action, require, user_is_manager
@@ -24,8 +25,16 @@ from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.reviews.events import event_record
 
 # A render still "running" after this long lost its worker (RQ kills jobs after the same hour:
-# RQ_QUEUES DEFAULT_TIMEOUT); it may be claimed again.
+# RQ_QUEUES DEFAULT_TIMEOUT); it may be claimed again. Settings may shorten it
+# (JEWELREVIEW_RENDER_STALE_AFTER_SECONDS): see ``render_stale_after``.
 RENDER_STALE_AFTER = timedelta(hours=1)
+
+# A queued render without a task id this long after it was created never reached the queue
+# (the process died between commit and enqueue); the sweeper enqueues it again.
+RENDER_ENQUEUE_GRACE = timedelta(minutes=2)
+
+# The error a render records when the queue refused it; the sweeper re-enqueues these.
+ENQUEUE_FAILED_PREFIX = "could not enqueue the render: "
 
 # Stored error messages are for people; a traceback tail is enough.
 MAX_ERROR_CHARS = 4000
@@ -156,9 +165,51 @@ def render_retry(*, render: Render, actor: AbstractBaseUser) -> Render:
                 details={"state": locked.state},
             )
         locked.state = RenderState.QUEUED
-        locked.save(update_fields=["state"])
+        locked.task_id = ""  # the new job's id replaces the failed one's
+        locked.save(update_fields=["state", "task_id"])
         _enqueue_after_commit(locked.pk)
     return locked
+
+
+def render_stale_after() -> timedelta:
+    """How long a render may run before it counts as abandoned by a dead worker."""
+    seconds = getattr(settings, "JEWELREVIEW_RENDER_STALE_AFTER_SECONDS", None)
+    return RENDER_STALE_AFTER if seconds is None else timedelta(seconds=seconds)
+
+
+def renders_requeue_stale(*, stale_after: timedelta | None = None) -> dict[str, list[int]]:
+    """Enqueue again every render that would otherwise never finish; returns the ids by reason.
+
+    - ``stale``: running for longer than ``stale_after`` (default ``render_stale_after()``): its
+      worker was killed;
+    - ``enqueue_failed``: failed because the queue refused it (Redis was down);
+    - ``never_enqueued``: queued without a task id for longer than ``RENDER_ENQUEUE_GRACE``.
+
+    Each becomes queued and is enqueued after commit; ``render_claim`` keeps a duplicate delivery
+    harmless. Meant to run every few minutes (``manage.py renders_requeue_stale``).
+    """
+    now = timezone.now()
+    stale_after = stale_after or render_stale_after()
+    found: dict[str, list[int]] = {"stale": [], "enqueue_failed": [], "never_enqueued": []}
+    with transaction.atomic():
+        candidates = Render.objects.select_for_update(skip_locked=True).filter(
+            Q(state=RenderState.RUNNING, started_at__lt=now - stale_after)
+            | Q(state=RenderState.FAILED, error__startswith=ENQUEUE_FAILED_PREFIX)
+            | Q(state=RenderState.QUEUED, task_id="", created_at__lt=now - RENDER_ENQUEUE_GRACE)
+        )
+        for render in candidates.order_by("pk"):
+            reason = {
+                RenderState.RUNNING: "stale",
+                RenderState.FAILED: "enqueue_failed",
+                RenderState.QUEUED: "never_enqueued",
+            }[render.state]
+            found[reason].append(render.pk)
+            render.state = RenderState.QUEUED
+            render.task_id = ""
+            render.started_at = None
+            render.save(update_fields=["state", "task_id", "started_at"])
+            _enqueue_after_commit(render.pk)
+    return found
 
 
 def render_claim(*, render_id: int) -> Render | None:
@@ -175,7 +226,7 @@ def render_claim(*, render_id: int) -> Render | None:
         now = timezone.now()
         if render.state == RenderState.DONE:
             return None
-        if render.state == RenderState.RUNNING and render.started_at and now - render.started_at < RENDER_STALE_AFTER:
+        if render.state == RenderState.RUNNING and render.started_at and now - render.started_at < render_stale_after():
             return None
         render.state = RenderState.RUNNING
         render.attempts += 1
@@ -229,7 +280,7 @@ def _enqueue_after_commit(render_id: int) -> None:
         try:
             result = render_revision.enqueue(render_id=render_id)
         except Exception as exc:  # noqa: BLE001  (the queue is down: the render must say so, not stay queued)
-            render_fail(render_id=render_id, error=f"could not enqueue the render: {type(exc).__name__}: {exc}")
+            render_fail(render_id=render_id, error=f"{ENQUEUE_FAILED_PREFIX}{type(exc).__name__}: {exc}")
             return
         Render.objects.filter(pk=render_id, task_id="").update(task_id=str(result.id)[:64])
 
