@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "jewelreview.catalog",
     "jewelreview.reviews",
     "jewelreview.repairs",
+    "jewelreview.editor",
     "jewelreview.pages",
 ]
 

@@ -16,6 +16,9 @@ PNG files (1280x800 viewport) and stops the server, also when something fails:
     grid.png            the grid of cutouts waiting for review, two of them selected
     retouch.png         the retoucher's "My work" with the reviewer's pins and notes
     dashboard.png       the manager's dashboard
+    editor-pen.png      the repair editor: a pen path round the reviewer's pin, its anchors and handles
+    editor-channel.png  a lassoed channel-mask region: R, G, B side by side, histogram and Levels
+    editor-refine.png   Refine's sliders and a Refine Edge brush stroke, previewed live
 """
 
 from __future__ import annotations
@@ -318,6 +321,99 @@ def take_work_screenshots(browser: Browser, base_url: str, out: Path, problems: 
     shoot(manager, out, "dashboard.png")
 
 
+def editor_ready(page: Page) -> None:
+    """Wait until the editor's viewer shows the photo and a preview of the recipe has arrived."""
+    page.wait_for_function("() => /^Preview \\d+ ms/.test(document.getElementById('preview-readout').textContent)")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)
+
+
+def editor_focus(page: Page, kind: str, zoom: int, used: list[dict]) -> tuple[dict, callable]:
+    """Centre the editor on the first detected region of ``kind`` away from the ``used`` ones, at
+    ``zoom`` (x 100 %): its box and a function from image pixels to screen points."""
+    config = page.evaluate("() => JSON.parse(document.getElementById('editor-config').textContent)")
+    detections = config["detections"]
+
+    def apart(box: dict) -> bool:
+        return all(
+            box["x1"] < u["x0"] or box["x0"] > u["x1"] or box["y1"] < u["y0"] or box["y0"] > u["y1"] for u in used
+        )
+
+    index = next((i for i, d in enumerate(detections) if d["kind"] == kind and apart(d["box"])), 0)
+    used.append(detections[index]["box"])
+    page.locator("details.detections").evaluate("details => { details.open = true; }")
+    page.locator(f"button[data-detection='{index}']").scroll_into_view_if_needed()
+    page.click(f"button[data-detection='{index}']")
+    page.wait_for_timeout(900)
+    page.select_option("#zoom-level", str(zoom))
+    page.wait_for_timeout(1200)
+    page.locator(".editor-panel").evaluate("panel => { panel.scrollTop = 0; }")
+    box = detections[index]["box"]
+    centre = ((box["x0"] + box["x1"]) / 2, (box["y0"] + box["y1"]) / 2)
+    viewer = page.locator("#viewer-main").bounding_box() or {"x": 0, "y": 0, "width": 0, "height": 0}
+
+    def screen(x: float, y: float) -> tuple[float, float]:
+        return (viewer["x"] + viewer["width"] / 2 + (x - centre[0]) * zoom,
+                viewer["y"] + viewer["height"] / 2 + (y - centre[1]) * zoom)
+
+    return box, screen
+
+
+def take_editor_screenshots(browser: Browser, base_url: str, out: Path, problems: list[str]) -> None:
+    """editor-pen.png, editor-channel.png and editor-refine.png (the retoucher, on the photo they
+    claimed), each at one of the regions detection found."""
+    retoucher = new_page(browser, problems)
+    sign_in(retoucher, base_url, "retoucher")
+    retoucher.goto(f"{base_url}/retouch/")
+    retoucher.click("a:has-text('Open in editor')")
+    editor_ready(retoucher)
+    if retoucher.locator("button[data-detection]").count() == 0:
+        problems.append("the claimed photo has no detected regions: no editor screenshots")
+        return
+    retoucher.uncheck("#show-detections")  # the regions' outlines would hide the drawing
+    used: list[dict] = []
+    # Pen: round a clipped part (clicks, a drag for a curve), closed; the smooth anchor selected.
+    box, screen = editor_focus(retoucher, "clipped", 4, used)
+    x0, y0, x1, y1 = box["x0"] - 4, box["y0"] - 4, box["x1"] + 4, box["y1"] + 4
+    retoucher.mouse.click(*screen(x0, y0))
+    retoucher.mouse.click(*screen(x1, y0))
+    retoucher.mouse.move(*screen(x1 + 2, (y0 + y1) / 2))
+    retoucher.mouse.down()
+    retoucher.mouse.move(*screen(x1 + 4, (y0 + y1) / 2 + 12), steps=6)
+    retoucher.mouse.up()
+    retoucher.mouse.click(*screen(x1, y1))
+    retoucher.mouse.click(*screen(x0, y1))
+    retoucher.mouse.click(*screen(x0, y0))
+    retoucher.mouse.click(*screen(x1 + 2, (y0 + y1) / 2))
+    editor_ready(retoucher)
+    shoot(retoucher, out, "editor-pen.png", full_page=False)
+    # Channel mask: lasso round a region where thin detail was lost; the panel shows R, G and B.
+    retoucher.keyboard.press("c")
+    box, screen = editor_focus(retoucher, "thin_loss", 2, used)
+    x0, y0, x1, y1 = box["x0"] - 6, box["y0"] - 6, box["x1"] + 6, box["y1"] + 6
+    retoucher.mouse.move(*screen(x0, y0))
+    retoucher.mouse.down()
+    for x, y in ((x1, y0 - 2), (x1 + 2, y1), (x0 - 2, y1 + 1), (x0, y0 + 4)):
+        retoucher.mouse.move(*screen(x, y), steps=10)
+    retoucher.mouse.up()
+    retoucher.wait_for_selector(".channel-pick.is-best")
+    editor_ready(retoucher)
+    shoot(retoucher, out, "editor-channel.png", full_page=False)
+    # Refine: Contrast and Shift Edge against bleed, and a Refine Edge brush stroke along an edge.
+    retoucher.keyboard.press("r")
+    box, screen = editor_focus(retoucher, "bleed", 4, used)
+    for slider, value in (("#refine-contrast", "60"), ("#refine-shift", "40")):
+        retoucher.locator(slider).fill(value)
+        retoucher.locator(slider).dispatch_event("change")
+    retoucher.mouse.move(*screen(box["x0"], box["y0"]))
+    retoucher.mouse.down()
+    retoucher.mouse.move(*screen(box["x1"], box["y1"]), steps=12)
+    retoucher.mouse.up()
+    retoucher.mouse.move(*screen(box["x1"] + 10, box["y1"] + 10))
+    editor_ready(retoucher)
+    shoot(retoucher, out, "editor-refine.png", full_page=False)
+
+
 def take_screenshots(base_url: str, out: Path) -> list[str]:
     problems: list[str] = []
     with sync_playwright() as playwright:
@@ -355,6 +451,7 @@ def take_screenshots(base_url: str, out: Path) -> list[str]:
                 (out / "api-docs.png").unlink(missing_ok=True)
                 shoot(manager, out, "api-schema.png", full_page=False)
             take_work_screenshots(browser, base_url, out, problems)
+            take_editor_screenshots(browser, base_url, out, problems)
         finally:
             browser.close()
     return problems

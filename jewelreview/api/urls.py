@@ -18,6 +18,7 @@ from jewelreview.catalog.views_api import (
     UploadView,
 )
 from jewelreview.dashboards.views_api import ApprovedZipExportView, StatusCsvExportView
+from jewelreview.editor.views_api import PhotoChannelsView, PhotoDraftView, PhotoPreviewView
 from jewelreview.repairs.autofix_views_api import BatchAutofixView, PhotoAutofixView
 from jewelreview.repairs.views_api import (
     PhotoFinalView,
@@ -57,6 +58,9 @@ urlpatterns = [
     path("photos/<int:photo_id>/revisions/", PhotoRevisionsView.as_view(), name="photo-revisions"),
     path("photos/<int:photo_id>/events/", PhotoEventsView.as_view(), name="photo-events"),
     path("photos/<int:photo_id>/flags/", PhotoFlagsView.as_view(), name="photo-flags"),
+    path("photos/<int:photo_id>/preview/", PhotoPreviewView.as_view(), name="photo-preview"),
+    path("photos/<int:photo_id>/channels/", PhotoChannelsView.as_view(), name="photo-channels"),
+    path("photos/<int:photo_id>/draft/", PhotoDraftView.as_view(), name="photo-draft"),
     path("photos/<int:photo_id>/final.png", PhotoFinalView.as_view(), name="photo-final"),
     path("photos/<int:photo_id>/files/<str:kind>", PhotoFileView.as_view(), name="photo-file"),
     path("photos/<int:photo_id>/tiles/<str:pyramid>.dzi", PhotoTilesView.as_view(), name="photo-tiles"),

@@ -7,6 +7,7 @@ from django.urls import path
 from jewelreview.pages import (
     autofix_views,
     dashboard_views,
+    editor_views,
     grid_views,
     queue_views,
     retouch_views,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("queue/", queue_views.queue, name="queue"),
     path("queue/next/", queue_views.queue_next, name="queue-next"),
     path("photos/<int:photo_id>/review/", review_views.review, name="review"),
+    path("photos/<int:photo_id>/edit/", editor_views.editor, name="editor"),
     path("grid/", grid_views.grid, name="grid"),
     path("retouch/", retouch_views.retouch, name="retouch"),
     path("retouch/<int:photo_id>/<str:action>/", retouch_views.retouch_action, name="retouch-action"),

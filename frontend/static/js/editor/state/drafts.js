@@ -1,0 +1,111 @@
+// @ts-check
+/**
+ * Drafts: the editor's document written down after every change (in the browser's local storage
+ * at once, on the server a moment later) so that a reload, a crash or another computer loses
+ * nothing. A draft holds the committed ops with their anchors, the note and the revision the edit
+ * started from; the newest copy wins when the editor opens.
+ */
+
+import { fromRecipe, toRecipe } from "./ops.js";
+
+/** @typedef {import("./ops.js").EditorDoc} EditorDoc */
+/** @typedef {import("./ops.js").EditorOp} EditorOp */
+/**
+ * @typedef {{version: 1, base: "ai" | "auto", ops: EditorOp[], note: string}} DraftDocument
+ * @typedef {{document: DraftDocument, baseRevision: number | null, savedAt: string, source: "local" | "server"}} Draft
+ */
+
+export const DRAFT_VERSION = 1;
+
+/** @param {number} photoId @param {string} username */
+export function localDraftKey(photoId, username) {
+  return `jewelreview:editor-draft:${photoId}:${username}`;
+}
+
+/**
+ * @param {EditorDoc} doc @param {string} note
+ * @returns {DraftDocument}
+ */
+export function draftDocument(doc, note) {
+  return { version: DRAFT_VERSION, base: doc.base, ops: /** @type {EditorOp[]} */ (doc.ops.slice()), note };
+}
+
+/** @param {unknown} point */
+function isPoint(point) {
+  return Boolean(point) && typeof point === "object" && Number.isFinite(/** @type {any} */ (point).x) && Number.isFinite(/** @type {any} */ (point).y);
+}
+
+/** @param {any} shape */
+function isShape(shape) {
+  return (
+    shape === null ||
+    (shape &&
+      Array.isArray(shape.subpaths) &&
+      shape.subpaths.every(
+        (/** @type {any} */ path) =>
+          path &&
+          typeof path.closed === "boolean" &&
+          Array.isArray(path.anchors) &&
+          path.anchors.every((/** @type {any} */ a) => isPoint(a) && (a.hin === null || isPoint(a.hin)) && (a.hout === null || isPoint(a.hout))),
+      ))
+  );
+}
+
+/**
+ * The editor document of a stored draft, or null when it is not one this editor wrote
+ * (another version, damaged storage): such a draft is ignored, never half loaded.
+ * @param {unknown} raw
+ * @returns {{doc: EditorDoc, note: string} | null}
+ */
+export function draftToDoc(raw) {
+  const stored = /** @type {any} */ (raw);
+  if (!stored || stored.version !== DRAFT_VERSION || !Array.isArray(stored.ops)) return null;
+  const ids = new Set();
+  for (const op of stored.ops) {
+    if (!op || typeof op.id !== "string" || typeof op.op !== "string" || ids.has(op.id)) return null;
+    ids.add(op.id);
+    if ("shape" in op && !isShape(op.shape)) return null;
+  }
+  return { doc: { base: stored.base === "auto" ? "auto" : "ai", ops: stored.ops }, note: typeof stored.note === "string" ? stored.note : "" };
+}
+
+/**
+ * The newest of the drafts found (local storage, server), or null.
+ * @param {readonly (Draft | null)[]} drafts
+ * @returns {Draft | null}
+ */
+export function newestDraft(drafts) {
+  /** @type {Draft | null} */
+  let newest = null;
+  for (const draft of drafts) {
+    if (!draft || !draftToDoc(draft.document)) continue;
+    if (!newest || Date.parse(draft.savedAt) > Date.parse(newest.savedAt)) newest = draft;
+  }
+  return newest;
+}
+
+/**
+ * Whether a draft holds anything the revision does not: the same recipe and no note means the
+ * draft is just the revision, and the editor opens without a notice.
+ * @param {Draft} draft @param {unknown} revisionRecipe null for the AI mask alone
+ */
+export function draftDiffers(draft, revisionRecipe) {
+  const loaded = draftToDoc(draft.document);
+  if (!loaded) return false;
+  const revision = fromRecipe(revisionRecipe ?? { version: 1, base: "ai", ops: [] });
+  return loaded.note.trim() !== "" || stableJson(toRecipe(loaded.doc)) !== stableJson(toRecipe(revision));
+}
+
+/**
+ * JSON with object keys sorted, so equal recipes give equal text whatever their key order.
+ * @param {unknown} value
+ * @returns {string}
+ */
+export function stableJson(value) {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

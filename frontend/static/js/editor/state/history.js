@@ -1,0 +1,119 @@
+// @ts-check
+/**
+ * Undo and redo as a stack of change sets (as Annotorious v3 does): every edit is a list of
+ * changes to the document's ops, each of which knows its inverse. Undo applies the inverse of
+ * the newest set, redo applies the set again. Pure: documents are never mutated.
+ */
+
+/** @typedef {import("./ops.js").EditorOp} EditorOp */
+/** @typedef {import("./ops.js").EditorDoc} EditorDoc */
+/**
+ * @typedef {{kind: "insert", index: number, op: EditorOp}
+ *   | {kind: "remove", index: number, op: EditorOp}
+ *   | {kind: "update", before: EditorOp, after: EditorOp}
+ *   | {kind: "move", from: number, to: number}
+ *   | {kind: "base", before: "ai" | "auto", after: "ai" | "auto"}
+ *   | {kind: "replace", before: readonly EditorOp[], after: readonly EditorOp[]}} Change
+ * @typedef {{label: string, changes: readonly Change[]}} ChangeSet
+ * @typedef {{past: readonly ChangeSet[], future: readonly ChangeSet[]}} History
+ */
+
+/** How many edits undo reaches back; older ones are dropped (each holds only changed ops). */
+export const HISTORY_LIMIT = 500;
+
+/** @returns {History} */
+export function emptyHistory() {
+  return { past: [], future: [] };
+}
+
+/**
+ * @param {Change} change
+ * @returns {Change}
+ */
+export function invertChange(change) {
+  switch (change.kind) {
+    case "insert":
+      return { kind: "remove", index: change.index, op: change.op };
+    case "remove":
+      return { kind: "insert", index: change.index, op: change.op };
+    case "update":
+      return { kind: "update", before: change.after, after: change.before };
+    case "move":
+      return { kind: "move", from: change.to, to: change.from };
+    case "base":
+      return { kind: "base", before: change.after, after: change.before };
+    case "replace":
+      return { kind: "replace", before: change.after, after: change.before };
+    default:
+      throw new Error("unknown change");
+  }
+}
+
+/** @param {ChangeSet} set @returns {ChangeSet} */
+export function invertSet(set) {
+  return { label: set.label, changes: set.changes.map(invertChange).reverse() };
+}
+
+/**
+ * @param {EditorDoc} doc
+ * @param {Change} change
+ * @returns {EditorDoc}
+ */
+export function applyChange(doc, change) {
+  switch (change.kind) {
+    case "insert": {
+      const ops = doc.ops.slice();
+      ops.splice(Math.min(change.index, ops.length), 0, change.op);
+      return { ...doc, ops };
+    }
+    case "remove":
+      return { ...doc, ops: doc.ops.filter((op) => op.id !== change.op.id) };
+    case "update":
+      return { ...doc, ops: doc.ops.map((op) => (op.id === change.before.id ? change.after : op)) };
+    case "move": {
+      const ops = doc.ops.slice();
+      const [moved] = ops.splice(change.from, 1);
+      if (moved) ops.splice(change.to, 0, moved);
+      return { ...doc, ops };
+    }
+    case "base":
+      return { ...doc, base: change.after };
+    case "replace":
+      return { ...doc, ops: change.after };
+    default:
+      throw new Error("unknown change");
+  }
+}
+
+/** @param {EditorDoc} doc @param {ChangeSet} set */
+export function applySet(doc, set) {
+  return set.changes.reduce(applyChange, doc);
+}
+
+/**
+ * Apply `set` and push it on the undo stack (the redo stack is cleared).
+ * @param {{doc: EditorDoc, history: History}} state
+ * @param {ChangeSet} set
+ */
+export function commit(state, set) {
+  if (set.changes.length === 0) return state;
+  const past = [...state.history.past, set].slice(-HISTORY_LIMIT);
+  return { doc: applySet(state.doc, set), history: { past, future: [] } };
+}
+
+/** @param {{doc: EditorDoc, history: History}} state */
+export function undo(state) {
+  const set = state.history.past[state.history.past.length - 1];
+  if (!set) return state;
+  return {
+    doc: applySet(state.doc, invertSet(set)),
+    history: { past: state.history.past.slice(0, -1), future: [set, ...state.history.future] },
+  };
+}
+
+/** @param {{doc: EditorDoc, history: History}} state */
+export function redo(state) {
+  const [set, ...future] = state.history.future;
+  if (!set) return state;
+  return { doc: applySet(state.doc, set), history: { past: [...state.history.past, set], future } };
+}

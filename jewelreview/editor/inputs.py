@@ -1,0 +1,118 @@
+"""A photo's decoded original and base masks, kept in memory per process for the editor.
+
+The editor asks for a crop preview after every slider release and every pen edit. Rendering the
+visible area takes tens of milliseconds; reading and decoding a 24 MP JPEG and its mask takes
+about 0.4 s, and the built-in ``auto`` base mask about a second more. So each process keeps the
+decoded inputs of the last few photos, keyed by the photo and the storage names of its files
+(names are content-addressed: a re-import under the same photo gets a new key).
+
+The arrays are marked read-only: ``core`` never mutates its inputs (STYLE.md rule 1), and a
+cached array written by mistake would corrupt every later preview of that photo.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jewelreview import stored_files
+from jewelreview.catalog.models import Photo
+from jewelreview.errors import from_core_error
+
+# Each 24 MP photo holds 72 MB of RGB and 24 MB per mask. Two photos are a retoucher going back
+# and forth between two views of a SKU in one worker; more would grow a worker by ~100 MB each.
+DECODED_PHOTOS_KEPT = 2
+
+
+@dataclass
+class PhotoInputs:
+    """The decoded inputs of one photo (``image``: a ``core.codecs.DecodedImage``)."""
+
+    image: object
+    ai_alpha: np.ndarray
+    _auto_alpha: np.ndarray | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the upright original."""
+        height, width = self.ai_alpha.shape
+        return width, height
+
+    def rgb8(self) -> np.ndarray:
+        """The original as (H, W, 3) uint8 (16-bit originals keep their high byte, as core does)."""
+        rgb = self.image.rgb
+        return rgb if rgb.dtype == np.uint8 else (rgb >> 8).astype(np.uint8)
+
+    def auto_alpha(self) -> np.ndarray:
+        """The built-in studio-shot base mask (``base: "auto"``), computed once per photo."""
+        with self._lock:
+            if self._auto_alpha is None:
+                from core import autobase
+
+                self._auto_alpha = _read_only(autobase.auto_alpha(self.rgb8()))
+            return self._auto_alpha
+
+
+_cache: OrderedDict[tuple[int, str, str], PhotoInputs] = OrderedDict()
+_cache_lock = threading.Lock()
+_decode_lock = threading.Lock()  # one decode at a time: two requests for one photo decode it once
+
+
+def photo_inputs(*, photo: Photo) -> PhotoInputs:
+    """The decoded original and AI mask of ``photo``, from this process's cache when possible."""
+    key = (photo.pk, photo.original.name, photo.ai_mask.name)
+    found = _cached(key)
+    if found is not None:
+        return found
+    with _decode_lock:
+        found = _cached(key)
+        if found is not None:
+            return found
+        inputs = _decode(photo)
+        with _cache_lock:
+            _cache[key] = inputs
+            while len(_cache) > DECODED_PHOTOS_KEPT:
+                _cache.popitem(last=False)
+    return inputs
+
+
+def inputs_forget() -> None:
+    """Drop every cached photo (tests; a worker that must give memory back)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def inputs_cached_keys() -> list[tuple[int, str, str]]:
+    with _cache_lock:
+        return list(_cache)
+
+
+def _cached(key: tuple[int, str, str]) -> PhotoInputs | None:
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+        return found
+
+
+def _decode(photo: Photo) -> PhotoInputs:
+    from core import codecs
+    from core.errors import CoreError
+
+    try:
+        image, ai_alpha = codecs.decode_inputs(
+            stored_files.read_bytes(photo.original.name), stored_files.read_bytes(photo.ai_mask.name)
+        )
+    except CoreError as exc:
+        raise from_core_error(exc, name=photo.source_name) from None
+    _read_only(image.rgb)
+    return PhotoInputs(image=image, ai_alpha=_read_only(ai_alpha))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array

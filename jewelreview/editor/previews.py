@@ -1,0 +1,149 @@
+"""Crop previews: the recipe rendered over the part of the photo the editor shows, as a PNG.
+
+Orchestration of named steps: validate the recipe and the window, take the decoded inputs from
+this process's cache (:mod:`jewelreview.editor.inputs`), render the window with ``core``'s
+windowed render (exactly the pixels of the full render, whatever the window), shrink it to the
+screen's scale, encode.
+
+Previews are never larger than their window: above 100 % the browser magnifies the pixels
+itself (nearest neighbour), which costs nothing on the server and keeps answers small.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from jewelreview.catalog.models import Photo
+from jewelreview.editor.inputs import PhotoInputs, photo_inputs
+from jewelreview.errors import InvalidInput, TooLarge, from_core_error
+
+# 4096 x 4096 output pixels: a 4K screen's whole viewer at device resolution fits; a bigger
+# preview would take longer to encode and send than the retoucher waits for a preview.
+MAX_PREVIEW_PIXELS = 4096 * 4096
+# Below this scale a preview shows less than one output pixel per 64 image pixels: nothing to see.
+MIN_PREVIEW_SCALE = 1 / 64
+
+
+@dataclass(frozen=True)
+class Window:
+    """Integer image pixels ``[x0, x1) x [y0, y1)`` of the upright photo."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class Preview:
+    png: bytes
+    window: Window
+    width: int
+    height: int
+    timings: dict[str, float]  # milliseconds per step
+
+
+def preview_render(*, photo: Photo, recipe: Any, window: Window, scale: float) -> Preview:
+    """Render ``recipe`` over ``window`` of ``photo`` at ``scale`` (output px per image px, <= 1).
+
+    Raises InvalidInput (the recipe, naming op and field; a window outside the photo; a scale
+    out of range) or TooLarge (more than ``MAX_PREVIEW_PIXELS`` output pixels).
+    """
+    started = time.perf_counter()
+    parsed = _recipe_parse(recipe)
+    _window_check(window, photo)
+    size = _output_size(window, scale)
+    inputs = photo_inputs(photo=photo)
+    decoded = time.perf_counter()
+    rgb, alpha = _render(inputs, parsed, window)
+    rendered = time.perf_counter()
+    from core import codecs
+
+    if (alpha.shape[1], alpha.shape[0]) != size:
+        rgb, alpha = codecs.resize_rgba(rgb, alpha, size)  # premultiplied area average, as core's previews
+    shrunk = time.perf_counter()
+    png = codecs.encode_png(rgb, alpha)
+    done = time.perf_counter()
+    timings = {
+        "inputs": _ms(decoded - started),
+        "render": _ms(rendered - decoded),
+        "shrink": _ms(shrunk - rendered),
+        "encode": _ms(done - shrunk),
+        "total": _ms(done - started),
+    }
+    return Preview(png=png, window=window, width=size[0], height=size[1], timings=timings)
+
+
+def _render(inputs: PhotoInputs, recipe, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    from core import render as core_render
+    from core.errors import CoreError
+    from core.window import Rect
+
+    ai_alpha = inputs.ai_alpha
+    if recipe.base == "auto":
+        # The same pixels as core's own "auto" base, computed once per photo instead of per preview.
+        ai_alpha = inputs.auto_alpha()
+        recipe = dataclasses.replace(recipe, base="ai")
+    try:
+        result = core_render.render_window(
+            inputs.image, ai_alpha, recipe, Rect(window.x0, window.y0, window.x1, window.y1)
+        )
+    except CoreError as exc:
+        raise from_core_error(exc) from None
+    rgb = result.rgb if result.rgb.dtype == np.uint8 else (result.rgb >> 8).astype(np.uint8)
+    return rgb, result.alpha
+
+
+def _recipe_parse(recipe: Any):
+    from core.errors import CoreError
+    from core.recipe import Recipe
+
+    try:
+        return Recipe.from_dict(recipe)
+    except CoreError as exc:
+        raise from_core_error(exc) from None
+
+
+def _window_check(window: Window, photo: Photo) -> None:
+    if not (0 <= window.x0 < window.x1 <= photo.width and 0 <= window.y0 < window.y1 <= photo.height):
+        raise InvalidInput(
+            f"The window {window.x0},{window.y0} - {window.x1},{window.y1} is not a non-empty part of the "
+            f"{photo.width} x {photo.height} photo.",
+            code="invalid_window",
+            details={"field": "rect", "width": photo.width, "height": photo.height},
+        )
+
+
+def _output_size(window: Window, scale: float) -> tuple[int, int]:
+    if not MIN_PREVIEW_SCALE <= scale <= 1:
+        raise InvalidInput(
+            f"scale must be between 1/64 and 1 (output pixels per image pixel), got {scale:g}.",
+            code="invalid_scale",
+            details={"field": "scale"},
+        )
+    size = (max(1, round(window.width * scale)), max(1, round(window.height * scale)))
+    if size[0] * size[1] > MAX_PREVIEW_PIXELS:
+        raise TooLarge(
+            f"A {size[0]} x {size[1]} preview is larger than the {MAX_PREVIEW_PIXELS} pixels allowed; "
+            "ask for a smaller window or scale.",
+            code="preview_too_large",
+            details={"limit_pixels": MAX_PREVIEW_PIXELS},
+        )
+    return size
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)

@@ -1,0 +1,93 @@
+"""Editor writes: the per-person draft of a photo's edit (saved while they work, dropped after a save).
+
+Revisions themselves are saved by ``repairs.services.revision_create`` (the editor posts to the
+revisions API); nothing here renders or changes a photo.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from jewelreview.accounts.roles import Action, require
+from jewelreview.catalog.models import Photo
+from jewelreview.editor.models import Draft
+from jewelreview.errors import Conflict, InvalidInput, TooLarge
+from jewelreview.repairs.models import Revision
+
+# The editor's document for 50 paths of 100 anchors is about 0.6 MB of JSON; 4 MB leaves room
+# for brush regions and long lasso outlines, and stays well inside the 10 MiB request limit.
+MAX_DRAFT_BYTES = 4 * 1024 * 1024
+
+
+def draft_save(
+    *,
+    photo: Photo,
+    author: AbstractBaseUser,
+    document: Any,
+    base_revision: int | None,
+    saved_at: datetime,
+) -> Draft:
+    """Keep ``document`` as ``author``'s draft of ``photo`` (one per photo and person).
+
+    Refuses (Conflict ``newer_draft_exists``) a state older than the one kept, so a slow request
+    from an earlier moment never overwrites a later one.
+    """
+    require(author, Action.REVISION_CREATE)
+    _document_check(document)
+    base = _base_revision(photo, base_revision)
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().filter(photo=photo, author=author).first()
+        if draft is None:
+            return Draft.objects.create(
+                photo=photo, author=author, base_revision=base, document=document, saved_at=saved_at
+            )
+        if saved_at < draft.saved_at:
+            raise Conflict(
+                "A newer draft of this photo is kept already (from another tab or window).",
+                code="newer_draft_exists",
+                details={"saved_at": draft.saved_at.isoformat()},
+            )
+        draft.document, draft.base_revision, draft.saved_at = document, base, saved_at
+        draft.save(update_fields=["document", "base_revision", "saved_at", "updated_at"])
+    return draft
+
+
+def draft_delete(*, photo: Photo, author: AbstractBaseUser) -> int:
+    """Drop ``author``'s draft of ``photo`` (after a save, or when they discard it); how many were dropped."""
+    require(author, Action.REVISION_CREATE)
+    deleted, _ = Draft.objects.filter(photo=photo, author=author).delete()
+    return deleted
+
+
+def _document_check(document: Any) -> None:
+    if not isinstance(document, dict) or not isinstance(document.get("ops"), list):
+        raise InvalidInput(
+            "document must be the editor's document: an object with a list of ops.",
+            code="invalid_draft",
+            details={"field": "document"},
+        )
+    size = len(json.dumps(document, separators=(",", ":")))
+    if size > MAX_DRAFT_BYTES:
+        raise TooLarge(
+            f"The draft is {size} bytes; drafts are kept up to {MAX_DRAFT_BYTES} bytes.",
+            code="draft_too_large",
+            details={"field": "document", "limit_bytes": MAX_DRAFT_BYTES},
+        )
+
+
+def _base_revision(photo: Photo, base_revision: int | None) -> Revision | None:
+    if base_revision is None:
+        return None
+    try:
+        return Revision.objects.get(pk=base_revision, photo=photo)
+    except Revision.DoesNotExist:
+        raise InvalidInput(
+            f"Revision {base_revision} is not a revision of photo {photo.pk}.",
+            code="invalid_base_revision",
+            details={"field": "base_revision"},
+        ) from None

@@ -1,0 +1,138 @@
+"""The repair editor (/photos/{id}/edit/): pen paths, channel masks and refinement over the deep zoom.
+
+The page is rendered once; ``frontend/static/js/editor/editor_page.js`` reads its configuration
+(``editor_config``: the photo, its tiles, the current revision's recipe, the draft, pins and
+detections, who may save, API URLs) and talks to the API for previews, channel analysis,
+drafts, saving and the render's progress.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from jewelreview.accounts.roles import Action, user_can
+from jewelreview.catalog.selectors import photo_get
+from jewelreview.editor.selectors import EditorScreen, editor_screen
+from jewelreview.errors import NotFound
+from jewelreview.repairs.serializers import RenderOutput
+
+KEYS = [
+    ("V", "Select: click a path to select it, drag it or its anchors and handles"),
+    ("P", "Pen: click for a corner, drag for a smooth anchor, click the first anchor to close"),
+    ("Alt", "With the pen: drag a handle alone (breaks the pair); click an anchor to make it a corner"),
+    ("C", "Channel mask: lasso (or pen) a region around lost detail"),
+    ("R", "Refine: sliders, and the Refine Edge brush (Alt erases)"),
+    ("[ / ]", "Brush smaller / larger"),
+    ("Enter / Esc", "Finish the path / deselect"),
+    ("Delete", "Delete the selected anchor (or op)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
+    ("Ctrl+S", "Save a revision"),
+    ("Space + drag", "Pan (the wheel zooms)"),
+    ("Z", "Toggle fit / 100 %"),
+    ("+ / -", "Zoom in / out"),
+    ("B", "Cycle backdrops"),
+    ("O", "Show the original"),
+    ("M", "Mask overlay"),
+    ("?", "This help"),
+]
+
+
+@require_safe
+@login_required
+def editor(request: HttpRequest, photo_id: int) -> HttpResponse:
+    if not user_can(request.user, Action.REVISION_CREATE):
+        raise PermissionDenied("Only retouchers and managers may use the editor.")
+    try:
+        photo = photo_get(photo_id=photo_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    screen = editor_screen(photo=photo, user=request.user)
+    config = editor_config(request, screen)
+    context = {
+        "photo": photo,
+        "screen": screen,
+        "config": config,
+        "pins": config["pins"],
+        "keys": KEYS,
+        "retouch_url": reverse("pages:retouch"),
+    }
+    return render(request, "editor/editor.html", context)
+
+
+def editor_config(request: HttpRequest, screen: EditorScreen) -> dict[str, Any]:
+    """What the editor's script needs, as JSON (``json_script``: no inline script)."""
+    photo = screen.photo
+    review = screen.review
+    current = screen.current
+    photo_url = {"photo_id": photo.pk}
+    return {
+        "photo": {
+            "id": photo.pk,
+            "sku": photo.sku.code,
+            "view": photo.view,
+            "width": photo.width,
+            "height": photo.height,
+            "status": photo.status,
+            "version": photo.version,
+        },
+        "user": request.user.get_username(),
+        "original": _tiles_url(photo.pk, "original") if photo.tiles_original else None,
+        "layers": [
+            {
+                "key": layer.key,
+                "label": layer.label,
+                "tiles": _tiles_url(photo.pk, layer.key) if layer.has_tiles else None,
+                "image": reverse("api:render-final", kwargs={"render_id": layer.render_id})
+                if layer.render_id and not layer.has_tiles
+                else None,
+            }
+            for layer in review.layers
+        ],
+        "current": review.current_key,
+        "pins": [pin for flag in review.flags if flag.is_open for pin in flag.pins],
+        "detections": [detection.as_dict() for detection in review.detections],
+        "revision": {
+            "id": current.pk,
+            "number": current.number,
+            "recipe": current.recipe,
+            "note": current.note,
+        }
+        if current
+        else None,
+        "render": RenderOutput(screen.current_render, context={"request": request}).data
+        if screen.current_render
+        else None,
+        "draft": {
+            "document": screen.draft.document,
+            "base_revision": screen.draft.base_revision_id,
+            "saved_at": screen.draft.saved_at.isoformat(),
+        }
+        if screen.draft
+        else None,
+        "access": {
+            "can_save": screen.access.can_save,
+            "reason": screen.access.reason,
+            "can_claim": screen.access.can_claim,
+        },
+        "urls": {
+            "preview": reverse("api:photo-preview", kwargs=photo_url),
+            "channels": reverse("api:photo-channels", kwargs=photo_url),
+            "draft": reverse("api:photo-draft", kwargs=photo_url),
+            "revisions": reverse("api:photo-revisions", kwargs=photo_url),
+            "claim": reverse("api:photo-claim", kwargs=photo_url),
+            "submit": reverse("api:photo-submit", kwargs=photo_url),
+            "retouch": reverse("pages:retouch"),
+            "tiles_base": _tiles_url(photo.pk, "original").removesuffix("original.dzi"),
+        },
+    }
+
+
+def _tiles_url(photo_id: int, pyramid: str) -> str:
+    return reverse("api:photo-tiles", kwargs={"photo_id": photo_id, "pyramid": pyramid})

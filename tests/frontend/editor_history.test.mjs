@@ -1,0 +1,130 @@
+// Undo and redo as change sets, and the editor state's reducer (transient edits, selection, ids).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  currentRecipe,
+  displayedOps,
+  editorReduce,
+  historyLabels,
+  initialEditorState,
+  nextOpId,
+  opChange,
+} from "../../frontend/static/js/editor/state/editor_state.js";
+import { HISTORY_LIMIT, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
+import { fromRecipe, newPathOp, newRefineOp, opSummary, toRecipe } from "../../frontend/static/js/editor/state/ops.js";
+import { shapeFromPolygon, shapeStartingAt } from "../../frontend/static/js/editor/state/path_shape.js";
+
+const square = (x, y, side = 10) =>
+  shapeFromPolygon([{ x, y }, { x: x + side, y }, { x: x + side, y: y + side }, { x, y: y + side }]);
+
+test("every kind of change undoes to exactly the document before it", () => {
+  const a = newPathOp("o1", square(0, 0));
+  const b = newRefineOp("o2");
+  const doc0 = { base: "ai", ops: [a, b] };
+  const sets = [
+    { label: "insert", changes: [{ kind: "insert", index: 1, op: newPathOp("o3", square(5, 5)) }] },
+    { label: "update", changes: [{ kind: "update", before: b, after: { ...b, contrast: 40 } }] },
+    { label: "move", changes: [{ kind: "move", from: 0, to: 1 }] },
+    { label: "remove", changes: [{ kind: "remove", index: 0, op: a }] },
+    { label: "base", changes: [{ kind: "base", before: "ai", after: "auto" }] },
+    { label: "replace", changes: [{ kind: "replace", before: [a, b], after: [b] }] },
+  ];
+  for (const set of sets) {
+    const forward = applySet(doc0, set);
+    assert.notDeepEqual(forward, doc0, set.label);
+    assert.deepEqual(applySet(forward, invertSet(set)), doc0, `${set.label} undone`);
+  }
+  assert.deepEqual(applySet(doc0, sets[2]).ops.map((op) => op.id), ["o2", "o1"]);
+});
+
+test("commit, undo and redo move sets between the stacks; a new edit clears redo", () => {
+  let state = { doc: { base: "ai", ops: [] }, history: emptyHistory() };
+  const first = { label: "first", changes: [{ kind: "insert", index: 0, op: newRefineOp("o1") }] };
+  const second = { label: "second", changes: [{ kind: "insert", index: 1, op: newRefineOp("o2") }] };
+  state = commit(commit(state, first), second);
+  assert.deepEqual(state.doc.ops.map((op) => op.id), ["o1", "o2"]);
+  state = undo(undo(state));
+  assert.deepEqual(state.doc.ops, []);
+  assert.equal(undo(state), state, "nothing more to undo");
+  state = redo(state);
+  assert.deepEqual(state.doc.ops.map((op) => op.id), ["o1"]);
+  state = commit(state, { label: "third", changes: [{ kind: "base", before: "ai", after: "auto" }] });
+  assert.equal(state.history.future.length, 0);
+  assert.equal(commit(state, { label: "empty", changes: [] }), state, "an empty set is not an edit");
+  let long = { doc: { base: "ai", ops: [] }, history: emptyHistory() };
+  for (let i = 0; i < HISTORY_LIMIT + 5; i += 1) long = commit(long, { label: `${i}`, changes: [{ kind: "base", before: "ai", after: "ai" }] });
+  assert.equal(long.history.past.length, HISTORY_LIMIT);
+  assert.equal(long.history.past[0].label, "5");
+});
+
+test("a transient edit is drawn and previewed but is not history until committed", () => {
+  let state = initialEditorState({ base: "ai", ops: [newRefineOp("o1")] });
+  const moved = { ...state.doc.ops[0], contrast: 55 };
+  state = editorReduce(state, { type: "transient/set", op: moved });
+  assert.equal(displayedOps(state)[0].contrast, 55);
+  assert.equal(state.doc.ops[0].contrast, 0);
+  assert.equal(currentRecipe(state).ops[0].contrast, 55);
+  assert.equal(historyLabels(state).undo, null);
+  state = editorReduce(state, { type: "commit", set: opChange(state, moved, "Contrast") });
+  assert.equal(state.transient, null);
+  assert.equal(state.doc.ops[0].contrast, 55);
+  assert.equal(historyLabels(state).undo, "Contrast");
+  state = editorReduce(state, { type: "history/undo" });
+  assert.equal(state.doc.ops[0].contrast, 0);
+  assert.equal(historyLabels(state).redo, "Contrast");
+});
+
+test("a new op shown while drawn is inserted where it was shown; ids never repeat", () => {
+  let state = initialEditorState({ base: "ai", ops: [newRefineOp("o4")] });
+  assert.equal(nextOpId(state), "o5");
+  const op = newPathOp(nextOpId(state), square(0, 0));
+  state = editorReduce(state, { type: "transient/set", op, index: 0, isNew: true });
+  assert.deepEqual(displayedOps(state).map((o) => o.id), ["o5", "o4"]);
+  state = editorReduce(state, { type: "commit", set: opChange(state, op, "Draw"), selection: { opId: "o5", anchor: null } });
+  assert.deepEqual(state.doc.ops.map((o) => o.id), ["o5", "o4"]);
+  assert.equal(nextOpId(state), "o6");
+  state = editorReduce(state, { type: "history/undo" });
+  assert.equal(state.selection.opId, null, "the selection of an op undone away is dropped");
+  assert.equal(nextOpId(state), "o6", "an undone op's id is not handed out again (redo brings it back)");
+});
+
+test("undo drops a drawing whose path is gone; tools and brush sizes stay in range", () => {
+  let state = initialEditorState({ base: "ai", ops: [] });
+  const op = newPathOp("o1", shapeStartingAt({ x: 0, y: 0 }));
+  state = editorReduce(state, { type: "commit", set: opChange(state, op, "Start"), drawing: { opId: "o1", subpath: 0 }, selection: { opId: "o1", anchor: { subpath: 0, anchor: 0 } } });
+  assert.deepEqual(state.drawing, { opId: "o1", subpath: 0 });
+  state = editorReduce(state, { type: "history/undo" });
+  assert.equal(state.drawing, null);
+  assert.equal(editorReduce(state, { type: "tool/set", tool: "bogus" }), state);
+  assert.equal(editorReduce(state, { type: "tool/set", tool: "refine" }).tool, "refine");
+  assert.equal(editorReduce(state, { type: "brush/size", size: 9999 }).brushSize, 500);
+  assert.equal(editorReduce(state, { type: "brush/size", size: 0 }).brushSize, 2);
+});
+
+test("recipes: editor extras stay out, incomplete paths are left out, saved recipes load back", () => {
+  const doc = {
+    base: "ai",
+    ops: [
+      newPathOp("o1", square(1, 2)),
+      { ...newPathOp("o2", shapeFromPolygon([{ x: 5, y: 5 }])), shape: { subpaths: [{ anchors: [{ x: 5, y: 5, hin: null, hout: null, smooth: false }], closed: false }] } },
+      { ...newRefineOp("o3"), contrast: 90, shift_edge: 100, enabled: false },
+    ],
+  };
+  const recipe = toRecipe(doc);
+  assert.deepEqual(recipe, {
+    version: 1,
+    base: "ai",
+    ops: [
+      { op: "path", d: "M 1 2 L 11 2 L 11 12 L 1 12 Z", mode: "add", feather: 0 },
+      { op: "refine", enabled: false, smooth: 0, feather: 0, contrast: 90, shift_edge: 100 },
+    ],
+  });
+  const loaded = fromRecipe({ version: 1, base: "auto", ops: [{ op: "path", d: "M 0 0 H 5 V 5 Z", mode: "subtract", feather: 2 }, { op: "decontaminate", amount: 30 }] });
+  assert.equal(loaded.base, "auto");
+  assert.equal(loaded.ops[0].shape.subpaths[0].anchors.length, 3);
+  assert.equal(loaded.ops[0].d, "M 0 0 H 5 V 5 Z", "saved path data is kept as it was until edited");
+  assert.equal(opSummary(loaded.ops[0]), "Path · subtract · feather 2 px");
+  assert.equal(opSummary(loaded.ops[1]), "Decontaminate · 30 %");
+  assert.equal(fromRecipe({ ops: [{ op: "path", d: "M 0 0 A 5 5 0 0 1 10 0 Z" }] }).ops[0].shape, null);
+});
