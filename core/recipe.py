@@ -367,7 +367,7 @@ def _parse_op(index: int, raw: Any) -> Op:
     if not isinstance(raw, Mapping):
         raise InvalidRecipeError("must be a JSON object", op_index=index)
     name = raw.get("op")
-    if name not in OP_TYPES:
+    if not isinstance(name, str) or name not in OP_TYPES:  # a list or object is not hashable
         raise InvalidRecipeError(
             f"unknown op {name!r}; expected one of {', '.join(OP_TYPES)}", op_index=index, field="op"
         )
