@@ -21,11 +21,18 @@ from jewelreview.repairs.autofix_services import DEFAULT_MIN_RISK, batch_autofix
 
 
 class BatchAutofixForm(forms.Form):
-    batch = forms.IntegerField(min_value=1)
+    """The dashboard's "Queue auto-fix" form: posted here, rendered by the dashboard for one batch."""
+
+    batch = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     min_risk = forms.FloatField(
         label="Risk at least", min_value=0, max_value=1, initial=DEFAULT_MIN_RISK,
         widget=forms.NumberInput(attrs={"step": "0.05"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "autofix-%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 @require_POST

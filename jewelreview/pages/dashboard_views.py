@@ -35,6 +35,7 @@ from jewelreview.dashboards.selectors import (
 )
 from jewelreview.dashboards.services import BulkAction, photos_bulk_apply
 from jewelreview.errors import InvalidInput, NotAllowed, NotFound
+from jewelreview.pages.autofix_views import BatchAutofixForm
 from jewelreview.pages.bulk_messages import bulk_report_messages
 from jewelreview.pages.paging import page_of
 from jewelreview.pages.photo_filters import (
@@ -85,6 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "throughput": throughput,
             "chart": line_chart(days=throughput.days, per_person=throughput.per_person),
             "now": timezone.now(),
+            "autofix_form": BatchAutofixForm(initial={"batch": batch_id}) if batch_id else None,
         },
     )
 

@@ -20,6 +20,8 @@ from jewelreview.reviews.queue_services import review_next
 
 QUEUE_TEMPLATE = "review/queue.html"
 QUEUE_RESULTS_TEMPLATE = "review/_queue_results.html"
+# ``?from=queue`` on a review page: reached through the queue flow, so the page leases (review_views).
+QUEUE_FLOW = "queue"
 
 
 def require_reviewer(user) -> None:
@@ -65,7 +67,7 @@ def queue_next(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Nothing is waiting for review here: every photo is decided or being reviewed.")
         return redirect(f"{reverse('pages:queue')}?{query}" if query else reverse("pages:queue"))
     url = reverse("pages:review", kwargs={"photo_id": result.photo.pk})
-    return redirect(f"{url}?{query}" if query else url)
+    return redirect(f"{url}?{queue_query(scope, **{'from': QUEUE_FLOW})}")
 
 
 def _status_tabs(filters: QueueFilters) -> list[dict]:

@@ -18,13 +18,15 @@ from django.views.decorators.http import require_safe
 
 from jewelreview.accounts.roles import Action, user_can
 from jewelreview.api.permissions import photo_actions_for
+from jewelreview.catalog.models import PhotoStatus
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.errors import NotFound
-from jewelreview.pages.queue_views import require_reviewer
+from jewelreview.pages.queue_views import QUEUE_FLOW, require_reviewer
 from jewelreview.pages.review_forms import QueueFilterForm, queue_query
 from jewelreview.repairs.autofix_services import AUTOFIX_STATUSES
 from jewelreview.reviews.models import FlagReason
 from jewelreview.reviews.queue_selectors import QueueFilters
+from jewelreview.reviews.queue_services import REVIEW_LEASE
 from jewelreview.reviews.review_selectors import ReviewScreen, lease_holder, review_screen
 
 KEYS = [
@@ -61,7 +63,7 @@ def review(request: HttpRequest, photo_id: int) -> HttpResponse:
     context = {
         "photo": photo,
         "screen": screen,
-        "config": review_config(request, screen, scope),
+        "config": review_config(request, screen, scope, from_queue=request.GET.get("from") == QUEUE_FLOW),
         "keys": KEYS,
         "reasons": FlagReason.choices,
         "flagged_label": next((layer.label for layer in screen.layers if layer.key == screen.flagged_key), None),
@@ -72,8 +74,15 @@ def review(request: HttpRequest, photo_id: int) -> HttpResponse:
     return render(request, "review/photo.html", context)
 
 
-def review_config(request: HttpRequest, screen: ReviewScreen, scope: QueueFilters) -> dict[str, Any]:
-    """What the review screen's script needs, as JSON (``json_script``: no inline script)."""
+def review_config(
+    request: HttpRequest, screen: ReviewScreen, scope: QueueFilters, *, from_queue: bool = False
+) -> dict[str, Any]:
+    """What the review screen's script needs, as JSON (``json_script``: no inline script).
+
+    ``queue.lease``: only a page reached through the queue flow (``?from=queue``: the queue's "Review
+    next photo", then J and deciding) on a photo that waits for review leases it and the photo up
+    next when it opens, and keeps both leases renewed; anyone else browsing leases nothing.
+    """
     photo = screen.photo
     actions = photo_actions_for(request.user, photo.status)
     return {
@@ -114,23 +123,38 @@ def review_config(request: HttpRequest, screen: ReviewScreen, scope: QueueFilter
             for flag in screen.flags
         ],
         "detections": [detection.as_dict() for detection in screen.detections],
+        "refusals": {name: _refusal(photo.status, name) for name in ("approve", "flag") if name not in actions},
         "can": {
             "approve": "approve" in actions,
             "flag": "flag" in actions,
             "autofix": photo.status in AUTOFIX_STATUSES and user_can(request.user, Action.PHOTO_AUTOFIX),
         },
-        "queue": {"batch": scope.batch_id, "sku": scope.sku},
+        "queue": {
+            "batch": scope.batch_id,
+            "sku": scope.sku,
+            "flow": from_queue,
+            "lease": from_queue and photo.status == PhotoStatus.NEEDS_REVIEW,
+            "lease_seconds": int(REVIEW_LEASE.total_seconds()),
+        },
         "urls": {
             "approve": reverse("api:photo-approve", kwargs={"photo_id": photo.pk}),
             "flag": reverse("api:photo-flag", kwargs={"photo_id": photo.pk}),
             "autofix": reverse("api:photo-autofix", kwargs={"photo_id": photo.pk}),
             "render_base": reverse("api:render-detail", kwargs={"render_id": 0}),
             "next": reverse("api:queue-next"),
+            "renew": reverse("api:queue-renew"),
             "queue": _with_query(reverse("pages:queue"), queue_query(scope)),
             "review_base": reverse("pages:review", kwargs={"photo_id": 0}),
             "query": queue_query(scope),
         },
     }
+
+
+def _refusal(status: str, action: str) -> str:
+    """Why the page will not ``action`` the photo, for the status line (A or F pressed anyway)."""
+    label = PhotoStatus(status).label.lower()
+    done = {"approve": "approved", "flag": "flagged"}[action]
+    return f"This photo is {label}; it can't be {done} (only photos that need review can)."
 
 
 def _tiles_url(photo_id: int, pyramid: str) -> str:

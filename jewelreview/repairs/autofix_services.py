@@ -13,7 +13,8 @@ Who and when (``accounts.roles``: ``PHOTO_AUTOFIX`` for reviewers and managers,
 - The proposal is a normal recipe (``base: "ai"``), appended like any revision (its parent is the
   current one, nothing is lost) and rendered in the background.
 
-Refusals (nothing written): ``autofix_needs_review`` (409, wrong status), ``autofix_nothing_to_fix``
+Refusals (nothing written): ``autofix_needs_review`` (409, wrong status), ``autofix_has_repair``
+(409, the current revision is a person's repair: auto-fix never replaces it), ``autofix_nothing_to_fix``
 (409, no region is sure enough to repair), ``autofix_already_applied`` (409, the current revision
 is this very proposal), ``stale_version`` (409), ``photo_not_found`` (404).
 """
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.detection_services import (
@@ -37,8 +39,10 @@ from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotFound, from_core_error
 from jewelreview.repairs.models import Revision
-from jewelreview.repairs.services import render_enqueue
+from jewelreview.repairs.services import AS_IS_RECIPE, render_enqueue
 from jewelreview.reviews.events import event_record
+from jewelreview.reviews.models import Event
+from jewelreview.reviews.queue_selectors import lease_free
 
 if TYPE_CHECKING:
     from core.detect import Detection
@@ -86,11 +90,18 @@ def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
 
 
 def photo_autofix_apply(
-    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None
+    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, unless_leased: bool = False
 ) -> Revision:
-    """Make the auto-fix proposal the photo's current revision and queue its render (module notes)."""
+    """Make the auto-fix proposal the photo's current revision and queue its render (module notes).
+
+    ``unless_leased`` (the batch's background task): refuse with ``autofix_photo_leased`` while a
+    reviewer holds the photo's review lease, so nobody's photo changes under their eyes.
+    """
     require(actor, Action.PHOTO_AUTOFIX)
     _require_needs_review(photo)  # early, before the detector's seconds
+    _require_no_repair(photo)
+    if unless_leased:
+        _require_not_leased(photo)
     proposal = photo_autofix_propose(photo=photo)
     if not proposal.recipe.ops:
         raise Conflict(
@@ -104,6 +115,9 @@ def photo_autofix_apply(
     with transaction.atomic():
         locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
         _require_needs_review(locked)
+        _require_no_repair(locked)
+        if unless_leased:
+            _require_not_leased(locked)
         current = locked.current_revision
         if current is not None and current.recipe_sha256 == recipe_sha:
             raise Conflict(
@@ -145,7 +159,8 @@ def batch_autofix_enqueue(
     """Queue auto-fix (one background task each) for the batch's photos at ``min_risk`` or above.
 
     Only photos that need review and still show the AI cutout (no current revision): a person's
-    repair or an earlier auto-fix is left alone, so running it twice queues nothing new.
+    repair or an earlier auto-fix is left alone, so running it twice queues nothing new. Photos a
+    reviewer holds the review lease of are left alone too (here and again in the task).
     """
     require(actor, Action.BATCH_AUTOFIX)
     if isinstance(min_risk, bool) or not isinstance(min_risk, (int, float)) or not 0 <= min_risk <= 1:
@@ -163,6 +178,7 @@ def batch_autofix_enqueue(
             current_revision__isnull=True,
             risk__gte=min_risk,
         )
+        .filter(lease_free(timezone.now()))  # a reviewer is looking at the others right now
         .order_by("-risk", "pk")
         .values_list("pk", flat=True)
     )
@@ -193,6 +209,41 @@ def photo_autofix_failed(*, photo_id: int, error: str) -> None:
             to_status=photo.status,
             note=error[:2000],
         )
+
+
+def _require_not_leased(photo: Photo) -> None:
+    if Photo.objects.filter(pk=photo.pk).filter(lease_free(timezone.now())).exists():
+        return
+    raise Conflict(
+        f"Photo {photo.pk} is being reviewed right now; batch auto-fix leaves it to its reviewer.",
+        code="autofix_photo_leased",
+        details={"lease_until": photo.review_lease_until.isoformat() if photo.review_lease_until else None},
+    )
+
+
+def _require_no_repair(photo: Photo) -> None:
+    """Refuse when the current revision is a person's work: neither the as-is recipe nor an auto-fix."""
+    current = photo.current_revision
+    if current is None or _is_as_is(current) or _is_autofix(current):
+        return
+    author = current.author.get_username() if current.author_id else "someone"
+    raise Conflict(
+        f"Photo {photo.pk} shows revision {current.number}, a repair by {author}; auto-fix would replace "
+        "it. Review that repair, or flag the photo to have it reworked.",
+        code="autofix_has_repair",
+        details={"current_revision": current.pk, "current_number": current.number},
+    )
+
+
+def _is_as_is(revision: Revision) -> bool:
+    """The AI cutout unchanged (``AS_IS_RECIPE``: approved as is, or an empty recipe saved on top of it)."""
+    recipe = revision.recipe or {}
+    return not recipe.get("ops") and recipe.get("base", AS_IS_RECIPE["base"]) == AS_IS_RECIPE["base"]
+
+
+def _is_autofix(revision: Revision) -> bool:
+    """Made by auto-fix: its ``autofix`` event (written with the revision) names it."""
+    return Event.objects.filter(photo_id=revision.photo_id, action="autofix", data__revision=revision.pk).exists()
 
 
 def _require_needs_review(photo: Photo) -> None:

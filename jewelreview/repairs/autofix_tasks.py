@@ -19,8 +19,8 @@ logger = logging.getLogger(__name__)
 def photo_autofix(photo_id: int, actor_id: int) -> dict:
     """Apply auto-fix as ``actor_id`` (the manager who asked), unless the photo moved on meanwhile.
 
-    Idempotent: a photo no longer in review, already auto-fixed, or with nothing to fix is
-    skipped (the Conflict's code says why). Other failures are recorded as an
+    Idempotent: a photo no longer in review, already auto-fixed, repaired, being reviewed (leased)
+    or with nothing to fix is skipped (the Conflict's code says why). Other failures are recorded as an
     ``autofix_failed`` event and re-raised for the queue.
     """
     photo = Photo.objects.filter(pk=photo_id).first()
@@ -30,7 +30,7 @@ def photo_autofix(photo_id: int, actor_id: int) -> dict:
     if photo.current_revision_id is not None:
         return {"photo": photo_id, "skipped": "has_revision"}
     try:
-        revision = photo_autofix_apply(photo=photo, actor=actor)
+        revision = photo_autofix_apply(photo=photo, actor=actor, unless_leased=True)
     except Conflict as exc:
         return {"photo": photo_id, "skipped": exc.code}
     except Exception as exc:

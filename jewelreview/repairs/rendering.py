@@ -2,7 +2,8 @@
 
 Steps: read the original and AI mask through the storage API, decode, render the recipe,
 encode the final PNG and a preview, store both under names holding their checksum, then store the
-result's deep-zoom pyramid (the review page zooms into it) under a fresh per-run prefix. A name is
+result's deep-zoom pyramid (the review page zooms into it) under a fresh per-run prefix; a render
+of the as-is recipe reuses the photo's cutout pyramid instead (``reuses_cutout_tiles``). A name is
 only ever written once, completely (``AtomicFileSystemStorage`` on disk; S3 objects appear
 whole), and the Render row points to it only after the save returned, so no reader can see a
 half-written final.
@@ -13,10 +14,16 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jewelreview import stored_files
+from jewelreview.catalog.models import Photo
 from jewelreview.catalog.previews import CUTOUT_TILE_FORMAT, pyramid_store
 from jewelreview.repairs.models import Render
+
+if TYPE_CHECKING:
+    from core.recipe import Recipe
+    from core.render import RenderResult
 
 
 @dataclass
@@ -57,11 +64,37 @@ def render_tiles_base(*, photo_id: int, number: int, checksum: str) -> str:
     return f"renders/{photo_id}/r{number}-{checksum[:16]}-tiles-{uuid.uuid4().hex[:12]}/result"
 
 
+def reuses_cutout_tiles(recipe: Recipe, photo: Photo) -> bool:
+    """Whether a render of ``recipe`` is the AI cutout itself (the as-is recipe: no ops, base "ai").
+
+    Its pixels are the photo's cutout pyramid's (``catalog.previews``, made from the same original
+    and AI mask at ingest), so the render points at ``photo.tiles_cutout`` instead of storing a
+    second full pyramid for every photo approved as is.
+    """
+    return not recipe.ops and recipe.base == "ai" and bool(photo.tiles_cutout.name)
+
+
+def render_tiles_store(*, render: Render, recipe: Recipe, result: RenderResult, checksum: str) -> str:
+    """The DZI descriptor of the render's result: the cutout's for the as-is recipe, else a new pyramid."""
+    revision = render.revision
+    photo = revision.photo
+    if reuses_cutout_tiles(recipe, photo):
+        return photo.tiles_cutout.name
+    tiles, _ = pyramid_store(
+        base=render_tiles_base(photo_id=photo.pk, number=revision.number, checksum=checksum),
+        rgb=result.rgb,
+        alpha=result.alpha,
+        fmt=CUTOUT_TILE_FORMAT,
+    )
+    return tiles
+
+
 def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> RenderOutput:
     """Render ``render.revision`` at full resolution and store the PNG and its preview."""
     from core import codecs
     from core import render as core_render
     from core.recipe import Recipe
+    from core.render import RenderResult
 
     watch = watch or Stopwatch()
     revision = render.revision
@@ -84,12 +117,7 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     stored_files.save_content_addressed(final_name, final_png)
     stored_files.save_content_addressed(preview_name, preview)
     watch.lap("store")
-    tiles, _ = pyramid_store(
-        base=render_tiles_base(photo_id=photo.pk, number=revision.number, checksum=checksum),
-        rgb=result.rgb,
-        alpha=result.alpha,
-        fmt=CUTOUT_TILE_FORMAT,
-    )
+    tiles = render_tiles_store(render=render, recipe=recipe, result=result, checksum=checksum)
     watch.lap("tiles")
     timings = watch.total()
     # core reports seconds per step of the render; keep them, in ms, next to ours.

@@ -46,3 +46,23 @@ class QueueNextOutput(serializers.Serializer):
     review_url = serializers.CharField(allow_null=True, help_text="Its review page.")
     current = CurrentLeaseOutput(allow_null=True, help_text="The lease of `current`, when you sent one.")
     waiting = serializers.IntegerField(help_text="Photos still waiting for a reviewer under these filters.")
+
+
+# The review page renews two leases: the photo on screen and the one up next.
+MAX_RENEW = 10
+
+
+class QueueRenewInput(serializers.Serializer):
+    photos = serializers.ListField(
+        child=id_field(),
+        max_length=MAX_RENEW,
+        help_text="Photos whose review lease you hold (the one on screen, the one up next).",
+    )
+
+
+class QueueRenewOutput(serializers.Serializer):
+    renewed = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The photos whose lease is yours until `lease_until`; any other is no longer yours.",
+    )
+    lease_until = serializers.DateTimeField(source="until")

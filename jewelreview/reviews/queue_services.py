@@ -158,3 +158,33 @@ def _row_lockable(photo_id: int) -> bool:
     """Lock the photo's row for this transaction unless another transaction holds it (PostgreSQL)."""
     locked = Photo.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=photo_id)
     return bool(list(locked.values_list("pk", flat=True)))
+
+
+@dataclass(frozen=True)
+class LeaseRenewal:
+    """The leases a heartbeat kept: ``renewed`` photo ids are the actor's until ``until``."""
+
+    renewed: list[int]
+    until: datetime
+
+
+def review_lease_renew(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> LeaseRenewal:
+    """Extend ``actor``'s review leases on ``photo_ids`` (the photo on screen and the one up next).
+
+    The review page calls this every third of ``REVIEW_LEASE`` so a long look at one photo never lets
+    its lease, or the up-next lease, lapse into another reviewer's "next". Only leases still held
+    by ``actor`` (or lapsed and not taken since) on photos still waiting for review are renewed: a
+    photo missing from ``renewed`` is no longer the actor's, and the page fetches a fresh up-next.
+    """
+    require(actor, Action.PHOTO_APPROVE)
+    ids = frozenset(photo_ids)
+    until = timezone.now() + REVIEW_LEASE
+    # Still the actor's, lapsed or not: taking a lease (``next``) sets another holder.
+    with transaction.atomic():
+        Photo.objects.filter(pk__in=ids, status=PhotoStatus.NEEDS_REVIEW, review_holder=actor).update(
+            review_lease_until=until
+        )
+        renewed = sorted(
+            Photo.objects.filter(pk__in=ids, review_holder=actor, review_lease_until=until).values_list("pk", flat=True)
+        )
+    return LeaseRenewal(renewed=renewed, until=until)

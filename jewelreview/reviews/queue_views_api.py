@@ -1,4 +1,5 @@
-"""API: ``POST /api/queue/next/``, the review queue's "next photo" (leased to the caller)."""
+"""API: ``POST /api/queue/next/``, the review queue's "next photo" (leased to the caller), and
+``POST /api/queue/renew/``, the review page's heartbeat that keeps its leases."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from jewelreview.api.schema import SIGNED_IN_ERRORS, errors
 from jewelreview.api.views import ApiView, validated
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.reviews.queue_selectors import queue_waiting_count
-from jewelreview.reviews.queue_serializers import QueueNextInput, QueueNextOutput
-from jewelreview.reviews.queue_services import REVIEW_LEASE, review_next
+from jewelreview.reviews.queue_serializers import QueueNextInput, QueueNextOutput, QueueRenewInput, QueueRenewOutput
+from jewelreview.reviews.queue_services import REVIEW_LEASE, review_lease_renew, review_next
 
 
 class QueueNextView(ApiView):
@@ -49,3 +50,24 @@ class QueueNextView(ApiView):
             "waiting": queue_waiting_count(now=timezone.now(), batch_id=data["batch"], sku=sku),
         }
         return Response(QueueNextOutput(body, context={"request": request}).data)
+
+
+class QueueRenewView(ApiView):
+    required_actions = {"POST": Action.PHOTO_APPROVE}
+
+    @extend_schema(
+        operation_id="queue_renew",
+        tags=["workflow"],
+        summary="Renew your review leases (the review page's heartbeat)",
+        description=(
+            f"Extends your review leases on `photos` by {int(REVIEW_LEASE.total_seconds() // 60)} minutes from now. "
+            "Only photos still waiting for review whose lease is still yours are renewed; a photo missing from "
+            "`renewed` was decided or handed to another reviewer after your lease lapsed."
+        ),
+        request=QueueRenewInput,
+        responses={200: QueueRenewOutput, **errors(400, *SIGNED_IN_ERRORS, 415)},
+    )
+    def post(self, request):
+        data = validated(QueueRenewInput, request.data)
+        result = review_lease_renew(actor=request.user, photo_ids=data["photos"])
+        return Response(QueueRenewOutput(result).data)

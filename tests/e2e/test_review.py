@@ -114,7 +114,7 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, 
             expect(page.get_by_role("link", name="RING1 · front")).to_be_visible()
 
             page.get_by_role("button", name="Review next photo").click()
-            expect(page).to_have_url(f"{live_url}/photos/{first.pk}/review/")  # the older one
+            expect(page).to_have_url(f"{live_url}/photos/{first.pk}/review/?from=queue")  # the older one
             expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
             expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
 
@@ -150,20 +150,25 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, 
             expect(page.locator("#flag-reason")).to_be_focused()
             page.keyboard.press("ArrowDown")
             expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
-            page.keyboard.press("Tab")
+            expect(page.locator("#flag-reason")).to_be_focused()  # arrows step through the reasons
+            page.keyboard.press("p")  # P pins the centre even on the focused select
+            expect(page.locator("#pin-list li")).to_have_count(1)
+            expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
+            page.keyboard.press("Enter")  # the reason chosen: on to the note
+            expect(page.locator("#flag-note")).to_be_focused()
             page.keyboard.type("right prong cut off")
             page.keyboard.press("Tab")
             expect(page.locator("#pin-centre")).to_be_focused()
             page.keyboard.press("p")
-            expect(page.locator("#pin-list li")).to_have_count(1)
-            expect(page.locator(".pin-draft .pin-ring")).to_have_count(1)
+            expect(page.locator("#pin-list li")).to_have_count(2)
+            expect(page.locator(".pin-draft .pin-ring")).to_have_count(2)
 
             # The next photo's tiles were fetched while the reviewer looked at this one.
             ahead = f"/api/photos/{second.pk}/tiles/cutout_files/"
             assert any(ahead in url and status == 200 for url, status in responses), "next photo not prefetched"
 
             page.keyboard.press("Control+Enter")
-            expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/")
+            expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
             assert errors == []
         finally:
             browser.close()
@@ -175,8 +180,9 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, 
         reviewer.pk,
         None,
     )
-    assert len(flag.pins) == 1 and set(flag.pins[0]) == {"x", "y"}
-    assert abs(flag.pins[0]["x"] - PRONG[0]) <= 2 and abs(flag.pins[0]["y"] - PRONG[1]) <= 2, flag.pins
+    assert len(flag.pins) == 2 and all(set(pin) == {"x", "y"} for pin in flag.pins)
+    for pin in flag.pins:
+        assert abs(pin["x"] - PRONG[0]) <= 2 and abs(pin["y"] - PRONG[1]) <= 2, flag.pins
     flagged = Photo.objects.get(pk=first.pk)
     assert flagged.status == "flagged" and flagged.review_holder_id is None
     assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk  # the page leased it ahead
@@ -270,3 +276,95 @@ def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, q
 
     first.refresh_from_db()
     assert first.status == "needs_review"  # the "a" pressed under the help approved nothing
+
+
+def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing(live_url, queue):
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.catalog.models import Photo
+
+    reviewer, first, second = queue
+    Photo.objects.filter(pk=first.pk).update(status="approved")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{live_url}/login/")
+            page.get_by_label("Username").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.goto(f"{live_url}/photos/{first.pk}/review/?from=queue")
+            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+
+            page.keyboard.press("f")
+            expect(page.locator("#review-status")).to_have_text(
+                "This photo is approved; it can't be flagged (only photos that need review can)."
+            )
+            expect(page.locator("#flag-form")).to_be_hidden()
+            page.keyboard.press("a")
+            expect(page.locator("#review-status")).to_have_text(
+                "This photo is approved; it can't be approved (only photos that need review can)."
+            )
+
+            # Opened directly (not through the queue): looking leases neither it nor a next photo.
+            page.goto(f"{live_url}/photos/{second.pk}/review/")
+            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            assert errors == []
+        finally:
+            browser.close()
+
+    assert list(Photo.objects.exclude(review_holder=None).values_list("pk", flat=True)) == []
+
+
+def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queue, monkeypatch):
+    from datetime import timedelta as _timedelta
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.catalog.models import Photo
+    from jewelreview.pages import review_views
+    from jewelreview.reviews.models import Flag
+
+    reviewer, first, second = queue
+    # A 3-second lease on the page: its heartbeat (a third of it) beats every second.
+    monkeypatch.setattr(review_views, "REVIEW_LEASE", _timedelta(seconds=3))
+    renewals: list[dict] = []
+    flag_posts: list[object] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            def record(request):
+                if request.url.endswith("/api/queue/renew/"):
+                    renewals.append(request.post_data_json)
+
+            page.on("request", record)
+            page.goto(f"{live_url}/login/")
+            page.get_by_label("Username").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("button", name="Review next photo").click()
+            expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
+            page.wait_for_timeout(2500)
+            assert renewals and renewals[-1] == {"photos": [first.pk, second.pk]}, renewals
+
+            # Send flag: disabled while the flag is in flight, so a second Ctrl+Enter sends nothing.
+            page.route("**/api/photos/*/flag/", lambda route: flag_posts.append(route))
+            page.keyboard.press("f")
+            page.locator("#flag-reason").select_option("clipped_prong")
+            page.keyboard.press("Control+Enter")
+            expect(page.locator("#flag-send")).to_be_disabled()
+            page.keyboard.press("Control+Enter")
+            page.wait_for_timeout(300)
+            assert len(flag_posts) == 1
+            flag_posts[0].continue_()
+            expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
+        finally:
+            browser.close()
+
+    assert Flag.objects.filter(photo=first).count() == 1
+    assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk

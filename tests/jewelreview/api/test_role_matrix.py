@@ -190,6 +190,9 @@ CASES: dict[str, Case] = {
     "status.csv": Case("get", lambda ctx: "/api/exports/status.csv", MANAGER),
     "approved.zip": Case("get", lambda ctx: "/api/exports/approved.zip", MANAGER),
     "queue next": Case("post", lambda ctx: "/api/queue/next/", REVIEW),
+    "queue renew": Case(
+        "post", lambda ctx: "/api/queue/renew/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}
+    ),
     "autofix": Case("post", photo_url("autofix/"), REVIEW, ok=201, setup=autofix_ctx),
     "crop preview": Case(
         "post",
@@ -241,6 +244,7 @@ def test_every_routed_endpoint_is_in_the_matrix():
         "exports/status.csv",
         "exports/approved.zip",
         "queue/next/",
+        "queue/renew/",
         *[
             f"photos/<int:photo_id>/{action}/"
             for action in ("approve", "flag", "claim", "release", "submit", "reopen", "reshoot", "assign")

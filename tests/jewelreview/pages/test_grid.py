@@ -139,6 +139,7 @@ def test_retouchers_see_the_grid_but_cannot_approve(browsers, make_photo):
     photo = make_photo()
     html = browsers.retoucher.get("/grid/").content.decode()
     assert tiles(html) and "Approve selected" not in html
+    assert "/review/" not in html  # the review screen would answer them 403: no link to it
     response = browsers.retoucher.post("/grid/", {"photo": [f"{photo.pk}:{photo.version}"]})
     assert response.status_code == 403
     assert Photo.objects.get(pk=photo.pk).status == "needs_review"

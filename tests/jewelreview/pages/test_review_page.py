@@ -146,7 +146,13 @@ def test_a_photo_someone_else_is_reviewing_says_so(browsers, make_photo, users):
 
 def test_a_decided_photo_offers_no_decision(browsers, make_photo):
     photo = prepared(make_photo(status="approved"))
-    assert config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/"))["can"] == {"approve": False, "flag": False, "autofix": False}
+    config = config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/"))
+    assert config["can"] == {"approve": False, "flag": False, "autofix": False}
+    # A and F pressed anyway: the page says why instead of doing nothing.
+    assert config["refusals"] == {
+        "approve": "This photo is approved; it can't be approved (only photos that need review can).",
+        "flag": "This photo is approved; it can't be flagged (only photos that need review can).",
+    }
 
 
 def test_a_photo_still_being_prepared_says_so(browsers, make_photo):
@@ -159,7 +165,13 @@ def test_a_photo_still_being_prepared_says_so(browsers, make_photo):
 def test_the_queue_filters_carry_over_to_next(browsers, make_photo):
     photo = prepared(make_photo(sku="RING-1"))
     config = config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/?batch={photo.batch_id}&sku=RING-1"))
-    assert config["queue"] == {"batch": photo.batch_id, "sku": "RING-1"}
+    assert config["queue"] == {
+        "batch": photo.batch_id,
+        "sku": "RING-1",
+        "flow": False,
+        "lease": False,
+        "lease_seconds": 600,
+    }
     assert config["urls"]["query"] == f"batch={photo.batch_id}&sku=RING-1"
     assert config["urls"]["queue"] == f"/queue/?batch={photo.batch_id}&sku=RING-1"
 
@@ -178,3 +190,20 @@ def test_the_review_screen_needs_sign_in(browsers, make_photo):
     photo = make_photo()
     response = browsers.anonymous.get(f"/photos/{photo.pk}/review/")
     assert response.status_code == 302 and response.url.startswith("/login/?next=")
+
+
+def test_only_the_queue_flow_leases_and_renews(browsers, make_photo):
+    photo = prepared(make_photo())
+    browsing = config_of(browsers.manager.get(f"/photos/{photo.pk}/review/"))
+    assert (browsing["queue"]["flow"], browsing["queue"]["lease"]) == (False, False)
+    flow = config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/?from=queue"))
+    assert (flow["queue"]["flow"], flow["queue"]["lease"], flow["queue"]["lease_seconds"]) == (True, True, 600)
+    assert flow["urls"]["renew"] == "/api/queue/renew/"
+    assert flow["urls"]["query"] == ""  # the script adds from=queue to the next photo's URL itself
+    assert Photo.objects.get(pk=photo.pk).review_holder_id is None  # the page leases through the API
+
+
+def test_a_decided_photo_in_the_queue_flow_leases_nothing(browsers, make_photo):
+    photo = prepared(make_photo(status="approved"))
+    config = config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/?from=queue"))
+    assert (config["queue"]["flow"], config["queue"]["lease"]) == (True, False)

@@ -157,7 +157,8 @@ def test_next_leases_a_photo_and_opens_its_review_screen(browsers, make_photo, u
     Photo.objects.exclude(pk=wanted.pk).update(review_holder=users.manager, review_lease_until=held_until)
     response = browsers.reviewer.post("/queue/next/", {"batch": wanted.batch_id, "sku": "RING-1"})
     assert response.status_code == 302
-    assert response.url == f"/photos/{wanted.pk}/review/?batch={wanted.batch_id}&sku=RING-1"
+    # ``from=queue``: the review page was reached through the queue flow, so it leases (and renews).
+    assert response.url == f"/photos/{wanted.pk}/review/?batch={wanted.batch_id}&sku=RING-1&from=queue"
     assert Photo.objects.get(pk=wanted.pk).review_holder_id == users.reviewer.pk
 
 

@@ -56,3 +56,55 @@ def test_a_refused_approval_creates_no_revision(users, make_photo):
     with pytest.raises(Conflict):
         photo_approve(photo=photo, actor=users.reviewer)
     assert not Revision.objects.filter(photo=photo).exists()
+
+
+def test_the_as_is_render_reuses_the_cutout_pyramid_and_its_tile_routes_serve_it(
+    users, make_photo, django_capture_on_commit_callbacks, monkeypatch
+):
+    from rest_framework.test import APIClient
+
+    from jewelreview import stored_files
+    from jewelreview.repairs import rendering
+
+    photo = make_photo(status="needs_review")
+    prefix = f"photos/{photo.pk}/run1"
+    cutout = stored_files.save_new(f"{prefix}/cutout.dzi", b"<Image Format='png'/>")
+    stored_files.save_new(f"{prefix}/cutout_files/3/1_2.png", b"\x89PNGcutout-tile")
+    Photo.objects.filter(pk=photo.pk).update(tiles_cutout=cutout)
+    photo.refresh_from_db()
+
+    def no_second_pyramid(**kwargs):
+        raise AssertionError("the as-is render must not build a pyramid")
+
+    monkeypatch.setattr(rendering, "pyramid_store", no_second_pyramid)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_approve(photo=photo, actor=users.reviewer)
+
+    render = Render.objects.get(revision__photo=photo)
+    assert render.state == "done", render.error
+    assert render.tiles.name == cutout
+    client = APIClient()
+    client.force_authenticate(users.reviewer)
+    descriptor = client.get(f"/api/photos/{photo.pk}/tiles/r1.dzi")
+    assert descriptor.status_code == 200 and _body(descriptor) == b"<Image Format='png'/>"
+    tile = client.get(f"/api/photos/{photo.pk}/tiles/r1_files/3/1_2.png")
+    assert tile.status_code == 200 and _body(tile) == b"\x89PNGcutout-tile"
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_a_repaired_render_still_gets_its_own_pyramid(users, make_photo, recipe, monkeypatch):
+    from core.recipe import Recipe
+
+    from jewelreview.repairs import rendering
+
+    photo = make_photo(status="needs_review")
+    Photo.objects.filter(pk=photo.pk).update(tiles_cutout="photos/x/cutout.dzi")
+    photo.refresh_from_db()
+    assert rendering.reuses_cutout_tiles(Recipe.from_dict(AS_IS_RECIPE), photo)
+    assert not rendering.reuses_cutout_tiles(Recipe.from_dict(recipe), photo)
+    Photo.objects.filter(pk=photo.pk).update(tiles_cutout="")
+    photo.refresh_from_db()
+    assert not rendering.reuses_cutout_tiles(Recipe.from_dict(AS_IS_RECIPE), photo)  # not prepared: build one

@@ -207,3 +207,80 @@ def test_the_background_task_skips_a_photo_that_moved_on(users, scene_photo):
         "skipped": "autofix_needs_review",
     }
     assert Revision.objects.count() == 0
+
+
+def _make_current(photo, *, author, recipe, note=""):
+    revision = Revision.objects.create(
+        photo=photo, number=1, author=author, recipe=recipe, recipe_sha256="1" * 64, note=note
+    )
+    Photo.objects.filter(pk=photo.pk).update(current_revision=revision)
+    photo.refresh_from_db()
+    return revision
+
+
+REPAIR_RECIPE = {"version": 1, "base": "ai", "ops": [{"op": "brush", "mode": "add", "radius": 3, "points": [[1, 1]]}]}
+
+
+def test_a_retouchers_submitted_repair_is_never_replaced(users, scene_photo, client_of):
+    photo = scene_photo()
+    repair = _make_current(photo, author=users.retoucher, recipe=REPAIR_RECIPE, note="fixed the prong")
+    response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "autofix_has_repair"
+    assert body["message"] == (
+        f"Photo {photo.pk} shows revision 1, a repair by tom; auto-fix would replace it. "
+        "Review that repair, or flag the photo to have it reworked."
+    )
+    photo.refresh_from_db()
+    assert photo.current_revision_id == repair.pk and photo.version == 1
+    assert Revision.objects.filter(photo=photo).count() == 1 and not Event.objects.filter(action="autofix").exists()
+
+
+def test_an_as_is_revision_may_be_auto_fixed(users, scene_photo, client_of):
+    photo = scene_photo()
+    _make_current(photo, author=users.reviewer, recipe={"version": 1, "base": "ai", "ops": []})
+    response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["number"] == 2
+
+
+def test_the_batch_leaves_photos_a_reviewer_holds_alone(
+    users, scene_photo, client_of, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    free = scene_photo(risk=0.9, batch="launch")
+    held = scene_photo(risk=0.95, batch="launch")
+    lapsed = scene_photo(risk=0.8, batch="launch")
+    Photo.objects.filter(pk=held.pk).update(
+        review_holder=users.reviewer, review_lease_until=timezone.now() + timedelta(minutes=5)
+    )
+    Photo.objects.filter(pk=lapsed.pk).update(
+        review_holder=users.reviewer, review_lease_until=timezone.now() - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(users.manager).post(
+            f"/api/batches/{free.batch_id}/autofix/", {"min_risk": 0.5}, format="json"
+        )
+    assert response.status_code == 202
+    assert response.json()["photos"] == [free.pk, lapsed.pk]
+    assert not Revision.objects.filter(photo=held).exists()
+
+
+def test_the_background_task_skips_a_photo_leased_since_it_was_queued(users, scene_photo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    photo = scene_photo(risk=0.9)
+    Photo.objects.filter(pk=photo.pk).update(
+        review_holder=users.reviewer, review_lease_until=timezone.now() + timedelta(minutes=5)
+    )
+    assert photo_autofix.call(photo_id=photo.pk, actor_id=users.manager.pk) == {
+        "photo": photo.pk,
+        "skipped": "autofix_photo_leased",
+    }
+    assert Revision.objects.count() == 0

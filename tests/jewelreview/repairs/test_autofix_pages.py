@@ -115,3 +115,18 @@ def test_only_managers_queue_batch_autofix_from_the_dashboard(users, make_photo)
     assert [str(m) for m in get_messages(bad.wsgi_request)] == [
         "Nothing was queued: min_risk: Ensure this value is less than or equal to 1."
     ]
+
+
+def test_the_dashboards_autofix_form_is_rendered_from_its_form_class(users, make_photo, monkeypatch):
+    from jewelreview.pages.autofix_views import BatchAutofixForm
+
+    photo = make_photo(batch="launch")
+    monkeypatch.setattr(BatchAutofixForm.base_fields["min_risk"], "initial", 0.7)
+    page = signed_in(users.manager).get(f"/dashboard/?batch={photo.batch_id}").content.decode()
+    assert '<label for="autofix-min_risk">Risk at least</label>' in page
+    field = re.search(r'<input type="number" name="min_risk"[^>]*>', page)
+    assert field, page[page.find("autofix-heading") :][:1500]
+    assert 'value="0.7"' in field.group(0) and 'step="0.05"' in field.group(0)
+    assert 'min="0"' in field.group(0) and 'max="1"' in field.group(0)
+    assert f'<input type="hidden" name="batch" value="{photo.batch_id}"' in page
+    assert "autofix-heading" not in signed_in(users.manager).get("/dashboard/").content.decode()  # no batch chosen

@@ -124,3 +124,16 @@ def test_the_schema_documents_next(users):
         if p["name"] == "pyramid"
     )
     assert pyramid["schema"]["pattern"] == "^(original|cutout|r[1-9][0-9]*)$"
+
+
+def test_renew_extends_the_callers_leases_and_names_them(users, make_photo):
+    photo = make_photo()
+    first = client_for(users.reviewer).post(URL, {}, format="json").json()
+    assert first["photo"]["id"] == photo.pk
+    answer = client_for(users.reviewer).post("/api/queue/renew/", {"photos": [photo.pk]}, format="json")
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    assert body["renewed"] == [photo.pk] and body["lease_until"] >= first["lease_until"]
+    other = client_for(users.manager).post("/api/queue/renew/", {"photos": [photo.pk]}, format="json").json()
+    assert other["renewed"] == []
+    assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jewelreview.catalog.models import Photo
 from jewelreview.errors import InvalidInput, NotAllowed
-from jewelreview.reviews.queue_services import MAX_SKIP, REVIEW_LEASE, review_next
+from jewelreview.reviews.queue_services import MAX_SKIP, REVIEW_LEASE, review_lease_renew, review_next
 from jewelreview.reviews.services import photo_approve, photo_flag
 
 
@@ -274,3 +274,39 @@ def test_reviewers_asking_at_the_same_time_never_get_the_same_photo(shared_datab
     handed_out = [photo_id for ids in got.values() for photo_id in ids]
     assert sorted(handed_out) == sorted(all_photos), got  # each photo once, none twice, none left
     assert approved == PHOTOS
+
+
+@pytest.mark.django_db
+def test_renewing_keeps_a_long_look_from_handing_the_photo_to_someone_else(users, make_photo):
+    on_screen, up_next = _age(make_photo(), 20), _age(make_photo(), 10)
+    review_next(actor=users.reviewer)  # leases on_screen
+    review_next(actor=users.reviewer, current=on_screen.pk)  # keeps it, leases up_next
+    almost_lapsed = timezone.now() + timedelta(seconds=30)
+    Photo.objects.filter(pk__in=[on_screen.pk, up_next.pk]).update(review_lease_until=almost_lapsed)
+    renewal = review_lease_renew(actor=users.reviewer, photo_ids=[on_screen.pk, up_next.pk])
+    assert renewal.renewed == sorted([on_screen.pk, up_next.pk])
+    assert abs((renewal.until - timezone.now()) - REVIEW_LEASE) < timedelta(seconds=5)
+    assert _holder(on_screen) == (users.reviewer.pk, renewal.until)
+    in_five_minutes = timezone.now() + timedelta(minutes=5)
+    Photo.objects.filter(pk__in=[on_screen.pk, up_next.pk]).update(review_lease_until=in_five_minutes)
+    assert review_next(actor=users.manager).photo is None  # both still held after the original ten minutes
+
+
+@pytest.mark.django_db
+def test_renewing_skips_leases_taken_by_someone_else_or_decided(users, make_photo):
+    mine, taken, decided = make_photo(), make_photo(), make_photo()
+    Photo.objects.filter(pk=mine.pk).update(review_holder=users.reviewer, review_lease_until=timezone.now())
+    Photo.objects.filter(pk=taken.pk).update(review_holder=users.manager, review_lease_until=timezone.now())
+    Photo.objects.filter(pk=decided.pk).update(
+        review_holder=users.reviewer, review_lease_until=timezone.now(), status="approved"
+    )
+    renewal = review_lease_renew(actor=users.reviewer, photo_ids=[mine.pk, taken.pk, decided.pk])
+    assert renewal.renewed == [mine.pk]
+    assert _holder(taken)[0] == users.manager.pk
+
+
+@pytest.mark.django_db
+def test_a_retoucher_may_not_renew(users, make_photo):
+    photo = make_photo()
+    with pytest.raises(NotAllowed):
+        review_lease_renew(actor=users.retoucher, photo_ids=[photo.pk])

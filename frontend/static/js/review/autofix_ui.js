@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * "Apply auto-fix" (button and X): POST /api/photos/{id}/autofix/, then wait for the new
- * revision's render and reload the page, which then shows the repaired result for review.
+ * revision's render and reload the page, which then shows the repaired result for review. When
+ * the render fails the page stays as it is, saying why.
  */
 
 import { postJson, problemText } from "./api.js";
@@ -35,11 +36,16 @@ export function bindAutofix(button, config, hooks) {
     const revision = answer.data;
     hooks.say(`Auto-fix saved as revision ${revision.number} (${revision.note}). Rendering it…`);
     const renderId = revision.render && revision.render.id;
-    if (renderId) await waitForRender(renderId);
-    if (!stopped) reload();
+    const state = renderId ? await waitForRender(renderId) : "done";
+    // A failed render keeps its message on screen (a reload would wipe it); the revision is saved
+    // and its render can be retried, so the button stays off.
+    if (!stopped && state !== "failed") reload();
   }
 
-  /** @param {number} renderId */
+  /**
+   * @param {number} renderId
+   * @returns {Promise<"done" | "failed" | "waiting">} "waiting" when it was still running at the limit
+   */
   async function waitForRender(renderId) {
     const url = config.urls.render_base.replace("/0/", `/${renderId}/`);
     const started = Date.now();
@@ -48,10 +54,10 @@ export function bindAutofix(button, config, hooks) {
         const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (response.ok) {
           const render = await response.json();
-          if (render.state === "done") return;
+          if (render.state === "done") return "done";
           if (render.state === "failed") {
             hooks.say(`The auto-fix render failed: ${render.error}`);
-            return;
+            return "failed";
           }
         }
       } catch {
@@ -59,6 +65,7 @@ export function bindAutofix(button, config, hooks) {
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
+    return "waiting";
   }
 
   const onClick = () => void run();

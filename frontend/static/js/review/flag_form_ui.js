@@ -29,11 +29,31 @@ export function bindFlagForm(store, hooks) {
   const list = byId("pin-list");
   const count = byId("pin-count");
   const error = byId("flag-error");
+  const send = /** @type {HTMLButtonElement} */ (byId("flag-send"));
+  let sending = false;
+  /** Whether the reason is being chosen with the pointer (its list open), not stepped with arrows. */
+  let pointerChoice = false;
 
   opener.addEventListener("click", () => store.dispatch({ type: store.getState().flagOpen ? "flag/close" : "flag/open" }));
   byId("flag-cancel").addEventListener("click", () => store.dispatch({ type: "flag/close" }));
   byId("pin-centre").addEventListener("click", hooks.onPinCentre);
-  reason.addEventListener("change", () => store.dispatch({ type: "draft/reason", reason: reason.value }));
+  reason.addEventListener("pointerdown", () => {
+    pointerChoice = true;
+  });
+  reason.addEventListener("change", () => {
+    store.dispatch({ type: "draft/reason", reason: reason.value });
+    // A reason picked from the open list: on to the note. Arrow keys step through the reasons
+    // (each step is a change) and Enter then moves on, so a keyboard choice is never cut short.
+    if (pointerChoice && reason.value) note.focus();
+    pointerChoice = false;
+  });
+  reason.addEventListener("keydown", (event) => {
+    pointerChoice = false;
+    if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && reason.value) {
+      event.preventDefault();
+      note.focus();
+    }
+  });
   note.addEventListener("input", () => store.dispatch({ type: "draft/note", note: note.value }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -79,5 +99,11 @@ export function bindFlagForm(store, hooks) {
   }
 
   render(store.getState(), null);
-  return { render, showError, focusReason: () => reason.focus() };
+  /** @param {boolean} on while a flag is in flight, Send is disabled (no second flag) */
+  function setSending(on) {
+    sending = on;
+    send.disabled = on;
+  }
+
+  return { render, showError, focusReason: () => reason.focus(), setSending, sending: () => sending };
 }

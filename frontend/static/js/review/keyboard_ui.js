@@ -12,7 +12,7 @@ import { commandForKey } from "../state/keymap.js";
 function isTextField(target) {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
-  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLTextAreaElement) return true;
   if (target instanceof HTMLInputElement) return !["radio", "checkbox", "button", "submit", "range", "color"].includes(target.type);
   return false;
 }
@@ -27,7 +27,8 @@ export function bindKeyboard(handlers, state) {
   function onKey(event) {
     if (event.defaultPrevented || event.isComposing) return;
     const { flagOpen, helpOpen } = state();
-    const command = commandForKey(event, { inTextField: isTextField(event.target), flagOpen, helpOpen });
+    const inSelect = event.target instanceof HTMLSelectElement;
+    const command = commandForKey(event, { inTextField: isTextField(event.target), inSelect, flagOpen, helpOpen });
     const handler = command ? handlers[command] : undefined;
     if (!handler) return;
     event.preventDefault();

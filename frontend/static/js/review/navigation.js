@@ -1,51 +1,77 @@
 // @ts-check
 /**
  * J/K and "next": the trail of photos opened this session (sessionStorage), and the photo after
- * this one, leased from the queue as soon as the page opens (POST /api/queue/next/) and fetched
- * ahead. Deciding a photo or pressing J opens it; K goes back along the trail.
+ * this one, leased from the queue (POST /api/queue/next/) and fetched ahead once the viewer is idle.
+ * Deciding a photo or pressing J opens it; K goes back along the trail.
+ *
+ * Only a page reached through the queue flow (`from=queue`, kept through J and deciding) showing
+ * a photo that waits for review leases anything when it opens (config.queue.lease): a manager
+ * browsing other lists leases nothing until J. While it holds leases, the page renews them every
+ * third of the lease (POST /api/queue/renew/), and asks for a fresh up-next when its lease was lost
+ * or has lapsed.
  */
 
 import { EMPTY_TRAIL, trailBack, trailForward, trailParse, trailSerialise, trailVisit } from "../state/trail.js";
 import { resultDziUrls } from "../state/layers.js";
+import { heartbeatMs, leaseLapsed, queueFlowQuery, renewalIds, renewalOutcome } from "../state/review_lease.js";
 import { postJson, problemText } from "./api.js";
 import { prefetchPhoto } from "./prefetch.js";
 
 const TRAIL_KEY = "jewelreview.review-trail";
 
-/** @typedef {{id: number, reviewUrl: string, dziUrls: string[], label: string}} UpNext */
+/** @typedef {{id: number, reviewUrl: string, dziUrls: string[], label: string, until: string | null}} UpNext */
 
 /**
  * @param {any} config the page's configuration (review_views.review_config)
  * @param {{onStatus: (message: string) => void, onLease: (lease: any) => void, onUpNext: (next: UpNext | null, waiting: number) => void,
- *   viewSize: () => {viewWidth: number, viewHeight: number, pixelRatio: number}}} hooks
+ *   viewSize: () => {viewWidth: number, viewHeight: number, pixelRatio: number}, viewerIdle: Promise<void>}} hooks
  */
 export function createNavigation(config, hooks) {
   const photoId = config.photo.id;
   const trail = trailVisit(readTrail(), photoId);
   writeTrail(trail);
-  const query = config.urls.query ? `?${config.urls.query}` : "";
+  const filters = config.urls.query || "";
+  const flowQuery = queueFlowQuery(filters);
+  const stayQuery = config.queue.flow ? flowQuery : filters ? `?${filters}` : "";
+  const leasing = Boolean(config.queue.lease);
   /** @type {ReturnType<typeof prefetchPhoto> | null} */
   let prefetching = null;
+  /** Whether the photo on screen is leased to this reviewer. */
+  let currentHeld = false;
+  /** Counts reservations: only the newest one's photo is prefetched. */
+  let reservations = 0;
+  /** @type {Promise<UpNext | null> | null} */
+  let upNext = leasing ? reserve() : null;
+  /** @type {ReturnType<typeof setInterval> | null} */
+  const heartbeat = leasing ? setInterval(() => void renew(), heartbeatMs(config.queue.lease_seconds)) : null;
 
   /** @param {number} id */
   function reviewUrl(id) {
-    return `${config.urls.review_base.replace("/0/", `/${id}/`)}${query}`;
+    return `${config.urls.review_base.replace("/0/", `/${id}/`)}${stayQuery}`;
   }
 
-  const upNext = (async () => {
+  /** Lease the next photo (and, in the queue flow, keep the one on screen). */
+  async function reserve() {
+    const reservation = ++reservations;
     const answer = await postJson(config.urls.next, {
       batch: config.queue.batch,
       sku: config.queue.sku || "",
-      current: photoId,
-      skip: trail.ids.filter((id) => id !== photoId),
+      current: leasing ? photoId : null,
+      // Outside the queue flow the photo on screen is not leased, so it must not come back as next.
+      skip: leasing ? trail.ids.filter((id) => id !== photoId) : trail.ids,
     });
     if (!answer.ok) {
       hooks.onStatus(`Could not reserve the next photo: ${problemText(answer)}`);
       hooks.onUpNext(null, 0);
       return null;
     }
-    hooks.onLease(answer.data.current);
+    if (leasing) {
+      currentHeld = Boolean(answer.data.current && answer.data.current.held_by_you);
+      hooks.onLease(answer.data.current);
+    }
     const photo = answer.data.photo;
+    prefetching?.cancel();
+    prefetching = null;
     if (!photo) {
       hooks.onUpNext(null, answer.data.waiting);
       return null;
@@ -53,14 +79,45 @@ export function createNavigation(config, hooks) {
     /** @type {UpNext} */
     const next = {
       id: photo.id,
-      reviewUrl: `${answer.data.review_url}${query}`,
+      reviewUrl: `${answer.data.review_url}${flowQuery}`,
       label: `${photo.sku} · ${photo.view}`,
       dziUrls: resultDziUrls(photo),
+      until: answer.data.lease_until,
     };
-    prefetching = prefetchPhoto(next, hooks.viewSize());
     hooks.onUpNext(next, answer.data.waiting);
+    if (leasing) {
+      // The photo on screen first: the next one's tiles are asked for once its own have loaded.
+      void hooks.viewerIdle.then(() => {
+        if (reservation === reservations) prefetching = prefetchPhoto(next, hooks.viewSize());
+      });
+    }
     return next;
-  })();
+  }
+  /** The heartbeat: keep both leases; a lost up-next is replaced. */
+  async function renew() {
+    const next = upNext ? await upNext : null;
+    const held = { current: currentHeld ? photoId : null, upNext: next ? next.id : null };
+    const ids = renewalIds(held);
+    if (!ids.length) return;
+    const answer = await postJson(config.urls.renew, { photos: ids });
+    if (!answer.ok) return; // offline for a moment: the next beat tries again, well inside the lease
+    const lost = renewalOutcome(held, answer.data.renewed);
+    if (next && !lost.upNextLost) next.until = answer.data.lease_until;
+    if (lost.currentLost || lost.upNextLost) {
+      upNext = reserve();
+      await upNext;
+    }
+  }
+
+  /** The up-next photo, asked for again when there is none yet or its lease has passed. */
+  async function freshUpNext() {
+    let next = upNext ? await upNext : null;
+    if (!next || leaseLapsed(next.until, Date.now())) {
+      upNext = reserve();
+      next = await upNext;
+    }
+    return next;
+  }
 
   return {
     /** J: forward along the trail when the reviewer went back, else the next photo of the queue. */
@@ -70,7 +127,7 @@ export function createNavigation(config, hooks) {
         window.location.assign(reviewUrl(forward));
         return;
       }
-      const next = await upNext;
+      const next = await freshUpNext();
       if (next) window.location.assign(next.reviewUrl);
       else window.location.assign(config.urls.queue);
     },
@@ -85,11 +142,15 @@ export function createNavigation(config, hooks) {
     },
     /** After a decision: always the queue's next photo (the trail's forward entries were seen). */
     async afterDecision() {
-      const next = await upNext;
+      const next = await freshUpNext();
       window.location.assign(next ? next.reviewUrl : config.urls.queue);
     },
-    upNext: () => upNext,
+    upNext: () => upNext || Promise.resolve(null),
     prefetched: () => (prefetching ? prefetching.done : Promise.resolve(0)),
+    destroy() {
+      if (heartbeat !== null) clearInterval(heartbeat);
+      prefetching?.cancel();
+    },
   };
 }
 

@@ -7,8 +7,11 @@
 
 import { fitTileUrls, parseDzi } from "../state/dzi.js";
 
-/** Parallel requests: the browser's per-host limit, so prefetching never starves the page. */
-const PARALLEL = 6;
+/**
+ * Parallel requests: two of the browser's six per host, so the page's own requests (tiles on a
+ * zoom, the API) always find a free connection. It starts only once the viewer is idle (navigation).
+ */
+export const PARALLEL = 2;
 
 /**
  * @param {string[]} urls

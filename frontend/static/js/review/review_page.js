@@ -26,6 +26,8 @@ import { bindToolbar, zoomText } from "./toolbar_ui.js";
 
 /** Image pixels of margin around a detection or pin the view zooms to. */
 const ZOOM_MARGIN = 24;
+/** Prefetching the next photo waits for this photo's tiles, but never longer than this (ms). */
+const IDLE_LIMIT_MS = 8000;
 
 /** @param {string} id */
 function byId(id) {
@@ -50,7 +52,14 @@ function start() {
   const references = config.layers.map((/** @type {{key: string}} */ layer) => layer.key).filter((/** @type {string} */ key) => key !== current);
   const store = createStore(reviewReduce, initialReviewState({ references, flagged: config.flagged }));
 
+  /** @type {() => void} */
+  let viewerSettled = () => {};
+  /** @type {Promise<void>} */
+  const viewerIdle = new Promise((resolve) => {
+    viewerSettled = resolve;
+  });
   const navigation = createNavigation(config, {
+    viewerIdle,
     onStatus: say,
     onLease: showLease,
     onUpNext: showUpNext,
@@ -71,6 +80,7 @@ function start() {
 
   const OSD = /** @type {any} */ (window).OpenSeadragon;
   if (!OSD || !current) {
+    viewerSettled();
     byId("stage").classList.add("stage-empty");
     byId("stage-legend").textContent = !OSD
       ? "The deep-zoom viewer did not load: reload the page."
@@ -81,6 +91,7 @@ function start() {
   const mainElement = byId("viewer-main");
   const main = createDeepZoom(mainElement, { size, sources, label: `${label(current)}, deep zoom` });
   main.onError((message) => say(`Could not open ${message}.`));
+  void whenIdle(main.viewer, IDLE_LIMIT_MS).then(viewerSettled);
   const overlay = createOverlay(mainElement, main, size);
   overlay.set({
     detections: config.detections,
@@ -136,7 +147,7 @@ function start() {
   bindKeyboard(
     {
       approve,
-      flag: () => (store.getState().flagOpen ? flagForm.focusReason() : store.dispatch({ type: "flag/open" })),
+      flag: openFlag,
       next: () => navigation.next(),
       previous: () => navigation.previous(),
       "zoom-toggle": toggleZoom,
@@ -177,13 +188,33 @@ function start() {
     if (pin) main.fitImageBox(pinBounds(pin, ZOOM_MARGIN), ZOOM_MARGIN);
   }
 
+  /** F: open the flag form, or say why this photo cannot be flagged. */
+  function openFlag() {
+    if (!config.can.flag) {
+      say(refusal("flag"));
+      return;
+    }
+    if (store.getState().flagOpen) flagForm.focusReason();
+    else store.dispatch({ type: "flag/open" });
+  }
+
+  /** @param {"approve" | "flag"} action */
+  function refusal(action) {
+    return (config.refusals && config.refusals[action]) || `This photo can't be ${action === "flag" ? "flagged" : "approved"} now.`;
+  }
+
   async function sendFlag() {
-    if (!config.can.flag) return;
+    if (!config.can.flag) {
+      say(refusal("flag"));
+      return;
+    }
+    if (flagForm.sending()) return;
     const draft = store.getState().draft;
     const problem = draftProblem(draft);
     flagForm.showError(problem);
     if (problem) return;
     say("Sending the flag…");
+    flagForm.setSending(true);
     const answer = await postJson(config.urls.flag, {
       reason: draft.reason,
       note: draft.note,
@@ -191,6 +222,7 @@ function start() {
       version: config.photo.version,
     });
     if (!answer.ok) {
+      flagForm.setSending(false);
       flagForm.showError(problemText(answer));
       say("The flag was not sent.");
       return;
@@ -201,7 +233,11 @@ function start() {
   }
 
   async function approve() {
-    if (!config.can.approve || approveButton.disabled) return;
+    if (!config.can.approve) {
+      say(refusal("approve"));
+      return;
+    }
+    if (approveButton.disabled) return; // already being approved
     approveButton.disabled = true;
     say("Approving…");
     const answer = await postJson(config.urls.approve, { version: config.photo.version });
@@ -228,6 +264,42 @@ function start() {
       ? `Next: ${next.label} (${waiting} more waiting).`
       : "Nothing else is waiting for review: J and deciding take you back to the queue.";
   }
+}
+
+/**
+ * Resolves once the viewer has drawn every tile it needs for the current view (OpenSeadragon's
+ * `fully-loaded-change`), then the browser is idle; or after `limitMs`, whichever comes first.
+ * @param {any} viewer an OpenSeadragon viewer
+ * @param {number} limitMs
+ * @returns {Promise<void>}
+ */
+function whenIdle(viewer, limitMs) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const idle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      viewer.removeHandler("update-viewport", check);
+      const callback = /** @type {any} */ (window).requestIdleCallback;
+      if (typeof callback === "function") callback(() => resolve(), { timeout: 1000 });
+      else setTimeout(resolve, 0);
+    };
+    const timer = setTimeout(idle, limitMs);
+    function check() {
+      const count = viewer.world.getItemCount();
+      if (!count) return;
+      let visible = 0;
+      for (let index = 0; index < count; index += 1) {
+        const item = viewer.world.getItemAt(index);
+        if (item.getOpacity() <= 0) continue;
+        if (typeof item.getFullyLoaded !== "function" || !item.getFullyLoaded()) return;
+        visible += 1;
+      }
+      if (visible) idle();
+    }
+    viewer.addHandler("update-viewport", check);
+  });
 }
 
 /**

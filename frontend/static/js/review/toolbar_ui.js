@@ -45,7 +45,10 @@ export function bindToolbar(store, hooks) {
       if (radio.checked) store.dispatch({ type: "compare/set", mode: /** @type {any} */ (radio.value) });
     });
   }
-  reference.addEventListener("change", () => store.dispatch({ type: "reference/set", key: reference.value }));
+  reference.addEventListener("change", () => {
+    store.dispatch({ type: "reference/set", key: reference.value });
+    reference.blur(); // a focused select keeps the letters: give the shortcuts back
+  });
   original.addEventListener("click", () => store.dispatch({ type: "original/toggle" }));
   mask.addEventListener("click", () => store.dispatch({ type: "mask/toggle" }));
   byId("zoom-toggle").addEventListener("click", hooks.onZoomToggle);

@@ -3,7 +3,8 @@
  * The review screen's keyboard: a key press in, a command name out (pure, tested under Node).
  *
  * Letters act only when no text field has the focus; Escape and Ctrl/Cmd+Enter work everywhere,
- * so a reviewer can type a note and still send or cancel the flag without the mouse.
+ * so a reviewer can type a note and still send or cancel the flag without the mouse. On a focused
+ * select (the flag reason, the reference) letters pick options, so only P (pin the centre) acts.
  */
 
 /** @typedef {"approve" | "flag" | "next" | "previous" | "zoom-toggle" | "backdrop" | "backdrop-back"
@@ -26,7 +27,7 @@ const LETTERS = {
 
 /**
  * @param {{key: string, ctrlKey?: boolean, metaKey?: boolean, altKey?: boolean, shiftKey?: boolean}} event
- * @param {{inTextField: boolean, flagOpen: boolean, helpOpen?: boolean}} context
+ * @param {{inTextField: boolean, inSelect?: boolean, flagOpen: boolean, helpOpen?: boolean}} context
  * @returns {Command | null} while the help is open, only what closes it
  */
 export function commandForKey(event, context) {
@@ -35,6 +36,7 @@ export function commandForKey(event, context) {
   if (context.helpOpen) return event.key === "?" ? "help" : null;
   if (event.key === "Enter" && modifier) return context.flagOpen ? "send-flag" : null;
   if (context.inTextField || modifier || event.altKey) return null;
+  if (context.inSelect) return event.key.toLowerCase() === "p" && context.flagOpen ? "pin-centre" : null;
   if (event.key === "B") return "backdrop-back";
   const command = LETTERS[event.key.length === 1 ? event.key.toLowerCase() : ""] ?? null;
   if (command === "pin-centre" && !context.flagOpen) return null;
