@@ -7,6 +7,12 @@ encoding), warm: the photo's decoded inputs are in the per-process cache after t
 whose time is printed apart (cold). Each request changes the refine op's Contrast, as a slider
 release does, so nothing is served from a cache.
 
+Below 50 % the endpoint answers from a reduced-resolution render (``core.reduced``: the recipe
+scaled and rendered on a cached pyramid level at 1.4-2x the screen's scale, an approximation);
+the ``level`` column is the ``X-Preview-Level`` it reports (1 = exact full-resolution render).
+Each zoom's warm-up request builds its level, so the timed requests find it cached, as a
+retoucher's second slider release does.
+
 The windows are the editor's own (state/preview_window.js): the visible part of a 900 x 620 CSS px
 viewer at each zoom, grown by 10 % a side, snapped to 32 px, at the screen's scale up to 100 %.
 
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         # Around the scene's first gold piece and its lost chain, where a retoucher would zoom.
         centre = (900.0, 1100.0)
 
-        def post(rect: dict, scale: float, contrast: float) -> tuple[float, dict]:
+        def post(rect: dict, scale: float, contrast: float) -> tuple[float, dict, str]:
             recipe["ops"][0]["contrast"] = contrast
             body = json.dumps({"recipe": recipe, "rect": rect, "scale": scale})
             started = time.perf_counter()
@@ -136,10 +142,10 @@ def main(argv: list[str] | None = None) -> None:
             if response.status_code != 200:
                 raise SystemExit(f"preview failed: {response.status_code} {response.content[:300]!r}")
             timing = dict(part.split(";dur=") for part in response["Server-Timing"].split(", "))
-            return elapsed, {key: float(value) for key, value in timing.items()}
+            return elapsed, {key: float(value) for key, value in timing.items()}, response["X-Preview-Level"]
 
         fit = min(VIEWER[0] / 6000, VIEWER[1] / 4000)
-        cold, _ = post(*preview_window(1.0, centre, (6000, 4000)), 15)
+        cold, _, _ = post(*preview_window(1.0, centre, (6000, 4000)), 15)
         print(
             f"recipe: {args.recipe} ({len(recipe['ops'])} ops); viewer {VIEWER[0]} x {VIEWER[1]} CSS px; "
             f"cold first preview (decode 24 MP + render) {cold:.0f} ms"
@@ -148,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
             "zoom",
             "window (image px)",
             "scale",
+            "level",
             "output px",
             "median ms",
             "fastest ms",
@@ -156,21 +163,22 @@ def main(argv: list[str] | None = None) -> None:
             f"<= {TARGET_MS} ms",
         ]
         print("| " + " | ".join(columns) + " |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
         for label, zoom in ZOOMS:
             zoom = zoom or fit
             rect, scale = preview_window(zoom, centre if label != "fit" else (3000, 2000), (6000, 4000))
-            post(rect, scale, 16)  # warm this window's code paths
+            _, _, level = post(rect, scale, 16)  # warm this window's code paths (and build its level)
             times, renders, encodes = [], [], []
             for run in range(args.runs):
-                elapsed, timing = post(rect, scale, 17 + run)
+                elapsed, timing, level = post(rect, scale, 17 + run)
                 times.append(elapsed)
                 renders.append(timing["render"])
                 encodes.append(timing["encode"] + timing["shrink"])
             w, h = rect["x1"] - rect["x0"], rect["y1"] - rect["y0"]
             median = statistics.median(times)
             print(
-                f"| {label} ({zoom * 100:.0f} %) | {w} x {h} | {scale:.3f} | {round(w * scale)} x {round(h * scale)} "
+                f"| {label} ({zoom * 100:.0f} %) | {w} x {h} | {scale:.3f} | {level} "
+                f"| {round(w * scale)} x {round(h * scale)} "
                 f"| {median:.0f} | {min(times):.0f} | {statistics.median(renders):.0f} "
                 f"| {statistics.median(encodes):.0f} "
                 f"| {'yes' if median <= TARGET_MS else 'NO'} |"

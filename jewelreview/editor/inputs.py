@@ -6,6 +6,10 @@ about 0.4 s, and the built-in ``auto`` base mask about a second more. So each pr
 decoded inputs of the last few photos, keyed by the photo and the storage names of its files
 (names are content-addressed: a re-import under the same photo gets a new key).
 
+Zoomed-out previews render from reduced copies of the inputs (``core.reduced``): each photo also
+keeps its last few pyramid levels (:meth:`PhotoInputs.level`), reduced once from the full-size
+arrays, so a fit-zoom preview costs a render of ~2 MP, not a reduction of 24 MP as well.
+
 The arrays are marked read-only: ``core`` never mutates its inputs (STYLE.md rule 1), and a
 cached array written by mistake would corrupt every later preview of that photo.
 """
@@ -25,6 +29,10 @@ from jewelreview.errors import from_core_error
 # Each 24 MP photo holds 72 MB of RGB and 24 MB per mask. Two photos are a retoucher going back
 # and forth between two views of a SKU in one worker; more would grow a worker by ~100 MB each.
 DECODED_PHOTOS_KEPT = 2
+# Pyramid levels kept per photo (LRU). A level at the editor's fit scale on 24 MP is ~2 MP, 8 MB
+# of RGB and masks; fit and one or two zoom steps out are what a retoucher goes back and forth
+# between, and three levels stay under a tenth of the photo's own 100 MB.
+LEVELS_KEPT = 3
 
 
 @dataclass
@@ -34,7 +42,9 @@ class PhotoInputs:
     image: object
     ai_alpha: np.ndarray
     _auto_alpha: np.ndarray | None = field(default=None, repr=False)
+    _levels: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _levels_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -55,6 +65,33 @@ class PhotoInputs:
 
                 self._auto_alpha = _read_only(autobase.auto_alpha(self.rgb8()))
             return self._auto_alpha
+
+    def level(self, factor: float, *, base: str) -> tuple[np.ndarray, np.ndarray]:
+        """The photo (8-bit) and its ``base`` mask ("ai" or "auto") reduced by ``factor``.
+
+        Reduced once per (factor, base) with area averaging, kept for the next previews
+        (the newest ``LEVELS_KEPT``), read-only like the full-size arrays.
+        """
+        key = (factor, base)
+        with self._levels_lock:
+            found = self._levels.get(key)
+            if found is not None:
+                self._levels.move_to_end(key)
+                return found
+            from core.reduced import reduce_inputs
+
+            alpha = self.auto_alpha() if base == "auto" else self.ai_alpha
+            rgb, small_alpha = reduce_inputs(self.rgb8(), alpha, factor)
+            found = (_read_only(rgb), _read_only(small_alpha))
+            self._levels[key] = found
+            while len(self._levels) > LEVELS_KEPT:
+                self._levels.popitem(last=False)
+            return found
+
+    def levels_cached(self) -> list[tuple[float, str]]:
+        """The (factor, base) of the levels kept, oldest first (tests, diagnostics)."""
+        with self._levels_lock:
+            return list(self._levels)
 
 
 _cache: OrderedDict[tuple[int, str, str], PhotoInputs] = OrderedDict()

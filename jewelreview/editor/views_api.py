@@ -39,7 +39,11 @@ class PhotoPreviewView(ApiView):
         responses={
             **binary(
                 "image/png",
-                description="RGBA PNG of the window at the scale; `Server-Timing` says where the time went.",
+                description=(
+                    "RGBA PNG of the window at the scale; `Server-Timing` says where the time went; "
+                    "`X-Preview-Level` the resolution rendered at (1 exact; below 1, for scales under "
+                    "0.5, a reduced-resolution approximation)."
+                ),
             ),
             **json_errors(400, *SIGNED_IN_ERRORS, 404, 413),
         },
@@ -53,6 +57,7 @@ class PhotoPreviewView(ApiView):
         response["Server-Timing"] = ", ".join(f"{name};dur={ms}" for name, ms in preview.timings.items())
         window = preview.window
         response["X-Preview-Window"] = f"{window.x0},{window.y0},{window.x1},{window.y1}"
+        response["X-Preview-Level"] = f"{preview.level:.4g}"
         return response
 
 

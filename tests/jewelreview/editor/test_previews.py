@@ -209,3 +209,51 @@ def test_an_unknown_photo_is_404(api):
         format="json",
     )
     assert response.status_code == 404 and response.json()["code"] == "photo_not_found"
+
+
+def test_a_fit_scale_preview_is_rendered_from_a_cached_reduced_level(api, claimed, monkeypatch):
+    """Below 50 % the preview comes from a pyramid level (approximate), says so, and has the size asked."""
+    from core import reduced
+
+    reductions = []
+    real_reduce = reduced.reduce_inputs
+    monkeypatch.setattr(reduced, "reduce_inputs", lambda *a: reductions.append(a[2]) or real_reduce(*a))
+    first = preview(api.retoucher, claimed, scale=0.25)
+    again = preview(api.retoucher, claimed, recipe={**RECIPE, "ops": RECIPE["ops"][1:]}, scale=0.25)
+    assert first.status_code == again.status_code == 200
+    assert first["X-Preview-Level"] == "0.375"
+    assert reductions == [0.375], "the level is reduced once and kept for the next preview"
+    assert editor_inputs.photo_inputs(photo=claimed).levels_cached() == [(0.375, "ai")]
+    rgb, alpha = decode(first.content)
+    assert alpha.shape == (12, 16)
+    from core.codecs import resize_rgba
+
+    full = core_window(claimed, RECIPE, Window(0, 0, 64, 48))
+    _, exact = resize_rgba(full.rgb, full.alpha, (16, 12))
+    assert np.abs(alpha.astype(int) - exact).mean() < 8, "close to the exact render shrunk"
+
+
+def test_at_half_scale_and_above_the_preview_is_exact_and_says_so(api, claimed):
+    response = preview(api.retoucher, claimed, scale=0.5)
+    assert response["X-Preview-Level"] == "1"
+    assert editor_inputs.photo_inputs(photo=claimed).levels_cached() == []
+
+
+def test_the_reduced_preview_keeps_a_window_and_the_auto_base(claimed):
+    recipe = {"version": 1, "base": "auto", "ops": [{"op": "path", "d": "M 0 0 H 32 V 32 H 0 Z"}]}
+    result = preview_render(photo=claimed, recipe=recipe, window=Window(0, 16, 64, 48), scale=0.125)
+    assert (result.width, result.height, result.level) == (8, 4, 0.1875)
+    _, alpha = decode(result.png)
+    assert alpha.shape == (4, 8) and alpha[:2, :4].min() == 255, "the pen square, reduced, is opaque"
+    assert editor_inputs.photo_inputs(photo=claimed).levels_cached() == [(0.1875, "auto")]
+
+
+def test_pyramid_levels_kept_per_photo_are_bounded(claimed, monkeypatch):
+    monkeypatch.setattr(editor_inputs, "LEVELS_KEPT", 2)
+    inputs = editor_inputs.photo_inputs(photo=claimed)
+    for factor in (0.5, 0.25, 0.125):
+        rgb, alpha = inputs.level(factor, base="ai")
+        assert alpha.shape == (round(48 * factor), round(64 * factor))
+        with pytest.raises(ValueError, match="read-only"):
+            alpha[0, 0] = 1
+    assert inputs.levels_cached() == [(0.25, "ai"), (0.125, "ai")]
