@@ -56,6 +56,13 @@ class Conflict(ServiceError):
     default_code = "conflict"
 
 
+class Unprocessable(ServiceError):
+    """The request was well formed and read, but nothing in it could be used."""
+
+    http_status = 422
+    default_code = "unprocessable"
+
+
 class TooLarge(ServiceError):
     """An upload, file or archive exceeds a named limit."""
 

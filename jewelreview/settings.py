@@ -342,6 +342,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Review, repair and export AI-masked jewelry photos.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page need a signed-in user like every other endpoint (issue 7): token
+    # first, so a request without credentials gets 401 with WWW-Authenticate, as the API answers.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

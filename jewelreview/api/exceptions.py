@@ -3,7 +3,7 @@
 Sources, in the order they are tried:
 
 - the service vocabulary (``jewelreview.errors.ServiceError``): its own code, message, details
-  and ``http_status`` (400, 403, 404, 409, 413);
+  and ``http_status`` (400, 403, 404, 409, 413, 422);
 - ``core.errors.CoreError`` that reached a view: translated by ``errors.from_core_error``;
 - Django's request-size and suspicious-request errors (413 / 400 instead of an HTML page);
 - the database being unreachable (``OperationalError``/``InterfaceError``: PostgreSQL restarting,

@@ -1,4 +1,4 @@
-"""The base of every API view, and the JSON answer for unknown API paths.
+"""The base of every API view, the JSON answer for unknown API paths, and the API docs page.
 
 Views are thin: parse (input serializers), call one service or selector, serialize. They
 inherit authentication (token first, so a request without credentials gets 401 with
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions as drf
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.renderers import JSONRenderer
@@ -59,3 +62,15 @@ class UnknownApiPathView(ApiView):
         headers = super().default_response_headers
         headers.pop("Allow", None)  # nothing is allowed here; do not advertise every method
         return headers
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI for signed-in users (session or token); an anonymous browser goes to the login page.
+
+    The split view serves its start-up script as a file (``?script``): no inline script under the CSP.
+    """
+
+    def handle_exception(self, exc):
+        if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)

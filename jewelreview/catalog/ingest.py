@@ -33,7 +33,7 @@ from jewelreview.catalog.archives import (
 from jewelreview.catalog.models import Batch, Photo
 from jewelreview.catalog.pairing import MANIFEST_NAME, Entry, ManifestRow, Pair, Refusal, entries_pair, manifest_parse
 from jewelreview.catalog.services import batch_get_or_create, photo_prepare_enqueue, sku_get_or_create
-from jewelreview.errors import InvalidInput, ServiceError, TooLarge
+from jewelreview.errors import InvalidInput, ServiceError, TooLarge, Unprocessable
 from jewelreview.reviews.events import event_record
 
 Progress = Callable[[int, int, str], None]
@@ -88,6 +88,38 @@ class IngestReport:
         out += [f"  refused {r.name}: {r.reason}" for r in self.refused]
         out += [f"  ignored {name}" for name in self.ignored]
         return out
+
+
+class NothingImported(Unprocessable):
+    """An upload whose every pair was refused: a 422 whose body is the import report as well as
+    the error (``code``, ``message`` naming the first refused file, ``details``)."""
+
+    default_code = "nothing_imported"
+
+    def __init__(self, report: IngestReport):
+        first = report.refused[0]
+        more = len(report.refused) - 1
+        also = f" ({more} more file{'s' if more > 1 else ''} refused)" if more else ""
+        super().__init__(
+            f"Nothing was imported: {first.name}: {first.reason.rstrip('.')}{also}.",
+            details={"file": first.name, "refused": len(report.refused)},
+        )
+        self.report = report
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.report.as_dict(), **super().as_dict()}
+
+
+def upload_report_or_refusal(report: IngestReport) -> IngestReport:
+    """``report``, unless the upload imported nothing and refused a file: then :class:`NothingImported`.
+
+    A partly refused upload is a success (one bad file must not cost a shoot of hundreds); one
+    where every pair was refused is the caller's error. Duplicates alone are not: re-importing
+    is allowed and creates nothing.
+    """
+    if not report.imported and report.refused:
+        raise NothingImported(report)
+    return report
 
 
 def ingest_directory(

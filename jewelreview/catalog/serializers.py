@@ -200,3 +200,11 @@ class IngestReportOutput(serializers.Serializer):
     skipped = SkippedOutput(many=True, help_text="Already imported (same sha256).")
     refused = RefusedOutput(many=True, help_text="Not imported, and why.")
     ignored = serializers.ListField(child=serializers.CharField(), help_text="Not images (.txt, __MACOSX/...).")
+
+
+class NothingImportedOutput(IngestReportOutput):
+    """The 422 of an upload whose every pair was refused: the report plus the error shape."""
+
+    code = serializers.CharField(help_text="`nothing_imported`.")
+    message = serializers.CharField(help_text="Names the first refused file and why.")
+    details = serializers.DictField(help_text="`file`: the first refused file; `refused`: how many were.")

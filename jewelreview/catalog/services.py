@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
 from jewelreview.errors import Conflict, InvalidInput, NotFound
+
+# The error a photo records when the queue refused its preparation; the sweeper re-enqueues these.
+PREPARE_ENQUEUE_FAILED_PREFIX = "could not enqueue: "
+
+# A new photo with no preparation error this long after it last changed was never prepared (the
+# process died between commit and enqueue, or the job was lost with Redis' data). Preparing takes
+# seconds, but a shoot of a thousand photos can queue for longer than that behind two workers:
+# 30 minutes keeps the sweeper from piling duplicates onto a busy queue (a duplicate is harmless,
+# ``photo_prepare`` skips a prepared photo, only wasted).
+PHOTO_PREPARE_GRACE = timedelta(minutes=30)
 
 
 def photo_lock(*, photo_id: int, expected_version: int | None = None) -> Photo:
@@ -71,9 +84,35 @@ def photo_prepare_enqueue(*, photo: Photo, actor: AbstractBaseUser | None = None
         try:
             photo_prepare.enqueue(photo_id=photo_id)
         except Exception as exc:  # noqa: BLE001  (the queue is down: say so on the photo; a manager can retry)
-            photo_prepare_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
+            photo_prepare_failed(photo_id=photo_id, error=f"{PREPARE_ENQUEUE_FAILED_PREFIX}{type(exc).__name__}: {exc}")
 
     transaction.on_commit(enqueue)
+
+
+def photos_requeue_unprepared(*, grace: timedelta = PHOTO_PREPARE_GRACE) -> dict[str, list[int]]:
+    """Enqueue ``photo_prepare`` again for every new photo that would otherwise stay new; ids by reason.
+
+    - ``enqueue_failed``: the queue refused its preparation (Redis was down);
+    - ``never_prepared``: no previews and no error ``grace`` after it last changed.
+
+    A photo whose preparation ran and failed (an unreadable file) is left to a manager. Each
+    found photo's error is cleared and its clock restarted, so a second run finds nothing until
+    another grace has passed; the task skips a photo already prepared, so a duplicate delivery is
+    harmless. Run with ``renders_requeue_stale`` (``manage.py renders_requeue_stale``).
+    """
+    now = timezone.now()
+    found: dict[str, list[int]] = {"enqueue_failed": [], "never_prepared": []}
+    with transaction.atomic():
+        candidates = Photo.objects.select_for_update(skip_locked=True).filter(
+            status=PhotoStatus.NEW, prepared_at__isnull=True
+        ).filter(
+            Q(prepare_error__startswith=PREPARE_ENQUEUE_FAILED_PREFIX) | Q(prepare_error="", updated_at__lt=now - grace)
+        )
+        for photo in candidates.order_by("pk"):
+            found["enqueue_failed" if photo.prepare_error else "never_prepared"].append(photo.pk)
+            Photo.objects.filter(pk=photo.pk).update(prepare_error="", updated_at=now)
+            photo_prepare_enqueue(photo=photo)
+    return found
 
 
 def photo_prepare_failed(*, photo_id: int, error: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -13,7 +13,7 @@ from jewelreview.api.files import stored_file_response
 from jewelreview.api.pagination import PageQuery, paginated, paginated_response
 from jewelreview.api.schema import SIGNED_IN_ERRORS, binary, errors, json_errors
 from jewelreview.api.views import ApiView, validated
-from jewelreview.catalog.ingest import ingest_upload
+from jewelreview.catalog.ingest import ingest_upload, upload_report_or_refusal
 from jewelreview.catalog.selectors import (
     PHOTO_FILES,
     PHOTO_TILE_PYRAMIDS,
@@ -27,6 +27,7 @@ from jewelreview.catalog.selectors import (
 from jewelreview.catalog.serializers import (
     BatchOutput,
     IngestReportOutput,
+    NothingImportedOutput,
     PhotoFilterInput,
     PhotoOutput,
     SkuFilterInput,
@@ -175,7 +176,15 @@ class UploadView(ApiView):
         operation_id="uploads_create",
         tags=["catalog"],
         request={"multipart/form-data": UploadInput},
-        responses={200: IngestReportOutput, **errors(400, *SIGNED_IN_ERRORS, 413, 415)},
+        responses={
+            200: IngestReportOutput,
+            **errors(400, *SIGNED_IN_ERRORS, 413, 415),
+            422: OpenApiResponse(
+                NothingImportedOutput,
+                description="Every pair was refused, nothing imported: the report, with `code` "
+                "`nothing_imported` and a `message` naming the first refused file.",
+            ),
+        },
     )
     def post(self, request):
         _refuse_oversized_body(request)
@@ -183,7 +192,7 @@ class UploadView(ApiView):
         report = ingest_upload(
             files=[(upload.name, upload) for upload in data["files"]], batch_name=data["batch"], actor=request.user
         )
-        return Response(IngestReportOutput(report.as_dict()).data)
+        return Response(IngestReportOutput(upload_report_or_refusal(report).as_dict()).data)
 
 
 def _refuse_oversized_body(request) -> None:

@@ -5,7 +5,8 @@ One table per entry point:
 - UPLOADS (``POST /api/uploads/``): a whole-request problem (zip slip, zip bomb, over the size
   limit) is a 4xx naming it with nothing imported; a problem with one pair of files is a line of
   the import report (``refused``: the file and the reason) and nothing of that pair is stored,
-  so one bad file in a shoot of hundreds does not cost the rest. Odd-but-valid photos (16-bit,
+  so one bad file in a shoot of hundreds does not cost the rest; an upload whose every pair was
+  refused is a 422 ``nothing_imported`` whose body is that report and a message naming the file. Odd-but-valid photos (16-bit,
   CMYK, EXIF-rotated, greyscale) are imported and prepared.
 - RECIPES (``POST /api/photos/{id}/revisions/``): 400 naming op and field; no revision written.
 - MARKUP: HTML and script in SKU codes, titles, notes and file names render as text on the pages.
@@ -110,7 +111,7 @@ def symlink(name: str, target: bytes) -> tuple[zipfile.ZipInfo, bytes]:
 GOOD_PAIR = [("shoot/RING-1_front.jpg", jpeg()), ("shoot/RING-1_front_mask.png", mask())]
 
 # name, files (name -> bytes), outcome:
-#   ("refused", file, reason fragment)    200 report: that pair refused with the reason, nothing stored
+#   ("refused", file, reason fragment)    422 report: that (only) pair refused with the reason, nothing stored
 #   ("status", http, code, message frag)  the whole upload refused: the status and error; nothing stored
 #   ("imported", (width, height))         a valid photo, imported and prepared upright at that size
 UPLOADS = [
@@ -215,9 +216,11 @@ def test_each_bad_upload_is_refused_by_name_and_nothing_of_it_is_stored(
         return
     if kind == "refused":
         _, name, reason = outcome
-        assert response.status_code == 200, body
+        assert response.status_code == 422 and body["code"] == "nothing_imported", body
         assert body["imported"] == [] and [r["name"] for r in body["refused"]] == [name], body
         assert reason in body["refused"][0]["reason"], body["refused"][0]["reason"]
+        assert body["message"].startswith(f"Nothing was imported: {name}: ") and reason in body["message"], body
+        assert not Batch.objects.exists()
     else:
         _, status, code, message = outcome
         assert response.status_code == status, body

@@ -74,7 +74,10 @@ def test_a_render_abandoned_by_a_dead_worker_is_queued_again_and_finishes(
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("renders_requeue_stale", stdout=out)
-    assert out.getvalue() == "Queued 1 render again: 1 stale, 0 enqueue failed, 0 never enqueued.\n"
+    assert out.getvalue() == (
+        "Queued 1 render again: 1 stale, 0 enqueue failed, 0 never enqueued.\n"
+        "Queued 0 photo preparations again: 0 enqueue failed, 0 never prepared.\n"
+    )
     done = Render.objects.get(pk=abandoned.pk)
     assert (done.state, done.attempts, done.error) == ("done", 2, "")
     assert stored_files.read_bytes(done.final.name)[:8] == b"\x89PNG\r\n\x1a\n"
@@ -193,6 +196,40 @@ def test_a_render_whose_enqueue_never_happened_is_enqueued_by_the_sweeper(
         call_command("renders_requeue_stale", stdout=StringIO())
     render.refresh_from_db()
     assert render.state == "done" and render.task_id
+
+
+def test_redis_down_during_an_upload_the_photos_wait_and_the_sweeper_prepares_them(
+    api, images, redis_down, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jewelreview.catalog.models import Photo
+
+    files = [
+        SimpleUploadedFile("RING-1_front.jpg", images.jpeg(64, 48, seed=1)),
+        SimpleUploadedFile("RING-1_front_cutout.png", images.cutout(64, 48)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = api.manager.post("/api/uploads/", {"batch": "outage", "files": files}, format="multipart")
+    assert uploaded.status_code == 200, uploaded.json()  # the photos are kept whatever the queue does
+    photo = Photo.objects.get(pk=uploaded.json()["imported"][0]["photo_id"])
+    assert photo.status == "new" and photo.prepare_error.startswith("could not enqueue: ConnectionError: ")
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("renders_requeue_stale", stdout=out)  # Redis still down: tried, still waiting
+    photo.refresh_from_db()
+    assert photo.status == "new" and photo.prepare_error.startswith("could not enqueue: ConnectionError: ")
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASK_QUEUE]}
+    }
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("renders_requeue_stale", stdout=out)
+    assert "Queued 1 photo preparation again: 1 enqueue failed, 0 never prepared." in out.getvalue()
+    photo.refresh_from_db()
+    assert (photo.status, photo.prepare_error) == ("needs_review", "") and photo.has_previews
 
 
 # --- the database down -------------------------------------------------------------------------

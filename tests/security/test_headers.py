@@ -127,10 +127,10 @@ def test_the_openseadragon_style_hash_matches_the_vendored_library(settings):
 
 
 def test_the_api_docs_page_runs_no_inline_script(session_clients):
-    page = session_clients["anonymous"].get("/api/docs/")
+    page = session_clients["reviewer"].get("/api/docs/")
     assert page.status_code == 200
     html = page.content.decode()
     assert INLINE_SCRIPT.search(html) is None and STYLE_ELEMENT.search(html) is None
     assert_security_headers(page)
-    script = session_clients["anonymous"].get("/api/docs/?script=")
+    script = session_clients["reviewer"].get("/api/docs/?script=")
     assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")

@@ -18,8 +18,8 @@ from jewelreview.errors import Conflict, TooLarge
 pytestmark = pytest.mark.django_db
 
 
-def test_schema_is_served_and_valid_openapi(db):
-    response = APIClient().get("/api/schema/?format=json")
+def test_schema_is_served_and_valid_openapi(api):
+    response = api.reviewer.get("/api/schema/?format=json")
     assert response.status_code == 200
     schema = response.json()
     validate_schema(schema)  # raises on an invalid OpenAPI 3 document
@@ -37,8 +37,8 @@ def test_schema_is_served_and_valid_openapi(db):
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
 
 
-def test_every_operation_documents_its_errors(db):
-    schema = APIClient().get("/api/schema/?format=json").json()
+def test_every_operation_documents_its_errors(api):
+    schema = api.reviewer.get("/api/schema/?format=json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
@@ -47,9 +47,31 @@ def test_every_operation_documents_its_errors(db):
                 assert {"401", "403"} <= codes, (path, method)
 
 
-def test_docs_page_is_served(db):
-    response = APIClient().get("/api/docs/")
+def test_docs_page_is_served(api, client, users):
+    response = api.reviewer.get("/api/docs/")
     assert response.status_code == 200 and b"swagger" in response.content.lower()
+    client.force_login(users.manager)  # a browser session, as the pages use
+    assert client.get("/api/docs/").status_code == 200
+    assert client.get("/api/docs/?script").status_code == 200
+
+
+def test_schema_needs_a_signed_in_user(api):
+    for path in ("/api/schema/", "/api/schema/?format=json"):
+        response = api.anonymous.get(path, HTTP_ACCEPT="application/json")
+        assert response.status_code == 401, path
+        assert response["WWW-Authenticate"] == "Token"
+        assert response.json()["code"] == "not_authenticated"
+    bad_token = APIClient()
+    bad_token.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert bad_token.get("/api/schema/?format=json").status_code == 401
+
+
+def test_docs_page_sends_anonymous_visitors_to_login(api):
+    for path in ("/api/docs/", "/api/docs/?script"):
+        response = api.anonymous.get(path)
+        assert response.status_code == 302, path
+        assert response.url.startswith("/login/?next=/api/docs/"), response.url
+        assert b"swagger" not in response.content.lower()
 
 
 def test_unknown_api_paths_answer_json_404(api):

@@ -126,14 +126,48 @@ def test_non_images_are_refused_with_the_reason_and_nothing_of_them_is_stored(ap
         upload("REAL-1_front_cutout.png", b"<svg>not a png</svg>"),
     ]
     response = post(api.manager, files)
-    assert response.status_code == 200
+    assert response.status_code == 422  # every pair refused: the upload as a whole failed
     report = response.json()
     assert report["imported"] == [] and report["batch"]["id"] is None
     refused = {r["name"]: r["reason"] for r in report["refused"]}
     assert set(refused) == {"FAKE-1_front.jpg", "REAL-1_front.jpg"}
     assert "not" in refused["FAKE-1_front.jpg"].lower()
     assert refused["REAL-1_front.jpg"].startswith("AI result REAL-1_front_cutout.png:")
+    first = report["refused"][0]
+    assert report["code"] == "nothing_imported"
+    assert report["message"] == f"Nothing was imported: {first['name']}: {first['reason']} (1 more file refused)."
+    assert report["details"] == {"file": first["name"], "refused": 2}
     assert Photo.objects.count() == 0 and not Batch.objects.exists() and nothing_stored()
+
+
+def test_an_upload_with_one_good_pair_is_200_with_the_bad_one_refused(api, images):
+    files = [
+        upload("GOOD-1_front.jpg", images.jpeg(64, 48, seed=1)),
+        upload("GOOD-1_front_cutout.png", images.cutout(64, 48)),
+        upload("BAD-1_front.jpg", b"hello, I am text"),
+        upload("BAD-1_front_cutout.png", images.cutout(64, 48)),
+    ]
+    response = post(api.manager, files)
+    assert response.status_code == 200
+    report = response.json()
+    assert [i["name"] for i in report["imported"]] == ["GOOD-1_front.jpg"]
+    assert [r["name"] for r in report["refused"]] == ["BAD-1_front.jpg"] and "code" not in report
+
+
+def test_re_uploading_only_duplicates_is_200_not_an_error(api, images):
+    shoot = {"DUP-1_front.jpg": images.jpeg(64, 48, seed=7), "DUP-1_front_cutout.png": images.cutout(64, 48)}
+    assert post(api.manager, [upload(name, data) for name, data in shoot.items()]).status_code == 200
+    again = post(api.manager, [upload(name, data) for name, data in shoot.items()])
+    assert again.status_code == 200
+    assert again.json()["imported"] == [] and [s["name"] for s in again.json()["skipped"]] == ["DUP-1_front.jpg"]
+
+
+def test_the_schema_documents_the_422_of_an_upload_that_imported_nothing(api):
+    schema = api.reviewer.get("/api/schema/?format=json").json()
+    response = schema["paths"]["/api/uploads/"]["post"]["responses"]["422"]
+    ref = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    properties = schema["components"]["schemas"][ref]["properties"]
+    assert {"code", "message", "details", "imported", "refused"} <= set(properties)
 
 
 def test_a_corrupt_zip_is_400(api):
@@ -175,7 +209,8 @@ def test_a_file_over_the_per_file_limit_is_refused_by_name(api, images, settings
         upload("BIG-1_front_cutout.png", images.cutout(64, 48)),
     ]
     response = post(api.manager, files)
-    assert response.status_code == 200
+    assert response.status_code == 422 and response.json()["code"] == "nothing_imported"
     assert response.json()["refused"][0]["name"] == "BIG-1_front.jpg"
     assert "limit for one file" in response.json()["refused"][0]["reason"]
+    assert response.json()["message"].startswith("Nothing was imported: BIG-1_front.jpg: ")
     assert Photo.objects.count() == 0
