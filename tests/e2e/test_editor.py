@@ -17,14 +17,11 @@ import json
 import math
 import re
 import statistics
-import threading
 import urllib.request
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from django.core.cache import cache
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -42,67 +39,6 @@ LEFT_PRONG = ((568, 236), (552, 316))
 PRONG_PIN = (640, 276)
 CHAIN = [(930 + 14 * math.sin(t / 7.0), 300 + t * 3.0) for t in range(100)]  # a 2 px chain, lost too
 CHAIN_BOX = (895, 285, 965, 610)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(autouse=True)
-def isolated_media(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield media
-    cache.clear()
-
-
-@pytest.fixture
-def serial_live_server(transactional_db):
-    """The site on a free port, running one request at a time (tests/e2e/test_review.py says why:
-    the in-memory SQLite test database has one connection, shared by the server's threads)."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.db import connections
-    from django.test.testcases import LiveServerThread, ThreadedWSGIServer
-
-    class OneAtATime:
-        def __init__(self, app):
-            self.app, self.lock = app, threading.Lock()
-
-        def __call__(self, environ, start_response):
-            with self.lock:
-                return self.app(environ, start_response)
-
-    class SerialServer(ThreadedWSGIServer):
-        def set_app(self, application):
-            super().set_app(OneAtATime(application))
-
-    class SerialServerThread(LiveServerThread):
-        server_class = SerialServer
-
-    shared = [conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()]
-    for conn in shared:
-        conn.inc_thread_sharing()
-    thread = SerialServerThread(
-        "localhost", StaticFilesHandler, connections_override={conn.alias: conn for conn in shared}
-    )
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    try:
-        if thread.error:
-            raise thread.error
-        yield f"http://localhost:{thread.port}"
-    finally:
-        thread.terminate()
-        for conn in shared:
-            conn.dec_thread_sharing()
 
 
 def ring_scene(seed: int = 3) -> tuple[bytes, bytes, np.ndarray, np.ndarray]:
@@ -253,7 +189,7 @@ def assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, inside: np.nd
     assert np.array_equal(rgb[visible], original_rgb[visible]), "colours changed outside the shape"
 
 
-def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_changes(serial_live_server, claimed):
+def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_changes(live_url, claimed):
     from playwright.sync_api import expect, sync_playwright
 
     photo = claimed["photo"]
@@ -264,8 +200,8 @@ def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_change
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems = watch(page)
-            sign_in(page, serial_live_server, "tom")
-            open_editor(page, serial_live_server, photo.pk)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
             view = view_at(page, PRONG_PIN, 400, pin=0)
 
             # The viewer draws the prong where the test computes it: gold, not the grey sweep.
@@ -320,7 +256,7 @@ def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_change
     assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, coverage_of(path) > 0)
 
 
-def test_a_lassoed_channel_mask_brings_back_a_lost_chain(serial_live_server, claimed):
+def test_a_lassoed_channel_mask_brings_back_a_lost_chain(live_url, claimed):
     from playwright.sync_api import expect, sync_playwright
 
     photo = claimed["photo"]
@@ -331,8 +267,8 @@ def test_a_lassoed_channel_mask_brings_back_a_lost_chain(serial_live_server, cla
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems = watch(page)
-            sign_in(page, serial_live_server, "tom")
-            open_editor(page, serial_live_server, photo.pk)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
             view = view_at(page, centre, 100, pin=1)
 
             page.keyboard.press("c")
@@ -370,7 +306,7 @@ def test_a_lassoed_channel_mask_brings_back_a_lost_chain(serial_live_server, cla
     assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, coverage_of(op["region"]) > 0)
 
 
-def test_anchors_land_within_a_quarter_pixel_at_800_percent(serial_live_server, claimed):
+def test_anchors_land_within_a_quarter_pixel_at_800_percent(live_url, claimed):
     from playwright.sync_api import expect, sync_playwright
 
     photo = claimed["photo"]
@@ -380,8 +316,8 @@ def test_anchors_land_within_a_quarter_pixel_at_800_percent(serial_live_server, 
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems = watch(page)
-            sign_in(page, serial_live_server, "tom")
-            open_editor(page, serial_live_server, photo.pk)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
             view = view_at(page, PRONG_PIN, 800, pin=0)
             page.keyboard.press("p")
             for corner in corners:
@@ -410,7 +346,7 @@ def test_anchors_land_within_a_quarter_pixel_at_800_percent(serial_live_server, 
         assert math.dist(anchor, corner) <= 0.25, f"anchor {anchor}, pointer at image {corner}"
 
 
-def test_a_save_that_raced_another_shows_both_and_keeps_both(serial_live_server, claimed):
+def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     """Tom's draft survives a reload; Mona (a manager) saves meanwhile; Tom's save is kept as a side
     revision and the editor shows both; keeping his makes it current on top of hers."""
     from playwright.sync_api import expect, sync_playwright
@@ -427,8 +363,8 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(serial_live_server,
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems = watch(page)
-            sign_in(page, serial_live_server, "tom")
-            open_editor(page, serial_live_server, photo.pk)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
             view = view_at(page, PRONG_PIN, 400, pin=0)
             page.keyboard.press("p")
             for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
@@ -442,7 +378,7 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(serial_live_server,
             expect(page.locator("#save-note")).to_have_value("prong, first try")
 
             request = urllib.request.Request(
-                f"{serial_live_server}/api/photos/{photo.pk}/revisions/",
+                f"{live_url}/api/photos/{photo.pk}/revisions/",
                 data=json.dumps({"recipe": theirs, "base_revision": None, "note": "bleed"}).encode(),
                 headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
                 method="POST",
@@ -472,7 +408,7 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(serial_live_server,
     assert Photo.objects.get(pk=photo.pk).current_revision_id == revisions[3].pk
 
 
-def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rate(serial_live_server, claimed):
+def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rate(live_url, claimed):
     from django.utils import timezone
     from playwright.sync_api import expect, sync_playwright
 
@@ -487,8 +423,8 @@ def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rat
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems = watch(page)
-            sign_in(page, serial_live_server, "tom")
-            open_editor(page, serial_live_server, photo.pk)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
             expect(page.locator("#op-list li")).to_have_count(50)
             page.keyboard.press("v")
             page.locator("#op-list .op-label").nth(24).click()

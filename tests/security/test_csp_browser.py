@@ -10,13 +10,11 @@ error fails the test, naming the page.
 from __future__ import annotations
 
 import io
-import threading
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,6 +23,7 @@ PASSWORD = "csp-e2e-password-1"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.usefixtures("isolated_media"),  # tests/conftest.py, with live_url
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
 ]
 
@@ -36,61 +35,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${where})`);
 });
 """
-
-
-@pytest.fixture(autouse=True)
-def isolated_media(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "jewelreview.storages.AtomicFileSystemStorage", "OPTIONS": {"location": str(media)}},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield media
-    cache.clear()
-
-
-@pytest.fixture
-def live_url(transactional_db):
-    """The site on a free port, one request at a time (tiles and writes share the in-memory database)."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.db import connections
-    from django.test.testcases import LiveServerThread, ThreadedWSGIServer
-
-    class OneAtATime:
-        def __init__(self, app):
-            self.app, self.lock = app, threading.Lock()
-
-        def __call__(self, environ, start_response):
-            with self.lock:
-                return self.app(environ, start_response)
-
-    class SerialServer(ThreadedWSGIServer):
-        def set_app(self, application):
-            super().set_app(OneAtATime(application))
-
-    class SerialServerThread(LiveServerThread):
-        server_class = SerialServer
-
-    shared = [conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()]
-    for conn in shared:
-        conn.inc_thread_sharing()
-    thread = SerialServerThread(
-        "localhost", StaticFilesHandler, connections_override={conn.alias: conn for conn in shared}
-    )
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    try:
-        if thread.error:
-            raise thread.error
-        yield f"http://localhost:{thread.port}"
-    finally:
-        thread.terminate()
-        for conn in shared:
-            conn.dec_thread_sharing()
 
 
 def ring(seed: int, width: int = 640, height: int = 480) -> tuple[bytes, bytes]:
