@@ -147,3 +147,57 @@ def core_render():
         import core.render  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"core.render is not importable yet ({exc})")
+
+
+def _prong_scene_files(seed: int = 0, *, prong: bool = True) -> tuple[bytes, bytes]:
+    """A gold bar on a light sweep whose 2 px prong (x 79-80, y 60-99) the AI mask dropped:
+    (JPEG original, PNG mask), 160 x 160. ``seed`` shifts the sweep's grey so originals differ
+    (they are unique by sha256)."""
+    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)
+    alpha = np.zeros((160, 160), np.uint8)
+    rgb[100:130, 40:120] = (200, 150, 50)
+    alpha[100:130, 40:120] = 255
+    if prong:
+        rgb[60:100, 79:81] = (200, 150, 50)
+    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
+    ok2, mask = cv2.imencode(".png", alpha)
+    assert ok and ok2
+    return original.tobytes(), mask.tobytes()
+
+
+@pytest.fixture
+def prong_scene_files():
+    """``prong_scene_files(seed=0, prong=True) -> (jpeg, png)``: the scene core.detect finds a prong in."""
+    return _prong_scene_files
+
+
+@pytest.fixture
+def scene_photo(make_photo):
+    """``scene_photo(prong=True, risk=None, files=None, **make_photo_kwargs)``: a photo showing the
+    prong scene (or ``files`` = (original bytes, mask bytes)), stored under sha256 names like ingest."""
+    from jewelreview.catalog.models import Photo
+
+    def make(*, prong: bool = True, risk: float | None = None, files: tuple[bytes, bytes] | None = None, **kwargs):
+        photo = make_photo(**kwargs)
+        original, mask = files or _prong_scene_files(seed=photo.pk, prong=prong)
+        names = {}
+        for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
+            sha = hashlib.sha256(data).hexdigest()
+            name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(data))
+            names[kind] = (name, sha)
+        Photo.objects.filter(pk=photo.pk).update(
+            original=names["original"][0],
+            original_sha256=names["original"][1],
+            original_bytes=len(original),
+            ai_mask=names["ai_mask"][0],
+            ai_mask_sha256=names["ai_mask"][1],
+            width=160,
+            height=160,
+            risk=risk,
+        )
+        photo.refresh_from_db()
+        return photo
+
+    return make

@@ -6,19 +6,13 @@ a claim held by them, a failed render...), so an allowed role gets the success a
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-import cv2
-import numpy as np
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
-from jewelreview.catalog.models import Photo
 from jewelreview.reviews.models import Flag
 
 from .conftest import ROLES
@@ -83,44 +77,8 @@ def upload_ctx(deps, actor):
     return SimpleNamespace(images=deps.images)
 
 
-def prong_scene_files(seed: int = 0) -> tuple[bytes, bytes]:
-    """A gold bar on a light sweep whose 2 px prong the AI mask dropped: (JPEG original, PNG mask)."""
-    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)  # distinct files: originals are unique by sha256
-    alpha = np.zeros((160, 160), np.uint8)
-    rgb[100:130, 40:120] = (200, 150, 50)
-    alpha[100:130, 40:120] = 255
-    rgb[60:100, 79:81] = (200, 150, 50)  # the prong, not in the mask
-    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
-    ok2, mask = cv2.imencode(".png", alpha)
-    assert ok and ok2
-    return original.tobytes(), mask.tobytes()
-
-
-def with_files(photo, original: bytes, mask: bytes):
-    """Point ``photo`` at these files (stored under their sha256, like ingest does)."""
-    names = {}
-    for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
-        sha = hashlib.sha256(data).hexdigest()
-        name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
-        if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(data))
-        names[kind] = (name, sha)
-    Photo.objects.filter(pk=photo.pk).update(
-        original=names["original"][0],
-        original_sha256=names["original"][1],
-        original_bytes=len(original),
-        ai_mask=names["ai_mask"][0],
-        ai_mask_sha256=names["ai_mask"][1],
-        width=160,
-        height=160,
-    )
-    photo.refresh_from_db()
-    return photo
-
-
 def autofix_ctx(deps, actor):
-    photo = deps.make_photo()
-    return SimpleNamespace(photo=with_files(photo, *prong_scene_files(seed=photo.pk)))
+    return SimpleNamespace(photo=deps.scene_photo())
 
 
 def photo_url(suffix=""):
@@ -190,15 +148,17 @@ CASES: dict[str, Case] = {
     "status.csv": Case("get", lambda ctx: "/api/exports/status.csv", MANAGER),
     "approved.zip": Case("get", lambda ctx: "/api/exports/approved.zip", MANAGER),
     "queue next": Case("post", lambda ctx: "/api/queue/next/", REVIEW),
-    "queue renew": Case(
-        "post", lambda ctx: "/api/queue/renew/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}
-    ),
+    "queue renew": Case("post", lambda ctx: "/api/queue/renew/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}),
     "autofix": Case("post", photo_url("autofix/"), REVIEW, ok=201, setup=autofix_ctx),
     "crop preview": Case(
         "post",
         photo_url("preview/"),
         REPAIR,
-        body=lambda ctx: {"recipe": {"version": 1, "ops": []}, "rect": {"x0": 0, "y0": 0, "x1": 8, "y1": 8}, "scale": 1},
+        body=lambda ctx: {
+            "recipe": {"version": 1, "ops": []},
+            "rect": {"x0": 0, "y0": 0, "x1": 8, "y1": 8},
+            "scale": 1,
+        },
     ),
     "channels": Case("post", photo_url("channels/"), REPAIR, body=lambda ctx: {"region": "M 0 0 H 8 V 8 H 0 Z"}),
     "draft": Case("delete", photo_url("draft/"), REPAIR, ok=204),
@@ -256,10 +216,10 @@ def test_every_routed_endpoint_is_in_the_matrix():
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(CASES))
-def test_role_matrix(name, role, api, users, user_of, make_photo, scenes, images):
+def test_role_matrix(name, role, api, users, user_of, make_photo, scene_photo, scenes, images):
     case = CASES[name]
     actor = user_of[role]
-    deps = SimpleNamespace(make_photo=make_photo, scenes=scenes, users=users, images=images)
+    deps = SimpleNamespace(make_photo=make_photo, scene_photo=scene_photo, scenes=scenes, users=users, images=images)
     ctx = case.setup(deps, actor)
     client = getattr(api, role)
     send = getattr(client, case.method)
@@ -279,9 +239,9 @@ def test_role_matrix(name, role, api, users, user_of, make_photo, scenes, images
 
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if "nobody" not in c.allowed and c.anonymous == 401])
-def test_a_user_without_a_role_is_refused_everywhere(name, api, users, make_photo, scenes, images):
+def test_a_user_without_a_role_is_refused_everywhere(name, api, users, make_photo, scene_photo, scenes, images):
     case = CASES[name]
-    deps = SimpleNamespace(make_photo=make_photo, scenes=scenes, users=users, images=images)
+    deps = SimpleNamespace(make_photo=make_photo, scene_photo=scene_photo, scenes=scenes, users=users, images=images)
     ctx = case.setup(deps, users.nobody)
     send = getattr(api.nobody, case.method)
     kwargs = {"format": "multipart"} if case.multipart else {"format": "json"}

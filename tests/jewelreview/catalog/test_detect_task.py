@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 
-import cv2
-import numpy as np
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from core.detect import Detection, Region
@@ -34,44 +29,8 @@ def assert_prong_found(photo) -> None:
     assert photo.risk == found["confidence"]  # one region: risk = 1 - (1 - confidence)
 
 
-def prong_scene_files(seed: int = 0, *, prong: bool = True) -> tuple[bytes, bytes]:
-    """A gold bar on a light sweep whose 2 px prong the AI mask dropped: (JPEG original, PNG mask)."""
-    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)  # distinct files: originals are unique by sha256
-    alpha = np.zeros((160, 160), np.uint8)
-    rgb[100:130, 40:120] = (200, 150, 50)
-    alpha[100:130, 40:120] = 255
-    if prong:
-        rgb[60:100, 79:81] = (200, 150, 50)
-    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
-    ok2, mask = cv2.imencode(".png", alpha)
-    assert ok and ok2
-    return original.tobytes(), mask.tobytes()
-
-
-def with_files(photo, original: bytes, mask: bytes):
-    """Point ``photo`` at these files (stored under their sha256, like ingest does)."""
-    names = {}
-    for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
-        sha = hashlib.sha256(data).hexdigest()
-        name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
-        if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(data))
-        names[kind] = (name, sha)
-    Photo.objects.filter(pk=photo.pk).update(
-        original=names["original"][0],
-        original_sha256=names["original"][1],
-        original_bytes=len(original),
-        ai_mask=names["ai_mask"][0],
-        ai_mask_sha256=names["ai_mask"][1],
-        width=160,
-        height=160,
-    )
-    photo.refresh_from_db()
-    return photo
-
-
-def test_detection_stores_the_dropped_prong_and_a_high_risk(make_photo):
-    photo = with_files(make_photo(), *prong_scene_files())
+def test_detection_stores_the_dropped_prong_and_a_high_risk(scene_photo):
+    photo = scene_photo()
     result = photo_detect.call(photo_id=photo.pk)
     photo.refresh_from_db()
     assert_prong_found(photo)
@@ -80,15 +39,15 @@ def test_detection_stores_the_dropped_prong_and_a_high_risk(make_photo):
     assert (photo.version, photo.status) == (1, "needs_review")
 
 
-def test_a_clean_photo_gets_risk_zero_and_no_regions(make_photo):
-    photo = with_files(make_photo(), *prong_scene_files(prong=False))
+def test_a_clean_photo_gets_risk_zero_and_no_regions(scene_photo):
+    photo = scene_photo(prong=False)
     photo_detect.call(photo_id=photo.pk)
     photo.refresh_from_db()
     assert (photo.risk, photo.detections) == (0.0, [])
 
 
-def test_detection_is_idempotent_unless_forced(make_photo):
-    photo = with_files(make_photo(), *prong_scene_files())
+def test_detection_is_idempotent_unless_forced(scene_photo):
+    photo = scene_photo()
     Photo.objects.filter(pk=photo.pk).update(risk=0.1)
     assert photo_detect.call(photo_id=photo.pk) == {"photo": photo.pk, "skipped": "detected"}
     assert Photo.objects.get(pk=photo.pk).detections == []
@@ -97,8 +56,8 @@ def test_detection_is_idempotent_unless_forced(make_photo):
     assert photo_detect.call(photo_id=999999) == {"photo": 999999, "skipped": "missing"}
 
 
-def test_a_failure_is_recorded_and_leaves_the_photo_unscored(make_photo):
-    photo = with_files(make_photo(), b"not an image at all", prong_scene_files()[1])
+def test_a_failure_is_recorded_and_leaves_the_photo_unscored(scene_photo, prong_scene_files):
+    photo = scene_photo(files=(b"not an image at all", prong_scene_files()[1]))
     with pytest.raises(ImageDecodeError):
         photo_detect.call(photo_id=photo.pk)
     photo.refresh_from_db()
@@ -114,8 +73,8 @@ def test_a_photo_that_is_no_studio_shot_is_sent_to_a_person():
     assert detection_stored_risk(sure) == 0.0
 
 
-def test_prepare_queues_detection_after_it_commits(make_photo, django_capture_on_commit_callbacks):
-    photo = with_files(make_photo(status="new"), *prong_scene_files())
+def test_prepare_queues_detection_after_it_commits(scene_photo, django_capture_on_commit_callbacks):
+    photo = scene_photo(status="new")
     with django_capture_on_commit_callbacks(execute=True):
         photo_prepare.call(photo_id=photo.pk)
     photo.refresh_from_db()
@@ -123,7 +82,7 @@ def test_prepare_queues_detection_after_it_commits(make_photo, django_capture_on
     assert_prong_found(photo)
 
 
-def test_ingest_ends_with_a_detected_photo(users, django_capture_on_commit_callbacks):
+def test_ingest_ends_with_a_detected_photo(users, prong_scene_files, django_capture_on_commit_callbacks):
     original, mask = prong_scene_files()
     with django_capture_on_commit_callbacks(execute=True):
         report = ingest_files(
@@ -136,8 +95,10 @@ def test_ingest_ends_with_a_detected_photo(users, django_capture_on_commit_callb
     assert_prong_found(photo)
 
 
-def test_the_command_queues_unscored_prepared_photos(make_photo, django_capture_on_commit_callbacks, capsys):
-    prepared = with_files(make_photo(), *prong_scene_files())
+def test_the_command_queues_unscored_prepared_photos(
+    make_photo, scene_photo, django_capture_on_commit_callbacks, capsys
+):
+    prepared = scene_photo()
     Photo.objects.filter(pk=prepared.pk).update(tiles_cutout="photos/x/cutout.dzi")
     unprepared = make_photo(status="new")
     with django_capture_on_commit_callbacks(execute=True):

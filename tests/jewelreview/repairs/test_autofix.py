@@ -3,13 +3,10 @@ render; POST /api/batches/{id}/autofix/ queues it for a batch's photos above a r
 
 from __future__ import annotations
 
-import hashlib
 
 import cv2
 import numpy as np
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
 from jewelreview import stored_files
@@ -30,50 +27,6 @@ PRONG_OP = {
     "invert": None,
     "mode": "add",
 }
-
-
-def prong_scene_files(seed: int = 0, *, prong: bool = True) -> tuple[bytes, bytes]:
-    """A gold bar on a light sweep whose 2 px prong the AI mask dropped: (JPEG original, PNG mask)."""
-    rgb = np.full((160, 160, 3), 235 - seed % 8, np.uint8)  # distinct files: originals are unique by sha256
-    alpha = np.zeros((160, 160), np.uint8)
-    rgb[100:130, 40:120] = (200, 150, 50)
-    alpha[100:130, 40:120] = 255
-    if prong:
-        rgb[60:100, 79:81] = (200, 150, 50)
-    ok, original = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
-    ok2, mask = cv2.imencode(".png", alpha)
-    assert ok and ok2
-    return original.tobytes(), mask.tobytes()
-
-
-@pytest.fixture
-def scene_photo(make_photo):
-    """``scene_photo(status=..., prong=..., risk=..., batch=...)``: a photo showing the prong scene."""
-
-    def make(*, prong: bool = True, risk: float | None = None, **kwargs) -> Photo:
-        photo = make_photo(**kwargs)
-        original, mask = prong_scene_files(seed=photo.pk, prong=prong)
-        names = {}
-        for kind, data, ext in (("original", original, "jpg"), ("ai_mask", mask, "png")):
-            sha = hashlib.sha256(data).hexdigest()
-            name = f"{kind}s/{sha[:2]}/{sha}.{ext}"
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(data))
-            names[kind] = (name, sha)
-        Photo.objects.filter(pk=photo.pk).update(
-            original=names["original"][0],
-            original_sha256=names["original"][1],
-            original_bytes=len(original),
-            ai_mask=names["ai_mask"][0],
-            ai_mask_sha256=names["ai_mask"][1],
-            width=160,
-            height=160,
-            risk=risk,
-        )
-        photo.refresh_from_db()
-        return photo
-
-    return make
 
 
 @pytest.fixture
