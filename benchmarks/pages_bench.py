@@ -46,14 +46,6 @@ PAGES = [
     ("/retouch/", "/retouch/"),
 ]
 REQUIRED = {"/queue/", "/dashboard/", "/grid/", "/api/photos/"}
-# Indexes the dashboard would use, proposed in the README (no migration adds them yet):
-# ``--proposed-indexes`` creates them in the throw-away database to measure what they change.
-PROPOSED_INDEXES = {
-    "bench_photo_status_updated": "catalog_photo (status, updated_at)",  # waiting longest, photos to claim
-    "bench_photo_batch_sku_status": "catalog_photo (batch_id, sku_id, status)",  # SKUs done per batch
-    "bench_photo_sku_status": "catalog_photo (sku_id, status)",  # SKUs done overall, per-SKU counts
-    "bench_event_created": "reviews_event (created_at)",  # throughput of the last 14 days
-}
 
 
 # --- the parent: one child process per database ------------------------------------------------
@@ -63,13 +55,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument(
-        "--proposed-indexes", action="store_true", help="also create the indexes proposed in the README"
-    )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return run_child(args.child, photos=args.photos, repeat=args.repeat, indexes=args.proposed_indexes)
+        return run_child(args.child, photos=args.photos, repeat=args.repeat)
     failures = 0
     given = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="jewelreview-pages-bench-") as tmp:
@@ -81,7 +70,6 @@ def main() -> int:
             env.pop("DJANGO_ENV", None)
             command = [sys.executable, str(Path(__file__).resolve()), "--child", engine,
                        "--photos", str(args.photos), "--repeat", str(args.repeat)]
-            command += ["--proposed-indexes"] if args.proposed_indexes else []
             failures += subprocess.run(command, cwd=REPO, env=env, check=False).returncode != 0
     return 1 if failures else 0
 
@@ -89,7 +77,7 @@ def main() -> int:
 # --- the child: seed, then time ----------------------------------------------------------------
 
 
-def run_child(engine: str, *, photos: int, repeat: int, indexes: bool) -> int:
+def run_child(engine: str, *, photos: int, repeat: int) -> int:
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jewelreview.settings")
     import django
@@ -110,13 +98,10 @@ def run_child(engine: str, *, photos: int, repeat: int, indexes: bool) -> int:
         started = time.perf_counter()
         manager, batch_id = seed(photos)
         with connection.cursor() as cursor:
-            for name, columns in PROPOSED_INDEXES.items() if indexes else ():
-                cursor.execute(f"CREATE INDEX {name} ON {columns}")
             # Statistics and (PostgreSQL) the visibility map, as autovacuum keeps them in a database in use.
             cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
         seconds = time.perf_counter() - started
-        extra = ", with the proposed indexes" if indexes else ""
-        server = f"{connection.vendor} {version(connection)}{extra}"
+        server = f"{connection.vendor} {version(connection)}"
         print(f"\n{engine}: {photos:,} photos seeded in {seconds:.1f} s ({server})")
         return report(measure(manager, batch_id, repeat=repeat))
     finally:
