@@ -70,6 +70,24 @@ class TooLarge(ServiceError):
     default_code = "too_large"
 
 
+class Busy(ServiceError):
+    """The service is at a named capacity bound right now; the client should retry after a pause."""
+
+    http_status = 503
+    default_code = "busy"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        retry_after_seconds: int = 1,
+    ):
+        super().__init__(message, code=code, details=details)
+        self.retry_after_seconds = retry_after_seconds
+
+
 def from_core_error(exc: Exception, *, name: str | None = None) -> InvalidInput | TooLarge:
     """Translate a ``core.errors.CoreError`` into the service vocabulary, keeping its code.
 

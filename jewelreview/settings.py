@@ -336,6 +336,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jewelreview.api.exceptions.exception_handler",
+    # Per client address (login) or per user (editor renders); why these numbers:
+    # jewelreview.api.throttles. Previews/analyses are also bounded to 2 at once per process
+    # (jewelreview.editor.render_slots) and to 16 MP rendered (jewelreview.editor.previews).
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "10/minute",
+        "editor_preview": "20/second",
+        "editor_channels": "5/second",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "jewelreview API",

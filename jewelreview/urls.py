@@ -11,6 +11,9 @@ from django.urls import include, path
 
 from jewelreview.health import healthz
 
+# A database error outside any view (a middleware's session save) is a 503, as inside one.
+handler500 = "jewelreview.outages.server_error"
+
 urlpatterns = [
     path("", include("jewelreview.pages.urls")),
     path("admin/", admin.site.urls),

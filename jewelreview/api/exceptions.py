@@ -40,7 +40,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import CoreError
-from jewelreview.errors import InvalidInput, ServiceError, TooLarge, from_core_error
+from jewelreview.errors import Busy, InvalidInput, ServiceError, TooLarge, from_core_error
 from jewelreview.stored_files import format_bytes
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response = Response(error.as_dict(), status=error.http_status)
         if isinstance(error, DatabaseUnavailable):
             response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        elif isinstance(error, Busy):
+            response["Retry-After"] = str(error.retry_after_seconds)
         return response
     if isinstance(exc, Http404):
         exc = drf.NotFound(*exc.args)

@@ -15,6 +15,7 @@ ERROR_DESCRIPTIONS = {
     413: "Too large; `details.limit_bytes` gives the limit.",
     415: "Unsupported request media type.",
     429: "Too many attempts; `details.wait_seconds` and the Retry-After header say when to retry.",
+    503: "Busy or unavailable for a moment (`editor_busy`, `database_unavailable`); retry after Retry-After.",
 }
 
 

@@ -1,9 +1,9 @@
-"""Throttling of the login (token) endpoint, against password guessing."""
+"""Throttling: the login (token) endpoint against password guessing; the editor's renders against floods."""
 
 from __future__ import annotations
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 # Ten attempts a minute per client address: plenty for a script or a person mistyping, and it
 # slows a guesser to 14,400 passwords a day. Override with REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].
@@ -34,3 +34,20 @@ class LoginRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+# Per signed-in user. The editor asks for a preview per settled pan/zoom/edit (a few a second while
+# dragging a slider, debounced) and a channel analysis per region drawn; 20 previews and 5
+# analyses a second leave a fast retoucher untouched and stop a runaway script well before the
+# render slots (jewelreview.editor.render_slots) become the only bound. Override with
+# REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["editor_preview" / "editor_channels"].
+DEFAULT_EDITOR_RATES = {"editor_preview": "20/second", "editor_channels": "5/second"}
+
+
+class EditorRateThrottle(ScopedRateThrottle):
+    """The view's ``throttle_scope`` (``editor_preview``, ``editor_channels``): requests per user."""
+
+    def get_rate(self) -> str | None:
+        # Read at call time (not import time) so settings overrides and tests apply.
+        rates = api_settings.DEFAULT_THROTTLE_RATES or {}
+        return rates.get(self.scope) or DEFAULT_EDITOR_RATES.get(self.scope)

@@ -19,6 +19,7 @@ import numpy as np
 
 from jewelreview.catalog.models import Photo
 from jewelreview.editor.inputs import photo_inputs
+from jewelreview.editor.render_slots import render_slot
 from jewelreview.errors import InvalidInput, TooLarge, from_core_error
 
 CHANNELS = ("r", "g", "b")
@@ -54,11 +55,17 @@ class ChannelAnalysis:
 
 def channel_analysis(*, photo: Photo, region: str, channel: str = "auto", base: str = "ai") -> ChannelAnalysis:
     """Analyse the channels of ``photo`` inside ``region`` (SVG path data, image pixels)."""
-    from core.channels import channel_scores, resolve_channel_params
-    from core.errors import CoreError
 
     geometry = _region_parse(region)
     box = _region_box(geometry, photo)
+    with render_slot():  # decoding and scoring a region costs as much as a preview
+        return _analyse(photo, geometry, box, channel, base)
+
+
+def _analyse(photo: Photo, geometry, box, channel: str, base: str) -> ChannelAnalysis:
+    from core.channels import channel_scores, resolve_channel_params
+    from core.errors import CoreError
+
     inputs = photo_inputs(photo=photo)
     rgb = inputs.rgb8()[box.slices()]
     base_alpha = inputs.auto_alpha() if base == "auto" else inputs.ai_alpha

@@ -26,9 +26,12 @@ from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
 from jewelreview.errors import from_core_error
 
-# Each 24 MP photo holds 72 MB of RGB and 24 MB per mask. Two photos are a retoucher going back
-# and forth between two views of a SKU in one worker; more would grow a worker by ~100 MB each.
-DECODED_PHOTOS_KEPT = 2
+# Bytes of decoded arrays kept per process (originals, their 8-bit copies, masks, levels), oldest
+# photo dropped first. A 24 MP 8-bit photo is ~125 MB with its masks, so this keeps the handful of
+# views of a SKU a retoucher goes back and forth between; a 16-bit 60 MP original (~600 MB with
+# its 8-bit copy) still fits alone. Counting photos instead would let two such photos take 1.2 GB.
+# The newest photo is always kept, whatever its size: the next preview needs it.
+MAX_DECODED_BYTES = 800 * 1024 * 1024
 # Pyramid levels kept per photo (LRU). A level at the editor's fit scale on 24 MP is ~2 MP, 8 MB
 # of RGB and masks; fit and one or two zoom steps out are what a retoucher goes back and forth
 # between, and three levels stay under a tenth of the photo's own 100 MB.
@@ -41,6 +44,7 @@ class PhotoInputs:
 
     image: object
     ai_alpha: np.ndarray
+    _rgb8: np.ndarray | None = field(default=None, repr=False)  # 16-bit originals: made at decode time
     _auto_alpha: np.ndarray | None = field(default=None, repr=False)
     _levels: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -54,8 +58,15 @@ class PhotoInputs:
 
     def rgb8(self) -> np.ndarray:
         """The original as (H, W, 3) uint8 (16-bit originals keep their high byte, as core does)."""
-        rgb = self.image.rgb
-        return rgb if rgb.dtype == np.uint8 else (rgb >> 8).astype(np.uint8)
+        return self.image.rgb if self._rgb8 is None else self._rgb8
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of every array held now (the auto mask and levels count once made)."""
+        arrays = [self.image.rgb, self.ai_alpha, self._rgb8, self._auto_alpha]
+        with self._levels_lock:
+            arrays.extend(array for level in self._levels.values() for array in level)
+        return sum(array.nbytes for array in arrays if array is not None)
 
     def auto_alpha(self) -> np.ndarray:
         """The built-in studio-shot base mask (``base: "auto"``), computed once per photo."""
@@ -112,9 +123,16 @@ def photo_inputs(*, photo: Photo) -> PhotoInputs:
         inputs = _decode(photo)
         with _cache_lock:
             _cache[key] = inputs
-            while len(_cache) > DECODED_PHOTOS_KEPT:
-                _cache.popitem(last=False)
+            _cache_trim()
     return inputs
+
+
+def _cache_trim() -> None:
+    """Drop the least recently used photos while over ``MAX_DECODED_BYTES``, keeping the newest."""
+    total = sum(inputs.nbytes for inputs in _cache.values())
+    while total > MAX_DECODED_BYTES and len(_cache) > 1:
+        _, dropped = _cache.popitem(last=False)
+        total -= dropped.nbytes
 
 
 def inputs_forget() -> None:
@@ -147,7 +165,9 @@ def _decode(photo: Photo) -> PhotoInputs:
     except CoreError as exc:
         raise from_core_error(exc, name=photo.source_name) from None
     _read_only(image.rgb)
-    return PhotoInputs(image=image, ai_alpha=_read_only(ai_alpha))
+    # The 8-bit copy previews' levels and channel analysis read: made once here, not per request.
+    rgb8 = None if image.rgb.dtype == np.uint8 else _read_only((image.rgb >> 8).astype(np.uint8))
+    return PhotoInputs(image=image, ai_alpha=_read_only(ai_alpha), _rgb8=rgb8)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

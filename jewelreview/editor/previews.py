@@ -23,6 +23,7 @@ itself (nearest neighbour), which costs nothing on the server and keeps answers 
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -31,11 +32,17 @@ import numpy as np
 
 from jewelreview.catalog.models import Photo
 from jewelreview.editor.inputs import PhotoInputs, photo_inputs
+from jewelreview.editor.render_slots import render_slot
 from jewelreview.errors import InvalidInput, TooLarge, from_core_error
 
 # 4096 x 4096 output pixels: a 4K screen's whole viewer at device resolution fits; a bigger
 # preview would take longer to encode and send than the retoucher waits for a preview.
 MAX_PREVIEW_PIXELS = 4096 * 4096
+# 16 MP rendered, whatever the output: the render's working memory (~30 bytes a pixel across the
+# recipe's masks and layers) stays near 0.5 GB. Without it a 0.5 scale window of a 67 MP photo
+# would render all 67 MP exactly. Bigger windows render from a pyramid level (core.reduced) that
+# brings them under this, or are refused.
+MAX_RENDER_PIXELS = 4096 * 4096
 # Below this scale a preview shows less than one output pixel per 64 image pixels: nothing to see.
 MIN_PREVIEW_SCALE = 1 / 64
 
@@ -72,17 +79,22 @@ def preview_render(*, photo: Photo, recipe: Any, window: Window, scale: float) -
     """Render ``recipe`` over ``window`` of ``photo`` at ``scale`` (output px per image px, <= 1).
 
     Raises InvalidInput (the recipe, naming op and field; a window outside the photo; a scale
-    out of range) or TooLarge (more than ``MAX_PREVIEW_PIXELS`` output pixels).
+    out of range), TooLarge (more than ``MAX_PREVIEW_PIXELS`` output pixels, or a window too big
+    to render under ``MAX_RENDER_PIXELS`` even from a pyramid level) or Busy (no render slot).
     """
     started = time.perf_counter()
     parsed = _recipe_parse(recipe)
     _window_check(window, photo)
     size = _output_size(window, scale)
+    level = _render_level(window, scale)
+    with render_slot():
+        return _preview_make(photo, parsed, window, scale, size, level, started)
+
+
+def _preview_make(photo: Photo, parsed, window: Window, scale: float, size, level: float, started: float) -> Preview:
     from core import codecs
-    from core.reduced import level_factor
 
     inputs = photo_inputs(photo=photo)
-    level = level_factor(scale)
     level_inputs = inputs.level(level, base=parsed.base) if level < 1 else None  # built once per photo
     decoded = time.perf_counter()
     if level_inputs is not None:
@@ -178,6 +190,34 @@ def _output_size(window: Window, scale: float) -> tuple[int, int]:
             details={"limit_pixels": MAX_PREVIEW_PIXELS},
         )
     return size
+
+
+def _render_level(window: Window, scale: float) -> float:
+    """The pyramid level to render at: core's choice for ``scale``, coarser while over the area cap.
+
+    Levels follow ``core.reduced.level_factor``'s ladder (1, 3/4, 1/2, 3/8, ...) and never go
+    below ``scale`` (``render_reduced`` only shrinks).
+    """
+    from core.reduced import level_factor
+
+    level = level_factor(scale)
+    area = window.width * window.height
+    while area * level * level > MAX_RENDER_PIXELS:
+        coarser = level * (0.75 if _is_power_of_two(level) else 2 / 3)
+        if coarser < scale:
+            raise TooLarge(
+                f"Rendering the {window.width} x {window.height} window at scale {scale:g} would cover "
+                f"more than the {MAX_RENDER_PIXELS} pixels allowed; ask for a smaller window or a scale "
+                f"of {math.sqrt(MAX_RENDER_PIXELS / area):.3g} or less.",
+                code="preview_render_too_large",
+                details={"limit_pixels": MAX_RENDER_PIXELS, "window_pixels": area},
+            )
+        level = coarser
+    return level
+
+
+def _is_power_of_two(level: float) -> bool:
+    return math.log2(level).is_integer()
 
 
 def _ms(seconds: float) -> float:

@@ -22,6 +22,12 @@ from jewelreview.repairs.models import Revision
 # The editor's document for 50 paths of 100 anchors is about 0.6 MB of JSON; 4 MB leaves room
 # for brush regions and long lasso outlines, and stays well inside the 10 MiB request limit.
 MAX_DRAFT_BYTES = 4 * 1024 * 1024
+# The editor's document nests 5 deep (document > ops > op > points > point); 32 leaves room for
+# new shapes and stops a nested bomb long before Python's recursion limit (json.dumps, jsonb).
+MAX_DRAFT_DEPTH = 32
+# Object keys in the whole document: 50 paths of 100 anchors as {x, y, ...} objects are ~30,000;
+# 200,000 bounds the per-key work of a flat object of tiny keys that fits in 4 MB.
+MAX_DRAFT_KEYS = 200_000
 
 
 def draft_save(
@@ -71,12 +77,58 @@ def _document_check(document: Any) -> None:
             code="invalid_draft",
             details={"field": "document"},
         )
+    _document_shape_check(document)
     size = len(json.dumps(document, separators=(",", ":")))
     if size > MAX_DRAFT_BYTES:
         raise TooLarge(
             f"The draft is {size} bytes; drafts are kept up to {MAX_DRAFT_BYTES} bytes.",
             code="draft_too_large",
             details={"field": "document", "limit_bytes": MAX_DRAFT_BYTES},
+        )
+
+
+def _document_shape_check(document: Any) -> None:
+    """Depth and key count within bounds, and no NUL character (PostgreSQL jsonb refuses it).
+
+    Walked with an explicit stack, so a deep document is refused here, not by a RecursionError.
+    """
+    keys = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            _nul_check(value)
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_DRAFT_DEPTH:
+            raise InvalidInput(
+                f"The draft nests deeper than {MAX_DRAFT_DEPTH} levels.",
+                code="draft_too_deep",
+                details={"field": "document", "limit_depth": MAX_DRAFT_DEPTH},
+            )
+        if isinstance(value, dict):
+            keys += len(value)
+            if keys > MAX_DRAFT_KEYS:
+                raise InvalidInput(
+                    f"The draft has more than {MAX_DRAFT_KEYS} keys.",
+                    code="draft_too_many_keys",
+                    details={"field": "document", "limit_keys": MAX_DRAFT_KEYS},
+                )
+            for key in value:
+                _nul_check(str(key))
+            children = value.values()
+        else:
+            children = value
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _nul_check(text: str) -> None:
+    if "\x00" in text:
+        raise InvalidInput(
+            "The draft contains a NUL character (\\u0000), which cannot be stored.",
+            code="draft_nul_character",
+            details={"field": "document"},
         )
 
 

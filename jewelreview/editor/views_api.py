@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from jewelreview.accounts.roles import Action
+from jewelreview.api.throttles import EditorRateThrottle
 from jewelreview.api.schema import SIGNED_IN_ERRORS, binary, errors, json_errors
 from jewelreview.api.views import ApiView, validated
 from jewelreview.catalog.selectors import photo_get
@@ -30,6 +31,8 @@ EDIT = {method: Action.REVISION_CREATE for method in ("GET", "POST", "PUT", "DEL
 
 class PhotoPreviewView(ApiView):
     required_actions = EDIT
+    throttle_classes = [EditorRateThrottle]
+    throttle_scope = "editor_preview"
 
     @extend_schema(
         operation_id="photos_preview",
@@ -45,7 +48,7 @@ class PhotoPreviewView(ApiView):
                     "0.5, a reduced-resolution approximation)."
                 ),
             ),
-            **json_errors(400, *SIGNED_IN_ERRORS, 404, 413),
+            **json_errors(400, *SIGNED_IN_ERRORS, 404, 413, 429, 503),
         },
     )
     def post(self, request, photo_id: int):
@@ -63,13 +66,15 @@ class PhotoPreviewView(ApiView):
 
 class PhotoChannelsView(ApiView):
     required_actions = EDIT
+    throttle_classes = [EditorRateThrottle]
+    throttle_scope = "editor_channels"
 
     @extend_schema(
         operation_id="photos_channels",
         tags=["editor"],
         summary="R, G and B of a region: pictures, contrast scores, histograms, automatic levels",
         request=ChannelAnalysisInput,
-        responses={200: ChannelAnalysisOutput, **errors(400, *SIGNED_IN_ERRORS, 404, 413)},
+        responses={200: ChannelAnalysisOutput, **errors(400, *SIGNED_IN_ERRORS, 404, 413, 429, 503)},
     )
     def post(self, request, photo_id: int):
         photo = photo_get(photo_id=photo_id)

@@ -94,7 +94,6 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     from core import codecs
     from core import render as core_render
     from core.recipe import Recipe
-    from core.render import RenderResult
 
     watch = watch or Stopwatch()
     revision = render.revision

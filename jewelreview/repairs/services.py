@@ -8,7 +8,8 @@ Conflict (409) says what is current and where the edit was kept. Nothing is ever
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotAllowed, NotFound, from_core_error
 from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.reviews.events import event_record
+
+logger = logging.getLogger(__name__)
 
 # A render still "running" after this long lost its worker (RQ kills jobs after the same hour:
 # RQ_QUEUES DEFAULT_TIMEOUT); it may be claimed again. Settings may shorten it
@@ -177,6 +180,11 @@ def render_stale_after() -> timedelta:
     return RENDER_STALE_AFTER if seconds is None else timedelta(seconds=seconds)
 
 
+def _stale_before(now: datetime, stale_after: timedelta | None = None) -> datetime:
+    """Running renders started before this are abandoned: the one threshold of the sweeper and the claim."""
+    return now - (stale_after or render_stale_after())
+
+
 def renders_requeue_stale(*, stale_after: timedelta | None = None) -> dict[str, list[int]]:
     """Enqueue again every render that would otherwise never finish; returns the ids by reason.
 
@@ -189,11 +197,10 @@ def renders_requeue_stale(*, stale_after: timedelta | None = None) -> dict[str, 
     harmless. Meant to run every few minutes (``manage.py renders_requeue_stale``).
     """
     now = timezone.now()
-    stale_after = stale_after or render_stale_after()
     found: dict[str, list[int]] = {"stale": [], "enqueue_failed": [], "never_enqueued": []}
     with transaction.atomic():
         candidates = Render.objects.select_for_update(skip_locked=True).filter(
-            Q(state=RenderState.RUNNING, started_at__lt=now - stale_after)
+            Q(state=RenderState.RUNNING, started_at__lt=_stale_before(now, stale_after))
             | Q(state=RenderState.FAILED, error__startswith=ENQUEUE_FAILED_PREFIX)
             | Q(state=RenderState.QUEUED, task_id="", created_at__lt=now - RENDER_ENQUEUE_GRACE)
         )
@@ -217,6 +224,10 @@ def render_claim(*, render_id: int) -> Render | None:
 
     Nothing to do: it is done already (a duplicate delivery), or another worker runs it and is
     not stale. This makes the task idempotent.
+
+    The claimed render's ``attempts`` (incremented here) is this worker's fencing token: pass it
+    as ``attempt`` to ``render_complete`` / ``render_fail``, which ignore a worker whose render
+    was meanwhile requeued and claimed again (a slow worker the sweeper took for dead).
     """
     with transaction.atomic():
         try:
@@ -226,7 +237,7 @@ def render_claim(*, render_id: int) -> Render | None:
         now = timezone.now()
         if render.state == RenderState.DONE:
             return None
-        if render.state == RenderState.RUNNING and render.started_at and now - render.started_at < render_stale_after():
+        if render.state == RenderState.RUNNING and render.started_at and render.started_at >= _stale_before(now):
             return None
         render.state = RenderState.RUNNING
         render.attempts += 1
@@ -245,10 +256,18 @@ def render_complete(
     final_bytes: int,
     timings: dict[str, float],
     tiles: str = "",
+    attempt: int | None = None,
 ) -> Render:
-    """Record a finished render; ``tiles`` is its DZI descriptor (empty for renders made without one)."""
+    """Record a finished render; ``tiles`` is its DZI descriptor (empty for renders made without one).
+
+    ``attempt`` is the worker's fencing token (``render_claim``'s ``attempts``): unless the render
+    is still running that attempt, nothing is written (logged). None records unconditionally
+    (callers outside a worker).
+    """
     with transaction.atomic():
         render = _render_lock(render_id)
+        if not _attempt_current(render, attempt, "complete"):
+            return render
         render.state = RenderState.DONE
         render.final = final
         render.preview = preview
@@ -262,15 +281,35 @@ def render_complete(
     return render
 
 
-def render_fail(*, render_id: int, error: str, timings: dict[str, float] | None = None) -> Render:
+def render_fail(
+    *, render_id: int, error: str, timings: dict[str, float] | None = None, attempt: int | None = None
+) -> Render:
+    """Record a failed render; ``attempt`` fences a stale worker out as in ``render_complete``."""
     with transaction.atomic():
         render = _render_lock(render_id)
+        if not _attempt_current(render, attempt, "fail"):
+            return render
         render.state = RenderState.FAILED
         render.error = error[-MAX_ERROR_CHARS:]
         render.timings = timings or {}
         render.finished_at = timezone.now()
         render.save(update_fields=["state", "error", "timings", "finished_at"])
     return render
+
+
+def _attempt_current(render: Render, attempt: int | None, outcome: str) -> bool:
+    """Whether the worker holding ``attempt`` may still record an outcome of ``render`` (locked)."""
+    if attempt is None or (render.state == RenderState.RUNNING and render.attempts == attempt):
+        return True
+    logger.warning(
+        "render %s: ignored %s from attempt %s; the render is %s at attempt %s",
+        render.pk,
+        outcome,
+        attempt,
+        render.state,
+        render.attempts,
+    )
+    return False
 
 
 def _enqueue_after_commit(render_id: int) -> None:

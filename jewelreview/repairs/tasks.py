@@ -25,11 +25,12 @@ def render_revision(render_id: int) -> dict:
     render = render_claim(render_id=render_id)
     if render is None:
         return {"render": render_id, "skipped": True}
+    attempt = render.attempts  # the fencing token: a newer claim makes this worker's outcome void
     watch = rendering.Stopwatch()
     try:
         output = rendering.render_to_storage(render=render, watch=watch)
     except Exception as exc:
-        render_fail(render_id=render_id, error=_describe(exc), timings=watch.total())
+        render_fail(render_id=render_id, error=_describe(exc), timings=watch.total(), attempt=attempt)
         logger.warning("render %s failed: %s", render_id, exc)
         raise
     render_complete(
@@ -40,6 +41,7 @@ def render_revision(render_id: int) -> dict:
         final_bytes=output.final_bytes,
         timings=output.timings,
         tiles=output.tiles,
+        attempt=attempt,
     )
     return {"render": render_id, "final": output.final, "checksum": output.checksum}
 

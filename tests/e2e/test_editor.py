@@ -6,8 +6,9 @@ draws a closed pen path around the prong (clicks and a drag, at 400 %), lassoes 
 region around the chain, saves, waits for the full-resolution render and the test reads the
 final PNG: the lost detail is opaque and nothing outside the drawn shape changed. Also: anchors
 land within 0.25 image px at 800 %, a save that raced another is shown with both and loses
-neither, a reload keeps the draft, and dragging an anchor among 50 paths of 100 anchors stays
-at display rate (figures printed).
+neither (keeping yours asks first), a reload keeps the draft, edits made during a save and a
+refused or late draft write lose nothing, leaving with unsent edits asks first, and dragging an
+anchor among 50 paths of 100 anchors stays at display rate (figures printed).
 """
 
 from __future__ import annotations
@@ -393,8 +394,26 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
             expect(page.locator("#conflict-theirs")).to_contain_text("contrast 90 %")
             expect(page.locator("#conflict-mine")).to_contain_text("Yours: revision 2")
             expect(page.locator("#conflict-mine")).to_contain_text("Path · add")
+            # "Keep mine" asks first: dismissed, nothing is saved and both stay on show.
+            asked: list[str] = []
+
+            def answer_with(accept: bool):
+                def handle(dialog):
+                    asked.append(dialog.message)
+                    dialog.accept() if accept else dialog.dismiss()
+
+                return handle
+
+            page.once("dialog", answer_with(False))
             page.locator("#conflict-keep-mine").click()
-            expect(page.locator("#save-status")).to_have_text("Saved as revision 3.")
+            expect(conflict).to_be_visible()
+            assert asked == ["Save yours as the current revision, on top of revision 1 by mona? Theirs stays in the history."]
+            expect(page.locator("#save-status")).not_to_contain_text("Saved")
+            page.once("dialog", answer_with(True))
+            page.locator("#conflict-keep-mine").click()
+            expect(page.locator("#save-status")).to_have_text(
+                "Saved as revision 3 on top of revision 1 by mona, which stays in the history."
+            )
             expect(conflict).to_be_hidden()
             assert [p for p in problems if "/revisions/" not in p] == []  # the 409 itself is expected
         finally:
@@ -406,6 +425,146 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     assert revisions[2].parent_id is None and revisions[2].recipe["ops"][0]["op"] == "path"  # the kept branch
     assert revisions[3].parent_id == revisions[1].pk and revisions[3].recipe == revisions[2].recipe
     assert Photo.objects.get(pk=photo.pk).current_revision_id == revisions[3].pk
+
+
+def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, claimed):
+    """The POST is held; meanwhile Tom types a new note. The revision holds what was sent, the new
+    note stays in the box and survives a reload as a draft on the new revision."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.repairs.models import Revision
+
+    photo = claimed["photo"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            problems = watch(page)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
+            view = view_at(page, PRONG_PIN, 400, pin=0)
+            page.keyboard.press("p")
+            for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
+                page.mouse.click(*to_screen(view, point))
+            page.locator("#save-note").fill("prong")
+            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+
+            held = []
+            page.route(
+                re.compile(r".*/api/photos/\d+/revisions/$"),
+                lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+            )
+            page.locator("#save").click()
+            expect(page.locator("#save-status")).to_have_text("Saving…")
+            for _ in range(100):  # the held POST reaches the route as Playwright handles events
+                if held:
+                    break
+                page.wait_for_timeout(50)
+            page.locator("#save-note").fill("prong, and the clasp")
+            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+            assert len(held) == 1
+            held[0].continue_()
+            expect(page.locator("#save-status")).to_contain_text("Saved as revision 1.", timeout=20_000)
+            expect(page.locator("#save-status")).to_contain_text("kept as a draft")
+            expect(page.locator("#save-note")).to_have_value("prong, and the clasp")
+            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+            page.unroute(re.compile(r".*/api/photos/\d+/revisions/$"))
+
+            page.reload()
+            expect(page.locator("#draft-notice")).to_be_visible()
+            expect(page.locator("#draft-notice-text")).not_to_contain_text("earlier revision")
+            expect(page.locator("#save-note")).to_have_value("prong, and the clasp")
+            assert problems == []
+        finally:
+            browser.close()
+
+    assert Revision.objects.get(photo=photo).note == "prong"
+
+
+def test_leaving_with_edits_not_yet_on_the_server_asks_first(live_url, claimed):
+    """While the draft's PUT has not gone through, closing the tab brings up the leave prompt."""
+    from playwright.sync_api import expect, sync_playwright
+
+    photo = claimed["photo"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
+            page.route(re.compile(r".*/api/photos/\d+/draft/$"), lambda route: None)  # never answered
+            page.locator("#save-note").click()  # a gesture: Chromium prompts on leave only after one
+            page.keyboard.type("prong")
+            expect(page.locator("#draft-status")).to_have_text("Draft kept in this browser…")
+            with page.expect_event("dialog", timeout=10_000) as asked:
+                page.evaluate("() => { setTimeout(() => window.location.reload(), 0); }")
+            assert asked.value.type == "beforeunload"
+            asked.value.dismiss()  # stay: the editor is still open
+            expect(page.locator("#save-note")).to_have_value("prong")
+        finally:
+            browser.close()
+
+
+def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed):
+    """The draft's PUT is held while the save goes through: the DELETE that follows the save waits
+    for it, so no draft is left behind on the server."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.editor.models import Draft
+
+    photo = claimed["photo"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            problems = watch(page)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
+            held = []
+            page.route(
+                re.compile(r".*/api/photos/\d+/draft/$"),
+                lambda route: held.append(route) if route.request.method == "PUT" else route.continue_(),
+            )
+            page.locator("#save-note").fill("prong")
+            for _ in range(100):
+                if held:
+                    break
+                page.wait_for_timeout(50)
+            assert len(held) == 1
+            page.locator("#save").click()
+            expect(page.locator("#save-status")).to_have_text("Saved as revision 1.", timeout=20_000)
+            with page.expect_response(lambda response: response.request.method == "DELETE", timeout=10_000):
+                held[0].continue_()
+            assert problems == []
+        finally:
+            browser.close()
+
+    assert not Draft.objects.filter(photo=photo).exists()
+
+
+def test_a_newer_draft_on_the_server_is_said_and_the_local_copy_kept(live_url, claimed):
+    """The server refuses the draft (409 newer_draft_exists, another tab kept a later one): the
+    status line says so and this browser's copy stays."""
+    from playwright.sync_api import expect, sync_playwright
+
+    photo = claimed["photo"]
+    refusal = {"code": "newer_draft_exists", "message": "A newer draft is kept.", "details": {}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
+            page.route(
+                re.compile(r".*/api/photos/\d+/draft/$"),
+                lambda route: route.fulfill(status=409, content_type="application/json", body=json.dumps(refusal)),
+            )
+            page.locator("#save-note").fill("prong")
+            expect(page.locator("#draft-status")).to_contain_text("a newer draft of this photo is there", timeout=10_000)
+            draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
+            assert json.loads(draft)["document"]["note"] == "prong"
+        finally:
+            browser.close()
 
 
 def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rate(live_url, claimed):

@@ -387,3 +387,27 @@ def test_a_full_disk_fails_the_render_clearly_and_keeps_the_previous_files(
     assert again.state == "done" and again.task_id and again.task_id != failed_task  # the retry's own job
     claimed.refresh_from_db()
     assert photo_final_render(photo=claimed).pk == render["id"]
+
+
+def test_a_database_error_outside_any_view_is_503_not_500(users, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def down(self, must_create=False):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    client = Client(raise_request_exception=False)
+    client.force_login(users.manager)
+    monkeypatch.setattr(SessionStore, "save", down)  # SessionMiddleware.process_response saves
+    page = _session_touching_get(client, "/grid/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert b"briefly unavailable" in page.content
+    api = _session_touching_get(client, "/api/photos/")
+    assert api.status_code == 503 and api["Retry-After"] == "5"
+    assert api.json()["code"] == "database_unavailable"
+
+
+def _session_touching_get(client, path):
+    from django.test import override_settings
+
+    with override_settings(SESSION_SAVE_EVERY_REQUEST=True):  # every response saves the session
+        return client.get(path)

@@ -38,10 +38,6 @@ token_client = _api.token_client
 ROLES = _api.ROLES
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a bounded fuzzing run (tens of seconds); deselect with -m 'not slow'")
-
-
 @pytest.fixture
 def session_clients(users):
     """Django test clients signed in per role (``session_clients["reviewer"]``), CSRF not enforced."""

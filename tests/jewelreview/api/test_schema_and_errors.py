@@ -119,3 +119,14 @@ def test_the_json_parser_caps_the_body_it_streams(settings):
     assert parser.parse(io.BytesIO(b'{"a": 1}')) == {"a": 1}
     with pytest.raises(TooLarge, match="larger than 10 bytes"):
         parser.parse(io.BytesIO(b'{"a": "0123456789"}'))
+
+
+def test_a_json_bomb_nested_too_deeply_is_400_not_500(api, make_photo):
+    photo = make_photo(status="in_repair")
+    body = b"[" * 200_000 + b"]" * 200_000  # 400 kB: under the size cap, past json's recursion
+    response = api.manager.generic(
+        "PUT", f"/api/photos/{photo.pk}/draft/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "json_too_deep"
+    assert "nests too deeply" in response.json()["message"]

@@ -98,3 +98,33 @@ def test_drafts_are_for_those_who_may_edit(api, claimed, role, status):
     assert client.get(f"/api/photos/{claimed.pk}/draft/").status_code == status
     assert client.delete(f"/api/photos/{claimed.pk}/draft/").status_code == status
     assert Draft.objects.count() == 0
+
+
+def _nested(depth: int) -> list:
+    value: list = ["x"]
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "document, code",
+    [
+        ({**DOCUMENT, "note": "prong\u0000"}, "draft_nul_character"),
+        ({**DOCUMENT, "ops": [{"id": "o1", "op": "path", "d": "M 0 0", "\u0000": 1}]}, "draft_nul_character"),
+        ({**DOCUMENT, "ops": [_nested(40)]}, "draft_too_deep"),
+    ],
+)
+def test_a_document_postgres_cannot_keep_or_too_deep_is_400_and_nothing_is_written(api, claimed, document, code):
+    response = put(api.retoucher, claimed, document)
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == code and response.json()["details"]["field"] == "document"
+    assert Draft.objects.count() == 0
+
+
+def test_a_document_with_too_many_keys_is_400_and_nothing_is_written(api, claimed, monkeypatch):
+    monkeypatch.setattr(draft_services, "MAX_DRAFT_KEYS", 10)
+    document = {**DOCUMENT, "ops": [{"id": f"o{k}", "op": "path", "d": "M 0 0"} for k in range(4)]}
+    response = put(api.retoucher, claimed, document)
+    assert response.status_code == 400 and response.json()["code"] == "draft_too_many_keys"
+    assert Draft.objects.count() == 0

@@ -173,12 +173,40 @@ def test_the_decoded_photo_is_kept_per_process_and_read_only(claimed, monkeypatc
         cached.image.rgb[0, 0] = 1
 
 
-def test_only_the_newest_photos_stay_decoded(make_photo, monkeypatch):
-    monkeypatch.setattr(editor_inputs, "DECODED_PHOTOS_KEPT", 2)
+def test_only_the_newest_photos_stay_decoded_within_the_byte_budget(make_photo, monkeypatch):
+    one_photo = 64 * 48 * 3 + 64 * 48  # 8-bit RGB and the AI mask of the 64 x 48 test photo
+    monkeypatch.setattr(editor_inputs, "MAX_DECODED_BYTES", 2 * one_photo + 1)
     photos = [make_photo(status="in_repair") for _ in range(3)]
     for photo in photos:
-        editor_inputs.photo_inputs(photo=photo)
+        assert editor_inputs.photo_inputs(photo=photo).nbytes == one_photo
     assert [key[0] for key in editor_inputs.inputs_cached_keys()] == [photos[1].pk, photos[2].pk]
+
+
+def test_the_newest_photo_stays_decoded_even_past_the_byte_budget(make_photo, monkeypatch):
+    monkeypatch.setattr(editor_inputs, "MAX_DECODED_BYTES", 1)
+    photos = [make_photo(status="in_repair") for _ in range(2)]
+    for photo in photos:
+        editor_inputs.photo_inputs(photo=photo)
+    assert [key[0] for key in editor_inputs.inputs_cached_keys()] == [photos[1].pk]
+
+
+def test_a_16_bit_original_gets_its_8_bit_copy_once_at_decode_time(monkeypatch):
+    from types import SimpleNamespace
+
+    from core import codecs
+
+    rgb16 = np.array([[[0x1234, 0xFF00, 0x00FF]]], np.uint16)
+    monkeypatch.setattr(editor_inputs.stored_files, "read_bytes", lambda name: b"")
+    monkeypatch.setattr(
+        codecs, "decode_inputs", lambda original, mask: (SimpleNamespace(rgb=rgb16), np.zeros((1, 1), np.uint8))
+    )
+    photo = SimpleNamespace(original=SimpleNamespace(name="o"), ai_mask=SimpleNamespace(name="m"), source_name="o")
+    inputs = editor_inputs._decode(photo)
+    assert inputs.rgb8() is inputs.rgb8(), "made once, not per request"
+    assert inputs.rgb8().tolist() == [[[0x12, 0xFF, 0x00]]]
+    with pytest.raises(ValueError, match="read-only"):
+        inputs.rgb8()[0, 0, 0] = 1
+    assert inputs.nbytes == 6 + 1 + 3  # the 16-bit original, the mask, the 8-bit copy
 
 
 def test_an_unreadable_original_is_400_naming_the_file(claimed):

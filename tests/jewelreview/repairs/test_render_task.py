@@ -162,3 +162,43 @@ def test_in_process_backend_renders_right_after_commit(users, make_photo, recipe
         revision = revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
     render = Render.objects.get(revision=revision)
     assert render.state == "done" and render.task_id
+
+
+def _taken_over_while_rendering(monkeypatch, render_id: int, *, outcome):
+    """While the first worker renders, the sweeper requeues the render and a second worker claims it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jewelreview.repairs.services import render_claim, renders_requeue_stale
+
+    real = rendering.render_to_storage
+
+    def slow_worker(*, render, watch):
+        Render.objects.filter(pk=render_id).update(started_at=timezone.now() - timedelta(days=1))
+        assert renders_requeue_stale()["stale"] == [render_id]
+        second = render_claim(render_id=render_id)
+        assert second is not None and second.attempts == 2
+        return outcome(real, render=render, watch=watch)
+
+    monkeypatch.setattr(rendering, "render_to_storage", slow_worker)
+
+
+def test_a_slow_workers_completion_does_not_overwrite_the_attempt_that_took_over(queued_render, monkeypatch, caplog):
+    _taken_over_while_rendering(monkeypatch, queued_render.pk, outcome=lambda real, **kw: real(**kw))
+    render_revision.call(render_id=queued_render.pk)
+    render = Render.objects.get(pk=queued_render.pk)
+    assert (render.state, render.attempts, render.final.name, render.checksum) == ("running", 2, "", "")
+    assert "ignored complete from attempt 1" in caplog.text
+
+
+def test_a_slow_workers_failure_does_not_fail_the_attempt_that_took_over(queued_render, monkeypatch, caplog):
+    def crash(real, **kw):
+        raise RuntimeError("out of memory")
+
+    _taken_over_while_rendering(monkeypatch, queued_render.pk, outcome=crash)
+    with pytest.raises(RuntimeError):
+        render_revision.call(render_id=queued_render.pk)
+    render = Render.objects.get(pk=queued_render.pk)
+    assert (render.state, render.attempts, render.error) == ("running", 2, "")
+    assert "ignored fail from attempt 1" in caplog.text

@@ -66,6 +66,7 @@ function start() {
   });
   const serverDraft = config.draft ? { document: config.draft.document, baseRevision: config.draft.base_revision, savedAt: config.draft.saved_at, source: /** @type {const} */ ("server") } : null;
   const draft = newestDraft([serverDraft, keeper.readLocal()]);
+  keeper.prune(serverDraft ? serverDraft.savedAt : null);
   const restored = draft && draftDiffers(draft, config.revision ? config.revision.recipe : null) ? draftToDoc(draft.document) : null;
   const store = createStore(editorReduce, initialEditorState(restored ? restored.doc : revisionDoc));
   const viewStore = createStore(reviewReduce, initialReviewState({ references: [] }));
@@ -147,7 +148,7 @@ function start() {
     config,
     note,
     baseRevision: { get: () => baseRevision, set: (id) => (baseRevision = id) },
-    onSaved: () => keeper.discard(),
+    onSaved: (_revision, changedMeanwhile) => (changedMeanwhile ? keeper.keep() : keeper.discard()),
     onRendered: (render, revision) => {
       const key = `r${revision.number}`;
       if (!sources[key] && config.urls.tiles_base) sources[key] = { tiles: `${config.urls.tiles_base}${key}.dzi` };

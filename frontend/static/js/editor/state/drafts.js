@@ -72,16 +72,65 @@ export function draftToDoc(raw) {
 /**
  * The newest of the drafts found (local storage, server), or null.
  * @param {readonly (Draft | null)[]} drafts
+ * @param {number} [now] ms since the epoch; a time after it counts as now
  * @returns {Draft | null}
  */
-export function newestDraft(drafts) {
+export function newestDraft(drafts, now = Date.now()) {
   /** @type {Draft | null} */
   let newest = null;
   for (const draft of drafts) {
     if (!draft || !draftToDoc(draft.document)) continue;
-    if (!newest || Date.parse(draft.savedAt) > Date.parse(newest.savedAt)) newest = draft;
+    if (!newest || draftTime(draft, now) > draftTime(newest, now)) newest = draft;
   }
   return newest;
+}
+
+/**
+ * When a draft was saved, never later than now: a browser whose clock runs ahead would otherwise
+ * win every comparison with a draft it wrote days ago. Unreadable times count as the oldest.
+ * @param {{savedAt: string}} draft @param {number} now ms since the epoch
+ */
+export function draftTime(draft, now) {
+  const time = Date.parse(draft.savedAt);
+  return Number.isFinite(time) ? Math.min(time, now) : -Infinity;
+}
+
+/** How long a local draft of another photo is kept (ms): two weeks, then local storage is freed. */
+export const LOCAL_DRAFT_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+
+const LOCAL_DRAFT_PREFIX = "jewelreview:editor-draft:";
+
+/**
+ * The local-storage keys to delete when the editor opens, so storage does not fill up: this
+ * person's draft of this photo when the server copy is newer, and drafts of other photos not
+ * written for LOCAL_DRAFT_MAX_AGE_MS. Damaged entries of other photos go too.
+ * @param {readonly {key: string, savedAt: string | null}[]} entries every draft key in local storage
+ * @param {{photoId: number, username: string, serverSavedAt: string | null, now: number}} context
+ * @returns {string[]}
+ */
+export function localDraftsToDrop(entries, { photoId, username, serverSavedAt, now }) {
+  const own = localDraftKey(photoId, username);
+  const photoPrefix = `${LOCAL_DRAFT_PREFIX}${photoId}:`;
+  const server = serverSavedAt === null ? null : draftTime({ savedAt: serverSavedAt }, now);
+  return entries
+    .filter(({ key, savedAt }) => {
+      if (!key.startsWith(LOCAL_DRAFT_PREFIX)) return false;
+      const time = savedAt === null ? -Infinity : draftTime({ savedAt }, now);
+      if (key === own) return server !== null && time < server;
+      if (key.startsWith(photoPrefix)) return false; // another person's draft of this photo
+      return now - time > LOCAL_DRAFT_MAX_AGE_MS;
+    })
+    .map(({ key }) => key);
+}
+
+/**
+ * Whether the editor changed while a save was in flight: the recipe or the note differ from what
+ * was sent. Then the draft is kept (on the new revision) rather than dropped, and the note stays.
+ * @param {{recipe: unknown, note: string}} sent @param {{recipe: unknown, note: string}} now
+ * @returns {{recipe: boolean, note: boolean}}
+ */
+export function changedSinceSent(sent, now) {
+  return { recipe: stableJson(sent.recipe) !== stableJson(now.recipe), note: sent.note !== now.note };
 }
 
 /**

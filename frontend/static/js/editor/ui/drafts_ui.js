@@ -3,13 +3,20 @@
  * Keeps the draft: after every change the editor's document goes to local storage at once and
  * to the server (PUT /api/photos/{id}/draft/) a moment later, and once more, with keepalive,
  * when the page is hidden or left. Reading picks the newest of the two (state/drafts.js).
+ *
+ * Browsers refuse keepalive bodies over 64 KiB, so the server copy is sent soon after a change
+ * and leaving with edits not yet on the server asks first (beforeunload). A PUT still in flight
+ * is awaited before a DELETE, and its late answer is ignored once the draft is dropped.
  */
 
-import { draftDocument, localDraftKey } from "../state/drafts.js";
+import { draftDocument, localDraftKey, localDraftsToDrop } from "../state/drafts.js";
 import { problemText, requestJson } from "./api.js";
 
-/** Quiet time before the server copy is written (ms): a slider drag is one write, not fifty. */
-const SERVER_DELAY_MS = 1500;
+/** Quiet time before the server copy is written (ms): a slider drag is one write, not fifty,
+ * yet short enough that the copy is on the server before someone closes the tab. */
+const SERVER_DELAY_MS = 400;
+
+const LOCAL_PREFIX = "jewelreview:editor-draft:";
 
 /** @typedef {import("../state/drafts.js").Draft} Draft */
 /** @typedef {import("../state/ops.js").EditorDoc} EditorDoc */
@@ -24,6 +31,10 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
   let timer = null;
   /** @type {{document: unknown, base_revision: number | null, saved_at: string} | null} */
   let unsent = null;
+  /** @type {Promise<void> | null} the PUT in flight */
+  let sending = null;
+  /** Bumped by discard(): answers to PUTs sent before it are stale. */
+  let generation = 0;
 
   function snapshot() {
     return { document: draftDocument(doc(), note()), base_revision: baseRevision(), saved_at: new Date().toISOString() };
@@ -40,16 +51,31 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
   }
 
   /** @param {boolean} keepalive */
-  async function sendServer(keepalive) {
-    if (!unsent) return;
+  function sendServer(keepalive) {
+    if (!unsent) return sending ?? Promise.resolve();
     const body = unsent;
     unsent = null;
-    const answer = await requestJson("PUT", url, body, { keepalive });
-    if (answer.ok) onStatus(`Draft kept at ${new Date(body.saved_at).toLocaleTimeString()}.`);
-    else if (answer.status !== 409) {
-      unsent = unsent ?? body; // try again with the next change
-      onStatus(`Draft kept in this browser only: ${problemText(answer)}`);
-    }
+    const sentIn = generation;
+    const request = (async () => {
+      const answer = await requestJson("PUT", url, body, { keepalive });
+      if (sentIn !== generation) return; // the draft was dropped meanwhile
+      if (answer.ok) onStatus(`Draft kept at ${new Date(body.saved_at).toLocaleTimeString()}.`);
+      else if (answer.status === 409) {
+        unsent = unsent ?? body;
+        onStatus(
+          `Draft not kept on the server: a newer draft of this photo is there (another tab or computer). ` +
+            `Your edits are kept in this browser; reload to compare.`,
+        );
+      } else {
+        unsent = unsent ?? body; // try again with the next change
+        onStatus(`Draft kept in this browser only: ${problemText(answer)}`);
+      }
+    })();
+    const settled = request.finally(() => {
+      if (sending === settled) sending = null;
+    });
+    sending = settled;
+    return settled;
   }
 
   function flush() {
@@ -61,8 +87,16 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
   const onHide = () => {
     if (document.visibilityState === "hidden") flush();
   };
+  /** @param {BeforeUnloadEvent} event */
+  const onBeforeUnload = (event) => {
+    if (!unsent && !timer && !sending) return;
+    flush();
+    event.preventDefault();
+    event.returnValue = ""; // older browsers need it set to show the prompt
+  };
   document.addEventListener("visibilitychange", onHide);
   window.addEventListener("pagehide", flush);
+  window.addEventListener("beforeunload", onBeforeUnload);
 
   return {
     /** The document or note changed: keep it. */
@@ -75,7 +109,7 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
         timer = null;
         sendServer(false);
       }, SERVER_DELAY_MS);
-      onStatus(local ? "Draft kept in this browser…" : "Keeping the draft on the server…");
+      onStatus(local ? "Draft kept in this browser…" : "Could not write the draft in this browser (storage full or off): keeping it on the server…");
     },
     /** @returns {Draft | null} the draft in local storage */
     readLocal() {
@@ -88,17 +122,46 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
         return null;
       }
     },
+    /**
+     * Free local storage when the editor opens: this draft if the server's is newer, and other
+     * photos' drafts older than two weeks (state/drafts.js localDraftsToDrop).
+     * @param {string | null} serverSavedAt
+     */
+    prune(serverSavedAt) {
+      try {
+        /** @type {{key: string, savedAt: string | null}[]} */
+        const entries = [];
+        for (let index = 0; index < localStorage.length; index += 1) {
+          const name = localStorage.key(index);
+          if (!name || !name.startsWith(LOCAL_PREFIX)) continue;
+          let savedAt = null;
+          try {
+            savedAt = String(JSON.parse(localStorage.getItem(name) ?? "null").savedAt);
+          } catch {
+            // damaged: counts as the oldest
+          }
+          entries.push({ key: name, savedAt });
+        }
+        for (const name of localDraftsToDrop(entries, { photoId, username, serverSavedAt, now: Date.now() })) localStorage.removeItem(name);
+      } catch {
+        // storage off: nothing to free
+      }
+    },
     /** Drop both copies (after a save made the edit a revision, or the person discarded it). */
     async discard() {
       if (timer) clearTimeout(timer);
       timer = null;
       unsent = null;
+      generation += 1;
+      const pending = sending;
       onStatus("Saved: no draft is kept.");
       try {
         localStorage.removeItem(key);
       } catch {
         // nothing kept locally
       }
+      if (pending) await pending; // a PUT landing after the DELETE would bring the draft back
+      if (unsent || timer || sending) return; // edited meanwhile: the next PUT replaces the copy
       await requestJson("DELETE", url);
     },
     flush,
@@ -106,6 +169,7 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
       flush();
       document.removeEventListener("visibilitychange", onHide);
       window.removeEventListener("pagehide", flush);
+      window.removeEventListener("beforeunload", onBeforeUnload);
     },
   };
 }

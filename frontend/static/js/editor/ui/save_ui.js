@@ -10,6 +10,7 @@
  * with a retry. Claiming the photo and submitting it for review are a click away.
  */
 
+import { changedSinceSent } from "../state/drafts.js";
 import { committedRecipe } from "../state/editor_state.js";
 import { fromRecipe, opSummary } from "../state/ops.js";
 import { problemText, requestJson } from "./api.js";
@@ -28,7 +29,7 @@ function byId(id) {
 /**
  * @param {{store: {getState: () => EditorState}, config: any, note: HTMLTextAreaElement,
  *   baseRevision: {get: () => number | null, set: (id: number | null) => void},
- *   onSaved: (revision: RevisionInfo) => void, onRendered: (render: any, revision: RevisionInfo) => void,
+ *   onSaved: (revision: RevisionInfo, changedMeanwhile: boolean) => void, onRendered: (render: any, revision: RevisionInfo) => void,
  *   onTakeTheirs: (revision: RevisionInfo) => void, say: (message: string) => void}} options
  */
 export function bindSave({ store, config, note, baseRevision, onSaved, onRendered, onTakeTheirs, say }) {
@@ -67,7 +68,8 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     }
   });
 
-  async function save() {
+  /** @param {{over?: string}} [options] over: the revision saved over after a conflict, named */
+  async function save({ over } = {}) {
     if (saving) return;
     if (!config.access.can_save) {
       status.textContent = config.access.reason;
@@ -83,10 +85,14 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     if (answer.ok) {
       conflict.hidden = true;
       baseRevision.set(answer.data.id);
-      status.textContent = `Saved as revision ${answer.data.number}.`;
-      note.value = "";
+      // Edits made while the POST was in flight are not in this revision: keep them as a draft.
+      const changed = changedSinceSent(body, { recipe: committedRecipe(store.getState()), note: note.value });
+      if (!changed.note) note.value = "";
+      const meanwhile = changed.recipe || changed.note;
+      const kept = over ? ` on top of ${over}, which stays in the history` : "";
+      status.textContent = `Saved as revision ${answer.data.number}${kept}.${meanwhile ? " Changes made while saving are kept as a draft: save again to include them." : ""}`;
       submit.disabled = false;
-      onSaved(answer.data);
+      onSaved(answer.data, meanwhile);
       if (answer.data.render) progress.follow(answer.data.render, answer.data);
       return;
     }
@@ -110,10 +116,12 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     const keepMine = /** @type {HTMLButtonElement} */ (byId("conflict-keep-mine"));
     const takeTheirs = /** @type {HTMLButtonElement} */ (byId("conflict-take-theirs"));
     keepMine.onclick = () => {
+      const theirsName = theirs ? `revision ${theirs.number}${theirs.author ? ` by ${theirs.author}` : ""}` : "their revision";
+      if (!window.confirm(`Save yours as the current revision, on top of ${theirsName}? Theirs stays in the history.`)) return;
       baseRevision.set(details.current_revision);
       conflict.hidden = true;
       if (mine && !note.value) note.value = mine.note;
-      save();
+      save({ over: theirsName });
     };
     takeTheirs.disabled = !theirs;
     takeTheirs.onclick = () => {

@@ -1,0 +1,83 @@
+"""Previews and channel analysis under load: the rendered area cap, the render slots, the throttles."""
+
+from __future__ import annotations
+
+import pytest
+
+from jewelreview.editor import previews, render_slots
+from jewelreview.editor.previews import Window, preview_render
+from jewelreview.errors import TooLarge
+
+pytestmark = pytest.mark.django_db
+
+RECIPE = {"version": 1, "base": "ai", "ops": [{"op": "path", "d": "M 5 5 H 15 V 15 H 5 Z", "mode": "add"}]}
+WHOLE = {"x0": 0, "y0": 0, "x1": 64, "y1": 48}
+
+
+def test_the_rendered_area_is_capped_not_only_the_output():
+    # A 0.5-scale preview of an 8192 x 8192 window: 16 MP out, but 67 MP if rendered exactly.
+    assert previews._render_level(Window(0, 0, 8192, 8192), 0.5) == 0.5
+    assert previews._render_level(Window(0, 0, 4096, 4096), 0.5) == 1.0  # 16 MP: exact
+    assert previews._render_level(Window(0, 0, 5000, 5000), 0.7) == 0.75
+
+
+def test_a_window_too_big_even_reduced_is_refused_with_the_limit():
+    with pytest.raises(TooLarge) as caught:
+        previews._render_level(Window(0, 0, 4400, 4400), 0.95)  # only the exact level is >= 0.95
+    assert caught.value.code == "preview_render_too_large"
+    assert caught.value.details == {"limit_pixels": previews.MAX_RENDER_PIXELS, "window_pixels": 4400 * 4400}
+
+
+def test_a_big_window_at_half_scale_renders_reduced(claimed, monkeypatch):
+    monkeypatch.setattr(previews, "MAX_RENDER_PIXELS", 64 * 48 // 4)
+    preview = preview_render(photo=claimed, recipe=RECIPE, window=Window(0, 0, 64, 48), scale=0.5)
+    assert preview.level == 0.5 and (preview.width, preview.height) == (32, 24)
+
+
+def test_previews_answer_503_with_retry_after_when_every_slot_is_taken(api, claimed, monkeypatch):
+    monkeypatch.setattr(render_slots, "SLOT_WAIT_SECONDS", 0.01)
+    taken = [render_slots._slots.acquire(blocking=False) for _ in range(render_slots.RENDER_SLOTS)]
+    assert all(taken)
+    try:
+        preview = api.retoucher.post(
+            f"/api/photos/{claimed.pk}/preview/", {"recipe": RECIPE, "rect": WHOLE, "scale": 1}, format="json"
+        )
+        channels = api.retoucher.post(
+            f"/api/photos/{claimed.pk}/channels/", {"region": "M 0 0 H 20 V 20 H 0 Z"}, format="json"
+        )
+    finally:
+        for _ in taken:
+            render_slots._slots.release()
+    for response in (preview, channels):
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(render_slots.BUSY_RETRY_AFTER_SECONDS)
+        assert response.json()["code"] == "editor_busy"
+        assert "busy" in response.json()["message"]
+    # The slots are free again.
+    with render_slots.render_slot():
+        pass
+
+
+def test_a_slot_is_released_when_the_render_fails(claimed):
+    bad = {"version": 1, "ops": [{"op": "refine", "contrast": 999}]}
+    for _ in range(render_slots.RENDER_SLOTS + 1):
+        with pytest.raises(Exception):
+            preview_render(photo=claimed, recipe=bad, window=Window(0, 0, 64, 48), scale=1)
+    assert render_slots._slots.acquire(blocking=False)
+    render_slots._slots.release()
+
+
+def test_previews_are_throttled_per_user(api, claimed, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"editor_preview": "2/minute", "editor_channels": "1/minute"},
+    }
+    url = f"/api/photos/{claimed.pk}/preview/"
+    body = {"recipe": RECIPE, "rect": WHOLE, "scale": 1}
+    codes = [api.retoucher.post(url, body, format="json").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert api.manager.post(url, body, format="json").status_code == 200  # per user
+    channels = f"/api/photos/{claimed.pk}/channels/"
+    region = {"region": "M 0 0 H 20 V 20 H 0 Z"}
+    codes = [api.retoucher.post(channels, region, format="json").status_code for _ in range(2)]
+    assert codes == [200, 429]
