@@ -86,7 +86,9 @@ export function createOverlay(element, deepZoom, size) {
       const group = shape("g", { "data-detection": index }, "detection");
       group.append(
         rect(detection.box, "detection-box"),
-        label(detection.box.x0, detection.box.y0 - 4 / scale, `${detection.kind} ${detection.confidence.toFixed(2)}`, "detection-label"),
+        // A number, as in the page's numbered list (kind and confidence are there): many regions
+        // sit close together and full labels would cover each other and the piece.
+        label(detection.box.x0, detection.box.y0 - 4 / scale, String(index + 1), "detection-label"),
       );
       nodes.push(group);
     });
