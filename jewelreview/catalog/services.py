@@ -99,9 +99,15 @@ def photos_requeue_unprepared(*, grace: timedelta = PHOTO_PREPARE_GRACE) -> dict
     found photo's error is cleared and its clock restarted, so a second run finds nothing until
     another grace has passed; the task skips a photo already prepared, so a duplicate delivery is
     harmless. Run with ``renders_requeue_stale`` (``manage.py renders_requeue_stale``).
+
+    A photo whose job is still on the queue (waiting behind a backlog longer than ``grace``, or
+    running) is skipped and keeps its clock: enqueueing again would only multiply the backlog.
     """
+    from jewelreview.catalog.prepare_queue import photo_prepare_pending_ids
+
     now = timezone.now()
     found: dict[str, list[int]] = {"enqueue_failed": [], "never_prepared": []}
+    pending = photo_prepare_pending_ids()
     with transaction.atomic():
         candidates = Photo.objects.select_for_update(skip_locked=True).filter(
             status=PhotoStatus.NEW, prepared_at__isnull=True
@@ -109,6 +115,8 @@ def photos_requeue_unprepared(*, grace: timedelta = PHOTO_PREPARE_GRACE) -> dict
             Q(prepare_error__startswith=PREPARE_ENQUEUE_FAILED_PREFIX) | Q(prepare_error="", updated_at__lt=now - grace)
         )
         for photo in candidates.order_by("pk"):
+            if photo.pk in pending:
+                continue
             found["enqueue_failed" if photo.prepare_error else "never_prepared"].append(photo.pk)
             Photo.objects.filter(pk=photo.pk).update(prepare_error="", updated_at=now)
             photo_prepare_enqueue(photo=photo)

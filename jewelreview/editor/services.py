@@ -12,6 +12,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Sum, TextField
+from django.db.models.functions import Cast, Length
 
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.models import Photo
@@ -28,6 +30,13 @@ MAX_DRAFT_DEPTH = 32
 # Object keys in the whole document: 50 paths of 100 anchors as {x, y, ...} objects are ~30,000;
 # 200,000 bounds the per-key work of a flat object of tiny keys that fits in 4 MB.
 MAX_DRAFT_KEYS = 200_000
+# Drafts per person: a retoucher works a claim of a few dozen photos at a time, and a draft is
+# dropped when its revision is saved or the photo approved, so 200 are only reached by drafts
+# left behind; the bound stops one account from storing a 4 MB draft for every photo id.
+MAX_DRAFTS_PER_USER = 200
+# Bytes of drafts per person: 200 typical drafts (~0.25 MB) fit, and only about a dozen
+# worst-case 4 MB ones; 50 MB per person keeps the table small on a shared database.
+MAX_DRAFT_TOTAL_BYTES_PER_USER = 50 * 1024 * 1024
 
 
 def draft_save(
@@ -44,11 +53,12 @@ def draft_save(
     from an earlier moment never overwrites a later one.
     """
     require(author, Action.REVISION_CREATE)
-    _document_check(document)
+    size = _document_check(document)
     base = _base_revision(photo, base_revision)
     with transaction.atomic():
         draft = Draft.objects.select_for_update().filter(photo=photo, author=author).first()
         if draft is None:
+            _quota_check(author=author, size=size)
             return Draft.objects.create(
                 photo=photo, author=author, base_revision=base, document=document, saved_at=saved_at
             )
@@ -70,7 +80,41 @@ def draft_delete(*, photo: Photo, author: AbstractBaseUser) -> int:
     return deleted
 
 
-def _document_check(document: Any) -> None:
+def photo_drafts_delete(*, photo: Photo, author: AbstractBaseUser | None = None) -> int:
+    """Drop the drafts of ``photo`` (only ``author``'s if given); how many were dropped.
+
+    Called by the system inside the approval and revision-save transactions, so no role check:
+    an approved photo's drafts, and a draft its author has just saved, are dead weight.
+    """
+    drafts = Draft.objects.filter(photo=photo)
+    if author is not None:
+        drafts = drafts.filter(author=author)
+    deleted, _ = drafts.delete()
+    return deleted
+
+
+def _quota_check(*, author: AbstractBaseUser, size: int) -> None:
+    """Refuse a new draft past the per-person bounds (Conflict ``draft_quota_exceeded``)."""
+    drafts = Draft.objects.filter(author=author)
+    count = drafts.count()
+    # Size as the database stores it (jsonb text); close enough to the compact JSON for a bound.
+    total = drafts.aggregate(total=Sum(Length(Cast("document", output_field=TextField()))))["total"] or 0
+    if count + 1 > MAX_DRAFTS_PER_USER or total + size > MAX_DRAFT_TOTAL_BYTES_PER_USER:
+        raise Conflict(
+            f"You have {count} drafts ({total} bytes) kept; at most {MAX_DRAFTS_PER_USER} drafts and "
+            f"{MAX_DRAFT_TOTAL_BYTES_PER_USER} bytes are kept per person. Save or discard drafts of "
+            "other photos to free space; drafts you already have can still be updated.",
+            code="draft_quota_exceeded",
+            details={
+                "drafts": count,
+                "bytes": total,
+                "limit_drafts": MAX_DRAFTS_PER_USER,
+                "limit_bytes": MAX_DRAFT_TOTAL_BYTES_PER_USER,
+            },
+        )
+
+
+def _document_check(document: Any) -> int:
     if not isinstance(document, dict) or not isinstance(document.get("ops"), list):
         raise InvalidInput(
             "document must be the editor's document: an object with a list of ops.",
@@ -85,6 +129,7 @@ def _document_check(document: Any) -> None:
             code="draft_too_large",
             details={"field": "document", "limit_bytes": MAX_DRAFT_BYTES},
         )
+    return size
 
 
 def _document_shape_check(document: Any) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from jewelreview.accounts.roles import Action, require, user_is_manager
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
+from jewelreview.editor.services import photo_drafts_delete
 from jewelreview.errors import Conflict, InvalidInput, NotAllowed, NotFound, from_core_error
 from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.reviews.events import event_record
@@ -114,6 +115,8 @@ def revision_create(
                 data={"revision": revision.pk, "number": number, "parent": parent.pk if parent else None},
             )
             render_enqueue(revision=revision)
+            # The browser drops its draft after a save too; this keeps it dropped if that request is lost.
+            photo_drafts_delete(photo=locked, author=author)
     if conflict is not None:
         raise conflict
     return revision

@@ -17,6 +17,7 @@ from django.utils import timezone
 from jewelreview.accounts.roles import Action, Role, require, user_is_manager, user_roles
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
+from jewelreview.editor.services import photo_drafts_delete
 from jewelreview.errors import Conflict, InvalidInput, NotAllowed
 from jewelreview.repairs.services import revision_record_as_is
 from jewelreview.reviews.events import event_record
@@ -80,6 +81,7 @@ def photo_approve(
             resolved_by=actor, resolved_at=timezone.now()
         )
         as_is = revision_record_as_is(locked=locked, actor=actor)
+        photo_drafts_delete(photo=locked)  # an approved photo is not edited: its drafts are dead weight
         return {"resolved_flags": resolved, **({"revision": as_is.pk} if as_is else {})}
 
     return _transition(

@@ -78,3 +78,27 @@ def test_the_queue_still_down_records_the_error_again_for_the_next_run(
         with django_capture_on_commit_callbacks(execute=True):
             assert photos_requeue_unprepared()["enqueue_failed"] == [refused.pk]
         assert Photo.objects.get(pk=refused.pk).prepare_error == "could not enqueue: ConnectionError: Redis is down"
+
+
+def test_a_photo_whose_job_is_still_on_the_queue_is_not_enqueued_again(
+    make_photo, enqueued, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jewelreview.catalog import prepare_queue
+
+    waiting = _aged(make_photo(status="new"), by=PHOTO_PREPARE_GRACE * 3)  # behind a long backlog
+    lost = _aged(make_photo(status="new"), by=PHOTO_PREPARE_GRACE * 3)
+    monkeypatch.setattr(prepare_queue, "photo_prepare_pending_ids", lambda: {waiting.pk})
+    before = Photo.objects.get(pk=waiting.pk).updated_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        found = photos_requeue_unprepared()
+
+    assert found == {"enqueue_failed": [], "never_prepared": [lost.pk]}
+    assert enqueued == [lost.pk]
+    assert Photo.objects.get(pk=waiting.pk).updated_at == before  # its clock is left alone
+
+
+def test_with_the_immediate_backend_nothing_is_ever_pending():
+    from jewelreview.catalog.prepare_queue import photo_prepare_pending_ids
+
+    assert photo_prepare_pending_ids() == set()
