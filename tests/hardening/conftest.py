@@ -33,10 +33,10 @@ users = _service.users
 make_photo = _service.make_photo
 recipe = _service.recipe
 core_render = _service.core_render
-fresh_throttles = _api.fresh_throttles
-api = _api.api
+fresh_throttles = _service.fresh_throttles
+api = _service.api
 scenes = _api.scenes
-token_client = _api.token_client
+token_client = _service.token_client
 
 
 def race(*functions, timeout: float = 60):

@@ -8,8 +8,11 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 WIDTH, HEIGHT = 64, 48
 
@@ -201,3 +204,33 @@ def scene_photo(make_photo):
         return photo
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counters live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_client(user) -> APIClient:
+    """An API client signed in by token as ``user`` (None: anonymous)."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(users):
+    """``api.reviewer``, ``api.retoucher``, ``api.manager``, ``api.nobody``, ``api.anonymous``: token clients."""
+    return SimpleNamespace(
+        anonymous=token_client(None),
+        reviewer=token_client(users.reviewer),
+        retoucher=token_client(users.retoucher),
+        retoucher2=token_client(users.retoucher2),
+        manager=token_client(users.manager),
+        nobody=token_client(users.nobody),
+    )

@@ -30,11 +30,11 @@ images = _service.images
 users = _service.users
 make_photo = _service.make_photo
 recipe = _service.recipe
-fresh_throttles = _api.fresh_throttles
-api = _api.api
+fresh_throttles = _service.fresh_throttles
+api = _service.api
 user_of = _api.user_of
 scenes = _api.scenes
-token_client = _api.token_client
+token_client = _service.token_client
 ROLES = _api.ROLES
 
 

@@ -6,9 +6,6 @@ import hashlib
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
@@ -16,35 +13,6 @@ from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.repairs.services import render_complete, render_fail
 
 ROLES = ("anonymous", "reviewer", "retoucher", "manager")
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counters live in the cache; every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-@pytest.fixture
-def api(users):
-    """``api.reviewer``, ``api.retoucher``, ``api.manager``, ``api.nobody``, ``api.anonymous``: token clients."""
-    return SimpleNamespace(
-        anonymous=token_client(None),
-        reviewer=token_client(users.reviewer),
-        retoucher=token_client(users.retoucher),
-        retoucher2=token_client(users.retoucher2),
-        manager=token_client(users.manager),
-        nobody=token_client(users.nobody),
-    )
 
 
 @pytest.fixture

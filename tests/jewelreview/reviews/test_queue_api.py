@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,13 +11,6 @@ from jewelreview.catalog.models import Photo
 pytestmark = pytest.mark.django_db
 
 URL = "/api/queue/next/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def client_for(user) -> APIClient:
