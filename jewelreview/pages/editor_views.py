@@ -21,6 +21,7 @@ from jewelreview.accounts.roles import Action, user_can
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.editor.selectors import EditorScreen, editor_screen
 from jewelreview.errors import NotFound
+from jewelreview.pages.viewer_config import tiles_url, viewer_images
 from jewelreview.repairs.serializers import RenderOutput
 
 KEYS = [
@@ -83,18 +84,7 @@ def editor_config(request: HttpRequest, screen: EditorScreen) -> dict[str, Any]:
             "version": photo.version,
         },
         "user": request.user.get_username(),
-        "original": _tiles_url(photo.pk, "original") if photo.tiles_original else None,
-        "layers": [
-            {
-                "key": layer.key,
-                "label": layer.label,
-                "tiles": _tiles_url(photo.pk, layer.key) if layer.has_tiles else None,
-                "image": reverse("api:render-final", kwargs={"render_id": layer.render_id})
-                if layer.render_id and not layer.has_tiles
-                else None,
-            }
-            for layer in review.layers
-        ],
+        **viewer_images(photo, review.layers),
         "current": review.current_key,
         "pins": [pin for flag in review.flags if flag.is_open for pin in flag.pins],
         "detections": [detection.as_dict() for detection in review.detections],
@@ -129,10 +119,6 @@ def editor_config(request: HttpRequest, screen: EditorScreen) -> dict[str, Any]:
             "claim": reverse("api:photo-claim", kwargs=photo_url),
             "submit": reverse("api:photo-submit", kwargs=photo_url),
             "retouch": reverse("pages:retouch"),
-            "tiles_base": _tiles_url(photo.pk, "original").removesuffix("original.dzi"),
+            "tiles_base": tiles_url(photo.pk, "original").removesuffix("original.dzi"),
         },
     }
-
-
-def _tiles_url(photo_id: int, pyramid: str) -> str:
-    return reverse("api:photo-tiles", kwargs={"photo_id": photo_id, "pyramid": pyramid})

@@ -23,6 +23,7 @@ from jewelreview.catalog.selectors import photo_get
 from jewelreview.errors import NotFound
 from jewelreview.pages.queue_views import QUEUE_FLOW, require_reviewer
 from jewelreview.pages.review_forms import QueueFilterForm, queue_query
+from jewelreview.pages.viewer_config import viewer_images
 from jewelreview.repairs.autofix_services import AUTOFIX_STATUSES
 from jewelreview.reviews.models import FlagReason
 from jewelreview.reviews.queue_selectors import QueueFilters
@@ -95,18 +96,7 @@ def review_config(
             "status": photo.status,
             "version": photo.version,
         },
-        "original": _tiles_url(photo.pk, "original") if photo.tiles_original else None,
-        "layers": [
-            {
-                "key": layer.key,
-                "label": layer.label,
-                "tiles": _tiles_url(photo.pk, layer.key) if layer.has_tiles else None,
-                "image": reverse("api:render-final", kwargs={"render_id": layer.render_id})
-                if layer.render_id and not layer.has_tiles
-                else None,
-            }
-            for layer in screen.layers
-        ],
+        **viewer_images(photo, screen.layers),
         "current": screen.current_key,
         "flagged": screen.flagged_key,
         "flags": [
@@ -155,10 +145,6 @@ def _refusal(status: str, action: str) -> str:
     label = PhotoStatus(status).label.lower()
     done = {"approve": "approved", "flag": "flagged"}[action]
     return f"This photo is {label}; it can't be {done} (only photos that need review can)."
-
-
-def _tiles_url(photo_id: int, pyramid: str) -> str:
-    return reverse("api:photo-tiles", kwargs={"photo_id": photo_id, "pyramid": pyramid})
 
 
 def _with_query(url: str, query: str) -> str:
