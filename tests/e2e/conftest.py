@@ -7,6 +7,7 @@ event loop makes Django refuse database calls in the same thread) with :data:`CH
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,14 +16,18 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test here is a browser test, skipped (with the reason) where Chromium is not installed."""
+    """Every test here is a browser test. Where Chromium is not installed they are skipped, with
+    the reason, except under ``JEWELREVIEW_REQUIRE_BROWSER=1`` (set by .ci/run, which installs
+    Chromium): there a missing browser is an error, never a green run that tested no page."""
     here = Path(__file__).parent
-    missing = pytest.mark.skip(reason=f"Debian's Chromium is not installed at {CHROMIUM}")
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
-            if not Path(CHROMIUM).exists():
-                item.add_marker(missing)
+    ours = [item for item in items if here in Path(item.fspath).parents]
+    if ours and not Path(CHROMIUM).exists() and os.environ.get("JEWELREVIEW_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"JEWELREVIEW_REQUIRE_BROWSER=1 but Debian's Chromium is not at {CHROMIUM}")
+    unavailable = pytest.mark.skip(reason=f"Debian's Chromium is not installed at {CHROMIUM}")
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+        if not Path(CHROMIUM).exists():
+            item.add_marker(unavailable)
 
 
 @pytest.fixture(autouse=True)
