@@ -114,8 +114,11 @@ def test_lost_wire_comes_back():
     fixed = autofix_alpha(rgb, ai)
     wire = fixed[62:116, 99:101]
     assert np.mean(wire >= 128) >= 0.9
-    # Outside the channel box (the wire's box, x 97..102, grown by 45 px) nothing changed.
-    assert np.array_equal(fixed[:, :52], ai[:, :52]) and np.array_equal(fixed[:, 148:], ai[:, 148:])
+    # Two channel ops: the wire's box (x 97..102, 6 x 58 px) grown by 45 px and by its own
+    # diagonal (58 px). Outside the larger one, x 39..160, nothing changed.
+    recipe = propose_recipe(detect(rgb, ai))
+    assert [op.region for op in recipe.ops] == ["M 52 14 H 148 V 162 H 52 Z", "M 39 1 H 161 V 175 H 39 Z"]
+    assert np.array_equal(fixed[:, :39], ai[:, :39]) and np.array_equal(fixed[:, 161:], ai[:, 161:])
     # Inside it the channel op adds the bar's outline where JPEG smears its colour 1-3 px out,
     # and one noise speck (3 x 4 px at x 103..105, y 48..51): 12 px more than 6 px from the piece.
     changed = np.abs(fixed.astype(int) - ai.astype(int)) > 0.1 * 255

@@ -67,7 +67,7 @@ def test_autofix_writes_the_png_and_a_valid_recipe(scene, tmp_path):
     proc = run("autofix", photo, "--mask", mask, "--out", out, "--recipe-out", recipe_out)
     assert proc.returncode == 0, proc.stderr
     recipe = Recipe.from_json(recipe_out.read_text())
-    assert [op.name for op in recipe.ops] == ["channel"]
+    assert [op.name for op in recipe.ops] == ["channel", "channel"]  # local and structure-sized context
     png = Image.open(out)
     assert png.mode == "RGBA" and png.size == (160, 160)
     alpha = np.asarray(png)[..., 3]
