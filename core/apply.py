@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import channels, decontaminate, matte, rasterize, refine
-from core.recipe import ChannelOp, DecontaminateOp, MatteOp, Op, PathOp, RefineOp
+from core import channels, decontaminate, matte, rasterize, recover, refine
+from core.recipe import ChannelOp, DecontaminateOp, MatteOp, Op, PathOp, RecoverOp, RefineOp
 from core.window import Rect
 
 
@@ -48,6 +48,8 @@ def op_margin(op: Op) -> int:
         return decontaminate.decontaminate_margin()
     if isinstance(op, MatteOp):
         return matte.matte_margin(op.radius)
+    if isinstance(op, RecoverOp):
+        return recover.recover_margin(op.radius)
     return 0
 
 
@@ -55,6 +57,8 @@ def op_region_window(op: Op, image: Rect) -> Rect | None:
     """For ops whose result depends on their whole region (matting), the region's window; else None."""
     if isinstance(op, MatteOp) and op.region_geometry is not None:
         return op.region_geometry.window().pad(matte.matte_margin(op.radius)).clip(image)
+    if isinstance(op, RecoverOp) and op.region_geometry is not None:
+        return op.region_geometry.window().pad(recover.recover_margin(op.radius)).clip(image)
     return None
 
 
@@ -85,6 +89,8 @@ def apply_op(op: Op, ctx: OpContext, alpha: np.ndarray, rgb: np.ndarray) -> tupl
         return _apply_channel(op, ctx, alpha), rgb
     if isinstance(op, MatteOp):
         return _apply_matte(op, ctx, alpha), rgb
+    if isinstance(op, RecoverOp):
+        return _apply_recover(op, ctx, alpha), rgb
     if isinstance(op, DecontaminateOp):
         return alpha, decontaminate.decontaminate(rgb, alpha, amount=op.amount, origin=(ctx.window.x0, ctx.window.y0))
     raise TypeError(f"unknown op type {type(op).__name__}")
@@ -154,6 +160,15 @@ def _apply_matte(op: MatteOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
     if not region.any():
         return alpha
     return matte.matte_region(ctx.rgb_window, alpha, region, radius=op.radius)
+
+
+def _apply_recover(op: RecoverOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
+    if op.region_geometry is None or not op.region_geometry.window().intersects(ctx.window):
+        return alpha
+    region = rasterize.coverage(op.region_geometry, ctx.window)
+    if not region.any():
+        return alpha
+    return recover.recover_region(ctx.rgb_window, alpha, region, radius=op.radius)
 
 
 def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:

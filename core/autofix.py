@@ -42,6 +42,14 @@ from the damage changes. In this order:
    12/12, IoU up on every scene by +0.011 at least; 45 + 1x the longer side 0.901; 45 + 90
    0.900; 12 + 60 0.898; the diagonal and twice it, 0.908 but SAD worse on one scene.
 
+**Photos that are no studio shot** (``studio_fit`` under
+:data:`core.detect.SHAPE_MODE_BELOW`): the detector reports only what the mask's shape and
+raise-only matting show (see :mod:`core.detect`). ``bleed`` plateaus get the two refine ops of
+step 2 (measured on the real photos against dividing alpha by the plateau's level: the same
+SAD within 0.03); the ``thin_loss`` strands get one ``recover`` op (:mod:`core.recover`) whose
+region is their boxes grown by :data:`RECOVER_MARGIN_PX` (overlapping boxes merged), after the
+bleed fixes.
+
 Examples
 --------
 >>> from core.detect import Detection, Region
@@ -56,7 +64,8 @@ import math
 
 import numpy as np
 
-from core.detect import Detection, detect
+from core.detect import SHAPE_MODE_BELOW, Detection, detect
+from core.recover import RADIUS as RECOVER_RADIUS
 from core.recipe import Recipe
 
 # Regions at or above this confidence are repaired; the others are only shown to the reviewer.
@@ -75,6 +84,7 @@ KIND_ORDER = ("halo", "bleed", "clipped", "thin_loss")
 SOFT_EDGE_SHARPNESS = 0.85
 MAX_EDGE_CONTRAST = 60.0
 MIN_STUDIO_FIT = 0.5
+RECOVER_MARGIN_PX = 4
 
 
 def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDENCE) -> Recipe:
@@ -96,6 +106,11 @@ def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDEN
     chosen = [r for r in detection.regions if r.confidence >= min_confidence]
     chosen.sort(key=lambda r: (KIND_ORDER.index(r.kind), r.box))
     ops = []
+    if detection.studio_fit < SHAPE_MODE_BELOW:
+        strands = [r.box for r in chosen if r.kind == "thin_loss"]
+        chosen = [r for r in chosen if r.kind != "thin_loss"]
+    else:
+        strands = []
     edge_op = _edge_refine(detection)
     for region in chosen:
         if region.kind == "halo":
@@ -115,7 +130,42 @@ def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDEN
                 )
     if edge_op is not None:
         ops.append(edge_op)
+    if strands:
+        boxes = _merged([_grown(box, RECOVER_MARGIN_PX, width, height) for box in strands])
+        region_path = " ".join(_box_path(box, 0, width, height) for box in boxes)
+        ops.append({"op": "recover", "region": region_path, "radius": RECOVER_RADIUS})
     return Recipe.from_dict({"version": 1, "base": "ai", "ops": ops})
+
+
+def _grown(box: tuple[int, int, int, int], margin: int, width: int, height: int) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    x0, y0 = max(0, x - margin), max(0, y - margin)
+    return (x0, y0, min(width, x + w + margin) - x0, min(height, y + h + margin) - y0)
+
+
+def _merged(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Boxes that overlap replaced by their union, until none overlap (a region path without
+    self-overlap rasterizes on the fast path).
+
+    >>> _merged([(0, 0, 10, 10), (5, 5, 10, 10), (30, 0, 5, 5)])
+    [(0, 0, 15, 15), (30, 0, 5, 5)]
+    """
+    out = list(boxes)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                (ax, ay, aw, ah), (bx, by, bw, bh) = out[i], out[j]
+                if ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah:
+                    x0, y0 = min(ax, bx), min(ay, by)
+                    out[i] = (x0, y0, max(ax + aw, bx + bw) - x0, max(ay + ah, by + bh) - y0)
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return out
 
 
 def _channel_margins(box: tuple[int, int, int, int]) -> tuple[int, ...]:

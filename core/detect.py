@@ -25,7 +25,12 @@ The JSON form (:meth:`Detection.to_dict`), which the service stores and shows::
      "regions": [{"box": [x, y, w, h], "kind": "thin_loss", "confidence": 0.87}, ...]}
 
 ``studio_fit`` under ~0.5 means the photo is no studio shot (cluttered background): every
-confidence is scaled down by it, so the detector abstains and a person must look.
+colour or ridge confidence is scaled down by it. Under :data:`SHAPE_MODE_BELOW` those findings
+are dropped and the detector turns to evidence that needs no studio: the mask's own shape
+(:mod:`core.detect_shape`: opacity-bleed plateaus as ``bleed``; a mask with no thin structure
+at all) and, for such a mask, the photo's colours through raise-only matting
+(:func:`core.recover.find_lost_strands`: strands as ``thin_loss``). :mod:`core.autofix`
+repairs these with the same recipe ops (refine for bleed, ``recover`` for the strands).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import numpy as np
 
 from core.detect_colours import colour_alpha, colour_model
 from core.detect_edges import EdgeFinding, edge_sharpness, find_edge_damage
+from core.detect_shape import OPEN_MASK_LEVEL, find_bleed_plateaus, openness
 from core.detect_thin import ThinResult, ThinStructure, find_thin_loss
 from core.errors import CoreError, SizeMismatchError
 
@@ -66,6 +72,12 @@ SHAPE_ONLY_CONFIDENCE = 0.4
 # a colour is evidence there. Full confidence up to the first number, none from the second.
 CLUTTER_FREE, CLUTTER_FULL = 0.008, 0.02
 MISFIT_FREE, MISFIT_FULL = 0.25, 0.4
+# Under this studio fit the shape findings replace the colour and ridge ones (module notes).
+SHAPE_MODE_BELOW = 0.5
+# A plateau 5-12 px wide at a steady 0.2-0.65 alpha is strong evidence (no natural edge looks
+# like it), but shape alone: at most this confidence.
+PLATEAU_CONFIDENCE = 0.8
+STRAND_PX_SCALE = 100.0
 
 
 @dataclass(frozen=True)
@@ -168,14 +180,32 @@ def detect(rgb: np.ndarray, ai_alpha: np.ndarray) -> Detection:
     model = colour_model(rgb, ai_alpha)
     edges = find_edge_damage(model, colour_alpha(model))
     studio = min(_clutter_factor(thin.clutter), _misfit_factor(model.misfit))
-    regions = _thin_regions(thin, (width, height), studio)
-    regions += [_edge_region(f, (width, height), studio) for f in edges]
+    if studio >= SHAPE_MODE_BELOW:
+        regions = _thin_regions(thin, (width, height), studio)
+        regions += [_edge_region(f, (width, height), studio) for f in edges]
+    else:
+        regions = _shape_regions(rgb, ai_alpha, (width, height))
     regions = [r for r in regions if r.confidence >= MIN_CONFIDENCE]
     regions.sort(key=lambda r: (-r.confidence, r.kind, r.box))
     regions = regions[:MAX_REGIONS]
     survive = math.prod(1.0 - r.confidence for r in regions)
     sharpness = round(edge_sharpness(ai_alpha), 3)
     return Detection(tuple(regions), round(1.0 - survive, 3), (width, height), round(studio, 3), sharpness)
+
+
+def _shape_regions(rgb: np.ndarray, ai_alpha: np.ndarray, size: tuple[int, int]) -> list[Region]:
+    """Findings for a photo that is no studio shot (module notes)."""
+    from core.recover import find_lost_strands
+
+    regions = [
+        Region(_clip_box(f.box, size), "bleed", round(PLATEAU_CONFIDENCE * (1.0 - math.exp(-f.pixels / EDGE_PX_SCALE)), 3))
+        for f in find_bleed_plateaus(ai_alpha)
+    ]
+    if openness(ai_alpha) < OPEN_MASK_LEVEL:
+        for strand in find_lost_strands(rgb, ai_alpha) or ():
+            confidence = 1.0 - math.exp(-strand.pixels / STRAND_PX_SCALE)
+            regions.append(Region(_clip_box(strand.box, size), "thin_loss", round(confidence, 3)))
+    return regions
 
 
 def _thin_regions(thin: ThinResult, size: tuple[int, int], studio: float) -> list[Region]:

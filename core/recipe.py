@@ -12,6 +12,7 @@ JSON form (version 1)::
       {"op": "channel", "region": "M 0 0 H 50 V 50 H 0 Z", "channel": "auto", "black": null,
        "white": null, "gamma": 1.0, "invert": null, "mode": "add"},
       {"op": "matte", "region": "M ... Z", "radius": 6},
+      {"op": "recover", "region": "M ... Z", "radius": 16},
       {"op": "decontaminate", "amount": 60}]}
 
 Every op also accepts ``"enabled": false`` (kept in the recipe, skipped when rendering: the
@@ -300,6 +301,38 @@ class MatteOp(Op):
 
 
 @dataclass(frozen=True)
+class RecoverOp(Op):
+    """Recover lost detail: raise-only matting that keeps only thin gains (see :mod:`core.recover`)."""
+
+    name: ClassVar[str] = "recover"
+    region: str = ""
+    # How far past the mask a lost strand may reach (px); see core.recover.RADIUS.
+    radius: float = 16.0
+    region_geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "RecoverOp":
+        region, geometry = f.path("region")
+        return cls(
+            enabled=bool(f.boolean("enabled", True)),
+            region=region or "",
+            radius=f.number("radius", 16, 2, 64),
+            region_geometry=geometry,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._base_dict() | {"region": self.region, "radius": self.radius}
+
+    def path_segments(self) -> int:
+        return self.region_geometry.n_segments if self.region_geometry else 0
+
+    def scaled(self, factor: float) -> "RecoverOp":
+        """Region and reach x ``factor`` (reach at least the recipe's 2 px)."""
+        region, geometry = _scaled_path(self.region, self.region_geometry, factor)
+        return replace(self, region=region or "", radius=max(2.0, self.radius * factor), region_geometry=geometry)
+
+
+@dataclass(frozen=True)
 class DecontaminateOp(Op):
     """Decontaminate Colors: replace background spill on soft edges, ``amount`` 0..100 (%)."""
 
@@ -315,13 +348,14 @@ class DecontaminateOp(Op):
 
 
 OP_TYPES: dict[str, type[Op]] = {
-    cls.name: cls for cls in (RefineOp, PathOp, ChannelOp, MatteOp, DecontaminateOp)
+    cls.name: cls for cls in (RefineOp, PathOp, ChannelOp, MatteOp, RecoverOp, DecontaminateOp)
 }
 _OP_FIELDS: dict[str, set[str]] = {
     "refine": {"op", "enabled", "smooth", "feather", "contrast", "shift_edge", "region"},
     "path": {"op", "enabled", "d", "mode", "feather"},
     "channel": {"op", "enabled", "region", "channel", "black", "white", "gamma", "invert", "mode"},
     "matte": {"op", "enabled", "region", "radius"},
+    "recover": {"op", "enabled", "region", "radius"},
     "decontaminate": {"op", "enabled", "amount"},
 }
 

@@ -127,4 +127,9 @@ test("recipes: editor extras stay out, incomplete paths are left out, saved reci
   assert.equal(opSummary(loaded.ops[0]), "Path · subtract · feather 2 px");
   assert.equal(opSummary(loaded.ops[1]), "Decontaminate · 30 %");
   assert.equal(fromRecipe({ ops: [{ op: "path", d: "M 0 0 A 5 5 0 0 1 10 0 Z" }] }).ops[0].shape, null);
+  // The auto-fix's recover op has no tool of its own: listed, kept as it was, hidden or deleted.
+  const recover = { op: "recover", region: "M 0 0 H 40 V 30 H 0 Z", radius: 16 };
+  const withRecover = fromRecipe({ ops: [recover] });
+  assert.equal(opSummary(withRecover.ops[0]), "Recover lost detail (auto-fix) · reach 16 px");
+  assert.deepEqual(toRecipe(withRecover).ops, [recover]);
 });

@@ -14,10 +14,11 @@ import { shapeFromPathData, shapeToPathData } from "./path_shape.js";
  * @typedef {{id: string, op: "channel", enabled: boolean, region: string, shape: Shape | null, channel: "auto" | "r" | "g" | "b",
  *   black: number | null, white: number | null, gamma: number, invert: boolean | null, mode: "replace" | "add" | "subtract"}} ChannelOp
  * @typedef {{id: string, op: "matte", enabled: boolean, region: string, shape: Shape | null, radius: number}} MatteOp
+ * @typedef {{id: string, op: "recover", enabled: boolean, region: string, radius: number}} RecoverOp
  * @typedef {{id: string, op: "refine", enabled: boolean, smooth: number, feather: number, contrast: number, shift_edge: number,
  *   region?: string}} RefineOp
  * @typedef {{id: string, op: "decontaminate", enabled: boolean, amount: number}} DecontaminateOp
- * @typedef {PathOp | ChannelOp | MatteOp | RefineOp | DecontaminateOp} EditorOp
+ * @typedef {PathOp | ChannelOp | MatteOp | RecoverOp | RefineOp | DecontaminateOp} EditorOp
  * @typedef {{base: "ai" | "auto", ops: readonly EditorOp[]}} EditorDoc
  */
 
@@ -150,6 +151,8 @@ export function opSummary(op) {
     }
     case "matte":
       return `Refine Edge brush · radius ${short(op.radius)} px`;
+    case "recover":
+      return `Recover lost detail (auto-fix) · reach ${short(op.radius)} px`;
     case "refine":
       return `Refine · smooth ${short(op.smooth)} · feather ${short(op.feather)} · contrast ${short(op.contrast)} % · shift ${short(op.shift_edge)} %`;
     case "decontaminate":

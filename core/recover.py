@@ -1,0 +1,238 @@
+"""Recover lost detail: raise-only matting that accepts only what the AI's kind of damage removes.
+
+For photos that are no studio shot (a cluttered background, where :mod:`core.channels` has no
+sweep to measure against and ridges are everywhere), the photo's own colours are the only
+evidence of a lost strand, wire or twig. Closed-form matting (:mod:`core.matte`'s solver) sees
+them, but in clutter it also sees "foreground" in background that shares the piece's colours
+(green hair over grass, twigs over an office): re-matting a whole outline made the error worse
+on 4 of the 6 real photos of the benchmark and changed 1-11 % of the pixels of correct masks.
+So the solve is only a proposal, and a pixel takes it only where the physics of the damage
+says alpha can have been lost:
+
+1. **Trimap** from the current alpha ``a``: the object is ``a >= 0.95`` eroded by 1 px, the
+   background every pixel farther than ``radius`` px from any ``a > 0.03``; the rest is solved
+   (the band round the outline, where a lost strand still attached to the piece lies).
+2. **Raise only**: a candidate gains at least 0.1 and reaches :data:`ACCEPT_LEVEL` in the solve
+   (``up = s > a + 0.1``, ``s >= 0.6``). Lowering is never proposed: the finders that lower
+   alpha (halo) are separate ops.
+3. **Thin, as the damage is**: a remover loses structures narrower than its own resolution, so
+   an accepted gain must be *thin*: what a grey opening with a 7 px disc (structures up to 6 px
+   wide, as :func:`core.metrics.thin_mask`) would remove again from the raised alpha, by more
+   than 0.3. A blob of background the solve mistook for the piece is wide: the opening keeps
+   it, and it is refused. The accepted strands' fringe (within 1 px, gaining over 0.05 in the
+   opening's residual) comes with them.
+4. **Fog**: deep inside a wide grey area of the mask (``0.05 < a < 0.95`` at least
+   :data:`FOG_DEPTH_PX` from both solid and empty pixels: a dense mesh or lattice the remover
+   blurred to grey), the solve is taken where it reaches :data:`FOG_LEVEL`.
+
+The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
+coverage: never lower than the input, unchanged outside the region.
+
+Limits: a strand is found only within ``radius`` of the mask's faintest alpha (97-100 % of the
+benchmark's lost thin pixels lie within 10 px on the real photos), and the solve fades towards
+the background constraint at the end of the reach, so a strand standing the whole reach out
+comes back over its first half to two thirds. A larger reach finds more but also takes
+background strands next to correct masks (24 px: a risk of 0.77 on the true alpha of the yarn
+photo); 16 px is the default.
+
+Measured (``python -m benchmarks.detect_bench --scenes real``): the figures are in the README.
+
+pymatting is imported on first use (see :func:`core.matte.preload_solver`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from core import matte
+from core.errors import InvalidRecipeError
+from core.window import Rect
+
+__all__ = ["RADIUS", "RADIUS_RANGE", "LostStrand", "find_lost_strands", "recover_margin", "recover_region"]
+
+RADIUS_RANGE = (2.0, 64.0)  # as RecoverOp in core/recipe.py
+RADIUS = 16.0  # default reach past the mask, px: 97-100 % of the benchmark's lost thin pixels lie within 10 px
+_SOLID = 0.95
+_EMPTY = 0.03
+_RAISE = 0.1  # a gain smaller than this is no evidence
+ACCEPT_LEVEL = 0.6
+THIN_RESIDUAL = 0.3
+FRINGE_RESIDUAL = 0.05
+FOG_LEVEL = 0.8
+FOG_DEPTH_PX = 3.5
+OPEN_PX = 7  # the opening's disc: structures up to 6 px wide are thin (core.metrics.thin_mask)
+
+
+def recover_region(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, *, radius: float) -> np.ndarray:
+    """Raise alpha where matting finds thin structure the mask lost, inside ``region``.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+        The photo. Not modified.
+    alpha : ndarray, shape (H, W), uint8
+        The current alpha. Not modified.
+    region : ndarray, shape (H, W), uint8
+        Coverage of the op's region, 0..255.
+    radius : float
+        2..64 px: how far past the mask (any alpha over 0.03) a lost part may reach.
+
+    Returns
+    -------
+    ndarray, shape (H, W), uint8
+        A new array, ``>= alpha`` everywhere and equal to it where ``region`` is 0.
+
+    Raises
+    ------
+    CoreError, SizeMismatchError
+        Bad arrays.
+    InvalidRecipeError
+        ``radius`` out of range (``field`` is ``"radius"``).
+
+    Examples
+    --------
+    A dark 2 px wire, 10 px long, on a two-tone wall, standing on a dark bar the mask has; the
+    mask lost the wire. It comes back (at 0.8-0.9: the solve's estimate), nothing else changes:
+
+    >>> rgb = np.full((60, 60, 3), 200, np.uint8); rgb[:, 30:] = (90, 140, 200)
+    >>> rgb[40:, :] = 20; rgb[30:40, 20:22] = 20
+    >>> a = np.zeros((60, 60), np.uint8); a[40:, :] = 255
+    >>> out = recover_region(rgb, a, np.full((60, 60), 255, np.uint8), radius=16)
+    >>> bool((out[30:39, 20:22] >= 200).all()), int(np.delete(out[:40], [20, 21], axis=1).max())
+    (True, 0)
+    """
+    matte._check_arrays(rgb, alpha, region)
+    radius = _check_radius(radius)
+    out = alpha.copy()
+    box = matte._bounding_box(region)
+    if box is None:
+        return out
+    crop = box.pad(recover_margin(radius)).clip(Rect.of_shape(alpha.shape))
+    a8, cover = alpha[crop.slices()], region[crop.slices()]
+    a = a8.astype(np.float32) * (1.0 / 255.0)
+    unknown, known = _trimap(a, cover, radius)
+    if not unknown.any():
+        return out
+    solved = matte._solve_in_boxes(rgb[crop.slices()], a8, unknown, known.astype(np.float64)).astype(np.float32)
+    accepted = _accepted(a, solved, unknown)
+    if not accepted.any():
+        return out
+    raised = np.where(accepted, np.maximum(a, solved), a)
+    weight = cover.astype(np.float32) * (1.0 / 255.0)
+    mixed = np.rint((weight * raised + (1.0 - weight) * a) * 255.0)
+    out[crop.slices()] = np.maximum(a8, np.clip(mixed, 0, 255).astype(np.uint8))
+    return out
+
+
+@dataclass(frozen=True)
+class LostStrand:
+    """A group of pixels :func:`find_lost_strands` would raise: ``box`` (x, y, w, h) and count."""
+
+    box: tuple[int, int, int, int]
+    pixels: int
+
+
+# Accepted pixels closer than this (px) are one finding; groups smaller than MIN_STRAND_PX are
+# left out (with the true alpha as the mask, the benchmark's photos gave groups of 1-48 px).
+STRAND_GAP_PX = 8
+MIN_STRAND_PX = 50
+# Above this many pixels to solve, the photo is not searched for strands: the solve runs at
+# ~35,000 px/s here (a 3.8 MP cluttered photo: 590,000 px, 17 s), so at most ~30 s.
+MAX_SOLVE_PX = 1_000_000
+
+
+def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RADIUS) -> tuple[LostStrand, ...] | None:
+    """Where :func:`recover_region` over the whole image would raise alpha, grouped.
+
+    Returns
+    -------
+    tuple of LostStrand, or None
+        Largest first; None when the band to solve exceeds :data:`MAX_SOLVE_PX` (not searched).
+
+    Examples
+    --------
+    Two dark 4 px prongs, 14 px tall, on a two-tone wall, standing on a bar the mask has:
+
+    >>> rgb = np.full((60, 60, 3), 200, np.uint8); rgb[:, 30:] = (90, 140, 200)
+    >>> rgb[40:, :] = 20; rgb[26:40, 16:20] = 20; rgb[26:40, 36:40] = 20
+    >>> a = np.zeros((60, 60), np.uint8); a[40:, :] = 255
+    >>> find_lost_strands(rgb, a)
+    (LostStrand(box=(16, 26, 4, 13), pixels=52), LostStrand(box=(36, 26, 4, 13), pixels=52))
+    """
+    matte._check_arrays(rgb, alpha, alpha)
+    radius = _check_radius(radius)
+    a = alpha.astype(np.float32) * (1.0 / 255.0)
+    unknown, known = _trimap(a, np.full(alpha.shape, 255, np.uint8), radius)
+    if np.count_nonzero(unknown) > MAX_SOLVE_PX:
+        return None
+    if not unknown.any():
+        return ()
+    solved = matte._solve_in_boxes(rgb, alpha, unknown, known.astype(np.float64)).astype(np.float32)
+    accepted = _accepted(a, solved, unknown).view(np.uint8)
+    joined = cv2.dilate(accepted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STRAND_GAP_PX + 1,) * 2))
+    n, labels = cv2.connectedComponents(joined, connectivity=8)
+    counts = np.bincount(labels[accepted > 0], minlength=n)
+    found = []
+    for label in np.flatnonzero(counts >= MIN_STRAND_PX):
+        if label == 0:
+            continue
+        x, y, w, h = cv2.boundingRect(((labels == label) & (accepted > 0)).view(np.uint8))
+        found.append(LostStrand((x, y, w, h), int(counts[label])))
+    return tuple(sorted(found, key=lambda f: (-f.pixels, f.box)))
+
+
+def recover_margin(radius: float) -> int:
+    """Pixels of context around the region's bounding box that :func:`recover_region` reads.
+
+    >>> recover_margin(16)
+    27
+    """
+    return math.ceil(_check_radius(radius)) + OPEN_PX + 4
+
+
+def _trimap(a: np.ndarray, cover: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    solid = cv2.erode((a >= _SOLID).view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    reached = _distance_to(a > _EMPTY)
+    empty = reached > radius
+    unknown = ~(solid | empty) & (cover > 0)
+    known = a.copy()
+    known[solid] = 1.0
+    known[empty] = 0.0
+    return unknown, known
+
+
+def _accepted(a: np.ndarray, s: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """Steps 2-4 of the module notes: the pixels that take the solve."""
+    up = unknown & (s > a + _RAISE)
+    candidate = up & (s >= ACCEPT_LEVEL)
+    raised = np.where(candidate, np.maximum(a, s), a).astype(np.float32)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPEN_PX, OPEN_PX))
+    residual = raised - cv2.morphologyEx(raised, cv2.MORPH_OPEN, disc)
+    accepted = candidate & (residual > THIN_RESIDUAL)
+    near = cv2.dilate(accepted.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    accepted |= near & up & (residual > FRINGE_RESIDUAL)
+    grey = (a > 0.05) & (a < _SOLID)
+    deep = (_distance_to(a >= _SOLID) >= FOG_DEPTH_PX) & (_distance_to(a <= 0.05) >= FOG_DEPTH_PX)
+    accepted |= grey & deep & up & (s >= FOG_LEVEL)
+    return accepted
+
+
+def _distance_to(mask: np.ndarray) -> np.ndarray:
+    """Euclidean distance from every pixel to the nearest True pixel of ``mask`` (inf-like if none)."""
+    if not mask.any():
+        return np.full(mask.shape, 1e9, np.float32)
+    return cv2.distanceTransform((~mask).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+
+
+def _check_radius(radius: float) -> float:
+    lo, hi = RADIUS_RANGE
+    if isinstance(radius, bool) or not isinstance(radius, (int, float, np.integer, np.floating)):
+        raise InvalidRecipeError(f"must be a number, got {type(radius).__name__}", field="radius")
+    radius = float(radius)
+    if not (math.isfinite(radius) and lo <= radius <= hi):
+        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g} px, got {radius!r}", field="radius")
+    return radius

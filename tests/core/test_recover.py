@@ -1,0 +1,137 @@
+"""core.recover: raise-only, thin-gated matting for photos that are no studio shot."""
+
+import cv2
+import numpy as np
+import pytest
+
+from core import codecs
+from core.errors import InvalidRecipeError
+from core.recipe import Recipe, RecoverOp
+from core.recover import MAX_SOLVE_PX, find_lost_strands, recover_margin, recover_region
+from core.render import render, render_window
+from core.window import Rect
+
+# The scene's strands stand 16 px tall: a reach of 24 px holds them with room (a strand fades
+# towards the background constraint at the end of the reach: see the module notes).
+REACH = 24
+
+
+def cluttered_scene(seed=0, size=(160, 120)):
+    """A dark bar with four 2-3 px dark strands on a busy wall (coloured blocks and noise, no
+    sweep); the "AI" mask has the bar, lost the strands."""
+    w, h = size
+    rng = np.random.default_rng(seed)
+    rgb = np.zeros((h, w, 3), np.uint8)
+    for y in range(0, h, 20):  # blocks of different colours: clutter
+        for x in range(0, w, 20):
+            rgb[y : y + 20, x : x + 20] = rng.integers(120, 240, 3)
+    truth = np.zeros((h, w), np.uint8)
+    rgb[80:, :] = (30, 25, 20)
+    truth[80:, :] = 255
+    for x, lean in ((30, -6), (62, 4), (95, -3), (128, 7)):
+        cv2.line(rgb, (x, 80), (x + lean, 64), (30, 25, 20), 3)
+        cv2.line(truth, (x, 80), (x + lean, 64), 255, 3)
+    rgb = np.clip(rgb.astype(np.int16) + rng.normal(0, 2, rgb.shape).astype(np.int16), 0, 255).astype(np.uint8)
+    ai = np.zeros((h, w), np.uint8)
+    ai[80:, :] = 255
+    ai = cv2.GaussianBlur(ai, (0, 0), 0.8)
+    return rgb, ai, truth
+
+
+def everywhere(shape):
+    return np.full(shape, 255, np.uint8)
+
+
+def test_lost_strands_come_back_and_nothing_else_changes():
+    rgb, ai, truth = cluttered_scene()
+    out = recover_region(rgb, ai, everywhere(ai.shape), radius=REACH)
+    strands = (truth > 0) & (ai < 128)
+    assert np.mean(out[strands] >= 128) >= 0.9
+    far = cv2.dilate(truth, np.ones((7, 7), np.uint8)) == 0
+    assert np.array_equal(out[far], ai[far])
+
+
+def test_it_only_ever_raises_alpha_and_keeps_the_input():
+    rgb, ai, _ = cluttered_scene(seed=1)
+    before = ai.copy()
+    out = recover_region(rgb, ai, everywhere(ai.shape), radius=REACH)
+    assert np.array_equal(ai, before)
+    assert (out >= ai).all()
+
+
+def test_a_correct_mask_is_left_alone():
+    """Do no harm: with the true alpha (strands and all), nothing gains more than 0.1."""
+    rgb, _, truth = cluttered_scene(seed=2)
+    out = recover_region(rgb, truth, everywhere(truth.shape), radius=REACH)
+    assert np.count_nonzero(out.astype(int) - truth > 25) == 0
+
+
+def test_a_wide_blob_the_solve_mistakes_for_the_piece_is_refused():
+    """A block of the wall coloured like the piece, next to it: matting calls it foreground, the
+    thin-structure test (a 7 px opening keeps a wide blob) refuses it."""
+    rgb, ai, _ = cluttered_scene(seed=3)
+    rgb[66:80, 40:60] = (30, 25, 20)  # 20 x 14 px of piece-coloured wall touching the bar
+    out = recover_region(rgb, ai, everywhere(ai.shape), radius=REACH)
+    assert np.count_nonzero(out[66:78, 44:56].astype(int) - ai[66:78, 44:56] > 25) == 0
+
+
+def test_only_the_region_changes():
+    rgb, ai, _ = cluttered_scene()
+    region = np.zeros(ai.shape, np.uint8)
+    region[50:90, 20:45] = 255  # the first strand only
+    out = recover_region(rgb, ai, region, radius=REACH)
+    assert np.array_equal(out[region == 0], ai[region == 0])
+    assert np.count_nonzero(out[60:80, 20:40] > ai[60:80, 20:40] + 25) > 20
+
+
+def test_a_window_with_the_margin_gives_the_same_pixels():
+    rgb, ai, _ = cluttered_scene()
+    region = np.zeros(ai.shape, np.uint8)
+    region[55:90, 55:105] = 255
+    full = recover_region(rgb, ai, region, radius=REACH)
+    m = recover_margin(REACH)
+    window = (slice(55 - m, 90 + m), slice(55 - m, 105 + m))
+    part = recover_region(rgb[window], ai[window], region[window], radius=REACH)
+    np.testing.assert_array_equal(part, full[window])
+
+
+@pytest.mark.parametrize("window", [Rect(0, 0, 50, 40), Rect(50, 60, 160, 120), Rect(25, 55, 90, 100)])
+def test_the_op_renders_a_window_exactly_like_the_full_image(window):
+    rgb, ai, _ = cluttered_scene()
+    recipe = Recipe.from_dict({"ops": [{"op": "recover", "region": "M 10 50 H 150 V 100 H 10 Z", "radius": 12}]})
+    image = codecs.DecodedImage(rgb=rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(rgb))
+    full = render(image, ai, recipe)
+    part = render_window(image, ai, recipe, window)
+    assert np.array_equal(part.alpha, full.alpha[window.slices()])
+
+
+def test_the_op_parses_with_its_limits_and_scales():
+    op = Recipe.from_dict({"ops": [{"op": "recover", "region": "M 0 0 H 40 V 40 H 0 Z"}]}).ops[0]
+    assert isinstance(op, RecoverOp) and op.radius == 16.0
+    assert op.to_dict() == {"op": "recover", "region": "M 0 0 H 40 V 40 H 0 Z", "radius": 16.0}
+    assert op.scaled(0.25).radius == 4.0 and op.scaled(0.05).radius == 2.0
+    with pytest.raises(InvalidRecipeError, match=r"ops\[0\]\.region: SVG path data is required"):
+        Recipe.from_dict({"ops": [{"op": "recover"}]})
+    with pytest.raises(InvalidRecipeError, match=r"ops\[0\]\.radius: must be between 2 and 64"):
+        Recipe.from_dict({"ops": [{"op": "recover", "region": "M 0 0 H 4 V 4 Z", "radius": 1}]})
+    with pytest.raises(InvalidRecipeError, match="radius"):
+        recover_region(np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8), radius=99)
+
+
+def test_find_lost_strands_groups_them_and_ignores_a_correct_mask():
+    rgb, ai, truth = cluttered_scene()
+    found = find_lost_strands(rgb, ai, radius=REACH)
+    assert len(found) == 4
+    for strand, x in zip(sorted(found, key=lambda s: s.box[0]), (30, 62, 95, 128)):
+        bx, by, bw, bh = strand.box
+        assert bx - 8 <= x <= bx + bw + 8 and by < 80 and strand.pixels >= 30
+    assert find_lost_strands(rgb, truth, radius=REACH) == ()
+
+
+def test_too_large_a_band_is_not_searched(monkeypatch):
+    import core.recover
+
+    rgb, ai, _ = cluttered_scene()
+    monkeypatch.setattr(core.recover, "MAX_SOLVE_PX", 100)
+    assert find_lost_strands(rgb, ai) is None
+    assert MAX_SOLVE_PX >= 1_000_000
