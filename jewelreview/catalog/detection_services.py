@@ -23,10 +23,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# core.detect's studio_fit under this means "not a studio shot: cannot tell" (its confidences are
-# scaled down to nothing, so its own risk would read "clean"). Such photos get at least
-# UNSURE_RISK: never below a "risk below 0.5" bulk-approve filter (strictly below), and ahead of
-# the clean ones in the risk-sorted queue, so a person looks at them.
+# core.detect's studio_fit under this means "not a studio shot": only what the mask's shape and
+# raise-only matting show is reported there (see core.detect), so "nothing found" is weaker
+# evidence than on a studio shot. Such photos get at least UNSURE_RISK: never below a "risk below
+# 0.5" bulk-approve filter (strictly below), and ahead of the clean ones in the risk-sorted
+# queue, so a person looks at them.
 MIN_STUDIO_FIT = 0.5
 UNSURE_RISK = 0.5
 MAX_ERROR_CHARS = 2000

@@ -49,7 +49,7 @@ VALID_FIELDS = {
     "radius": st.floats(1, 20),
     "amount": st.floats(0, 100),
 }
-REQUIRED = {"path": {"d"}, "channel": {"region"}, "matte": {"region"}}
+REQUIRED = {"path": {"d"}, "channel": {"region"}, "matte": {"region"}, "recover": {"region"}}
 # Values that are wrong for every field: no number, choice, flag or path data is a list or an object.
 ALWAYS_WRONG = st.lists(JSON_SCALARS, min_size=1, max_size=3) | st.dictionaries(
     st.text(max_size=4), JSON_SCALARS, min_size=1, max_size=2
@@ -68,6 +68,8 @@ def valid_op(draw, name=None):
             strategy = st.sampled_from(["replace", "add", "subtract"])
         if field == "feather" and name == "refine":
             strategy = st.floats(0, 50)
+        if field == "radius" and name == "recover":
+            strategy = st.floats(2, 20)
         if strategy is not None:
             op[field] = draw(strategy)
     return op
