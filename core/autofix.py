@@ -46,9 +46,10 @@ from the damage changes. In this order:
 :data:`core.detect.SHAPE_MODE_BELOW`): the detector reports only what the mask's shape and
 raise-only matting show (see :mod:`core.detect`). ``bleed`` plateaus get the two refine ops of
 step 2 (measured on the real photos against dividing alpha by the plateau's level: the same
-SAD within 0.03); the ``thin_loss`` strands get one ``recover`` op (:mod:`core.recover`) whose
-region is their boxes grown by :data:`RECOVER_MARGIN_PX` (overlapping boxes merged), after the
-bleed fixes.
+SAD within 0.03); the ``thin_loss`` strands get ``recover`` ops (:mod:`core.recover`), one per
+box grown by :data:`RECOVER_MARGIN_PX` (overlapping boxes merged), after the bleed fixes. One op
+per box, not one op over all of them: a recover op needs its whole region to render any window
+of it exactly, so an op spanning the piece would re-solve all of it for every close-up preview.
 
 Examples
 --------
@@ -130,10 +131,8 @@ def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDEN
                 )
     if edge_op is not None:
         ops.append(edge_op)
-    if strands:
-        boxes = _merged([_grown(box, RECOVER_MARGIN_PX, width, height) for box in strands])
-        region_path = " ".join(_box_path(box, 0, width, height) for box in boxes)
-        ops.append({"op": "recover", "region": region_path, "radius": RECOVER_RADIUS})
+    for box in _merged([_grown(box, RECOVER_MARGIN_PX, width, height) for box in strands]):
+        ops.append({"op": "recover", "region": _box_path(box, 0, width, height), "radius": RECOVER_RADIUS})
     return Recipe.from_dict({"version": 1, "base": "ai", "ops": ops})
 
 
@@ -144,8 +143,8 @@ def _grown(box: tuple[int, int, int, int], margin: int, width: int, height: int)
 
 
 def _merged(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """Boxes that overlap replaced by their union, until none overlap (a region path without
-    self-overlap rasterizes on the fast path).
+    """Boxes that overlap replaced by their union, until none overlap (no pixel is solved by two
+    ops). At most :data:`core.detect.MAX_REGIONS` boxes: the restarts cost milliseconds.
 
     >>> _merged([(0, 0, 10, 10), (5, 5, 10, 10), (30, 0, 5, 5)])
     [(0, 0, 15, 15), (30, 0, 5, 5)]

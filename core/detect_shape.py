@@ -7,8 +7,9 @@ but two kinds of the remover's damage leave marks in the mask itself:
   inside, where alpha holds nearly still at 0.2-0.65 before it drops to 0. A true edge drops
   from opaque to empty in 1-3 px (a pixel-coverage edge plus the lens); soft hair or fur
   varies from pixel to pixel. :func:`find_bleed_plateaus` finds such bands: pixels between
-  0.1 and 0.97 whose transition from opaque (``>= 0.97``) to empty (``<= 0.03``) is
-  :data:`BAND_MIN_PX`-:data:`BAND_MAX_PX` wide, grouped; a group is a plateau when it is big
+  0.1 and 0.97 at most :data:`BAND_MAX_PX` from both an opaque (``>= 0.97``) and an empty
+  (``<= 0.03``) pixel, whose transition (the sum of the two distances) is :data:`BAND_MIN_PX`
+  to ``BAND_MAX_PX + 2`` px wide, grouped; a group is a plateau when it is big
   enough, its outer part (1.5-4 px inside the empty side) sits at a level in
   :data:`PLATEAU_LEVELS`, it is smooth (median ``|a - blur(a)|`` at most
   :data:`MAX_TEXTURE`), and it is wider than the mask's own edges: its median transition
@@ -18,7 +19,8 @@ but two kinds of the remover's damage leave marks in the mask itself:
   outline's width) is the remover's style, not damage.
 * **Thin loss** leaves *no* thin structure: a remover that cannot resolve a 1-6 px strand
   drops every one, so its mask survives a grey opening with a 7 px disc almost unchanged.
-  :func:`openness` is the share of the mask's outline that such an opening removes: 0.067-0.77
+  :func:`openness` is the pixels such an opening removes per pixel of the mask's outline (a
+  ratio, over 1 for a mask of many thin wires): 0.067-0.77
   for true alphas of wiry or hairy objects, 0.001-0.020 for the damaged masks (measured on the
   benchmark's real photos and dev scenes). A mask under :data:`OPEN_MASK_LEVEL` may have lost
   thin parts, and :mod:`core.recover` looks for them in the photo's colours; a mask with thin
@@ -106,10 +108,19 @@ def find_bleed_plateaus(alpha: np.ndarray) -> tuple[EdgeFinding, ...]:
 
 
 def openness(alpha: np.ndarray) -> float:
-    """Share of the mask's outline that a grey opening with a 7 px disc removes (module notes).
+    """Pixels a grey opening with a 7 px disc removes, per pixel of the mask's outline (module notes).
 
     Pixels losing more than 0.3 of alpha to the opening, over the pixels of the ``>= 0.5``
     region's outline (a 3 x 3 morphological gradient); 0 for an empty mask.
+
+    Parameters
+    ----------
+    alpha : ndarray, shape (H, W), uint8
+
+    Returns
+    -------
+    float
+        0 and up (over 1 for a mask made of thin wires).
 
     Examples
     --------

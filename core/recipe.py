@@ -61,11 +61,15 @@ class _Fields:
             value = default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.error(name, f"must be a number, got {type(value).__name__}")
+        try:
+            value = float(value)
+        except OverflowError:  # an int beyond float's range (JSON allows any length)
+            raise self.error(name, f"must be between {lo:g} and {hi:g}, got a number too large to read") from None
         if not math.isfinite(value):
             raise self.error(name, "must be a finite number")
         if not lo <= value <= hi:
             raise self.error(name, f"must be between {lo:g} and {hi:g}, got {value:g}")
-        return float(value)
+        return value
 
     def optional_number(self, name: str, lo: float, hi: float) -> float | None:
         if self.raw.get(name) is None:

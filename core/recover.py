@@ -148,6 +148,17 @@ MAX_SOLVE_PX = 1_000_000
 def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RADIUS) -> tuple[LostStrand, ...] | None:
     """Where :func:`recover_region` over the whole image would raise alpha, grouped.
 
+    Accepted pixels closer than :data:`STRAND_GAP_PX` are one group; groups under
+    :data:`MIN_STRAND_PX` are left out.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+    alpha : ndarray, shape (H, W), uint8
+        The mask (the AI's). Neither is modified.
+    radius : float
+        As in :func:`recover_region`.
+
     Returns
     -------
     tuple of LostStrand, or None
@@ -163,8 +174,17 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     >>> find_lost_strands(rgb, a)
     (LostStrand(box=(16, 26, 4, 13), pixels=52), LostStrand(box=(36, 26, 4, 13), pixels=52))
     """
+    from scipy import ndimage  # a dependency of pymatting
+
     matte._check_arrays(rgb, alpha, alpha)
     radius = _check_radius(radius)
+    # Only the mask's reach matters: work on its bounding box grown by the op's margin (a
+    # 24 MP photo of a small piece is mostly far background).
+    reach = matte._bounding_box(alpha > round(_EMPTY * 255))
+    if reach is None:
+        return ()
+    crop = reach.pad(recover_margin(radius)).clip(Rect.of_shape(alpha.shape))
+    alpha, rgb = alpha[crop.slices()], rgb[crop.slices()]
     a = alpha.astype(np.float32) * (1.0 / 255.0)
     unknown, known = _trimap(a, np.full(alpha.shape, 255, np.uint8), radius)
     if np.count_nonzero(unknown) > MAX_SOLVE_PX:
@@ -172,16 +192,18 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     if not unknown.any():
         return ()
     solved = matte._solve_in_boxes(rgb, alpha, unknown, known.astype(np.float64)).astype(np.float32)
-    accepted = _accepted(a, solved, unknown).view(np.uint8)
-    joined = cv2.dilate(accepted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STRAND_GAP_PX + 1,) * 2))
+    accepted = _accepted(a, solved, unknown)
+    joined = cv2.dilate(accepted.view(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STRAND_GAP_PX + 1,) * 2))
     n, labels = cv2.connectedComponents(joined, connectivity=8)
-    counts = np.bincount(labels[accepted > 0], minlength=n)
+    own = np.where(accepted, labels, 0)
+    counts = np.bincount(own.ravel(), minlength=n)
     found = []
-    for label in np.flatnonzero(counts >= MIN_STRAND_PX):
-        if label == 0:
+    for label, where in enumerate(ndimage.find_objects(own), start=1):
+        if where is None or counts[label] < MIN_STRAND_PX:
             continue
-        x, y, w, h = cv2.boundingRect(((labels == label) & (accepted > 0)).view(np.uint8))
-        found.append(LostStrand((x, y, w, h), int(counts[label])))
+        ys, xs = where
+        box = (xs.start + crop.x0, ys.start + crop.y0, xs.stop - xs.start, ys.stop - ys.start)
+        found.append(LostStrand(box, int(counts[label])))
     return tuple(sorted(found, key=lambda f: (-f.pixels, f.box)))
 
 

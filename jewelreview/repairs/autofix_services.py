@@ -8,8 +8,10 @@ Who and when (``accounts.roles``: ``PHOTO_AUTOFIX`` for reviewers and managers,
   statuses belong to a retoucher (flagged, in repair, reopened: the editor) or are decided.
 - Detection runs again at apply time, because the proposal needs what ``Photo.detections``
   does not keep (``studio_fit``, ``edge_sharpness``) and the detector may have been tuned since
-  ingest; the fresh risk and regions are stored with the revision. On a 24 MP photo this is the
-  detector's ~3 s within the request; the batch action runs it in the background.
+  ingest; the fresh risk and regions are stored with the revision. On a 24 MP studio shot this
+  is the detector's ~1-3 s within the request; on a photo that is no studio shot the detector
+  also runs its matting search (``core.recover``: ~35,000 band px/s, at most 1,000,000 px, so
+  up to ~30 s, inside gunicorn's 120 s timeout); the batch action runs it in the background.
 - The proposal is a normal recipe (``base: "ai"``), appended like any revision (its parent is the
   current one, nothing is lost) and rendered in the background.
 

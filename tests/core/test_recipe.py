@@ -83,6 +83,8 @@ def test_disabled_ops_are_kept_but_not_active():
         ({"ops": [{"op": "channel", "region": "M 0 0 H 5 V 5 Z", "invert": "yes"}]}, "ops[0].invert: must be true, false or null"),
         ({"ops": [{"op": "decontaminate", "amount": -1}]}, "ops[0].amount: must be between 0 and 100"),
         ({"ops": [{"op": "matte", "region": "M 0 0 H 5 V 5 Z", "radius": 0}]}, "ops[0].radius: must be between 1 and 64"),
+        ({"ops": [{"op": "matte", "region": "M 0 0 H 5 V 5 Z", "radius": 10**400}]},
+         "ops[0].radius: must be between 1 and 64, got a number too large to read"),
         ({"version": 2}, "version: unsupported recipe version 2"),
         ({"base": "magic"}, "base: must be one of ai, auto"),
         ({"ops": {}}, "ops: must be a list of ops"),
@@ -156,7 +158,7 @@ def test_arbitrary_json_either_parses_or_raises_invalid_recipe(raw):
 
 
 @given(
-    op=st.sampled_from(["refine", "path", "channel", "matte", "decontaminate"]),
+    op=st.sampled_from(["refine", "path", "channel", "matte", "recover", "decontaminate"]),
     field=st.sampled_from(["contrast", "feather", "gamma", "radius", "amount", "black", "smooth"]),
     value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**9, 10**9), st.text(max_size=3)),
 )
@@ -164,7 +166,7 @@ def test_fuzzed_fields_never_crash(op, field, value):
     raw = {"op": op, field: value}
     if op == "path":
         raw["d"] = "M 0 0 H 4 V 4 Z"
-    if op in ("channel", "matte"):
+    if op in ("channel", "matte", "recover"):
         raw["region"] = "M 0 0 H 4 V 4 Z"
     try:
         recipe = Recipe.from_dict({"ops": [raw]})

@@ -7,7 +7,7 @@ import pytest
 from core import codecs
 from core.errors import InvalidRecipeError
 from core.recipe import Recipe, RecoverOp
-from core.recover import MAX_SOLVE_PX, find_lost_strands, recover_margin, recover_region
+from core.recover import RADIUS, RADIUS_RANGE, find_lost_strands, recover_margin, recover_region
 from core.render import render, render_window
 from core.window import Rect
 
@@ -84,6 +84,15 @@ def test_only_the_region_changes():
     assert np.count_nonzero(out[60:80, 20:40] > ai[60:80, 20:40] + 25) > 20
 
 
+def test_sixteen_bit_photos_give_the_same_result_as_eight_bit():
+    rgb, ai, _ = cluttered_scene()
+    wide = rgb.astype(np.uint16) * 257
+    np.testing.assert_array_equal(
+        recover_region(wide, ai, everywhere(ai.shape), radius=REACH),
+        recover_region(rgb, ai, everywhere(ai.shape), radius=REACH),
+    )
+
+
 def test_a_window_with_the_margin_gives_the_same_pixels():
     rgb, ai, _ = cluttered_scene()
     region = np.zeros(ai.shape, np.uint8)
@@ -107,7 +116,9 @@ def test_the_op_renders_a_window_exactly_like_the_full_image(window):
 
 def test_the_op_parses_with_its_limits_and_scales():
     op = Recipe.from_dict({"ops": [{"op": "recover", "region": "M 0 0 H 40 V 40 H 0 Z"}]}).ops[0]
-    assert isinstance(op, RecoverOp) and op.radius == 16.0
+    assert isinstance(op, RecoverOp) and op.radius == RADIUS == 16.0
+    for radius in RADIUS_RANGE:  # the recipe and the engine agree on the range
+        assert Recipe.from_dict({"ops": [{"op": "recover", "region": "M 0 0 H 4 V 4 Z", "radius": radius}]})
     assert op.to_dict() == {"op": "recover", "region": "M 0 0 H 40 V 40 H 0 Z", "radius": 16.0}
     assert op.scaled(0.25).radius == 4.0 and op.scaled(0.05).radius == 2.0
     with pytest.raises(InvalidRecipeError, match=r"ops\[0\]\.region: SVG path data is required"):
@@ -122,10 +133,14 @@ def test_find_lost_strands_groups_them_and_ignores_a_correct_mask():
     rgb, ai, truth = cluttered_scene()
     found = find_lost_strands(rgb, ai, radius=REACH)
     assert len(found) == 4
+    lost = (truth > 0) & (ai < 128)
     for strand, x in zip(sorted(found, key=lambda s: s.box[0]), (30, 62, 95, 128)):
         bx, by, bw, bh = strand.box
-        assert bx - 8 <= x <= bx + bw + 8 and by < 80 and strand.pixels >= 30
+        assert bx - 8 <= x <= bx + bw + 8 and by < 80
+        in_box = np.count_nonzero(lost[by : by + bh, bx : bx + bw])
+        assert 0.8 * in_box <= strand.pixels <= 1.5 * in_box  # the strand, and not much more
     assert find_lost_strands(rgb, truth, radius=REACH) == ()
+    assert find_lost_strands(rgb, np.zeros_like(ai)) == () and find_lost_strands(rgb, np.full_like(ai, 255)) == ()
 
 
 def test_too_large_a_band_is_not_searched(monkeypatch):
@@ -134,4 +149,3 @@ def test_too_large_a_band_is_not_searched(monkeypatch):
     rgb, ai, _ = cluttered_scene()
     monkeypatch.setattr(core.recover, "MAX_SOLVE_PX", 100)
     assert find_lost_strands(rgb, ai) is None
-    assert MAX_SOLVE_PX >= 1_000_000

@@ -237,3 +237,23 @@ def test_the_background_task_skips_a_photo_leased_since_it_was_queued(users, sce
         "skipped": "autofix_photo_leased",
     }
     assert Revision.objects.count() == 0
+
+
+def test_a_photo_that_is_no_studio_shot_gets_the_recover_op_and_its_prongs_back(
+    users, scene_photo, client_of, cluttered_pendant, core_render, django_capture_on_commit_callbacks
+):
+    rgb, ai, truth = cluttered_pendant(size=(160, 160))
+    jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
+    photo = scene_photo(files=(jpeg, cv2.imencode(".png", ai)[1].tobytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 201, response.json()
+    names = [op["op"] for op in response.json()["recipe"]["ops"]]
+    assert names[:2] == ["refine", "refine"] and set(names[2:]) == {"recover"}  # bleed band, then the prongs
+    render = Render.objects.get(revision__photo=photo)
+    assert render.state == "done"
+    final = cv2.imdecode(np.frombuffer(stored_files.read_bytes(render.final.name), np.uint8), cv2.IMREAD_UNCHANGED)
+    lost = (truth > 0) & (ai < 128)
+    assert np.mean(final[..., 3][lost] >= 128) >= 0.85  # the prongs are back
+    far = cv2.dilate(truth, np.ones((9, 9), np.uint8)) == 0
+    assert np.count_nonzero(final[..., 3][far] > ai[far] + 25) == 0  # the wall stays cut away
