@@ -272,23 +272,23 @@ class ChannelOp(Op):
 
 
 @dataclass(frozen=True)
-class MatteOp(Op):
-    """Refine Edge brush: re-estimate alpha from colour inside ``region`` (see :mod:`core.matte`)."""
+class _BandOp(Op):
+    """An op that re-solves alpha from colour in a band of ``radius`` px inside ``region``
+    (matting): ``matte`` and ``recover``, which differ in what they keep of the solve."""
 
-    name: ClassVar[str] = "matte"
+    RADIUS_RANGE: ClassVar[tuple[float, float]] = (1.0, 64.0)
     region: str = ""
-    # 3 px: re-solving a 6 px band made shiny metal edges that were right worse (dev set, x0.97-1.18
-    # error); 3 px cut the error to x0.83.
     radius: float = 3.0
     region_geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def parse(cls, f: _Fields) -> "MatteOp":
+    def parse(cls, f: _Fields) -> "_BandOp":
         region, geometry = f.path("region")
+        default = cls.__dataclass_fields__["radius"].default
         return cls(
             enabled=bool(f.boolean("enabled", True)),
             region=region or "",
-            radius=f.number("radius", 3, 1, 64),
+            radius=f.number("radius", default, *cls.RADIUS_RANGE),
             region_geometry=geometry,
         )
 
@@ -298,42 +298,31 @@ class MatteOp(Op):
     def path_segments(self) -> int:
         return self.region_geometry.n_segments if self.region_geometry else 0
 
-    def scaled(self, factor: float) -> "MatteOp":
-        """Region and band radius x ``factor``; the radius keeps the recipe's floor of 1 px."""
+    def scaled(self, factor: float) -> "_BandOp":
+        """Region and band radius x ``factor``; the radius keeps the recipe's floor."""
         region, geometry = _scaled_path(self.region, self.region_geometry, factor)
-        return replace(self, region=region or "", radius=max(1.0, self.radius * factor), region_geometry=geometry)
+        radius = max(self.RADIUS_RANGE[0], self.radius * factor)
+        return replace(self, region=region or "", radius=radius, region_geometry=geometry)
 
 
 @dataclass(frozen=True)
-class RecoverOp(Op):
+class MatteOp(_BandOp):
+    """Refine Edge brush: re-estimate alpha from colour inside ``region`` (see :mod:`core.matte`)."""
+
+    name: ClassVar[str] = "matte"
+    # 3 px: re-solving a 6 px band made shiny metal edges that were right worse (dev set, x0.97-1.18
+    # error); 3 px cut the error to x0.83.
+    radius: float = 3.0
+
+
+@dataclass(frozen=True)
+class RecoverOp(_BandOp):
     """Recover lost detail: raise-only matting that keeps only thin gains (see :mod:`core.recover`)."""
 
     name: ClassVar[str] = "recover"
-    region: str = ""
+    RADIUS_RANGE: ClassVar[tuple[float, float]] = (2.0, 64.0)  # as core.recover.RADIUS_RANGE
     # How far past the mask a lost strand may reach (px); see core.recover.RADIUS.
     radius: float = 16.0
-    region_geometry: PathGeometry | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def parse(cls, f: _Fields) -> "RecoverOp":
-        region, geometry = f.path("region")
-        return cls(
-            enabled=bool(f.boolean("enabled", True)),
-            region=region or "",
-            radius=f.number("radius", 16, 2, 64),
-            region_geometry=geometry,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._base_dict() | {"region": self.region, "radius": self.radius}
-
-    def path_segments(self) -> int:
-        return self.region_geometry.n_segments if self.region_geometry else 0
-
-    def scaled(self, factor: float) -> "RecoverOp":
-        """Region and reach x ``factor`` (reach at least the recipe's 2 px)."""
-        region, geometry = _scaled_path(self.region, self.region_geometry, factor)
-        return replace(self, region=region or "", radius=max(2.0, self.radius * factor), region_geometry=geometry)
 
 
 @dataclass(frozen=True)
