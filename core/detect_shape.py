@@ -74,13 +74,29 @@ def find_bleed_plateaus(alpha: np.ndarray) -> tuple[EdgeFinding, ...]:
     >>> find_bleed_plateaus(cv2.GaussianBlur(np.where(a > 0, 255, 0).astype(np.uint8), (0, 0), 2))
     ()
     """
+    # Only soft pixels can be in a band: work on their bounding box, grown by the widest band
+    # (distances within it are exact for every pixel that can qualify).
+    soft = cv2.findNonZero(((alpha > round(EMPTY * 255)) & (alpha < round(OPAQUE * 255))).view(np.uint8))
+    if soft is None:
+        return ()
+    x0, y0, w0, h0 = cv2.boundingRect(soft)
+    pad = int(BAND_MAX_PX) + 3
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    crop = alpha[y0 : y0 + h0 + 2 * pad, x0 : x0 + w0 + 2 * pad]
+    return tuple(
+        EdgeFinding(f.kind, (f.box[0] + x0, f.box[1] + y0, f.box[2], f.box[3]), f.pixels, f.colour_share)
+        for f in _plateaus(crop)
+    )
+
+
+def _plateaus(alpha: np.ndarray) -> list[EdgeFinding]:
     a = alpha.astype(np.float32) * (1.0 / 255.0)
     to_opaque, to_empty = _distance_to(a >= OPAQUE), _distance_to(a <= EMPTY)
     width = to_opaque + to_empty
     edge = (a > 0.1) & (a < OPAQUE) & (to_opaque <= BAND_MAX_PX) & (to_empty <= BAND_MAX_PX)
     band = edge & (width >= BAND_MIN_PX) & (width <= BAND_MAX_PX + 2)
     if not band.any():
-        return ()
+        return []
     inside = (a >= 0.5).view(np.uint8)
     outline = cv2.morphologyEx(inside, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).astype(bool)
     outline &= edge & (inside > 0)
@@ -104,7 +120,7 @@ def find_bleed_plateaus(alpha: np.ndarray) -> tuple[EdgeFinding, ...]:
         smooth = float(np.median(texture[box][mine])) <= MAX_TEXTURE
         if smooth and float(np.median(width[box][mine])) >= MIN_WIDTH_RATIO * typical:
             found.append(EdgeFinding("bleed", (x, y, w, h), area, 0.0))
-    return tuple(found)
+    return found
 
 
 def openness(alpha: np.ndarray) -> float:
