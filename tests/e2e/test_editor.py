@@ -659,3 +659,37 @@ def many_paths_document(paths: int, anchors: int) -> dict:
             }
         )
     return {"version": 1, "base": "ai", "ops": ops, "note": ""}
+
+
+def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claimed):
+    """An auto-fix revision's ``recover`` ops (no tool of their own) show in the op list and as
+    regions over the photo, and a save keeps them as they were."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from jewelreview.repairs.services import revision_create
+
+    photo = claimed["photo"]
+    recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0}
+    revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [recover]}, base_revision=None)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            problems = watch(page)
+            sign_in(page, live_url, "tom")
+            open_editor(page, live_url, photo.pk)
+            expect(page.locator("#op-list li")).to_have_count(1)
+            expect(page.locator("#op-list")).to_contain_text("Recover lost detail (auto-fix) · reach 16 px")
+            region = page.locator(".editor-shapes path.shape-recover")
+            expect(region).to_have_count(1)
+            assert region.get_attribute("d") == recover["region"]
+            page.locator("#op-list .op-label").first.click()  # selecting it is harmless: no anchors
+            expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(0)
+            page.locator("#save-note").fill("checked the auto-fix")
+            page.locator("#save").click()
+            wait_rendered(page)
+            assert problems == []
+        finally:
+            browser.close()
+    _, _, recipe = final_alpha_and_rgb(photo.pk)
+    assert recipe["ops"] == [recover]

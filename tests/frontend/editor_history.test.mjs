@@ -12,7 +12,7 @@ import {
   opChange,
 } from "../../frontend/static/js/editor/state/editor_state.js";
 import { HISTORY_LIMIT, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
-import { fromRecipe, newPathOp, newRefineOp, opSummary, toRecipe } from "../../frontend/static/js/editor/state/ops.js";
+import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, toRecipe } from "../../frontend/static/js/editor/state/ops.js";
 import { shapeFromPolygon, shapeStartingAt } from "../../frontend/static/js/editor/state/path_shape.js";
 
 const square = (x, y, side = 10) =>
@@ -131,5 +131,7 @@ test("recipes: editor extras stay out, incomplete paths are left out, saved reci
   const recover = { op: "recover", region: "M 0 0 H 40 V 30 H 0 Z", radius: 16 };
   const withRecover = fromRecipe({ ops: [recover] });
   assert.equal(opSummary(withRecover.ops[0]), "Recover lost detail (auto-fix) · reach 16 px");
+  assert.equal(isShaped(withRecover.ops[0]), true, "its region is drawn (and can be moved)");
+  assert.equal(pathDataOf(withRecover.ops[0]), recover.region);
   assert.deepEqual(toRecipe(withRecover).ops, [recover]);
 });

@@ -14,7 +14,7 @@ import { shapeFromPathData, shapeToPathData } from "./path_shape.js";
  * @typedef {{id: string, op: "channel", enabled: boolean, region: string, shape: Shape | null, channel: "auto" | "r" | "g" | "b",
  *   black: number | null, white: number | null, gamma: number, invert: boolean | null, mode: "replace" | "add" | "subtract"}} ChannelOp
  * @typedef {{id: string, op: "matte", enabled: boolean, region: string, shape: Shape | null, radius: number}} MatteOp
- * @typedef {{id: string, op: "recover", enabled: boolean, region: string, radius: number}} RecoverOp
+ * @typedef {{id: string, op: "recover", enabled: boolean, region: string, shape: Shape | null, radius: number}} RecoverOp
  * @typedef {{id: string, op: "refine", enabled: boolean, smooth: number, feather: number, contrast: number, shift_edge: number,
  *   region?: string}} RefineOp
  * @typedef {{id: string, op: "decontaminate", enabled: boolean, amount: number}} DecontaminateOp
@@ -35,21 +35,21 @@ export const RANGES = {
 };
 
 /** Ops whose geometry the editor draws (their SVG path data field). */
-export const SHAPED = /** @type {const} */ ({ path: "d", channel: "region", matte: "region" });
+export const SHAPED = /** @type {const} */ ({ path: "d", channel: "region", matte: "region", recover: "region" });
 
-/** @param {EditorOp} op @returns {op is PathOp | ChannelOp | MatteOp} */
+/** @param {EditorOp} op @returns {op is PathOp | ChannelOp | MatteOp | RecoverOp} */
 export function isShaped(op) {
-  return op.op === "path" || op.op === "channel" || op.op === "matte";
+  return Object.hasOwn(SHAPED, op.op);
 }
 
-/** @param {PathOp | ChannelOp | MatteOp} op @returns {string} its SVG path data */
+/** @param {PathOp | ChannelOp | MatteOp | RecoverOp} op @returns {string} its SVG path data */
 export function pathDataOf(op) {
   return op.op === "path" ? op.d : op.region;
 }
 
 /**
  * The op with new anchors (and the path data they make).
- * @template {PathOp | ChannelOp | MatteOp} T
+ * @template {PathOp | ChannelOp | MatteOp | RecoverOp} T
  * @param {T} op @param {Shape} shape @returns {T}
  */
 export function withShape(op, shape) {
@@ -126,7 +126,7 @@ export function fromRecipe(recipe, prefix = "r") {
   const ops = (recipe && Array.isArray(recipe.ops) ? recipe.ops : []).map((/** @type {any} */ raw, /** @type {number} */ index) => {
     const op = { ...raw, id: `${prefix}${index + 1}`, enabled: raw.enabled !== false };
     if (op.op === "path") return { mode: "add", feather: 0, ...op, shape: shapeFromPathData(op.d) };
-    if (op.op === "channel" || op.op === "matte") return { ...op, shape: op.op === "channel" ? shapeFromPathData(op.region) : null };
+    if (op.op === "channel" || op.op === "matte" || op.op === "recover") return { ...op, shape: op.op === "channel" ? shapeFromPathData(op.region) : null };
     return op;
   });
   return { base: recipe && recipe.base === "auto" ? "auto" : "ai", ops };
