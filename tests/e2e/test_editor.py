@@ -19,6 +19,7 @@ import math
 import re
 import statistics
 import urllib.request
+from contextlib import contextmanager
 
 import cv2
 import numpy as np
@@ -121,6 +122,24 @@ def open_editor(page, base_url: str, photo_id: int) -> None:
     expect(page.locator("#preview-readout")).to_have_text(re.compile(r"^Preview \d+ ms"), timeout=20_000)
 
 
+@contextmanager
+def editor_session(base_url: str, photo_id: int, username: str = "tom"):
+    """Chromium signed in as ``username`` on the photo's editor: ``(page, problems)``, where
+    ``problems`` collects page errors and 4xx/5xx responses (see :func:`watch`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            problems = watch(page)
+            sign_in(page, base_url, username)
+            open_editor(page, base_url, photo_id)
+            yield page, problems
+        finally:
+            browser.close()
+
+
 def view_at(page, centre: tuple[float, float], percent: int, pin: int | None = None) -> dict:
     """Centre the view on an image point (a pin's button) at a zoom from the menu; the view as
     the test computes it: element box, centre and image zoom."""
@@ -191,55 +210,47 @@ def assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, inside: np.nd
 
 
 def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_changes(live_url, claimed):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     photo = claimed["photo"]
     # Around the prong (632,236)-(648,316), 3 px wide, with a 5-8 px margin; the third anchor is a drag.
     outline = [(624.0, 228.0), (642.0, 227.0), (657.0, 318.0), (639.0, 325.0)]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            view = view_at(page, PRONG_PIN, 400, pin=0)
+    with editor_session(live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 400, pin=0)
 
-            # The viewer draws the prong where the test computes it: gold, not the grey sweep.
-            x, y = to_screen(view, PRONG_PIN)
-            shot = cv2.imdecode(np.frombuffer(page.screenshot(), np.uint8), cv2.IMREAD_COLOR)
-            b, g, r = (int(v) for v in shot[round(y), round(x)])
-            assert r - b > 60, f"the pixel under the prong's centre is {(r, g, b)}, not gold"
-            page.mouse.move(x, y)
-            expect(page.locator("#pointer-readout")).to_have_text(re.compile(r"^x 640\.\d\d · y 276\.\d\d px$"))
+        # The viewer draws the prong where the test computes it: gold, not the grey sweep.
+        x, y = to_screen(view, PRONG_PIN)
+        shot = cv2.imdecode(np.frombuffer(page.screenshot(), np.uint8), cv2.IMREAD_COLOR)
+        b, g, r = (int(v) for v in shot[round(y), round(x)])
+        assert r - b > 60, f"the pixel under the prong's centre is {(r, g, b)}, not gold"
+        page.mouse.move(x, y)
+        expect(page.locator("#pointer-readout")).to_have_text(re.compile(r"^x 640\.\d\d · y 276\.\d\d px$"))
 
-            page.keyboard.press("p")
-            for point in outline[:2]:
-                page.mouse.click(*to_screen(view, point))
-            third = to_screen(view, outline[2])
-            page.mouse.move(*third)
-            page.mouse.down()
-            page.mouse.move(third[0] + 3 * 4, third[1] + 8 * 4, steps=6)  # handle at +3, +8 image px
-            page.mouse.up()
-            page.mouse.click(*to_screen(view, outline[3]))
-            page.mouse.click(*to_screen(view, outline[0]))  # the first anchor closes the path
-            expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, closed"))
-            expect(page.locator("#op-list li")).to_have_count(1)
+        page.keyboard.press("p")
+        for point in outline[:2]:
+            page.mouse.click(*to_screen(view, point))
+        third = to_screen(view, outline[2])
+        page.mouse.move(*third)
+        page.mouse.down()
+        page.mouse.move(third[0] + 3 * 4, third[1] + 8 * 4, steps=6)  # handle at +3, +8 image px
+        page.mouse.up()
+        page.mouse.click(*to_screen(view, outline[3]))
+        page.mouse.click(*to_screen(view, outline[0]))  # the first anchor closes the path
+        expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, closed"))
+        expect(page.locator("#op-list li")).to_have_count(1)
 
-            # Undo and redo the closing click, then save with a note.
-            page.keyboard.press("Control+z")
-            expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, open"))
-            page.keyboard.press("Control+Shift+z")
-            expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, closed"))
-            page.locator("#save-note").fill("right prong traced")
-            page.locator("#save").click()
-            wait_rendered(page)
-            expect(page.locator("#render-progress a")).to_have_attribute(
-                "href", re.compile(r"/api/renders/\d+/final\.png$")
-            )
-            assert problems == []
-        finally:
-            browser.close()
+        # Undo and redo the closing click, then save with a note.
+        page.keyboard.press("Control+z")
+        expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, open"))
+        page.keyboard.press("Control+Shift+z")
+        expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, closed"))
+        page.locator("#save-note").fill("right prong traced")
+        page.locator("#save").click()
+        wait_rendered(page)
+        expect(page.locator("#render-progress a")).to_have_attribute(
+            "href", re.compile(r"/api/renders/\d+/final\.png$")
+        )
+        assert problems == []
 
     alpha, rgb, recipe = final_alpha_and_rgb(photo.pk)
     assert [op["op"] for op in recipe["ops"]] == ["path"]
@@ -258,43 +269,35 @@ def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_change
 
 
 def test_a_lassoed_channel_mask_brings_back_a_lost_chain(live_url, claimed):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     photo = claimed["photo"]
     x0, y0, x1, y1 = CHAIN_BOX
     centre = ((x0 + x1) / 2, (y0 + y1) / 2)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            view = view_at(page, centre, 100, pin=1)
+    with editor_session(live_url, photo.pk) as (page, problems):
+        view = view_at(page, centre, 100, pin=1)
 
-            page.keyboard.press("c")
-            expect(page.locator("#panel-channel")).to_be_visible()
-            track = [(x0 + 6, y0 + 4), (x1 - 4, y0 + 2), (x1 - 2, y1 - 5), (x0 + 4, y1 - 3), (x0 + 5, y0 + 10)]
-            page.mouse.move(*to_screen(view, track[0]))
-            page.mouse.down()
-            for point in track[1:]:
-                page.mouse.move(*to_screen(view, point), steps=12)
-            page.mouse.up()
-            expect(page.locator("#op-list li")).to_have_count(1)
-            expect(page.locator("#op-list")).to_contain_text("Channel auto · auto levels · add")
-            # The region's R, G and B side by side, a score each, the best one chosen.
-            expect(page.locator(".channel-pick.is-best")).to_have_count(1, timeout=20_000)
-            expect(page.locator(".channel-pick .channel-score").first).to_have_text(re.compile(r"^R · \d+\.\d"))
-            best = page.locator(".channel-pick.is-best input")
-            expect(best).to_be_checked()
-            assert page.locator("#channel-auto").is_checked()
-            expect(page.locator("#levels-values")).to_contain_text("(auto)")
-            page.locator("#save-note").fill("chain back from the blue channel")
-            page.keyboard.press("Control+s")
-            wait_rendered(page)
-            assert problems == []
-        finally:
-            browser.close()
+        page.keyboard.press("c")
+        expect(page.locator("#panel-channel")).to_be_visible()
+        track = [(x0 + 6, y0 + 4), (x1 - 4, y0 + 2), (x1 - 2, y1 - 5), (x0 + 4, y1 - 3), (x0 + 5, y0 + 10)]
+        page.mouse.move(*to_screen(view, track[0]))
+        page.mouse.down()
+        for point in track[1:]:
+            page.mouse.move(*to_screen(view, point), steps=12)
+        page.mouse.up()
+        expect(page.locator("#op-list li")).to_have_count(1)
+        expect(page.locator("#op-list")).to_contain_text("Channel auto · auto levels · add")
+        # The region's R, G and B side by side, a score each, the best one chosen.
+        expect(page.locator(".channel-pick.is-best")).to_have_count(1, timeout=20_000)
+        expect(page.locator(".channel-pick .channel-score").first).to_have_text(re.compile(r"^R · \d+\.\d"))
+        best = page.locator(".channel-pick.is-best input")
+        expect(best).to_be_checked()
+        assert page.locator("#channel-auto").is_checked()
+        expect(page.locator("#levels-values")).to_contain_text("(auto)")
+        page.locator("#save-note").fill("chain back from the blue channel")
+        page.keyboard.press("Control+s")
+        wait_rendered(page)
+        assert problems == []
 
     alpha, rgb, recipe = final_alpha_and_rgb(photo.pk)
     (op,) = recipe["ops"]
@@ -308,37 +311,29 @@ def test_a_lassoed_channel_mask_brings_back_a_lost_chain(live_url, claimed):
 
 
 def test_anchors_land_within_a_quarter_pixel_at_800_percent(live_url, claimed):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     photo = claimed["photo"]
     corners = [(636.3, 262.6), (647.85, 264.1), (644.2, 281.45)]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            view = view_at(page, PRONG_PIN, 800, pin=0)
-            page.keyboard.press("p")
-            for corner in corners:
-                page.mouse.click(*to_screen(view, corner))
-            page.keyboard.press("Enter")
-            expect(page.locator("#path-selection")).to_have_text(re.compile(r"3 anchors, open"))
-            page.keyboard.press("v")
-            page.locator("#op-list .op-label").first.click()
-            # image -> screen: the SVG layer draws each anchor's square centred where it was clicked.
-            squares = page.locator(".editor-handles rect.anchor")
-            expect(squares).to_have_count(3)
-            for index, corner in enumerate(corners):
-                rect = squares.nth(index).bounding_box()
-                x, y = to_screen(view, corner)
-                drawn = (rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2)
-                assert math.dist(drawn, (x, y)) / 8 <= 0.25, f"anchor {index} drawn at {drawn}, clicked at {(x, y)}"
-            draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
-            assert problems == []
-        finally:
-            browser.close()
+    with editor_session(live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 800, pin=0)
+        page.keyboard.press("p")
+        for corner in corners:
+            page.mouse.click(*to_screen(view, corner))
+        page.keyboard.press("Enter")
+        expect(page.locator("#path-selection")).to_have_text(re.compile(r"3 anchors, open"))
+        page.keyboard.press("v")
+        page.locator("#op-list .op-label").first.click()
+        # image -> screen: the SVG layer draws each anchor's square centred where it was clicked.
+        squares = page.locator(".editor-handles rect.anchor")
+        expect(squares).to_have_count(3)
+        for index, corner in enumerate(corners):
+            rect = squares.nth(index).bounding_box()
+            x, y = to_screen(view, corner)
+            drawn = (rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2)
+            assert math.dist(drawn, (x, y)) / 8 <= 0.25, f"anchor {index} drawn at {drawn}, clicked at {(x, y)}"
+        draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
+        assert problems == []
 
     # screen -> image: the anchors the pointer placed, as the editor keeps them.
     op = json.loads(draft)["document"]["ops"][0]
@@ -350,7 +345,7 @@ def test_anchors_land_within_a_quarter_pixel_at_800_percent(live_url, claimed):
 def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     """Tom's draft survives a reload; Mona (a manager) saves meanwhile; Tom's save is kept as a side
     revision and the editor shows both; keeping his makes it current on top of hers."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
     from rest_framework.authtoken.models import Token
 
     from jewelreview.catalog.models import Photo
@@ -359,65 +354,57 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     photo = claimed["photo"]
     token = Token.objects.create(user=claimed["mona"]).key
     theirs = {"version": 1, "base": "ai", "ops": [{"op": "refine", "contrast": 90, "shift_edge": 100}]}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            view = view_at(page, PRONG_PIN, 400, pin=0)
-            page.keyboard.press("p")
-            for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
-                page.mouse.click(*to_screen(view, point))
-            page.locator("#save-note").fill("prong, first try")
-            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)  # on the server too
+    with editor_session(live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 400, pin=0)
+        page.keyboard.press("p")
+        for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
+            page.mouse.click(*to_screen(view, point))
+        page.locator("#save-note").fill("prong, first try")
+        expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)  # on the server too
 
-            page.reload()
-            expect(page.locator("#op-list li")).to_have_count(1)
-            expect(page.locator("#draft-notice")).to_be_visible()
-            expect(page.locator("#save-note")).to_have_value("prong, first try")
+        page.reload()
+        expect(page.locator("#op-list li")).to_have_count(1)
+        expect(page.locator("#draft-notice")).to_be_visible()
+        expect(page.locator("#save-note")).to_have_value("prong, first try")
 
-            request = urllib.request.Request(
-                f"{live_url}/api/photos/{photo.pk}/revisions/",
-                data=json.dumps({"recipe": theirs, "base_revision": None, "note": "bleed"}).encode(),
-                headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-                method="POST",
-            )
-            with urllib.request.urlopen(request, timeout=60) as answer:
-                assert answer.status == 201
+        request = urllib.request.Request(
+            f"{live_url}/api/photos/{photo.pk}/revisions/",
+            data=json.dumps({"recipe": theirs, "base_revision": None, "note": "bleed"}).encode(),
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            assert answer.status == 201
 
-            page.locator("#save").click()
-            conflict = page.locator("#conflict")
-            expect(conflict).to_be_visible()
-            expect(page.locator("#conflict-theirs")).to_contain_text("Theirs: revision 1")
-            expect(page.locator("#conflict-theirs")).to_contain_text("contrast 90 %")
-            expect(page.locator("#conflict-mine")).to_contain_text("Yours: revision 2")
-            expect(page.locator("#conflict-mine")).to_contain_text("Path · add")
-            # "Keep mine" asks first: dismissed, nothing is saved and both stay on show.
-            asked: list[str] = []
+        page.locator("#save").click()
+        conflict = page.locator("#conflict")
+        expect(conflict).to_be_visible()
+        expect(page.locator("#conflict-theirs")).to_contain_text("Theirs: revision 1")
+        expect(page.locator("#conflict-theirs")).to_contain_text("contrast 90 %")
+        expect(page.locator("#conflict-mine")).to_contain_text("Yours: revision 2")
+        expect(page.locator("#conflict-mine")).to_contain_text("Path · add")
+        # "Keep mine" asks first: dismissed, nothing is saved and both stay on show.
+        asked: list[str] = []
 
-            def answer_with(accept: bool):
-                def handle(dialog):
-                    asked.append(dialog.message)
-                    dialog.accept() if accept else dialog.dismiss()
+        def answer_with(accept: bool):
+            def handle(dialog):
+                asked.append(dialog.message)
+                dialog.accept() if accept else dialog.dismiss()
 
-                return handle
+            return handle
 
-            page.once("dialog", answer_with(False))
-            page.locator("#conflict-keep-mine").click()
-            expect(conflict).to_be_visible()
-            assert asked == ["Save yours as the current revision, on top of revision 1 by mona? Theirs stays in the history."]
-            expect(page.locator("#save-status")).not_to_contain_text("Saved")
-            page.once("dialog", answer_with(True))
-            page.locator("#conflict-keep-mine").click()
-            expect(page.locator("#save-status")).to_have_text(
-                "Saved as revision 3 on top of revision 1 by mona, which stays in the history."
-            )
-            expect(conflict).to_be_hidden()
-            assert [p for p in problems if "/revisions/" not in p] == []  # the 409 itself is expected
-        finally:
-            browser.close()
+        page.once("dialog", answer_with(False))
+        page.locator("#conflict-keep-mine").click()
+        expect(conflict).to_be_visible()
+        assert asked == ["Save yours as the current revision, on top of revision 1 by mona? Theirs stays in the history."]
+        expect(page.locator("#save-status")).not_to_contain_text("Saved")
+        page.once("dialog", answer_with(True))
+        page.locator("#conflict-keep-mine").click()
+        expect(page.locator("#save-status")).to_have_text(
+            "Saved as revision 3 on top of revision 1 by mona, which stays in the history."
+        )
+        expect(conflict).to_be_hidden()
+        assert [p for p in problems if "/revisions/" not in p] == []  # the 409 itself is expected
 
     revisions = {r.number: r for r in Revision.objects.filter(photo=photo)}
     assert sorted(revisions) == [1, 2, 3]
@@ -430,114 +417,91 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
 def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, claimed):
     """The POST is held; meanwhile Tom types a new note. The revision holds what was sent, the new
     note stays in the box and survives a reload as a draft on the new revision."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from jewelreview.repairs.models import Revision
 
     photo = claimed["photo"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            view = view_at(page, PRONG_PIN, 400, pin=0)
-            page.keyboard.press("p")
-            for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
-                page.mouse.click(*to_screen(view, point))
-            page.locator("#save-note").fill("prong")
-            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+    with editor_session(live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 400, pin=0)
+        page.keyboard.press("p")
+        for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
+            page.mouse.click(*to_screen(view, point))
+        page.locator("#save-note").fill("prong")
+        expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
 
-            held = []
-            page.route(
-                re.compile(r".*/api/photos/\d+/revisions/$"),
-                lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
-            )
-            page.locator("#save").click()
-            expect(page.locator("#save-status")).to_have_text("Saving…")
-            for _ in range(100):  # the held POST reaches the route as Playwright handles events
-                if held:
-                    break
-                page.wait_for_timeout(50)
-            page.locator("#save-note").fill("prong, and the clasp")
-            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
-            assert len(held) == 1
-            held[0].continue_()
-            expect(page.locator("#save-status")).to_contain_text("Saved as revision 1.", timeout=20_000)
-            expect(page.locator("#save-status")).to_contain_text("kept as a draft")
-            expect(page.locator("#save-note")).to_have_value("prong, and the clasp")
-            expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
-            page.unroute(re.compile(r".*/api/photos/\d+/revisions/$"))
+        held = []
+        page.route(
+            re.compile(r".*/api/photos/\d+/revisions/$"),
+            lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+        )
+        page.locator("#save").click()
+        expect(page.locator("#save-status")).to_have_text("Saving…")
+        for _ in range(100):  # the held POST reaches the route as Playwright handles events
+            if held:
+                break
+            page.wait_for_timeout(50)
+        page.locator("#save-note").fill("prong, and the clasp")
+        expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+        assert len(held) == 1
+        held[0].continue_()
+        expect(page.locator("#save-status")).to_contain_text("Saved as revision 1.", timeout=20_000)
+        expect(page.locator("#save-status")).to_contain_text("kept as a draft")
+        expect(page.locator("#save-note")).to_have_value("prong, and the clasp")
+        expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+        page.unroute(re.compile(r".*/api/photos/\d+/revisions/$"))
 
-            page.reload()
-            expect(page.locator("#draft-notice")).to_be_visible()
-            expect(page.locator("#draft-notice-text")).not_to_contain_text("earlier revision")
-            expect(page.locator("#save-note")).to_have_value("prong, and the clasp")
-            assert problems == []
-        finally:
-            browser.close()
+        page.reload()
+        expect(page.locator("#draft-notice")).to_be_visible()
+        expect(page.locator("#draft-notice-text")).not_to_contain_text("earlier revision")
+        expect(page.locator("#save-note")).to_have_value("prong, and the clasp")
+        assert problems == []
 
     assert Revision.objects.get(photo=photo).note == "prong"
 
 
 def test_leaving_with_edits_not_yet_on_the_server_asks_first(live_url, claimed):
     """While the draft's PUT has not gone through, closing the tab brings up the leave prompt."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     photo = claimed["photo"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            page.route(re.compile(r".*/api/photos/\d+/draft/$"), lambda route: None)  # never answered
-            page.locator("#save-note").click()  # a gesture: Chromium prompts on leave only after one
-            page.keyboard.type("prong")
-            expect(page.locator("#draft-status")).to_have_text("Draft kept in this browser…")
-            with page.expect_event("dialog", timeout=10_000) as asked:
-                page.evaluate("() => { setTimeout(() => window.location.reload(), 0); }")
-            assert asked.value.type == "beforeunload"
-            asked.value.dismiss()  # stay: the editor is still open
-            expect(page.locator("#save-note")).to_have_value("prong")
-        finally:
-            browser.close()
+    with editor_session(live_url, photo.pk) as (page, _):
+        page.route(re.compile(r".*/api/photos/\d+/draft/$"), lambda route: None)  # never answered
+        page.locator("#save-note").click()  # a gesture: Chromium prompts on leave only after one
+        page.keyboard.type("prong")
+        expect(page.locator("#draft-status")).to_have_text("Draft kept in this browser…")
+        with page.expect_event("dialog", timeout=10_000) as asked:
+            page.evaluate("() => { setTimeout(() => window.location.reload(), 0); }")
+        assert asked.value.type == "beforeunload"
+        asked.value.dismiss()  # stay: the editor is still open
+        expect(page.locator("#save-note")).to_have_value("prong")
 
 
 def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed):
     """The draft's PUT is held while the save goes through: the DELETE that follows the save waits
     for it, so no draft is left behind on the server."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from jewelreview.editor.models import Draft
 
     photo = claimed["photo"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            held = []
-            page.route(
-                re.compile(r".*/api/photos/\d+/draft/$"),
-                lambda route: held.append(route) if route.request.method == "PUT" else route.continue_(),
-            )
-            page.locator("#save-note").fill("prong")
-            for _ in range(100):
-                if held:
-                    break
-                page.wait_for_timeout(50)
-            assert len(held) == 1
-            page.locator("#save").click()
-            expect(page.locator("#save-status")).to_have_text("Saved as revision 1.", timeout=20_000)
-            with page.expect_response(lambda response: response.request.method == "DELETE", timeout=10_000):
-                held[0].continue_()
-            assert problems == []
-        finally:
-            browser.close()
+    with editor_session(live_url, photo.pk) as (page, problems):
+        held = []
+        page.route(
+            re.compile(r".*/api/photos/\d+/draft/$"),
+            lambda route: held.append(route) if route.request.method == "PUT" else route.continue_(),
+        )
+        page.locator("#save-note").fill("prong")
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert len(held) == 1
+        page.locator("#save").click()
+        expect(page.locator("#save-status")).to_have_text("Saved as revision 1.", timeout=20_000)
+        with page.expect_response(lambda response: response.request.method == "DELETE", timeout=10_000):
+            held[0].continue_()
+        assert problems == []
 
     assert not Draft.objects.filter(photo=photo).exists()
 
@@ -545,31 +509,24 @@ def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed
 def test_a_newer_draft_on_the_server_is_said_and_the_local_copy_kept(live_url, claimed):
     """The server refuses the draft (409 newer_draft_exists, another tab kept a later one): the
     status line says so and this browser's copy stays."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     photo = claimed["photo"]
     refusal = {"code": "newer_draft_exists", "message": "A newer draft is kept.", "details": {}}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            page.route(
-                re.compile(r".*/api/photos/\d+/draft/$"),
-                lambda route: route.fulfill(status=409, content_type="application/json", body=json.dumps(refusal)),
-            )
-            page.locator("#save-note").fill("prong")
-            expect(page.locator("#draft-status")).to_contain_text("a newer draft of this photo is there", timeout=10_000)
-            draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
-            assert json.loads(draft)["document"]["note"] == "prong"
-        finally:
-            browser.close()
+    with editor_session(live_url, photo.pk) as (page, _):
+        page.route(
+            re.compile(r".*/api/photos/\d+/draft/$"),
+            lambda route: route.fulfill(status=409, content_type="application/json", body=json.dumps(refusal)),
+        )
+        page.locator("#save-note").fill("prong")
+        expect(page.locator("#draft-status")).to_contain_text("a newer draft of this photo is there", timeout=10_000)
+        draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
+        assert json.loads(draft)["document"]["note"] == "prong"
 
 
 def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rate(live_url, claimed):
     from django.utils import timezone
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from jewelreview.editor.models import Draft
 
@@ -577,39 +534,31 @@ def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rat
     Draft.objects.create(
         photo=photo, author=claimed["tom"], document=many_paths_document(50, 100), saved_at=timezone.now()
     )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            expect(page.locator("#op-list li")).to_have_count(50)
-            page.keyboard.press("v")
-            page.locator("#op-list .op-label").nth(24).click()
-            squares = page.locator(".editor-handles rect.anchor:not([display])")
-            expect(squares).to_have_count(100)
-            rect = squares.nth(10).bounding_box()
-            x, y = rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2
-            page.evaluate(
-                """() => { performance.clearMeasures('editor:drag-frame'); window.__frames = [];
-                  const tick = (t) => { window.__frames.push(t); requestAnimationFrame(tick); };
-                  requestAnimationFrame(tick); }"""
-            )
-            page.mouse.move(x, y)
-            page.mouse.down()
-            for step in range(1, 121):
-                page.mouse.move(x + step * 1.5, y + math.sin(step / 10) * 30)
-            page.mouse.up()
-            figures = page.evaluate(
-                """() => ({work: performance.getEntriesByName('editor:drag-frame').map((m) => m.duration),
-                  frames: window.__frames.slice(1).map((t, i) => t - window.__frames[i])})"""
-            )
-            expect(page.locator("#op-list")).to_contain_text("25. Path · add")
-            draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
-            assert problems == []
-        finally:
-            browser.close()
+    with editor_session(live_url, photo.pk) as (page, problems):
+        expect(page.locator("#op-list li")).to_have_count(50)
+        page.keyboard.press("v")
+        page.locator("#op-list .op-label").nth(24).click()
+        squares = page.locator(".editor-handles rect.anchor:not([display])")
+        expect(squares).to_have_count(100)
+        rect = squares.nth(10).bounding_box()
+        x, y = rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2
+        page.evaluate(
+            """() => { performance.clearMeasures('editor:drag-frame'); window.__frames = [];
+              const tick = (t) => { window.__frames.push(t); requestAnimationFrame(tick); };
+              requestAnimationFrame(tick); }"""
+        )
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 121):
+            page.mouse.move(x + step * 1.5, y + math.sin(step / 10) * 30)
+        page.mouse.up()
+        figures = page.evaluate(
+            """() => ({work: performance.getEntriesByName('editor:drag-frame').map((m) => m.duration),
+              frames: window.__frames.slice(1).map((t, i) => t - window.__frames[i])})"""
+        )
+        expect(page.locator("#op-list")).to_contain_text("25. Path · add")
+        draft = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.includes('editor-draft'))[1]")
+        assert problems == []
 
     moved = json.loads(draft)["document"]["ops"][24]["shape"]["subpaths"][0]["anchors"][10]
     before = many_paths_document(50, 100)["ops"][24]["shape"]["subpaths"][0]["anchors"][10]
@@ -664,32 +613,24 @@ def many_paths_document(paths: int, anchors: int) -> dict:
 def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claimed):
     """An auto-fix revision's ``recover`` ops (no tool of their own) show in the op list and as
     regions over the photo, and a save keeps them as they were."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from jewelreview.repairs.services import revision_create
 
     photo = claimed["photo"]
     recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0}
     revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [recover]}, base_revision=None)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, live_url, "tom")
-            open_editor(page, live_url, photo.pk)
-            expect(page.locator("#op-list li")).to_have_count(1)
-            expect(page.locator("#op-list")).to_contain_text("Recover lost detail (auto-fix) · reach 16 px")
-            region = page.locator(".editor-shapes path.shape-recover")
-            expect(region).to_have_count(1)
-            assert region.get_attribute("d") == recover["region"]
-            page.locator("#op-list .op-label").first.click()  # selecting it is harmless: no anchors
-            expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(0)
-            page.locator("#save-note").fill("checked the auto-fix")
-            page.locator("#save").click()
-            wait_rendered(page)
-            assert problems == []
-        finally:
-            browser.close()
+    with editor_session(live_url, photo.pk) as (page, problems):
+        expect(page.locator("#op-list li")).to_have_count(1)
+        expect(page.locator("#op-list")).to_contain_text("Recover lost detail (auto-fix) · reach 16 px")
+        region = page.locator(".editor-shapes path.shape-recover")
+        expect(region).to_have_count(1)
+        assert region.get_attribute("d") == recover["region"]
+        page.locator("#op-list .op-label").first.click()  # selecting it is harmless: no anchors
+        expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(0)
+        page.locator("#save-note").fill("checked the auto-fix")
+        page.locator("#save").click()
+        wait_rendered(page)
+        assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     assert recipe["ops"] == [recover]
