@@ -156,6 +156,15 @@ def view_at(page, centre: tuple[float, float], percent: int, pin: int | None = N
     return {"box": box, "centre": centre, "zoom": percent / 100}
 
 
+def draw_closed_path_round_the_prong(page) -> dict:
+    """At 400 % on the prong pin, the pen's five clicks of a closed path round the prong; the view."""
+    view = view_at(page, PRONG_PIN, 400, pin=0)
+    page.keyboard.press("p")
+    for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
+        page.mouse.click(*to_screen(view, point))
+    return view
+
+
 def to_screen(view: dict, image: tuple[float, float]) -> tuple[float, float]:
     box, (cx, cy), zoom = view["box"], view["centre"], view["zoom"]
     return box["x"] + box["width"] / 2 + (image[0] - cx) * zoom, box["y"] + box["height"] / 2 + (image[1] - cy) * zoom
@@ -355,10 +364,7 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     token = Token.objects.create(user=claimed["mona"]).key
     theirs = {"version": 1, "base": "ai", "ops": [{"op": "refine", "contrast": 90, "shift_edge": 100}]}
     with editor_session(live_url, photo.pk) as (page, problems):
-        view = view_at(page, PRONG_PIN, 400, pin=0)
-        page.keyboard.press("p")
-        for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
-            page.mouse.click(*to_screen(view, point))
+        view = draw_closed_path_round_the_prong(page)
         page.locator("#save-note").fill("prong, first try")
         expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)  # on the server too
 
@@ -423,10 +429,7 @@ def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, clai
 
     photo = claimed["photo"]
     with editor_session(live_url, photo.pk) as (page, problems):
-        view = view_at(page, PRONG_PIN, 400, pin=0)
-        page.keyboard.press("p")
-        for point in [(624, 228), (642, 227), (657, 318), (639, 325), (624, 228)]:
-            page.mouse.click(*to_screen(view, point))
+        view = draw_closed_path_round_the_prong(page)
         page.locator("#save-note").fill("prong")
         expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
 
