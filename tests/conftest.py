@@ -1,9 +1,10 @@
 """Shared test configuration: a deterministic hypothesis profile; Django settings for tests/jewelreview;
-the live server and isolated media of the real-browser tests (tests/e2e, tests/security); the
-cluttered-photo scene of core's and the service's auto-fix tests."""
+the live server, isolated media and Chromium launcher of the real-browser tests (tests/e2e,
+tests/security); the cluttered-photo scene of core's and the service's auto-fix tests."""
 
 import os
 import threading
+from contextlib import contextmanager
 
 import cv2
 import django
@@ -12,6 +13,17 @@ import pytest
 from django.core.cache import cache
 
 from hypothesis import settings
+
+# Debian's Chromium (Playwright cannot download browsers here), headless in a container.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60, print_blob=True)
 settings.load_profile("ci")
@@ -86,6 +98,27 @@ def live_url(transactional_db):
         thread.terminate()
         for conn in shared:
             conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def chromium():
+    """``with chromium() as browser:``: Debian's Chromium through Playwright, closed afterwards.
+
+    Launched inside the test, after its ORM work: Playwright's event loop makes Django refuse
+    database calls in the same thread."""
+
+    @contextmanager
+    def launch():
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+    return launch
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """What every real-browser test here shares: the browser marker, the Chromium skip, isolated media.
 
-Tests launch Chromium themselves (``sync_playwright`` inside the test, after the ORM work: its
-event loop makes Django refuse database calls in the same thread) with :data:`CHROMIUM` and
-:data:`CHROMIUM_ARGS`, repeated in each module because test modules are not importable packages.
+Tests launch Chromium with the ``chromium`` fixture (tests/conftest.py), inside the test after
+its ORM work.
 """
 
 from __future__ import annotations

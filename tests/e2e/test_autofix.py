@@ -10,15 +10,6 @@ import cv2
 import numpy as np
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "reviewer-e2e-password-1"
 WIDTH, HEIGHT = 1200, 900
 # The right prong of the stone's setting: a 3 px line the AI mask dropped.
@@ -66,40 +57,36 @@ def detected(transactional_db, django_user_model):
     return photo
 
 
-def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected):
-    from playwright.sync_api import expect, sync_playwright
+def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.repairs.models import Render, Revision
 
     photo = detected
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("rita")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.goto(f"{live_url}/photos/{photo.pk}/review/")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("rita")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_url}/photos/{photo.pk}/review/")
 
-            # Detection's regions: outlined on the viewer and listed in the panel.
-            outlined = page.locator("#viewer-main [data-detection] .detection-box")
-            expect(outlined.first).to_be_attached(timeout=15_000)
-            assert outlined.count() == len(photo.detections)
-            expect(page.locator("#detection-list")).to_contain_text("thin_loss")
+        # Detection's regions: outlined on the viewer and listed in the panel.
+        outlined = page.locator("#viewer-main [data-detection] .detection-box")
+        expect(outlined.first).to_be_attached(timeout=15_000)
+        assert outlined.count() == len(photo.detections)
+        expect(page.locator("#detection-list")).to_contain_text("thin_loss")
 
-            button = page.get_by_role("button", name="Apply auto-fix")
-            expect(button).to_be_enabled()
-            with page.expect_navigation(timeout=60_000):  # the page reloads once the render is done
-                button.click()
-            config = json.loads(page.locator("#review-config").text_content() or "{}")
-            assert config["current"] != "cutout", config["layers"]  # the repaired revision is shown now
-            assert config["can"]["approve"] is True  # ...and reviewed as usual
-            assert errors == []
-        finally:
-            browser.close()
+        button = page.get_by_role("button", name="Apply auto-fix")
+        expect(button).to_be_enabled()
+        with page.expect_navigation(timeout=60_000):  # the page reloads once the render is done
+            button.click()
+        config = json.loads(page.locator("#review-config").text_content() or "{}")
+        assert config["current"] != "cutout", config["layers"]  # the repaired revision is shown now
+        assert config["can"]["approve"] is True  # ...and reviewed as usual
+        assert errors == []
 
     revision = Revision.objects.get(photo=photo)
     assert revision.note.startswith("auto-fix: ") and revision.author.username == "rita"

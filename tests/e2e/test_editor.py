@@ -25,15 +25,6 @@ import cv2
 import numpy as np
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "editor-e2e-password-1"
 WIDTH, HEIGHT = 1200, 900
 PRONG = ((632, 236), (648, 316))  # the right prong: a 3 px gold line the AI mask dropped
@@ -123,21 +114,16 @@ def open_editor(page, base_url: str, photo_id: int) -> None:
 
 
 @contextmanager
-def editor_session(base_url: str, photo_id: int, username: str = "tom"):
+def editor_session(chromium, base_url: str, photo_id: int, username: str = "tom"):
     """Chromium signed in as ``username`` on the photo's editor: ``(page, problems)``, where
     ``problems`` collects page errors and 4xx/5xx responses (see :func:`watch`)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = watch(page)
-            sign_in(page, base_url, username)
-            open_editor(page, base_url, photo_id)
-            yield page, problems
-        finally:
-            browser.close()
+    
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems = watch(page)
+        sign_in(page, base_url, username)
+        open_editor(page, base_url, photo_id)
+        yield page, problems
 
 
 def view_at(page, centre: tuple[float, float], percent: int, pin: int | None = None) -> dict:
@@ -218,13 +204,13 @@ def assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, inside: np.nd
     assert np.array_equal(rgb[visible], original_rgb[visible]), "colours changed outside the shape"
 
 
-def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_changes(live_url, claimed):
+def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_changes(live_url, claimed, chromium):
     from playwright.sync_api import expect
 
     photo = claimed["photo"]
     # Around the prong (632,236)-(648,316), 3 px wide, with a 5-8 px margin; the third anchor is a drag.
     outline = [(624.0, 228.0), (642.0, 227.0), (657.0, 318.0), (639.0, 325.0)]
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         view = view_at(page, PRONG_PIN, 400, pin=0)
 
         # The viewer draws the prong where the test computes it: gold, not the grey sweep.
@@ -277,13 +263,13 @@ def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_change
     assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, coverage_of(path) > 0)
 
 
-def test_a_lassoed_channel_mask_brings_back_a_lost_chain(live_url, claimed):
+def test_a_lassoed_channel_mask_brings_back_a_lost_chain(live_url, claimed, chromium):
     from playwright.sync_api import expect
 
     photo = claimed["photo"]
     x0, y0, x1, y1 = CHAIN_BOX
     centre = ((x0 + x1) / 2, (y0 + y1) / 2)
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         view = view_at(page, centre, 100, pin=1)
 
         page.keyboard.press("c")
@@ -319,12 +305,12 @@ def test_a_lassoed_channel_mask_brings_back_a_lost_chain(live_url, claimed):
     assert_only_inside_changed(alpha, rgb, original_rgb, ai_alpha, coverage_of(op["region"]) > 0)
 
 
-def test_anchors_land_within_a_quarter_pixel_at_800_percent(live_url, claimed):
+def test_anchors_land_within_a_quarter_pixel_at_800_percent(live_url, claimed, chromium):
     from playwright.sync_api import expect
 
     photo = claimed["photo"]
     corners = [(636.3, 262.6), (647.85, 264.1), (644.2, 281.45)]
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         view = view_at(page, PRONG_PIN, 800, pin=0)
         page.keyboard.press("p")
         for corner in corners:
@@ -351,7 +337,7 @@ def test_anchors_land_within_a_quarter_pixel_at_800_percent(live_url, claimed):
         assert math.dist(anchor, corner) <= 0.25, f"anchor {anchor}, pointer at image {corner}"
 
 
-def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
+def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed, chromium):
     """Tom's draft survives a reload; Mona (a manager) saves meanwhile; Tom's save is kept as a side
     revision and the editor shows both; keeping his makes it current on top of hers."""
     from playwright.sync_api import expect
@@ -363,7 +349,7 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     photo = claimed["photo"]
     token = Token.objects.create(user=claimed["mona"]).key
     theirs = {"version": 1, "base": "ai", "ops": [{"op": "refine", "contrast": 90, "shift_edge": 100}]}
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         view = draw_closed_path_round_the_prong(page)
         page.locator("#save-note").fill("prong, first try")
         expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)  # on the server too
@@ -420,7 +406,7 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed):
     assert Photo.objects.get(pk=photo.pk).current_revision_id == revisions[3].pk
 
 
-def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, claimed):
+def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, claimed, chromium):
     """The POST is held; meanwhile Tom types a new note. The revision holds what was sent, the new
     note stays in the box and survives a reload as a draft on the new revision."""
     from playwright.sync_api import expect
@@ -428,7 +414,7 @@ def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, clai
     from jewelreview.repairs.models import Revision
 
     photo = claimed["photo"]
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         view = draw_closed_path_round_the_prong(page)
         page.locator("#save-note").fill("prong")
         expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
@@ -463,12 +449,12 @@ def test_edits_made_while_a_save_is_in_flight_are_kept_as_a_draft(live_url, clai
     assert Revision.objects.get(photo=photo).note == "prong"
 
 
-def test_leaving_with_edits_not_yet_on_the_server_asks_first(live_url, claimed):
+def test_leaving_with_edits_not_yet_on_the_server_asks_first(live_url, claimed, chromium):
     """While the draft's PUT has not gone through, closing the tab brings up the leave prompt."""
     from playwright.sync_api import expect
 
     photo = claimed["photo"]
-    with editor_session(live_url, photo.pk) as (page, _):
+    with editor_session(chromium, live_url, photo.pk) as (page, _):
         page.route(re.compile(r".*/api/photos/\d+/draft/$"), lambda route: None)  # never answered
         page.locator("#save-note").click()  # a gesture: Chromium prompts on leave only after one
         page.keyboard.type("prong")
@@ -480,7 +466,7 @@ def test_leaving_with_edits_not_yet_on_the_server_asks_first(live_url, claimed):
         expect(page.locator("#save-note")).to_have_value("prong")
 
 
-def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed):
+def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed, chromium):
     """The draft's PUT is held while the save goes through: the DELETE that follows the save waits
     for it, so no draft is left behind on the server."""
     from playwright.sync_api import expect
@@ -488,7 +474,7 @@ def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed
     from jewelreview.editor.models import Draft
 
     photo = claimed["photo"]
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         held = []
         page.route(
             re.compile(r".*/api/photos/\d+/draft/$"),
@@ -509,14 +495,14 @@ def test_a_draft_put_still_in_flight_does_not_outlive_the_save(live_url, claimed
     assert not Draft.objects.filter(photo=photo).exists()
 
 
-def test_a_newer_draft_on_the_server_is_said_and_the_local_copy_kept(live_url, claimed):
+def test_a_newer_draft_on_the_server_is_said_and_the_local_copy_kept(live_url, claimed, chromium):
     """The server refuses the draft (409 newer_draft_exists, another tab kept a later one): the
     status line says so and this browser's copy stays."""
     from playwright.sync_api import expect
 
     photo = claimed["photo"]
     refusal = {"code": "newer_draft_exists", "message": "A newer draft is kept.", "details": {}}
-    with editor_session(live_url, photo.pk) as (page, _):
+    with editor_session(chromium, live_url, photo.pk) as (page, _):
         page.route(
             re.compile(r".*/api/photos/\d+/draft/$"),
             lambda route: route.fulfill(status=409, content_type="application/json", body=json.dumps(refusal)),
@@ -527,7 +513,7 @@ def test_a_newer_draft_on_the_server_is_said_and_the_local_copy_kept(live_url, c
         assert json.loads(draft)["document"]["note"] == "prong"
 
 
-def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rate(live_url, claimed):
+def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rate(live_url, claimed, chromium):
     from django.utils import timezone
     from playwright.sync_api import expect
 
@@ -537,7 +523,7 @@ def test_dragging_an_anchor_among_50_paths_of_100_anchors_redraws_at_display_rat
     Draft.objects.create(
         photo=photo, author=claimed["tom"], document=many_paths_document(50, 100), saved_at=timezone.now()
     )
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         expect(page.locator("#op-list li")).to_have_count(50)
         page.keyboard.press("v")
         page.locator("#op-list .op-label").nth(24).click()
@@ -613,7 +599,7 @@ def many_paths_document(paths: int, anchors: int) -> dict:
     return {"version": 1, "base": "ai", "ops": ops, "note": ""}
 
 
-def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claimed):
+def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claimed, chromium):
     """An auto-fix revision's ``recover`` ops (no tool of their own) show in the op list and as
     regions over the photo, and a save keeps them as they were."""
     from playwright.sync_api import expect
@@ -623,7 +609,7 @@ def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claime
     photo = claimed["photo"]
     recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0}
     revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [recover]}, base_revision=None)
-    with editor_session(live_url, photo.pk) as (page, problems):
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
         expect(page.locator("#op-list li")).to_have_count(1)
         expect(page.locator("#op-list")).to_contain_text("Recover lost detail (auto-fix) · reach 16 px")
         region = page.locator(".editor-shapes path.shape-recover")

@@ -7,15 +7,6 @@ import cv2
 import numpy as np
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "manager-e2e-password-1"
 
 
@@ -44,37 +35,33 @@ def ring_pair(width: int = 320, height: int = 240) -> list[dict]:
     ]
 
 
-def test_manager_signs_in_and_imports_a_pair(live_url, manager):
-    from playwright.sync_api import expect, sync_playwright
+def test_manager_signs_in_and_imports_a_pair(live_url, manager, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
 
     # The ORM stays outside the Playwright block: its sync API runs an event loop in this thread,
     # where Django refuses database calls (SynchronousOnlyOperation).
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("mona")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{live_url}/dashboard/")  # a manager starts on the dashboard
-            expect(page.locator(".site-user")).to_contain_text("Signed in as mona")
-            page.get_by_role("link", name="Uploads", exact=True).click()
-            expect(page).to_have_url(f"{live_url}/uploads/")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("mona")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(f"{live_url}/dashboard/")  # a manager starts on the dashboard
+        expect(page.locator(".site-user")).to_contain_text("Signed in as mona")
+        page.get_by_role("link", name="Uploads", exact=True).click()
+        expect(page).to_have_url(f"{live_url}/uploads/")
 
-            page.get_by_label("Photos and AI results, or one zip").set_input_files(ring_pair())
-            page.get_by_label("Batch name (optional)").fill("e2e")
-            page.get_by_role("button", name="Import").click()
+        page.get_by_label("Photos and AI results, or one zip").set_input_files(ring_pair())
+        page.get_by_label("Batch name (optional)").fill("e2e")
+        page.get_by_role("button", name="Import").click()
 
-            row = page.locator(".report-table tbody tr", has_text="RING9_front.jpg")
-            expect(row).to_have_count(1)
-            expect(row.locator("td").first).to_have_text("Imported")
-            expect(row).to_contain_text("SKU RING9, view front")
-            expect(page.get_by_role("status")).to_contain_text("1 imported, 0 skipped, 0 refused, 0 ignored")
-        finally:
-            browser.close()
+        row = page.locator(".report-table tbody tr", has_text="RING9_front.jpg")
+        expect(row).to_have_count(1)
+        expect(row.locator("td").first).to_have_text("Imported")
+        expect(row).to_contain_text("SKU RING9, view front")
+        expect(page.get_by_role("status")).to_contain_text("1 imported, 0 skipped, 0 refused, 0 ignored")
 
     photo = Photo.objects.get()
     assert (photo.sku.code, photo.view, photo.batch.name) == ("RING9", "front", "e2e")

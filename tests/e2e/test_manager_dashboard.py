@@ -12,15 +12,6 @@ import cv2
 import numpy as np
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "dashboard-e2e-password-1"
 WIDTH, HEIGHT = 320, 240
 
@@ -88,89 +79,85 @@ def counts(page) -> dict[str, str]:
     }
 
 
-def test_dashboard_counts_change_after_a_grid_approval(live_url, scene):
-    from playwright.sync_api import expect, sync_playwright
+def test_dashboard_counts_change_after_a_grid_approval(live_url, scene, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
 
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            manager = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            reviewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            for page in (manager, reviewer):
-                page.on("pageerror", lambda exc: problems.append(str(exc)))
-                page.on(
-                    "response",
-                    lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and problems.append(r.url),
-                )
-            sign_in(manager, live_url, "mona")
-            expect(manager).to_have_url(f"{live_url}/dashboard/")  # managers start on the dashboard
-            assert counts(manager) == {
-                "photos": "4",
-                "needs_review": "2",
-                "approved": "1",
-                "flagged": "1",
-                "skus_done": "1",
-            }
+    with chromium() as browser:
+        manager = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        reviewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        for page in (manager, reviewer):
+            page.on("pageerror", lambda exc: problems.append(str(exc)))
+            page.on(
+                "response",
+                lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and problems.append(r.url),
+            )
+        sign_in(manager, live_url, "mona")
+        expect(manager).to_have_url(f"{live_url}/dashboard/")  # managers start on the dashboard
+        assert counts(manager) == {
+            "photos": "4",
+            "needs_review": "2",
+            "approved": "1",
+            "flagged": "1",
+            "skus_done": "1",
+        }
 
-            sign_in(reviewer, live_url, "rita")
-            reviewer.goto(f"{live_url}/grid/")
-            boxes = reviewer.locator("input[data-photo-id]")
-            expect(boxes).to_have_count(2)
-            images = reviewer.locator(".tile-image img")
-            expect(images.first).to_have_js_property("complete", True)
-            assert images.first.evaluate("img => img.naturalWidth") > 0
+        sign_in(reviewer, live_url, "rita")
+        reviewer.goto(f"{live_url}/grid/")
+        boxes = reviewer.locator("input[data-photo-id]")
+        expect(boxes).to_have_count(2)
+        images = reviewer.locator(".tile-image img")
+        expect(images.first).to_have_js_property("complete", True)
+        assert images.first.evaluate("img => img.naturalWidth") > 0
 
-            # Backdrop: black at once, kept in the URL.
-            reviewer.get_by_label("Black").check()
-            expect(reviewer.locator(".photo-grid")).to_have_class("photo-grid backdrop-black")
-            assert "backdrop=black" in reviewer.url
-            background = reviewer.locator(".tile-image").first.evaluate("e => getComputedStyle(e).backgroundColor")
-            assert background == "rgb(0, 0, 0)"
-            reviewer.keyboard.press("b")  # B cycles to the next backdrop
-            expect(reviewer.locator(".photo-grid")).to_have_class("photo-grid backdrop-grey")
+        # Backdrop: black at once, kept in the URL.
+        reviewer.get_by_label("Black").check()
+        expect(reviewer.locator(".photo-grid")).to_have_class("photo-grid backdrop-black")
+        assert "backdrop=black" in reviewer.url
+        background = reviewer.locator(".tile-image").first.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert background == "rgb(0, 0, 0)"
+        reviewer.keyboard.press("b")  # B cycles to the next backdrop
+        expect(reviewer.locator(".photo-grid")).to_have_class("photo-grid backdrop-grey")
 
-            # Keyboard: Space selects, Escape clears, Shift+Arrow extends, Ctrl+A selects all.
-            count = reviewer.locator("[data-selection-count]")
-            boxes.nth(0).focus()
-            reviewer.keyboard.press("Space")
-            expect(count).to_have_text("1 of 2 selected")
-            assert boxes.nth(0).evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # visible focus
-            reviewer.keyboard.press("Escape")
-            expect(count).to_have_text("0 of 2 selected")
-            reviewer.keyboard.press("Shift+ArrowRight")
-            expect(count).to_have_text("2 of 2 selected")
-            assert boxes.nth(1).evaluate("b => b === document.activeElement")
-            reviewer.get_by_role("button", name="Select none").click()
-            boxes.nth(1).focus()
-            reviewer.keyboard.press("Control+a")
-            expect(count).to_have_text("2 of 2 selected")
-            reviewer.keyboard.press("Escape")
+        # Keyboard: Space selects, Escape clears, Shift+Arrow extends, Ctrl+A selects all.
+        count = reviewer.locator("[data-selection-count]")
+        boxes.nth(0).focus()
+        reviewer.keyboard.press("Space")
+        expect(count).to_have_text("1 of 2 selected")
+        assert boxes.nth(0).evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # visible focus
+        reviewer.keyboard.press("Escape")
+        expect(count).to_have_text("0 of 2 selected")
+        reviewer.keyboard.press("Shift+ArrowRight")
+        expect(count).to_have_text("2 of 2 selected")
+        assert boxes.nth(1).evaluate("b => b === document.activeElement")
+        reviewer.get_by_role("button", name="Select none").click()
+        boxes.nth(1).focus()
+        reviewer.keyboard.press("Control+a")
+        expect(count).to_have_text("2 of 2 selected")
+        reviewer.keyboard.press("Escape")
 
-            # Mouse: a click on the first picture, a Shift-click on the second selects the range.
-            reviewer.locator(".tile-image").nth(0).click()
-            reviewer.locator(".tile-image").nth(1).click(modifiers=["Shift"])
-            expect(count).to_have_text("2 of 2 selected")
-            approve = reviewer.get_by_role("button", name="Approve selected (2)")
-            approve.click()
-            expect(reviewer.locator("#grid-results [role=status]")).to_have_text("2 photos approved.")
-            expect(boxes).to_have_count(0)
-            expect(reviewer.locator(".grid-count")).to_have_text("No photos match these filters.")
+        # Mouse: a click on the first picture, a Shift-click on the second selects the range.
+        reviewer.locator(".tile-image").nth(0).click()
+        reviewer.locator(".tile-image").nth(1).click(modifiers=["Shift"])
+        expect(count).to_have_text("2 of 2 selected")
+        approve = reviewer.get_by_role("button", name="Approve selected (2)")
+        approve.click()
+        expect(reviewer.locator("#grid-results [role=status]")).to_have_text("2 photos approved.")
+        expect(boxes).to_have_count(0)
+        expect(reviewer.locator(".grid-count")).to_have_text("No photos match these filters.")
 
-            manager.reload()
-            assert counts(manager) == {
-                "photos": "4",
-                "needs_review": "0",
-                "approved": "3",
-                "flagged": "1",
-                "skus_done": "2",
-            }
-            expect(manager.locator('tr[data-sku="RING1"] .status')).to_have_text("Done")
-            expect(manager.locator('[data-chart="throughput"] [data-person="rita"]')).to_have_count(1)
-        finally:
-            browser.close()
+        manager.reload()
+        assert counts(manager) == {
+            "photos": "4",
+            "needs_review": "0",
+            "approved": "3",
+            "flagged": "1",
+            "skus_done": "2",
+        }
+        expect(manager.locator('tr[data-sku="RING1"] .status')).to_have_text("Done")
+        expect(manager.locator('[data-chart="throughput"] [data-person="rita"]')).to_have_count(1)
 
     assert problems == []
     assert set(Photo.objects.filter(status="approved").values_list("sku__code", "view")) == {
@@ -180,56 +167,52 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene):
     }
 
 
-def test_manager_downloads_csv_and_zips_and_reassigns(live_url, scene):
-    from playwright.sync_api import expect, sync_playwright
+def test_manager_downloads_csv_and_zips_and_reassigns(live_url, scene, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
-            sign_in(page, live_url, "mona")
-            expect(page).to_have_url(f"{live_url}/dashboard/")
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+        sign_in(page, live_url, "mona")
+        expect(page).to_have_url(f"{live_url}/dashboard/")
 
-            with page.expect_download() as csv_download:
-                page.get_by_role("link", name="Download SKU status (CSV)").click()
-            assert csv_download.value.suggested_filename == "all-status.csv"
-            rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text())))
-            assert rows[0][:4] == ["sku", "title", "status", "photos"]
-            assert [row[:4] for row in rows[1:]] == [
-                ["RING1", "", "in_review", "2"],
-                ["RING2", "", "needs_repair", "1"],
-                ["RING3", "", "done", "1"],
-            ]
+        with page.expect_download() as csv_download:
+            page.get_by_role("link", name="Download SKU status (CSV)").click()
+        assert csv_download.value.suggested_filename == "all-status.csv"
+        rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text())))
+        assert rows[0][:4] == ["sku", "title", "status", "photos"]
+        assert [row[:4] for row in rows[1:]] == [
+            ["RING1", "", "in_review", "2"],
+            ["RING2", "", "needs_repair", "1"],
+            ["RING3", "", "done", "1"],
+        ]
 
-            with page.expect_download() as zip_download:
-                page.get_by_role("link", name="Download approved PNGs (ZIP)").click()
-            assert zip_download.value.suggested_filename == "all-approved.zip"
-            with zipfile.ZipFile(zip_download.value.path()) as archive:
-                assert archive.namelist() == ["RING3/RING3_front.png", "manifest.csv"]
-                png = archive.read("RING3/RING3_front.png")
-            assert png.startswith(b"\x89PNG\r\n\x1a\n")
-            decoded = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
-            assert decoded.shape == (HEIGHT, WIDTH, 4)  # full resolution, with alpha
+        with page.expect_download() as zip_download:
+            page.get_by_role("link", name="Download approved PNGs (ZIP)").click()
+        assert zip_download.value.suggested_filename == "all-approved.zip"
+        with zipfile.ZipFile(zip_download.value.path()) as archive:
+            assert archive.namelist() == ["RING3/RING3_front.png", "manifest.csv"]
+            png = archive.read("RING3/RING3_front.png")
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        decoded = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
+        assert decoded.shape == (HEIGHT, WIDTH, 4)  # full resolution, with alpha
 
-            page.get_by_role("link", name="Reassign, reopen, reshoot photos").click()
-            expect(page).to_have_url(f"{live_url}/dashboard/photos/")
-            page.get_by_label("Select RING3 front").check()
-            with page.expect_download() as selection_download:
-                page.get_by_role("button", name="Download approved PNGs (ZIP) (1)").click()
-            assert selection_download.value.suggested_filename == "selection-approved.zip"
-            with zipfile.ZipFile(selection_download.value.path()) as archive:
-                assert archive.namelist() == ["RING3/RING3_front.png", "manifest.csv"]
-                assert archive.read("RING3/RING3_front.png").startswith(b"\x89PNG")
+        page.get_by_role("link", name="Reassign, reopen, reshoot photos").click()
+        expect(page).to_have_url(f"{live_url}/dashboard/photos/")
+        page.get_by_label("Select RING3 front").check()
+        with page.expect_download() as selection_download:
+            page.get_by_role("button", name="Download approved PNGs (ZIP) (1)").click()
+        assert selection_download.value.suggested_filename == "selection-approved.zip"
+        with zipfile.ZipFile(selection_download.value.path()) as archive:
+            assert archive.namelist() == ["RING3/RING3_front.png", "manifest.csv"]
+            assert archive.read("RING3/RING3_front.png").startswith(b"\x89PNG")
 
-            page.get_by_role("button", name="Select none").click()
-            page.get_by_label("Select RING2 front").check()
-            page.get_by_label("Assign to").select_option("tess")
-            page.get_by_role("button", name="Reassign (1)").click()
-            expect(page.get_by_role("status")).to_have_text("1 photo reassigned.")
-            expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("tess")
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Select none").click()
+        page.get_by_label("Select RING2 front").check()
+        page.get_by_label("Assign to").select_option("tess")
+        page.get_by_role("button", name="Reassign (1)").click()
+        expect(page.get_by_role("status")).to_have_text("1 photo reassigned.")
+        expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("tess")
 
     assert Photo.objects.get(pk=scene["RING2_front"]).assignee.username == "tess"

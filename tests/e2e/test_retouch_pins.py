@@ -9,15 +9,6 @@ import cv2
 import numpy as np
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "retouch-e2e-password-1"
 WIDTH, HEIGHT = 320, 240
 POINT = {"x": 180.0, "y": 60.0}
@@ -60,71 +51,67 @@ def scene(transactional_db, django_user_model):
     return {"pinned": pinned.pk, "repaired": repaired.pk}
 
 
-def test_retoucher_sees_the_reviewers_pins_claims_and_submits(live_url, scene):
-    from playwright.sync_api import expect, sync_playwright
+def test_retoucher_sees_the_reviewers_pins_claims_and_submits(live_url, scene, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
 
     pinned, repaired = scene["pinned"], scene["repaired"]
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.on(
-                "response",
-                lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and problems.append(r.url),
-            )
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("tom")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{live_url}/retouch/")  # a retoucher starts on "My work"
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and problems.append(r.url),
+        )
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("tom")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(f"{live_url}/retouch/")  # a retoucher starts on "My work"
 
-            card = page.locator(f"#photo-{pinned}")
-            expect(card).to_contain_text("Clipped prong")
-            expect(card).to_contain_text("top prong is cut off")
-            expect(card).to_contain_text("flagged by rita")
-            expect(card.locator(".flag-pins")).to_have_text("pins 1, 2")
-            image = card.locator(".pinned-image img")
-            expect(image).to_have_js_property("complete", True)
-            assert image.evaluate("img => img.naturalWidth") > 0  # the stored preview loaded
+        card = page.locator(f"#photo-{pinned}")
+        expect(card).to_contain_text("Clipped prong")
+        expect(card).to_contain_text("top prong is cut off")
+        expect(card).to_contain_text("flagged by rita")
+        expect(card.locator(".flag-pins")).to_have_text("pins 1, 2")
+        image = card.locator(".pinned-image img")
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("img => img.naturalWidth") > 0  # the stored preview loaded
 
-            # The point pin sits where the reviewer put it: (180, 60) of 320 x 240 on the thumbnail.
-            layer = card.locator("svg[data-pin-layer]").bounding_box()
-            ring = card.locator('[data-pin="1"] circle').bounding_box()
-            scale = min(layer["width"] / WIDTH, layer["height"] / HEIGHT)
-            left = layer["x"] + (layer["width"] - WIDTH * scale) / 2
-            top = layer["y"] + (layer["height"] - HEIGHT * scale) / 2
-            assert abs(ring["x"] + ring["width"] / 2 - (left + POINT["x"] * scale)) < 1.5
-            assert abs(ring["y"] + ring["height"] / 2 - (top + POINT["y"] * scale)) < 1.5
-            region = card.locator('[data-pin="2"] rect').bounding_box()
-            assert abs(region["x"] - (left + REGION["x0"] * scale)) < 2.5
-            assert abs(region["width"] - (REGION["x1"] - REGION["x0"]) * scale) < 3
+        # The point pin sits where the reviewer put it: (180, 60) of 320 x 240 on the thumbnail.
+        layer = card.locator("svg[data-pin-layer]").bounding_box()
+        ring = card.locator('[data-pin="1"] circle').bounding_box()
+        scale = min(layer["width"] / WIDTH, layer["height"] / HEIGHT)
+        left = layer["x"] + (layer["width"] - WIDTH * scale) / 2
+        top = layer["y"] + (layer["height"] - HEIGHT * scale) / 2
+        assert abs(ring["x"] + ring["width"] / 2 - (left + POINT["x"] * scale)) < 1.5
+        assert abs(ring["y"] + ring["height"] / 2 - (top + POINT["y"] * scale)) < 1.5
+        region = card.locator('[data-pin="2"] rect').bounding_box()
+        assert abs(region["x"] - (left + REGION["x0"] * scale)) < 2.5
+        assert abs(region["width"] - (REGION["x1"] - REGION["x0"]) * scale) < 3
 
-            # Claim from the keyboard: focus the button, see the focus ring, press Enter.
-            claim = card.get_by_role("button", name="Claim RING1 front")
-            claim.focus()
-            page.keyboard.press("Shift+Tab")
-            page.keyboard.press("Tab")
-            assert claim.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # visible focus
-            page.keyboard.press("Enter")
-            expect(page.get_by_role("status")).to_contain_text("RING1 / front is yours: open it in the editor.")
-            claimed = page.locator("section[aria-labelledby=claimed-heading]")
-            expect(claimed.locator(f"#photo-{pinned}")).to_be_visible()
-            expect(claimed.get_by_role("link", name="Open in editor RING1 front")).to_have_attribute(
-                "href", f"/photos/{pinned}/edit/"
-            )
-            expect(claimed.locator(f"#photo-{pinned} [data-pin]")).to_have_count(2)  # pins travel along
+        # Claim from the keyboard: focus the button, see the focus ring, press Enter.
+        claim = card.get_by_role("button", name="Claim RING1 front")
+        claim.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        assert claim.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # visible focus
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("RING1 / front is yours: open it in the editor.")
+        claimed = page.locator("section[aria-labelledby=claimed-heading]")
+        expect(claimed.locator(f"#photo-{pinned}")).to_be_visible()
+        expect(claimed.get_by_role("link", name="Open in editor RING1 front")).to_have_attribute(
+            "href", f"/photos/{pinned}/edit/"
+        )
+        expect(claimed.locator(f"#photo-{pinned} [data-pin]")).to_have_count(2)  # pins travel along
 
-            repaired_card = claimed.locator(f"#photo-{repaired}")
-            expect(repaired_card).to_contain_text("revision r1")
-            repaired_card.get_by_role("button", name="Submit for re-review RING2 front").click()
-            expect(page.get_by_role("status")).to_contain_text("RING2 / front went back to review.")
-            expect(page.locator(f"#photo-{repaired}")).to_have_count(0)
-        finally:
-            browser.close()
+        repaired_card = claimed.locator(f"#photo-{repaired}")
+        expect(repaired_card).to_contain_text("revision r1")
+        repaired_card.get_by_role("button", name="Submit for re-review RING2 front").click()
+        expect(page.get_by_role("status")).to_contain_text("RING2 / front went back to review.")
+        expect(page.locator(f"#photo-{repaired}")).to_have_count(0)
 
     assert problems == []
     assert Photo.objects.get(pk=pinned).status == "in_repair"

@@ -14,15 +14,6 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "reviewer-e2e-password-1"
 WIDTH, HEIGHT = 1200, 900
 # The right prong of the stone's setting: a 3 px line the AI mask dropped. The reviewer pins (PRONG).
@@ -89,8 +80,8 @@ def screen_point(box: dict, image_point: tuple[float, float]) -> tuple[float, fl
     return left + image_point[0] * scale, top + image_point[1] * scale
 
 
-def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, queue):
-    from playwright.sync_api import expect, sync_playwright
+def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, queue, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
     from jewelreview.reviews.models import Flag
@@ -98,80 +89,76 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, 
     reviewer, first, second = queue
     responses: list[tuple[str, int]] = []
     # The ORM stays outside the Playwright block (its event loop makes Django refuse database calls).
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("response", lambda response: responses.append((response.url, response.status)))
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.on("response", lambda response: responses.append((response.url, response.status)))
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("rita")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            expect(page).to_have_url(f"{live_url}/queue/")  # a reviewer starts on the queue
-            expect(page.get_by_role("link", name="RING1 · front")).to_be_visible()
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("rita")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(f"{live_url}/queue/")  # a reviewer starts on the queue
+        expect(page.get_by_role("link", name="RING1 · front")).to_be_visible()
 
-            page.get_by_role("button", name="Review next photo").click()
-            expect(page).to_have_url(f"{live_url}/photos/{first.pk}/review/?from=queue")  # the older one
-            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
-            expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
+        page.get_by_role("button", name="Review next photo").click()
+        expect(page).to_have_url(f"{live_url}/photos/{first.pk}/review/?from=queue")  # the older one
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+        expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
 
-            # Zoom into the prong with the mouse wheel until past 800 %.
-            box = page.locator("#viewer-main").bounding_box()
-            assert box is not None
-            x, y = screen_point(box, PRONG)
-            page.mouse.move(x, y)
-            for _ in range(40):
-                if zoom_percent(page) >= 800:
-                    break
-                page.mouse.wheel(0, -240)
-                page.wait_for_timeout(120)
-            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ % · full resolution$"), timeout=15_000)
-            assert zoom_percent(page) >= 800
-            deepest = f"/api/photos/{first.pk}/tiles/cutout_files/{TOP_LEVEL}/"
-            assert any(deepest in url and status == 200 for url, status in responses), "no full-resolution tile"
-            smoothing = page.evaluate(
-                "() => document.querySelector('#viewer-main .openseadragon-canvas canvas')"
-                ".getContext('2d').imageSmoothingEnabled"
-            )
-            assert smoothing is False, "past 100 % pixels must be drawn nearest-neighbour"
+        # Zoom into the prong with the mouse wheel until past 800 %.
+        box = page.locator("#viewer-main").bounding_box()
+        assert box is not None
+        x, y = screen_point(box, PRONG)
+        page.mouse.move(x, y)
+        for _ in range(40):
+            if zoom_percent(page) >= 800:
+                break
+            page.mouse.wheel(0, -240)
+            page.wait_for_timeout(120)
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ % · full resolution$"), timeout=15_000)
+        assert zoom_percent(page) >= 800
+        deepest = f"/api/photos/{first.pk}/tiles/cutout_files/{TOP_LEVEL}/"
+        assert any(deepest in url and status == 200 for url, status in responses), "no full-resolution tile"
+        smoothing = page.evaluate(
+            "() => document.querySelector('#viewer-main .openseadragon-canvas canvas')"
+            ".getContext('2d').imageSmoothingEnabled"
+        )
+        assert smoothing is False, "past 100 % pixels must be drawn nearest-neighbour"
 
-            # Bring the prong to the centre of the view (a slow drag pans exactly).
-            page.mouse.move(x, y)
-            page.mouse.down()
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=25)
-            page.mouse.up()
-            page.wait_for_timeout(800)
+        # Bring the prong to the centre of the view (a slow drag pans exactly).
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=25)
+        page.mouse.up()
+        page.wait_for_timeout(800)
 
-            # Flag from the keyboard: F, a reason, a note, P (a pin at the centre), Ctrl+Enter.
-            page.keyboard.press("f")
-            expect(page.locator("#flag-reason")).to_be_focused()
-            page.keyboard.press("ArrowDown")
-            expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
-            expect(page.locator("#flag-reason")).to_be_focused()  # arrows step through the reasons
-            page.keyboard.press("p")  # P pins the centre even on the focused select
-            expect(page.locator("#pin-list li")).to_have_count(1)
-            expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
-            page.keyboard.press("Enter")  # the reason chosen: on to the note
-            expect(page.locator("#flag-note")).to_be_focused()
-            page.keyboard.type("right prong cut off")
-            page.keyboard.press("Tab")
-            expect(page.locator("#pin-centre")).to_be_focused()
-            page.keyboard.press("p")
-            expect(page.locator("#pin-list li")).to_have_count(2)
-            expect(page.locator(".pin-draft .pin-ring")).to_have_count(2)
+        # Flag from the keyboard: F, a reason, a note, P (a pin at the centre), Ctrl+Enter.
+        page.keyboard.press("f")
+        expect(page.locator("#flag-reason")).to_be_focused()
+        page.keyboard.press("ArrowDown")
+        expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
+        expect(page.locator("#flag-reason")).to_be_focused()  # arrows step through the reasons
+        page.keyboard.press("p")  # P pins the centre even on the focused select
+        expect(page.locator("#pin-list li")).to_have_count(1)
+        expect(page.locator("#flag-reason")).to_have_value("clipped_prong")
+        page.keyboard.press("Enter")  # the reason chosen: on to the note
+        expect(page.locator("#flag-note")).to_be_focused()
+        page.keyboard.type("right prong cut off")
+        page.keyboard.press("Tab")
+        expect(page.locator("#pin-centre")).to_be_focused()
+        page.keyboard.press("p")
+        expect(page.locator("#pin-list li")).to_have_count(2)
+        expect(page.locator(".pin-draft .pin-ring")).to_have_count(2)
 
-            # The next photo's tiles were fetched while the reviewer looked at this one.
-            ahead = f"/api/photos/{second.pk}/tiles/cutout_files/"
-            assert any(ahead in url and status == 200 for url, status in responses), "next photo not prefetched"
+        # The next photo's tiles were fetched while the reviewer looked at this one.
+        ahead = f"/api/photos/{second.pk}/tiles/cutout_files/"
+        assert any(ahead in url and status == 200 for url, status in responses), "next photo not prefetched"
 
-            page.keyboard.press("Control+Enter")
-            expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
-            assert errors == []
-        finally:
-            browser.close()
+        page.keyboard.press("Control+Enter")
+        expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
+        assert errors == []
 
     flag = Flag.objects.get(photo=first)
     assert (flag.reason, flag.note, flag.created_by_id, flag.revision_id) == (
@@ -199,131 +186,123 @@ BACKGROUND = (150, 150)  # image pixels: grey studio background, removed by the 
 BAND = (830, 560)  # on the ring's band, kept by the AI mask
 
 
-def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, queue):
-    from playwright.sync_api import expect, sync_playwright
+def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, queue, chromium):
+    from playwright.sync_api import expect
 
     reviewer, first, _ = queue
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("rita")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.goto(f"{live_url}/photos/{first.pk}/review/")
-            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
-            page.wait_for_load_state("networkidle")
-            stage = page.locator("#stage")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("rita")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_url}/photos/{first.pk}/review/")
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+        page.wait_for_load_state("networkidle")
+        stage = page.locator("#stage")
 
-            def pixel(image_point, script=PIXEL_JS, viewer="#viewer-main"):
-                box = page.locator(viewer).bounding_box()
-                return page.evaluate(script, list(screen_point(box, image_point)))
+        def pixel(image_point, script=PIXEL_JS, viewer="#viewer-main"):
+            box = page.locator(viewer).bounding_box()
+            return page.evaluate(script, list(screen_point(box, image_point)))
 
-            # The AI cutout: transparent where the background was removed, so the backdrop shows.
-            assert pixel(BACKGROUND)[3] == 0
-            assert pixel(BAND)[3] == 255
-            expect(stage).to_have_class(re.compile(r"\bbackdrop-checker\b"))
-            page.keyboard.press("b")
-            expect(stage).to_have_class(re.compile(r"\bbackdrop-white\b"))
-            page.keyboard.press("b")
-            expect(stage).to_have_class(re.compile(r"\bbackdrop-black\b"))
-            expect(page.locator("#backdrops input[value=black]")).to_be_checked()
+        # The AI cutout: transparent where the background was removed, so the backdrop shows.
+        assert pixel(BACKGROUND)[3] == 0
+        assert pixel(BAND)[3] == 255
+        expect(stage).to_have_class(re.compile(r"\bbackdrop-checker\b"))
+        page.keyboard.press("b")
+        expect(stage).to_have_class(re.compile(r"\bbackdrop-white\b"))
+        page.keyboard.press("b")
+        expect(stage).to_have_class(re.compile(r"\bbackdrop-black\b"))
+        expect(page.locator("#backdrops input[value=black]")).to_be_checked()
 
-            # Quick mask: the original everywhere, tinted red (half strength) where it was removed.
-            page.keyboard.press("m")
-            expect(page.locator("#stage-legend")).to_contain_text("Mask overlay")
-            expect(page.locator("#toggle-mask")).to_have_attribute("aria-pressed", "true")
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
-            red, green, blue, alpha = pixel(BACKGROUND)
-            assert alpha == 255 and red > 200 and abs(green - 113) < 20 and abs(blue - 113) < 20, (red, green, blue)
-            red, green, blue, alpha = pixel(BAND)
-            assert alpha == 255 and red > green > blue and blue < 100, (red, green, blue)  # gold, not tinted
-            page.keyboard.press("m")
+        # Quick mask: the original everywhere, tinted red (half strength) where it was removed.
+        page.keyboard.press("m")
+        expect(page.locator("#stage-legend")).to_contain_text("Mask overlay")
+        expect(page.locator("#toggle-mask")).to_have_attribute("aria-pressed", "true")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        red, green, blue, alpha = pixel(BACKGROUND)
+        assert alpha == 255 and red > 200 and abs(green - 113) < 20 and abs(blue - 113) < 20, (red, green, blue)
+        red, green, blue, alpha = pixel(BAND)
+        assert alpha == 255 and red > green > blue and blue < 100, (red, green, blue)  # gold, not tinted
+        page.keyboard.press("m")
 
-            # O: the original in place of the result.
-            page.keyboard.press("o")
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
-            assert pixel(BACKGROUND)[3] == 255 and abs(pixel(BACKGROUND)[0] - 226) < 12
-            page.keyboard.press("o")
+        # O: the original in place of the result.
+        page.keyboard.press("o")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert pixel(BACKGROUND)[3] == 255 and abs(pixel(BACKGROUND)[0] - 226) < 12
+        page.keyboard.press("o")
 
-            # Side by side: the original on the right, at the same place and zoom.
-            page.locator("#compare-modes label", has_text="Side by side").click()
-            expect(page.locator("#viewer-reference")).to_be_visible()
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(800)
-            assert pixel(BACKGROUND)[3] == 0
-            reference = pixel(BACKGROUND, REFERENCE_PIXEL_JS, "#viewer-reference")
-            assert reference[3] == 255 and abs(reference[0] - 226) < 12, reference
+        # Side by side: the original on the right, at the same place and zoom.
+        page.locator("#compare-modes label", has_text="Side by side").click()
+        expect(page.locator("#viewer-reference")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(800)
+        assert pixel(BACKGROUND)[3] == 0
+        reference = pixel(BACKGROUND, REFERENCE_PIXEL_JS, "#viewer-reference")
+        assert reference[3] == 255 and abs(reference[0] - 226) < 12, reference
 
-            # Difference with the original: black where the cutout kept the original's pixels.
-            page.locator("#compare-modes label", has_text="Difference").click()
-            expect(page.locator("#viewer-reference")).to_be_hidden()
-            page.wait_for_timeout(800)
-            assert max(pixel(BAND)[:3]) < 40, pixel(BAND)
-            assert abs(pixel(BACKGROUND)[0] - 226) < 12  # removed: the original shows
+        # Difference with the original: black where the cutout kept the original's pixels.
+        page.locator("#compare-modes label", has_text="Difference").click()
+        expect(page.locator("#viewer-reference")).to_be_hidden()
+        page.wait_for_timeout(800)
+        assert max(pixel(BAND)[:3]) < 40, pixel(BAND)
+        assert abs(pixel(BACKGROUND)[0] - 226) < 12  # removed: the original shows
 
-            # The help lists the keys; Escape closes it.
-            page.keyboard.press("?")
-            expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
-            page.keyboard.press("a")  # ignored while the help is open
-            page.keyboard.press("Escape")
-            expect(page.get_by_role("dialog")).to_be_hidden()
-        finally:
-            browser.close()
+        # The help lists the keys; Escape closes it.
+        page.keyboard.press("?")
+        expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+        page.keyboard.press("a")  # ignored while the help is open
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_be_hidden()
 
     first.refresh_from_db()
     assert first.status == "needs_review"  # the "a" pressed under the help approved nothing
 
 
-def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing(live_url, queue):
-    from playwright.sync_api import expect, sync_playwright
+def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing(live_url, queue, chromium):
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
 
     reviewer, first, second = queue
     Photo.objects.filter(pk=first.pk).update(status="approved")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("rita")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.goto(f"{live_url}/photos/{first.pk}/review/?from=queue")
-            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("rita")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_url}/photos/{first.pk}/review/?from=queue")
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
 
-            page.keyboard.press("f")
-            expect(page.locator("#review-status")).to_have_text(
-                "This photo is approved; it can't be flagged (only photos that need review can)."
-            )
-            expect(page.locator("#flag-form")).to_be_hidden()
-            page.keyboard.press("a")
-            expect(page.locator("#review-status")).to_have_text(
-                "This photo is approved; it can't be approved (only photos that need review can)."
-            )
+        page.keyboard.press("f")
+        expect(page.locator("#review-status")).to_have_text(
+            "This photo is approved; it can't be flagged (only photos that need review can)."
+        )
+        expect(page.locator("#flag-form")).to_be_hidden()
+        page.keyboard.press("a")
+        expect(page.locator("#review-status")).to_have_text(
+            "This photo is approved; it can't be approved (only photos that need review can)."
+        )
 
-            # Opened directly (not through the queue): looking leases neither it nor a next photo.
-            page.goto(f"{live_url}/photos/{second.pk}/review/")
-            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
-            assert errors == []
-        finally:
-            browser.close()
+        # Opened directly (not through the queue): looking leases neither it nor a next photo.
+        page.goto(f"{live_url}/photos/{second.pk}/review/")
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert errors == []
 
     assert list(Photo.objects.exclude(review_holder=None).values_list("pk", flat=True)) == []
 
 
-def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queue, monkeypatch):
+def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queue, monkeypatch, chromium):
     from datetime import timedelta as _timedelta
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
     from jewelreview.pages import review_views
@@ -334,37 +313,33 @@ def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queu
     monkeypatch.setattr(review_views, "REVIEW_LEASE", _timedelta(seconds=3))
     renewals: list[dict] = []
     flag_posts: list[object] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            def record(request):
-                if request.url.endswith("/api/queue/renew/"):
-                    renewals.append(request.post_data_json)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        def record(request):
+            if request.url.endswith("/api/queue/renew/"):
+                renewals.append(request.post_data_json)
 
-            page.on("request", record)
-            page.goto(f"{live_url}/login/")
-            page.get_by_label("Username").fill("rita")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("button", name="Review next photo").click()
-            expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
-            page.wait_for_timeout(2500)
-            assert renewals and renewals[-1] == {"photos": [first.pk, second.pk]}, renewals
+        page.on("request", record)
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill("rita")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Review next photo").click()
+        expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
+        page.wait_for_timeout(2500)
+        assert renewals and renewals[-1] == {"photos": [first.pk, second.pk]}, renewals
 
-            # Send flag: disabled while the flag is in flight, so a second Ctrl+Enter sends nothing.
-            page.route("**/api/photos/*/flag/", lambda route: flag_posts.append(route))
-            page.keyboard.press("f")
-            page.locator("#flag-reason").select_option("clipped_prong")
-            page.keyboard.press("Control+Enter")
-            expect(page.locator("#flag-send")).to_be_disabled()
-            page.keyboard.press("Control+Enter")
-            page.wait_for_timeout(300)
-            assert len(flag_posts) == 1
-            flag_posts[0].continue_()
-            expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
-        finally:
-            browser.close()
+        # Send flag: disabled while the flag is in flight, so a second Ctrl+Enter sends nothing.
+        page.route("**/api/photos/*/flag/", lambda route: flag_posts.append(route))
+        page.keyboard.press("f")
+        page.locator("#flag-reason").select_option("clipped_prong")
+        page.keyboard.press("Control+Enter")
+        expect(page.locator("#flag-send")).to_be_disabled()
+        page.keyboard.press("Control+Enter")
+        page.wait_for_timeout(300)
+        assert len(flag_posts) == 1
+        flag_posts[0].continue_()
+        expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
 
     assert Flag.objects.filter(photo=first).count() == 1
     assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk

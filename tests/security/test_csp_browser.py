@@ -17,8 +17,7 @@ import numpy as np
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+CHROMIUM = "/usr/bin/chromium"  # for the skip; tests launch it with the `chromium` fixture
 PASSWORD = "csp-e2e-password-1"
 
 pytestmark = [
@@ -84,9 +83,8 @@ def editor_paths(photo_id: int) -> list[str]:
     return found
 
 
-def test_every_main_page_loads_without_a_csp_violation(live_url, scene):
-    from playwright.sync_api import sync_playwright
-
+def test_every_main_page_loads_without_a_csp_violation(live_url, scene, chromium):
+    
     _, photos = scene
     pages = [
         "/home/",
@@ -103,45 +101,41 @@ def test_every_main_page_loads_without_a_csp_violation(live_url, scene):
         "/admin/catalog/photo/",
     ]
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.add_init_script(VIOLATION_RECORDER)
-            page = context.new_page()
-            current = {"path": "/login/"}
-            page.on(
-                "console",
-                lambda msg: problems.append(f"{current['path']}: console {msg.type}: {msg.text}")
-                if "Refused to" in msg.text or "Content Security Policy" in msg.text
-                else None,
-            )
-            page.on("pageerror", lambda exc: problems.append(f"{current['path']}: page error: {exc}"))
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.add_init_script(VIOLATION_RECORDER)
+        page = context.new_page()
+        current = {"path": "/login/"}
+        page.on(
+            "console",
+            lambda msg: problems.append(f"{current['path']}: console {msg.type}: {msg.text}")
+            if "Refused to" in msg.text or "Content Security Policy" in msg.text
+            else None,
+        )
+        page.on("pageerror", lambda exc: problems.append(f"{current['path']}: page error: {exc}"))
 
-            def visit(path: str) -> None:
-                current["path"] = path
-                response = page.goto(f"{live_url}{path}")
-                assert response is not None and response.status == 200, (path, response and response.status)
-                assert "default-src 'self'" in response.headers["content-security-policy"]
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(300)
-                problems.extend(f"{path}: {v}" for v in page.evaluate("window.__cspViolations"))
+        def visit(path: str) -> None:
+            current["path"] = path
+            response = page.goto(f"{live_url}{path}")
+            assert response is not None and response.status == 200, (path, response and response.status)
+            assert "default-src 'self'" in response.headers["content-security-policy"]
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)
+            problems.extend(f"{path}: {v}" for v in page.evaluate("window.__cspViolations"))
 
-            visit("/login/")
-            page.get_by_label("Username").fill("mona")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(f"{live_url}/dashboard/")
-            for path in pages:
-                visit(path)
+        visit("/login/")
+        page.get_by_label("Username").fill("mona")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_url}/dashboard/")
+        for path in pages:
+            visit(path)
 
-            # The review page really drew its deep-zoom canvas (blob: and canvas work under the policy).
-            visit(f"/photos/{photos[0].pk}/review/")
-            drawn = page.evaluate(
-                "() => { const c = document.querySelector('.openseadragon-canvas canvas');"
-                " return c ? c.width * c.height : 0; }"
-            )
-            assert drawn > 0
-        finally:
-            browser.close()
+        # The review page really drew its deep-zoom canvas (blob: and canvas work under the policy).
+        visit(f"/photos/{photos[0].pk}/review/")
+        drawn = page.evaluate(
+            "() => { const c = document.querySelector('.openseadragon-canvas canvas');"
+            " return c ? c.width * c.height : 0; }"
+        )
+        assert drawn > 0
     assert problems == [], "\n".join(problems)
