@@ -9,8 +9,6 @@ import math
 import re
 from datetime import timedelta
 
-import cv2
-import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -22,29 +20,8 @@ PRONG = (640, 276)
 TOP_LEVEL = math.ceil(math.log2(max(WIDTH, HEIGHT)))  # the full-resolution level of the pyramids
 
 
-def ring_scene(seed: int) -> tuple[bytes, bytes]:
-    """A gold ring with a stone held by two prongs on grey (JPEG), and an AI mask that lost the right prong (PNG)."""
-    rng = np.random.default_rng(seed)
-    bgr = np.full((HEIGHT, WIDTH, 3), 226, np.uint8)
-    centre, radius = (600, 560), 230
-    cv2.circle(bgr, centre, radius, (40, 150, 205), thickness=18, lineType=cv2.LINE_AA)
-    cv2.circle(bgr, (600, 250), 44, (235, 230, 225), thickness=-1, lineType=cv2.LINE_AA)
-    left_prong = ((568, 236), (552, 316))
-    for start, end in (left_prong, (PRONG_FROM, PRONG_TO)):
-        cv2.line(bgr, start, end, (60, 160, 210), thickness=3, lineType=cv2.LINE_AA)
-    bgr = np.clip(bgr.astype(np.int16) + rng.integers(-2, 3, bgr.shape), 0, 255).astype(np.uint8)
-    mask = np.zeros((HEIGHT, WIDTH), np.uint8)
-    cv2.circle(mask, centre, radius, 255, thickness=20)
-    cv2.circle(mask, (600, 250), 45, 255, thickness=-1)
-    cv2.line(mask, *left_prong, 255, thickness=4)  # the right prong is missing: a clipped prong
-    ok_jpeg, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])
-    ok_png, png = cv2.imencode(".png", mask)
-    assert ok_jpeg and ok_png
-    return jpeg.tobytes(), png.tobytes()
-
-
 @pytest.fixture
-def queue(transactional_db, django_user_model):
+def queue(transactional_db, django_user_model, ring_scene):
     """A reviewer and two prepared photos waiting for review, RING1 the older."""
     from jewelreview.accounts.roles import Role
     from jewelreview.accounts.services import user_set_roles
