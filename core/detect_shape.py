@@ -91,7 +91,7 @@ def find_bleed_plateaus(alpha: np.ndarray) -> tuple[EdgeFinding, ...]:
 
 def _plateaus(alpha: np.ndarray) -> list[EdgeFinding]:
     a = alpha.astype(np.float32) * (1.0 / 255.0)
-    to_opaque, to_empty = _distance_to(a >= OPAQUE), _distance_to(a <= EMPTY)
+    to_opaque, to_empty = distance_to(a >= OPAQUE), distance_to(a <= EMPTY)
     width = to_opaque + to_empty
     edge = (a > 0.1) & (a < OPAQUE) & (to_opaque <= BAND_MAX_PX) & (to_empty <= BAND_MAX_PX)
     band = edge & (width >= BAND_MIN_PX) & (width <= BAND_MAX_PX + 2)
@@ -155,7 +155,13 @@ def openness(alpha: np.ndarray) -> float:
     return float(removed / outline) if outline else 0.0
 
 
-def _distance_to(mask: np.ndarray) -> np.ndarray:
+def distance_to(mask: np.ndarray) -> np.ndarray:
+    """Euclidean distance (exact) from every pixel to the nearest True pixel of ``mask``; 1e9
+    everywhere when it has none.
+
+    >>> distance_to(np.array([[True, False, False]]))[0].tolist()
+    [0.0, 1.0, 2.0]
+    """
     if not mask.any():
         return np.full(mask.shape, 1e9, np.float32)
     return cv2.distanceTransform((~mask).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)

@@ -49,6 +49,7 @@ import cv2
 import numpy as np
 
 from core import matte
+from core.detect_shape import distance_to
 from core.errors import InvalidRecipeError
 from core.window import Rect
 
@@ -218,7 +219,7 @@ def recover_margin(radius: float) -> int:
 
 def _trimap(a: np.ndarray, cover: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     solid = cv2.erode((a >= _SOLID).view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    reached = _distance_to(a > _EMPTY)
+    reached = distance_to(a > _EMPTY)
     empty = reached > radius
     unknown = ~(solid | empty) & (cover > 0)
     known = a.copy()
@@ -238,16 +239,9 @@ def _accepted(a: np.ndarray, s: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     near = cv2.dilate(accepted.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     accepted |= near & up & (residual > FRINGE_RESIDUAL)
     grey = (a > 0.05) & (a < _SOLID)
-    deep = (_distance_to(a >= _SOLID) >= FOG_DEPTH_PX) & (_distance_to(a <= 0.05) >= FOG_DEPTH_PX)
+    deep = (distance_to(a >= _SOLID) >= FOG_DEPTH_PX) & (distance_to(a <= 0.05) >= FOG_DEPTH_PX)
     accepted |= grey & deep & up & (s >= FOG_LEVEL)
     return accepted
-
-
-def _distance_to(mask: np.ndarray) -> np.ndarray:
-    """Euclidean distance from every pixel to the nearest True pixel of ``mask`` (inf-like if none)."""
-    if not mask.any():
-        return np.full(mask.shape, 1e9, np.float32)
-    return cv2.distanceTransform((~mask).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
 
 
 def _check_radius(radius: float) -> float:
