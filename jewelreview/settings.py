@@ -318,7 +318,8 @@ RQ_QUEUES = {
 }
 # Workers run django-tasks-rq's Job class, so a bare `manage.py rqworker jewelreview` works.
 # COMMIT_MODE auto: our services already enqueue inside transaction.on_commit.
-RQ = {"JOB_CLASS": "django_tasks_rq.Job", "COMMIT_MODE": "auto"}
+# WORKER_CLASS: imports the image libraries once, before the first job (jewelreview.workers).
+RQ = {"JOB_CLASS": "django_tasks_rq.Job", "COMMIT_MODE": "auto", "WORKER_CLASS": "jewelreview.workers.Worker"}
 RQ_SHOW_ADMIN_LINK = True
 # After this a "running" render counts as abandoned (its worker died) and may be claimed again;
 # the same hour as DEFAULT_TIMEOUT, so a live job is never taken from a slow worker.

@@ -38,5 +38,8 @@ if [ ! -f "$stamp" ]; then
     else
         .venv/bin/python -m pip install --quiet -e .
     fi
+    # Compile numba's caches now (about a minute, once), not in the first worker or test that
+    # imports pymatting.
+    .venv/bin/python -c "import pymatting"
     touch "$stamp"
 fi

@@ -131,6 +131,7 @@ def test_prepare_and_render_run_in_a_real_rq_worker(worker, images, users, recip
     render.refresh_from_db()
     assert render.state == "done", render.error
     assert render.task_id and render.attempts == 1
+    assert "jewelreview worker warmed up" in log.read_text()  # RQ["WORKER_CLASS"]: jewelreview.workers
     data = (Path(django_settings.MEDIA_ROOT) / render.final.name).read_bytes()
     assert stored_files.sha256_hex(data) == render.checksum and data[:8] == b"\x89PNG\r\n\x1a\n"
 
