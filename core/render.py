@@ -140,7 +140,7 @@ def render_window(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Reci
     timings["base"] = time.perf_counter() - t0
 
     ops = recipe.active_ops()
-    work = _working_window(ops, window, image_rect)
+    work = working_window(recipe, window, image_rect)
     ctx = OpContext(rgb8=rgb8, ai_alpha=base, window=work)
     alpha = base[work.slices()].copy()  # the working buffer that ops update in place
     rgb = rgb8[work.slices()]
@@ -227,14 +227,20 @@ def encode_preview_of(result: RenderResult, *, long_side: int = PREVIEW_LONG_SID
     return codecs.encode_preview(rgb, result.alpha, long_side=long_side, fmt=fmt)
 
 
-def _working_window(ops: tuple, window: Rect, image: Rect) -> Rect:
-    """The window to compute so that ``window`` comes out exact.
+def working_window(recipe: Recipe, window: Rect, image: Rect) -> Rect:
+    """The part of the image :func:`render_window` computes so that ``window`` comes out exact.
 
     Walk the ops backwards: each needs its input on its output window grown by its margin, and a
-    matte op needs all of its region when it touches the window at all.
+    band op (``matte``, ``recover``) needs all of its region when it touches the window at all.
+    Callers use its area to bound a windowed render's cost before running it (the 10 x 10 window
+    below needs the matte region and the context its solve reads round it).
+
+    >>> r = Recipe.from_dict({"ops": [{"op": "matte", "region": "M 0 0 H 900 V 900 H 0 Z", "radius": 3}]})
+    >>> working_window(r, Rect(10, 10, 20, 20), Rect(0, 0, 1000, 1000))
+    Rect(x0=0, y0=0, x1=907, y1=907)
     """
-    need = window
-    for op in reversed(ops):
+    need = window.clip(image)
+    for op in reversed(recipe.active_ops()):
         need = need.pad(op_margin(op)).clip(image)
         region = op_region_window(op, image)
         if region is not None and region.intersects(need):

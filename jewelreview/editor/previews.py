@@ -87,6 +87,7 @@ def preview_render(*, photo: Photo, recipe: Any, window: Window, scale: float) -
     _window_check(window, photo)
     size = _output_size(window, scale)
     level = _render_level(window, scale)
+    _working_area_check(parsed, window, photo, level)
     with render_slot():
         return _preview_make(photo, parsed, window, scale, size, level, started)
 
@@ -214,6 +215,29 @@ def _render_level(window: Window, scale: float) -> float:
             )
         level = coarser
     return level
+
+
+def _working_area_check(recipe, window: Window, photo: Photo, level: float) -> None:
+    """Refuse a window whose exact render would compute more than ``MAX_RENDER_PIXELS``.
+
+    A ``matte`` or ``recover`` op re-solves all of its region when the window touches it
+    (``core.render.working_window``), so a small window over a huge brushed region costs what the
+    region costs: the cap counts that grown window, at the level rendered.
+    """
+    from core.render import working_window
+    from core.window import Rect
+
+    need = working_window(recipe, Rect(window.x0, window.y0, window.x1, window.y1), Rect(0, 0, photo.width, photo.height))
+    area = need.area
+    if area * level * level <= MAX_RENDER_PIXELS:
+        return
+    raise TooLarge(
+        f"This window touches a matte or recover region of {need.width} x {need.height} px, which is re-solved "
+        f"whole for every preview: more than the {MAX_RENDER_PIXELS} pixels allowed. Make the region smaller, "
+        "or zoom out.",
+        code="preview_region_too_large",
+        details={"limit_pixels": MAX_RENDER_PIXELS, "working_pixels": area},
+    )
 
 
 def _is_power_of_two(level: float) -> bool:

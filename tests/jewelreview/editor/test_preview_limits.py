@@ -34,6 +34,24 @@ def test_a_big_window_at_half_scale_renders_reduced(claimed, monkeypatch):
     assert preview.level == 0.5 and (preview.width, preview.height) == (32, 24)
 
 
+def test_the_cap_counts_the_whole_recover_region_a_small_window_touches(api, claimed, monkeypatch):
+    # 64 x 48 photo; cap at 40 x 40 px: a 10 x 10 window is fine alone, but it touches a recover
+    # region of the whole photo, which every exact preview re-solves whole.
+    monkeypatch.setattr(previews, "MAX_RENDER_PIXELS", 40 * 40)
+    small = {"x0": 0, "y0": 0, "x1": 10, "y1": 10}
+    url = f"/api/photos/{claimed.pk}/preview/"
+    assert api.retoucher.post(url, {"recipe": RECIPE, "rect": small, "scale": 1}, format="json").status_code == 200
+    recover = {"version": 1, "ops": [{"op": "recover", "region": "M 0 0 H 64 V 48 H 0 Z", "radius": 16}]}
+    response = api.retoucher.post(url, {"recipe": recover, "rect": small, "scale": 1}, format="json")
+    assert response.status_code == 413
+    body = response.json()
+    assert body["code"] == "preview_region_too_large" and "recover region of 64 x 48 px" in body["message"]
+    assert body["details"] == {"limit_pixels": 40 * 40, "working_pixels": 64 * 48}
+    # The same window, away from a smaller region, renders.
+    corner = {"version": 1, "ops": [{"op": "recover", "region": "M 50 30 H 60 V 44 H 50 Z", "radius": 2}]}
+    assert api.retoucher.post(url, {"recipe": corner, "rect": small, "scale": 1}, format="json").status_code == 200
+
+
 def test_previews_answer_503_with_retry_after_when_every_slot_is_taken(api, claimed, monkeypatch):
     monkeypatch.setattr(render_slots, "SLOT_WAIT_SECONDS", 0.01)
     taken = [render_slots._slots.acquire(blocking=False) for _ in range(render_slots.RENDER_SLOTS)]
