@@ -1,9 +1,15 @@
-"""Detection writes: run ``core.detect`` on a photo and store its risk and regions.
+"""Detection writes: run ``core.detect`` on a photo and store its risk, regions and auto-fix proposal.
 
 Runs as the ``photo_detect`` task, queued after a photo's previews exist (``catalog.tasks``).
 Detection informs review (the queue sorts by risk, the review screen outlines the regions); it
 never blocks it: a failure is logged and recorded as a ``detect_failed`` event, the photo keeps
 ``risk = null`` (sorted last) and is reviewed like any other.
+
+The repair ``core.autofix`` proposes for the detection is stored with it
+(``Photo.autofix_proposal``), so "Apply auto-fix" needs no second detector run in the request:
+the proposal repairs exactly the regions the reviewer sees outlined. It is tagged with core's
+engine and detector versions; a proposal from another version is recomputed at apply time, and
+``manage.py detect_photos --all`` refreshes every photo after the detector changes.
 """
 
 from __future__ import annotations
@@ -70,8 +76,25 @@ def detection_regions_stored(detection: Detection, *, width: int, height: int) -
     return [d.as_dict() for d in detections_parse(raw, width=width, height=height)]
 
 
+def detection_proposal_stored(detection: Detection) -> dict[str, Any]:
+    """The auto-fix proposal for ``detection`` in ``Photo.autofix_proposal``'s form."""
+    from core.autofix import MIN_CONFIDENCE, propose_recipe
+
+    recipe = propose_recipe(detection, min_confidence=MIN_CONFIDENCE)
+    fixed = sum(1 for region in detection.regions if region.confidence >= MIN_CONFIDENCE)
+    return {**proposal_versions(), "recipe": recipe.to_dict(), "regions_fixed": fixed}
+
+
+def proposal_versions() -> dict[str, Any]:
+    """The versions a stored proposal must carry to be used as it is (module notes)."""
+    from core.detect import DETECTION_VERSION
+    from core.version import ENGINE_VERSION
+
+    return {"engine": ENGINE_VERSION, "detector": DETECTION_VERSION}
+
+
 def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | None:
-    """Record a detection's risk and regions on the photo (None when the photo is gone).
+    """Record a detection's risk, regions and auto-fix proposal on the photo (None when it is gone).
 
     Neither ``version`` nor ``updated_at`` moves: detection is no decision, so it must not make a
     reviewer's approve stale (409) nor reset the dashboard's "waiting since".
@@ -82,7 +105,10 @@ def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | Non
             return None
         photo.risk = detection_stored_risk(detection)
         photo.detections = detection_regions_stored(detection, width=photo.width, height=photo.height)
-        Photo.objects.filter(pk=photo_id).update(risk=photo.risk, detections=photo.detections)
+        photo.autofix_proposal = detection_proposal_stored(detection)
+        Photo.objects.filter(pk=photo_id).update(
+            risk=photo.risk, detections=photo.detections, autofix_proposal=photo.autofix_proposal
+        )
     return photo
 
 

@@ -88,6 +88,11 @@ class Photo(models.Model):
         blank=True,
         help_text="Detection's regions: [{box: {x0, y0, x1, y1}, kind, confidence}] in upright image pixels",
     )
+    autofix_proposal = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The repair the last detection proposes: {engine, recipe, regions_fixed}; null until detected",
+    )
 
     preview_original = models.FileField(max_length=300, blank=True)
     preview_cutout = models.FileField(max_length=300, blank=True)

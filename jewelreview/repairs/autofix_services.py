@@ -6,12 +6,14 @@ Who and when (``accounts.roles``: ``PHOTO_AUTOFIX`` for reviewers and managers,
 - A photo that **needs review** only. The revision becomes current and the photo stays in
   needs_review: the reviewer then approves or flags the repaired result as usual. Other
   statuses belong to a retoucher (flagged, in repair, reopened: the editor) or are decided.
-- Detection runs again at apply time, because the proposal needs what ``Photo.detections``
-  does not keep (``studio_fit``, ``edge_sharpness``) and the detector may have been tuned since
-  ingest; the fresh risk and regions are stored with the revision. On a 24 MP studio shot this
-  is the detector's ~1-3 s within the request; on a photo that is no studio shot the detector
-  also runs its matting search (``core.recover``: ~35,000 band px/s, at most 1,000,000 px, so
-  up to ~30 s, inside gunicorn's 120 s timeout); the batch action runs it in the background.
+- The proposal is the one detection stored with the photo (``Photo.autofix_proposal``, made by
+  the ``photo_detect`` task after ingest): applying it runs no detector in the request, and it
+  repairs exactly the regions the reviewer sees outlined. Only a photo without a stored proposal
+  of this engine and detector version (detected before the proposal was kept, or by another
+  version of core) is detected again here, and the fresh risk and regions are stored with the
+  revision. On a 24 MP studio shot that is the detector's ~1-3 s; on a photo that is no studio
+  shot the detector also runs its matting search (``core.recover``: ~35,000 band px/s, at most
+  1,000,000 px, so up to ~30 s, inside gunicorn's 120 s timeout).
 - The proposal is a normal recipe (``base: "ai"``), appended like any revision (its parent is the
   current one, nothing is lost) and rendered in the background.
 
@@ -33,9 +35,11 @@ from django.utils import timezone
 
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.detection_services import (
+    detection_proposal_stored,
     detection_regions_stored,
     detection_stored_risk,
     photo_detection_compute,
+    proposal_versions,
 )
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
@@ -56,9 +60,10 @@ DEFAULT_MIN_RISK = 0.5
 
 @dataclass(frozen=True)
 class AutofixProposal:
-    detection: Detection
     recipe: Recipe
     regions_fixed: int
+    # A fresh detection (the stored proposal could not be used), to store with the revision.
+    detection: Detection | None = None
 
     @property
     def note(self) -> str:
@@ -78,17 +83,38 @@ class BatchAutofixQueued:
 
 
 def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
-    """Detect on the photo's files and propose the repair (reads only)."""
-    from core.autofix import MIN_CONFIDENCE, propose_recipe
+    """The photo's stored proposal when it is of this core; otherwise detect and propose (reads only)."""
+    stored = _stored_proposal(photo)
+    if stored is not None:
+        return stored
     from core.errors import CoreError
 
     try:
         detection = photo_detection_compute(photo=photo)
     except CoreError as exc:
         raise from_core_error(exc) from None
-    recipe = propose_recipe(detection, min_confidence=MIN_CONFIDENCE)
-    fixed = sum(1 for region in detection.regions if region.confidence >= MIN_CONFIDENCE)
-    return AutofixProposal(detection=detection, recipe=recipe, regions_fixed=fixed)
+    fresh = detection_proposal_stored(detection)
+    return AutofixProposal(
+        recipe=_recipe(fresh["recipe"]), regions_fixed=fresh["regions_fixed"], detection=detection
+    )
+
+
+def _stored_proposal(photo: Photo) -> AutofixProposal | None:
+    from core.errors import CoreError
+
+    stored = photo.autofix_proposal
+    if not isinstance(stored, dict) or any(stored.get(k) != v for k, v in proposal_versions().items()):
+        return None
+    try:
+        return AutofixProposal(recipe=_recipe(stored["recipe"]), regions_fixed=int(stored["regions_fixed"]))
+    except (CoreError, KeyError, TypeError, ValueError):
+        return None  # not what this core writes: detect again
+
+
+def _recipe(raw) -> Recipe:
+    from core.recipe import Recipe
+
+    return Recipe.from_dict(raw)
 
 
 def photo_autofix_apply(
@@ -106,11 +132,14 @@ def photo_autofix_apply(
         _require_not_leased(photo)
     proposal = photo_autofix_propose(photo=photo)
     if not proposal.recipe.ops:
+        risk = proposal.detection.risk if proposal.detection is not None else photo.risk
+        regions = len(proposal.detection.regions) if proposal.detection is not None else len(photo.detections or [])
         raise Conflict(
-            f"Auto-fix found nothing sure enough to repair on photo {photo.pk} "
-            f"(risk {proposal.detection.risk:.2f}); review it as it is.",
+            f"Auto-fix found nothing sure enough to repair on photo {photo.pk}"
+            + (f" (risk {risk:.2f})" if risk is not None else "")
+            + "; review it as it is.",
             code="autofix_nothing_to_fix",
-            details={"risk": proposal.detection.risk, "regions": len(proposal.detection.regions)},
+            details={"risk": risk, "regions": regions},
         )
     recipe = proposal.recipe.to_dict()
     recipe_sha = proposal.recipe.sha256()
@@ -138,8 +167,12 @@ def photo_autofix_apply(
             note=proposal.note,
         )
         locked.current_revision = revision
-        locked.risk = detection_stored_risk(proposal.detection)
-        locked.detections = detection_regions_stored(proposal.detection, width=locked.width, height=locked.height)
+        if proposal.detection is not None:  # detected again here: keep what was found with the revision
+            locked.risk = detection_stored_risk(proposal.detection)
+            locked.detections = detection_regions_stored(
+                proposal.detection, width=locked.width, height=locked.height
+            )
+            locked.autofix_proposal = detection_proposal_stored(proposal.detection)
         locked.version += 1
         locked.save()
         event_record(

@@ -65,6 +65,53 @@ def test_autofix_makes_the_proposal_the_current_revision_and_renders_it(
     assert (event.actor, event.note, event.data["ops"]) == (users.reviewer, "auto-fix: 1 region", 1)
 
 
+def test_the_proposal_stored_by_detection_is_applied_without_detecting_again(
+    users, scene_photo, client_of, monkeypatch
+):
+    from jewelreview.catalog.detection_services import photo_detect_run
+    from jewelreview.repairs import autofix_services
+
+    photo = scene_photo()
+    photo_detect_run(photo_id=photo.pk)  # the task after ingest
+    photo.refresh_from_db()
+    stored = photo.autofix_proposal
+    assert stored["regions_fixed"] == 1 and [op["op"] for op in stored["recipe"]["ops"]] == ["channel"]
+    risk, detections = photo.risk, photo.detections
+
+    def no_detector(**kwargs):
+        raise AssertionError("the detector ran in the request")
+
+    monkeypatch.setattr(autofix_services, "photo_detection_compute", no_detector)
+    response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["recipe"] == stored["recipe"] and response.json()["note"] == "auto-fix: 1 region"
+    photo.refresh_from_db()
+    assert (photo.risk, photo.detections, photo.autofix_proposal) == (risk, detections, stored)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"engine": "0.0.1", "detector": 1, "recipe": {"version": 1, "ops": []}, "regions_fixed": 0},  # older core
+        {"engine": None, "recipe": "not a recipe"},
+        {"recipe": {"version": 1, "ops": [{"op": "no-such-op"}]}},
+    ],
+)
+def test_a_proposal_from_another_core_is_made_again(users, scene_photo, client_of, stored):
+    from jewelreview.catalog.detection_services import proposal_versions
+
+    photo = scene_photo()
+    if "engine" not in stored:
+        stored = {**stored, **proposal_versions(), "regions_fixed": 1}  # this version, but unreadable
+    Photo.objects.filter(pk=photo.pk).update(autofix_proposal=stored, risk=0.0)
+    response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
+    assert response.status_code == 201, response.json()
+    assert [op["op"] for op in response.json()["recipe"]["ops"]] == ["channel"]
+    photo.refresh_from_db()
+    assert photo.risk > 0.9 and photo.autofix_proposal["recipe"] == response.json()["recipe"]
+    assert {k: photo.autofix_proposal[k] for k in ("engine", "detector")} == proposal_versions()
+
+
 def test_a_manager_may_autofix_a_retoucher_may_not(users, scene_photo, client_of):
     photo = scene_photo()
     refused = client_of(users.retoucher).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
