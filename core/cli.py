@@ -6,10 +6,12 @@ Bad input exits with status 2 and one line on stderr (``error: ...``), never a t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 from core.errors import CoreError
 
@@ -40,13 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     from core import cli_detect
 
     args = build_parser().parse_args(argv)
+    out = sys.stdout
     try:
-        if args.command in cli_detect.COMMANDS:
-            return cli_detect.run(args)
-        if args.command == "render":
-            return _render(args)
-        if args.command == "info":
-            return _info(args)
+        # Libraries' chatter (pymatting prints its solver's warnings) goes to stderr: stdout
+        # carries only the command's own output, which scripts parse (--json, --timings, info).
+        with contextlib.redirect_stdout(sys.stderr):
+            if args.command in cli_detect.COMMANDS:
+                return cli_detect.run(args, out)
+            if args.command == "render":
+                return _render(args, out)
+            if args.command == "info":
+                return _info(args, out)
     except CoreError as exc:
         return _fail(str(exc))
     except FileNotFoundError as exc:
@@ -65,7 +71,7 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def _render(args: argparse.Namespace) -> int:
+def _render(args: argparse.Namespace, out: TextIO) -> int:
     import cv2
 
     from core import codecs
@@ -96,12 +102,12 @@ def _render(args: argparse.Namespace) -> int:
         timings["preview"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     if args.timings:
-        print(json.dumps({k: round(v, 4) for k, v in timings.items()}))
+        print(json.dumps({k: round(v, 4) for k, v in timings.items()}), file=out)
     return 0
 
 
-def _info(args: argparse.Namespace) -> int:
+def _info(args: argparse.Namespace, out: TextIO) -> int:
     from core import codecs
 
-    print(json.dumps(codecs.describe(codecs.read_bytes(args.file)), indent=2))
+    print(json.dumps(codecs.describe(codecs.read_bytes(args.file)), indent=2), file=out)
     return 0

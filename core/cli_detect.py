@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TextIO
 
 COMMANDS = ("detect", "autofix")
 
@@ -34,10 +35,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     autofix.add_argument("--recipe-out", type=Path, help="also write the proposed recipe (JSON)")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``args.command`` (one of COMMANDS); CoreError and OSError propagate to the caller."""
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``args.command`` (one of COMMANDS), printing results to ``out``; CoreError and OSError
+    propagate to the caller."""
     if args.command == "detect":
-        return _detect(args)
+        return _detect(args, out)
     return _autofix(args)
 
 
@@ -55,19 +57,19 @@ def _decode(args: argparse.Namespace):
     return image, rgb, ai_alpha
 
 
-def _detect(args: argparse.Namespace) -> int:
+def _detect(args: argparse.Namespace, out: TextIO) -> int:
     from core.detect import detect
 
     _, rgb, ai_alpha = _decode(args)
     found = detect(rgb, ai_alpha)
     if args.json:
-        print(json.dumps(found.to_dict()))
+        print(json.dumps(found.to_dict()), file=out)
         return 0
     for region in found.regions:
         x, y, w, h = region.box
-        print(f"{region.kind:<9} {region.confidence:.3f}  x={x} y={y} w={w} h={h}")
+        print(f"{region.kind:<9} {region.confidence:.3f}  x={x} y={y} w={w} h={h}", file=out)
     print(f"risk {found.risk:.3f}  ({len(found.regions)} regions, studio fit {found.studio_fit:.2f}, "
-          f"edge sharpness {found.edge_sharpness:.2f})")
+          f"edge sharpness {found.edge_sharpness:.2f})", file=out)
     return 0
 
 

@@ -61,6 +61,26 @@ def test_detect_json_is_the_detection_document(scene):
     assert x <= 79 and x + w >= 81 and y <= 42
 
 
+def test_json_on_stdout_stays_parseable_when_a_library_prints(scene, monkeypatch, capsys):
+    # pymatting prints its preconditioner's "PERFORMANCE WARNING" with print(): it must not end
+    # up inside the JSON a script reads from stdout.
+    import core.detect
+    from core.cli import main
+
+    detect = core.detect.detect
+
+    def chatty(*args, **kwargs):
+        print("PERFORMANCE WARNING:")
+        return detect(*args, **kwargs)
+
+    monkeypatch.setattr(core.detect, "detect", chatty)
+    photo, mask = scene
+    assert main(["detect", str(photo), "--mask", str(mask), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["regions"][0]["kind"] == "thin_loss"
+    assert "PERFORMANCE WARNING" in captured.err
+
+
 def test_autofix_writes_the_png_and_a_valid_recipe(scene, tmp_path):
     photo, mask = scene
     out, recipe_out = tmp_path / "fixed.png", tmp_path / "recipe.json"
