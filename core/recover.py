@@ -25,6 +25,15 @@ says alpha can have been lost:
    :data:`FOG_DEPTH_PX` from both solid and empty pixels: a dense mesh or lattice the remover
    blurred to grey), the solve is taken where it reaches :data:`FOG_LEVEL`.
 
+5. **Photo evidence** (:func:`_with_photo_evidence`, in the op; the strand search of detection
+   uses steps 2-4 only): the photo's own known pixels, the mask's solid edge and a background
+   ring just past the reach, calibrate two more tests (:mod:`core.recover_evidence`). Where the
+   held-out samples show that colour separates object from background, an object-coloured
+   pixel takes ``max(s, min(c, 0.6))``, ``c`` its colour alpha, when that reaches 0.5; and
+   where the solve reaches :data:`ACCEPT_LEVEL` but the thin test refused it (a twig beside a
+   blob the solve raised too), a bright line on the object-vs-background colour axis confirms
+   it. Both only in thin groups that touch the mask or accepted pixels.
+
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage: never lower than the input, unchanged outside the region.
 
@@ -49,6 +58,7 @@ import cv2
 import numpy as np
 
 from core import matte
+from core import recover_evidence as evidence
 from core.detect_shape import distance_to
 from core.errors import InvalidRecipeError
 from core.window import Rect
@@ -65,6 +75,7 @@ THIN_RESIDUAL = 0.3
 FRINGE_RESIDUAL = 0.05
 FOG_LEVEL = 0.8
 FOG_DEPTH_PX = 3.5
+COLOUR_ALPHA_CAP = 0.6  # colour alone lifts a pixel to at most this (step 5)
 OPEN_PX = 7  # the opening's disc: structures up to 6 px wide are thin (core.metrics.thin_mask)
 
 
@@ -120,9 +131,10 @@ def recover_region(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, *, ra
         return out
     solved = matte._solve_in_boxes(rgb[crop.slices()], a8, unknown, known.astype(np.float64)).astype(np.float32)
     accepted = _accepted(a, solved, unknown)
+    accepted, value = _with_photo_evidence(rgb[crop.slices()], a, solved, unknown, accepted, radius)
     if not accepted.any():
         return out
-    raised = np.where(accepted, np.maximum(a, solved), a)
+    raised = np.where(accepted, np.maximum(a, value), a)
     weight = cover.astype(np.float32) * (1.0 / 255.0)
     mixed = np.rint((weight * raised + (1.0 - weight) * a) * 255.0)
     out[crop.slices()] = np.maximum(a8, np.clip(mixed, 0, 255).astype(np.uint8))
@@ -242,6 +254,40 @@ def _accepted(a: np.ndarray, s: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     deep = (distance_to(a >= _SOLID) >= FOG_DEPTH_PX) & (distance_to(a <= 0.05) >= FOG_DEPTH_PX)
     accepted |= grey & deep & up & (s >= FOG_LEVEL)
     return accepted
+
+
+def _with_photo_evidence(
+    rgb: np.ndarray, a: np.ndarray, s: np.ndarray, unknown: np.ndarray, accepted: np.ndarray, radius: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 5 of the module notes: ``(accepted, value)`` with colour- and line-confirmed pixels added."""
+    solid = a >= _SOLID
+    reached = distance_to(a > _EMPTY)
+    object_edge = solid & (distance_to(~solid) <= evidence.EDGE_SAMPLE_PX)
+    background_ring = (reached > radius) & (reached <= radius + evidence.RING_PX)
+    samples = evidence.samples_of(object_edge, background_ring)
+    if samples is None:
+        return accepted, s
+    lab = evidence.lab_of(rgb)
+    value, extra = s, np.zeros(a.shape, bool)
+    colour = evidence.ColourEvidence.fit(lab, *samples)
+    if colour.trusted:
+        where = np.flatnonzero(unknown.ravel())
+        colours = lab.reshape(-1, 3)[where]
+        lifted = np.maximum(s.ravel()[where], np.minimum(colour.alpha(colours), COLOUR_ALPHA_CAP))
+        confirmed = colour.object_like(colours) & (lifted >= 0.5) & (lifted > a.ravel()[where] + _RAISE)
+        confirmed &= ~accepted.ravel()[where]
+        value = s.copy()
+        value.ravel()[where[confirmed]] = lifted[confirmed]
+        extra.ravel()[where[confirmed]] = True
+    ridge = evidence.ridge_strength(lab, *samples)
+    if ridge is not None:
+        line = ridge > float(np.quantile(ridge.ravel()[samples[1]], evidence.RIDGE_QUANTILE))
+        extra |= unknown & (s > a + _RAISE) & (s >= ACCEPT_LEVEL) & line
+    extra &= ~accepted
+    if not extra.any():
+        return accepted, s
+    extra = evidence.thin_and_joined(extra, (a >= 0.5) | accepted, open_px=OPEN_PX)
+    return accepted | extra, value
 
 
 def _check_radius(radius: float) -> float:
