@@ -75,7 +75,9 @@ THIN_RESIDUAL = 0.3
 FRINGE_RESIDUAL = 0.05
 FOG_LEVEL = 0.8
 FOG_DEPTH_PX = 3.5
-COLOUR_ALPHA_CAP = 0.6  # colour alone lifts a pixel to at most this (step 5)
+# Colour alone lifts a pixel to at most this (step 5): over half, so the strand is kept, but
+# short of the solve's own ACCEPT_LEVEL (a colour estimate also lifts mixed fringe pixels).
+COLOUR_ALPHA_CAP = 0.6
 OPEN_PX = 7  # the opening's disc: structures up to 6 px wide are thin (core.metrics.thin_mask)
 
 
@@ -270,12 +272,11 @@ def _with_photo_evidence(
     lab = evidence.lab_of(rgb)
     value, extra = s, np.zeros(a.shape, bool)
     colour = evidence.ColourEvidence.fit(lab, *samples)
-    if colour.trusted:
-        where = np.flatnonzero(unknown.ravel())
-        colours = lab.reshape(-1, 3)[where]
-        lifted = np.maximum(s.ravel()[where], np.minimum(colour.alpha(colours), COLOUR_ALPHA_CAP))
-        confirmed = colour.object_like(colours) & (lifted >= 0.5) & (lifted > a.ravel()[where] + _RAISE)
-        confirmed &= ~accepted.ravel()[where]
+    if colour is not None and colour.trusted:
+        where = np.flatnonzero((unknown & ~accepted).ravel())
+        where = where[colour.object_like(lab.reshape(-1, 3)[where])]
+        lifted = np.maximum(s.ravel()[where], np.minimum(colour.alpha(lab.reshape(-1, 3)[where]), COLOUR_ALPHA_CAP))
+        confirmed = (lifted >= 0.5) & (lifted > a.ravel()[where] + _RAISE)
         value = s.copy()
         value.ravel()[where[confirmed]] = lifted[confirmed]
         extra.ravel()[where[confirmed]] = True

@@ -8,7 +8,12 @@ photo decides for itself how far its colours can be trusted:
 
 - **Colour** (:class:`ColourEvidence`): a pixel is object-like when its k-nearest-neighbour
   density ratio in Lab (object samples against background samples) passes a threshold that lets
-  :data:`COLOUR_FALSE_PASS` of the held-out background through. The test is *trusted* only when
+  :data:`COLOUR_FALSE_PASS` of the held-out background through, and it lies among the object's
+  colours (no farther from them than the farthest held-out object colour: a reddish blotch of
+  wall that is only *nearer* the object's colours than the ring's is not the object). Samples
+  are held out by :data:`HOLD_OUT_BLOCK_PX` squares of a checkerboard, not pixel by pixel: a
+  neighbour of a fitted pixel has its colour and would make any threshold look safe. The test
+  is *trusted* only when
   at least :data:`COLOUR_MIN_PASS` of the held-out object passes it too: where object and
   background share their colours (a wire mesh over a similar wall, yarn over its own colours)
   colour is no evidence and is not used. Its alpha (:meth:`ColourEvidence.alpha`) is the pixel's
@@ -35,11 +40,13 @@ __all__ = ["ColourEvidence", "lab_of", "ridge_strength", "samples_of", "thin_and
 
 EDGE_SAMPLE_PX = 4.0  # object samples: solid pixels this close to the mask's edge
 RING_PX = 10.0  # background samples: this wide a ring just past the search reach
-MIN_SAMPLES = 100  # per side and half: fewer, and a photo says nothing
-MAX_SAMPLES = 4000  # per side and half (evenly spaced): the evidence adds ~1 s to a recover render of 145,000 band px
+MIN_SAMPLES = 200  # per side: fewer, and a photo says nothing
+MAX_SAMPLES = 4000  # per side (evenly spaced): the evidence adds ~1 s to a recover render of 145,000 band px
+HOLD_OUT_BLOCK_PX = 24  # calibration samples lie on other 24 px squares than the fitted ones
 COLOUR_K = 10
 COLOUR_FALSE_PASS = 0.01
 COLOUR_MIN_PASS = 0.8
+OBJECT_REACH_QUANTILE = 1.0  # among the object's colours: no farther from them than any held-out object colour
 RIDGE_SIGMAS = (1.0, 1.5, 2.0)
 RIDGE_QUANTILE = 0.95
 WIDE_SHARE = 0.5  # a group of which half survives the opening is wide
@@ -48,23 +55,51 @@ WIDE_SHARE = 0.5  # a group of which half survives the opening is wide
 def lab_of(rgb: np.ndarray) -> np.ndarray:
     """The photo in CIE Lab, float32 (8-bit scale), for 8- or 16-bit RGB."""
     if rgb.dtype != np.uint8:
-        rgb = (rgb.astype(np.float32) * (255.0 / 65535.0) + 0.5).astype(np.uint8)
+        rgb = (rgb >> 8).astype(np.uint8)  # as core.render and core.matte reduce 16-bit colour
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
 
 
 def samples_of(object_edge: np.ndarray, background_ring: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Flat pixel indices of the object and background samples, or None when either is too small.
+    """Flat pixel indices of the object and the background samples, or None when either is too small.
 
-    At most ``2 * MAX_SAMPLES`` per side, evenly spaced over the image (deterministic: the same
-    op gives the same samples, whatever window is rendered).
+    Parameters
+    ----------
+    object_edge, background_ring : ndarray of bool, shape (H, W)
+        Where the two kinds of sample may come from.
+
+    Returns
+    -------
+    (ndarray of int, ndarray of int), or None
+        At most :data:`MAX_SAMPLES` of each, evenly spaced (deterministic: the same op gives the
+        same samples, whatever window is rendered); None when either side has fewer than
+        :data:`MIN_SAMPLES`.
+
+    Examples
+    --------
+    >>> edge = np.zeros((100, 100), bool); edge[50:, :] = True
+    >>> obj, bg = samples_of(edge, ~edge)
+    >>> len(obj), len(bg), samples_of(edge[:1, :50], ~edge) is None
+    (4000, 4000, True)
     """
     picked = []
     for where in (object_edge, background_ring):
         index = np.flatnonzero(where.ravel())
-        if len(index) < 2 * MIN_SAMPLES:
+        if len(index) < MIN_SAMPLES:
             return None
-        picked.append(index[:: max(1, len(index) // (2 * MAX_SAMPLES))])
+        if len(index) > MAX_SAMPLES:
+            index = index[np.linspace(0, len(index) - 1, MAX_SAMPLES).astype(np.int64)]
+        picked.append(index)
     return picked[0], picked[1]
+
+
+def _held_out(index: np.ndarray, width: int) -> np.ndarray:
+    """Bool per sample: on the held-out squares of a :data:`HOLD_OUT_BLOCK_PX` checkerboard.
+
+    Held-out samples lie a block away from most of the fitted ones, so the calibration sees
+    colours the fitted samples have not, as the band's unknown pixels are.
+    """
+    y, x = np.divmod(index, width)
+    return ((y // HOLD_OUT_BLOCK_PX + x // HOLD_OUT_BLOCK_PX) % 2).astype(bool)
 
 
 class ColourEvidence:
@@ -80,15 +115,36 @@ class ColourEvidence:
         self.object_colours, self.background_colours = object_colours, background_colours
         self._object_tree, self._background_tree = cKDTree(object_colours), cKDTree(background_colours)
         self._k = min(COLOUR_K, len(object_colours), len(background_colours))
-        self.threshold, self.held_out_pass = np.inf, 0.0
+        self.threshold, self.reach, self.held_out_pass = np.inf, np.inf, 0.0
 
     @classmethod
-    def fit(cls, lab: np.ndarray, object_index: np.ndarray, background_index: np.ndarray) -> ColourEvidence:
-        flat = lab.reshape(-1, 3)
-        obj, bg = flat[object_index], flat[background_index]
-        model = cls(obj[0::2], bg[0::2])
-        model.threshold = float(np.quantile(model._score(bg[1::2]), 1.0 - COLOUR_FALSE_PASS))
-        model.held_out_pass = float(np.mean(model._score(obj[1::2]) > model.threshold))
+    def fit(cls, lab: np.ndarray, object_index: np.ndarray, background_index: np.ndarray) -> ColourEvidence | None:
+        """Fit on one checkerboard colour of the samples, calibrate on the other (:func:`_held_out`).
+
+        Parameters
+        ----------
+        lab : ndarray, shape (H, W, 3), float32
+            From :func:`lab_of`.
+        object_index, background_index : ndarray of int
+            Flat pixel indices, from :func:`samples_of`.
+
+        Returns
+        -------
+        ColourEvidence, or None when a side has fewer than :data:`MIN_SAMPLES` // 2 on either
+        half of the board.
+        """
+        flat, width = lab.reshape(-1, 3), lab.shape[1]
+        halves = []
+        for index in (object_index, background_index):
+            held = _held_out(index, width)
+            if min(np.count_nonzero(held), np.count_nonzero(~held)) < MIN_SAMPLES // 2:
+                return None
+            halves.append((flat[index[~held]], flat[index[held]]))
+        (obj_fit, obj_held), (bg_fit, bg_held) = halves
+        model = cls(obj_fit, bg_fit)
+        model.threshold = float(np.quantile(model._score(bg_held), 1.0 - COLOUR_FALSE_PASS))
+        model.reach = float(np.quantile(model._to_object(obj_held), OBJECT_REACH_QUANTILE))
+        model.held_out_pass = float(np.mean(model.object_like(obj_held)))
         return model
 
     @property
@@ -96,8 +152,11 @@ class ColourEvidence:
         return self.held_out_pass >= COLOUR_MIN_PASS
 
     def object_like(self, colours: np.ndarray) -> np.ndarray:
-        """Bool per colour (N x 3 Lab): passes the calibrated threshold."""
-        return self._score(colours) > self.threshold
+        """Bool per colour (N x 3 Lab): nearer the object's colours than the background's (the
+        calibrated ``threshold``) and among them (no farther from them than ``reach``, what
+        :data:`OBJECT_REACH_QUANTILE` of the held-out object colours are)."""
+        to_object = self._to_object(colours)
+        return (self._score(colours, to_object) > self.threshold) & (to_object <= self.reach)
 
     def alpha(self, colours: np.ndarray) -> np.ndarray:
         """Per colour: its position from the mean of its 5 nearest background colours (0) to the
@@ -108,10 +167,15 @@ class ColourEvidence:
         along = np.einsum("ij,ij->i", colours - b, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
         return np.clip(along, 0.0, 1.0).astype(np.float32)
 
-    def _score(self, colours: np.ndarray) -> np.ndarray:
+    def _to_object(self, colours: np.ndarray) -> np.ndarray:
+        """Lab distance to the k-th nearest object colour."""
+        return self._object_tree.query(colours, self._k)[0].reshape(len(colours), -1)[:, -1]
+
+    def _score(self, colours: np.ndarray, to_object: np.ndarray | None = None) -> np.ndarray:
         """log of the k-th background neighbour's distance over the k-th object neighbour's:
         high where object colours are dense and background colours sparse."""
-        to_object = self._object_tree.query(colours, self._k)[0].reshape(len(colours), -1)[:, -1]
+        if to_object is None:
+            to_object = self._to_object(colours)
         to_background = self._background_tree.query(colours, self._k)[0].reshape(len(colours), -1)[:, -1]
         return np.log(to_background + 1.0) - np.log(to_object + 1.0)
 
@@ -141,8 +205,28 @@ def ridge_strength(lab: np.ndarray, object_index: np.ndarray, background_index: 
 
 
 def thin_and_joined(extra: np.ndarray, base: np.ndarray, *, open_px: int) -> np.ndarray:
-    """The pixels of ``extra`` in groups that are thin (a grey opening with an ``open_px`` disc
-    removes over half of each) and touch ``base`` (the mask and what is already accepted)."""
+    """The pixels of ``extra`` in groups that are thin (an opening of ``extra`` with an
+    ``open_px`` disc removes over half of each) and touch ``base`` (the mask and what is already
+    accepted).
+
+    Parameters
+    ----------
+    extra, base : ndarray of bool, shape (H, W)
+    open_px : int
+        The opening's disc (7: structures up to 6 px wide are thin).
+
+    Returns
+    -------
+    ndarray of bool, shape (H, W)
+
+    Examples
+    --------
+    >>> base = np.zeros((30, 30), bool); base[20:] = True
+    >>> extra = np.zeros_like(base); extra[5:20, 3:5] = True; extra[8:20, 12:26] = True
+    >>> kept = thin_and_joined(extra, base, open_px=7)
+    >>> int(kept[:, :6].sum()), int(kept[:, 10:].sum())  # the 2 px strand stays, the blob goes
+    (30, 0)
+    """
     mask = extra.view(np.uint8)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (open_px, open_px))
     survives = cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc)

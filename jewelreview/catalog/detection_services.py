@@ -99,13 +99,18 @@ def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | Non
     Neither ``version`` nor ``updated_at`` moves: detection is no decision, so it must not make a
     reviewer's approve stale (409) nor reset the dashboard's "waiting since".
     """
+    try:
+        proposal = detection_proposal_stored(detection)
+    except Exception:  # noqa: BLE001  (the risk and regions still count; apply time proposes again)
+        logger.exception("proposing auto-fix for photo %s failed", photo_id)
+        proposal = None
     with transaction.atomic():
         photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
         if photo is None:
             return None
         photo.risk = detection_stored_risk(detection)
         photo.detections = detection_regions_stored(detection, width=photo.width, height=photo.height)
-        photo.autofix_proposal = detection_proposal_stored(detection)
+        photo.autofix_proposal = proposal
         Photo.objects.filter(pk=photo_id).update(
             risk=photo.risk, detections=photo.detections, autofix_proposal=photo.autofix_proposal
         )

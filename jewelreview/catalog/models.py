@@ -91,7 +91,7 @@ class Photo(models.Model):
     autofix_proposal = models.JSONField(
         null=True,
         blank=True,
-        help_text="The repair the last detection proposes: {engine, recipe, regions_fixed}; null until detected",
+        help_text="The repair the last detection proposes: {engine, detector, recipe, regions_fixed}; null until detected",
     )
 
     preview_original = models.FileField(max_length=300, blank=True)

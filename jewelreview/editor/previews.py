@@ -26,7 +26,7 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,6 +34,9 @@ from jewelreview.catalog.models import Photo
 from jewelreview.editor.inputs import PhotoInputs, photo_inputs
 from jewelreview.editor.render_slots import render_slot
 from jewelreview.errors import InvalidInput, TooLarge, from_core_error
+
+if TYPE_CHECKING:
+    from core.recipe import Recipe
 
 # 4096 x 4096 output pixels: a 4K screen's whole viewer at device resolution fits; a bigger
 # preview would take longer to encode and send than the retoucher waits for a preview.
@@ -217,24 +220,29 @@ def _render_level(window: Window, scale: float) -> float:
     return level
 
 
-def _working_area_check(recipe, window: Window, photo: Photo, level: float) -> None:
-    """Refuse a window whose exact render would compute more than ``MAX_RENDER_PIXELS``.
+def _working_area_check(recipe: Recipe, window: Window, photo: Photo, level: float) -> None:
+    """Refuse a window whose render a matte or recover region grows past ``MAX_RENDER_PIXELS``.
 
     A ``matte`` or ``recover`` op re-solves all of its region when the window touches it
     (``core.render.working_window``), so a small window over a huge brushed region costs what the
-    region costs: the cap counts that grown window, at the level rendered.
+    region costs: the cap counts that grown window, at the level rendered. Ops' context margins
+    alone are left to :func:`_render_level`'s cap (a few pixels round the window).
     """
+    from core.apply import op_margin
     from core.render import working_window
     from core.window import Rect
 
-    need = working_window(recipe, Rect(window.x0, window.y0, window.x1, window.y1), Rect(0, 0, photo.width, photo.height))
+    image = Rect(0, 0, photo.width, photo.height)
+    asked = Rect(window.x0, window.y0, window.x1, window.y1)
+    need = working_window(recipe, asked, image)
+    margins_only = asked.pad(sum(op_margin(op) for op in recipe.active_ops())).clip(image)
     area = need.area
-    if area * level * level <= MAX_RENDER_PIXELS:
+    if need.area <= margins_only.area or area * level * level <= MAX_RENDER_PIXELS:
         return
     raise TooLarge(
-        f"This window touches a matte or recover region of {need.width} x {need.height} px, which is re-solved "
-        f"whole for every preview: more than the {MAX_RENDER_PIXELS} pixels allowed. Make the region smaller, "
-        "or zoom out.",
+        f"This window touches a matte or recover region of {need.width} x {need.height} px, which is "
+        f"re-solved whole for every preview: more than the {MAX_RENDER_PIXELS} pixels allowed. Make the "
+        "region smaller, or zoom out.",
         code="preview_region_too_large",
         details={"limit_pixels": MAX_RENDER_PIXELS, "working_pixels": area},
     )

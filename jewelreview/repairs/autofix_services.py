@@ -26,7 +26,7 @@ is this very proposal), ``stale_version`` (409), ``photo_not_found`` (404).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -62,8 +62,10 @@ DEFAULT_MIN_RISK = 0.5
 class AutofixProposal:
     recipe: Recipe
     regions_fixed: int
-    # A fresh detection (the stored proposal could not be used), to store with the revision.
+    # A fresh detection and its proposal in Photo.autofix_proposal's form (the stored proposal
+    # could not be used), to store with the revision.
     detection: Detection | None = None
+    stored_form: dict | None = None
 
     @property
     def note(self) -> str:
@@ -95,7 +97,7 @@ def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
         raise from_core_error(exc) from None
     fresh = detection_proposal_stored(detection)
     return AutofixProposal(
-        recipe=_recipe(fresh["recipe"]), regions_fixed=fresh["regions_fixed"], detection=detection
+        recipe=_recipe(fresh["recipe"]), regions_fixed=fresh["regions_fixed"], detection=detection, stored_form=fresh
     )
 
 
@@ -111,7 +113,7 @@ def _stored_proposal(photo: Photo) -> AutofixProposal | None:
         return None  # not what this core writes: detect again
 
 
-def _recipe(raw) -> Recipe:
+def _recipe(raw: Any) -> Recipe:
     from core.recipe import Recipe
 
     return Recipe.from_dict(raw)
@@ -130,25 +132,18 @@ def photo_autofix_apply(
     _require_no_repair(photo)
     if unless_leased:
         _require_not_leased(photo)
-    proposal = photo_autofix_propose(photo=photo)
-    if not proposal.recipe.ops:
-        risk = proposal.detection.risk if proposal.detection is not None else photo.risk
-        regions = len(proposal.detection.regions) if proposal.detection is not None else len(photo.detections or [])
-        raise Conflict(
-            f"Auto-fix found nothing sure enough to repair on photo {photo.pk}"
-            + (f" (risk {risk:.2f})" if risk is not None else "")
-            + "; review it as it is.",
-            code="autofix_nothing_to_fix",
-            details={"risk": risk, "regions": regions},
-        )
-    recipe = proposal.recipe.to_dict()
-    recipe_sha = proposal.recipe.sha256()
+    proposal = photo_autofix_propose(photo=photo)  # the detector, when it must run, outside the lock
     with transaction.atomic():
         locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
         _require_needs_review(locked)
         _require_no_repair(locked)
         if unless_leased:
             _require_not_leased(locked)
+        # What is stored now is what the reviewer sees outlined (detection may have run meanwhile).
+        proposal = _stored_proposal(locked) or proposal
+        _require_something_to_fix(locked, proposal)
+        recipe = proposal.recipe.to_dict()
+        recipe_sha = proposal.recipe.sha256()
         current = locked.current_revision
         if current is not None and current.recipe_sha256 == recipe_sha:
             raise Conflict(
@@ -172,7 +167,7 @@ def photo_autofix_apply(
             locked.detections = detection_regions_stored(
                 proposal.detection, width=locked.width, height=locked.height
             )
-            locked.autofix_proposal = detection_proposal_stored(proposal.detection)
+            locked.autofix_proposal = proposal.stored_form
         locked.version += 1
         locked.save()
         event_record(
@@ -244,6 +239,21 @@ def photo_autofix_failed(*, photo_id: int, error: str) -> None:
             to_status=photo.status,
             note=error[:2000],
         )
+
+
+def _require_something_to_fix(photo: Photo, proposal: AutofixProposal) -> None:
+    if proposal.recipe.ops:
+        return
+    found = proposal.detection
+    risk = found.risk if found is not None else photo.risk
+    regions = len(found.regions) if found is not None else len(photo.detections or [])
+    raise Conflict(
+        f"Auto-fix found nothing sure enough to repair on photo {photo.pk}"
+        + (f" (risk {risk:.2f})" if risk is not None else "")
+        + "; review it as it is.",
+        code="autofix_nothing_to_fix",
+        details={"risk": risk, "regions": regions},
+    )
 
 
 def _require_not_leased(photo: Photo) -> None:

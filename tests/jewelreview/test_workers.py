@@ -25,8 +25,8 @@ def test_warm_up_loads_the_solver_and_sets_one_opencv_thread():
         "import sys, cv2; from jewelreview.workers import warm_up; "
         "assert 'pymatting' not in sys.modules; seconds = warm_up(); "
         "print(cv2.getNumThreads(), 'pymatting.laplacian.cf_laplacian' in sys.modules, "
-        "'core.render' in sys.modules, seconds >= 0)"
+        "'core.render' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["1", "True", "True", "True"]
+    assert out.stdout.split() == ["1", "True", "True"]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='photo',
             name='autofix_proposal',
-            field=models.JSONField(blank=True, help_text='The repair the last detection proposes: {engine, recipe, regions_fixed}; null until detected', null=True),
+            field=models.JSONField(blank=True, help_text='The repair the last detection proposes: {engine, detector, recipe, regions_fixed}; null until detected', null=True),
         ),
     ]

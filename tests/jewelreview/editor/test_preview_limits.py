@@ -47,6 +47,10 @@ def test_the_cap_counts_the_whole_recover_region_a_small_window_touches(api, cla
     body = response.json()
     assert body["code"] == "preview_region_too_large" and "recover region of 64 x 48 px" in body["message"]
     assert body["details"] == {"limit_pixels": 40 * 40, "working_pixels": 64 * 48}
+    # Ops' context margins alone never trip it: a refine over a window the size of the cap renders.
+    refine = {"version": 1, "ops": [{"op": "refine", "contrast": 15, "shift_edge": 10}]}
+    fits = {"x0": 0, "y0": 0, "x1": 40, "y1": 40}
+    assert api.retoucher.post(url, {"recipe": refine, "rect": fits, "scale": 1}, format="json").status_code == 200
     # The same window, away from a smaller region, renders.
     corner = {"version": 1, "ops": [{"op": "recover", "region": "M 50 30 H 60 V 44 H 50 Z", "radius": 2}]}
     assert api.retoucher.post(url, {"recipe": corner, "rect": small, "scale": 1}, format="json").status_code == 200

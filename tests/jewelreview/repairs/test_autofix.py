@@ -89,6 +89,34 @@ def test_the_proposal_stored_by_detection_is_applied_without_detecting_again(
     assert (photo.risk, photo.detections, photo.autofix_proposal) == (risk, detections, stored)
 
 
+def test_the_proposal_stored_when_applying_wins_over_the_one_the_caller_loaded(users, scene_photo):
+    from jewelreview.catalog.detection_services import photo_detect_run, proposal_versions
+    from jewelreview.repairs.autofix_services import photo_autofix_apply
+
+    photo = scene_photo()
+    photo_detect_run(photo_id=photo.pk)
+    loaded = Photo.objects.get(pk=photo.pk)  # what a request loaded ...
+    newer = {**proposal_versions(), "regions_fixed": 1,  # ... before detection ran again
+             "recipe": {"version": 1, "base": "ai", "ops": [{"op": "path", "d": "M 70 40 H 90 V 100 H 70 Z"}]}}
+    Photo.objects.filter(pk=photo.pk).update(autofix_proposal=newer)
+    revision = photo_autofix_apply(photo=loaded, actor=users.reviewer)
+    assert [op["op"] for op in revision.recipe["ops"]] == ["path"]
+
+
+def test_a_proposal_that_cannot_be_made_does_not_lose_the_risk(scene_photo, monkeypatch):
+    import core.autofix
+    from jewelreview.catalog.detection_services import photo_detect_run
+
+    def broken(*args, **kwargs):
+        raise ValueError("proposal bug")
+
+    monkeypatch.setattr(core.autofix, "propose_recipe", broken)
+    photo = scene_photo()
+    photo_detect_run(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.risk > 0.9 and photo.detections and photo.autofix_proposal is None
+
+
 @pytest.mark.parametrize(
     "stored",
     [
