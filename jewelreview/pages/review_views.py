@@ -24,6 +24,7 @@ from jewelreview.errors import NotFound
 from jewelreview.pages.queue_views import QUEUE_FLOW, require_reviewer
 from jewelreview.pages.review_forms import QueueFilterForm, queue_query
 from jewelreview.pages.viewer_config import viewer_images
+from jewelreview.repairs.autofix_selectors import autofix_plan
 from jewelreview.repairs.autofix_services import AUTOFIX_STATUSES
 from jewelreview.reviews.models import FlagReason
 from jewelreview.reviews.queue_selectors import QueueFilters
@@ -86,6 +87,8 @@ def review_config(
     """
     photo = screen.photo
     actions = photo_actions_for(request.user, photo.status)
+    can_autofix = photo.status in AUTOFIX_STATUSES and user_can(request.user, Action.PHOTO_AUTOFIX)
+    plan = autofix_plan(photo=photo) if can_autofix else None
     return {
         "photo": {
             "id": photo.pk,
@@ -117,8 +120,10 @@ def review_config(
         "can": {
             "approve": "approve" in actions,
             "flag": "flag" in actions,
-            "autofix": photo.status in AUTOFIX_STATUSES and user_can(request.user, Action.PHOTO_AUTOFIX),
+            "autofix": can_autofix,
         },
+        # What the stored proposal would do (None: not stored for this core; the click detects).
+        "autofix_plan": plan.as_dict() if plan is not None else None,
         "queue": {
             "batch": scope.batch_id,
             "sku": scope.sku,

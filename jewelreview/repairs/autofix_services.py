@@ -86,7 +86,7 @@ class BatchAutofixQueued:
 
 def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
     """The photo's stored proposal when it is of this core; otherwise detect and propose (reads only)."""
-    stored = _stored_proposal(photo)
+    stored = stored_proposal(photo)
     if stored is not None:
         return stored
     from core.errors import CoreError
@@ -101,7 +101,8 @@ def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
     )
 
 
-def _stored_proposal(photo: Photo) -> AutofixProposal | None:
+def stored_proposal(photo: Photo) -> AutofixProposal | None:
+    """The proposal detection stored with the photo, when it is of this core and readable."""
     from core.errors import CoreError
 
     stored = photo.autofix_proposal
@@ -140,7 +141,7 @@ def photo_autofix_apply(
         if unless_leased:
             _require_not_leased(locked)
         # What is stored now is what the reviewer sees outlined (detection may have run meanwhile).
-        proposal = _stored_proposal(locked) or proposal
+        proposal = stored_proposal(locked) or proposal
         _require_something_to_fix(locked, proposal)
         recipe = proposal.recipe.to_dict()
         recipe_sha = proposal.recipe.sha256()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -56,6 +57,8 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         assert outlined.count() == len(photo.detections)
         expect(page.locator("#detection-list")).to_contain_text("thin_loss")
 
+        # Detection stored its proposal: the panel says what the click will repair.
+        expect(page.locator("#autofix-help")).to_contain_text(re.compile(r"Auto-fix repairs \d+ regions? \(.*channel mask"))
         button = page.get_by_role("button", name="Apply auto-fix")
         expect(button).to_be_enabled()
         with page.expect_navigation(timeout=60_000):  # the page reloads once the render is done

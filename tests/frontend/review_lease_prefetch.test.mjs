@@ -108,3 +108,24 @@ test("a failed auto-fix render keeps its message: the page is not reloaded", asy
   assert.equal(reloads, 0);
   assert.equal(said.at(-1), "The auto-fix render failed: out of memory");
 });
+
+test("a stored proposal with nothing to fix leaves the button off and sends nothing", async () => {
+  const { bindAutofix } = await import("../../frontend/static/js/review/autofix_ui.js");
+  let posts = 0;
+  stubFetch(() => {
+    posts += 1;
+    return { status: 201, body: {} };
+  });
+  const button = { disabled: false, hidden: false, addEventListener() {}, removeEventListener() {} };
+  const config = {
+    can: { autofix: true },
+    autofix_plan: { regions: 0, ops: 0, summary: "" },
+    photo: { version: 1 },
+    urls: { autofix: "/api/photos/1/autofix/", render_base: "/api/renders/0/" },
+  };
+  const autofix = bindAutofix(button, config, { say: () => {}, reload: () => {} });
+  assert.equal(button.disabled, true);
+  assert.equal(button.hidden, false);
+  await autofix.run(); // X pressed anyway
+  assert.equal(posts, 0);
+});

@@ -49,6 +49,43 @@ def test_reviewers_and_managers_get_the_autofix_button_on_photos_needing_review(
     assert review_config(signed_in(users.manager).get(f"/photos/{photo.pk}/review/").content.decode())["can"]["autofix"]
 
 
+def test_the_review_screen_says_what_the_stored_proposal_repairs(users, scene_photo):
+    from jewelreview.catalog.detection_services import photo_detect_run, proposal_versions
+
+    photo = scene_photo()
+    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
+    assert review_config(html)["autofix_plan"] is None  # not detected yet: the click will detect
+    assert "Auto-fix repairs the detected regions as a new revision" in html
+
+    photo_detect_run(photo_id=photo.pk)
+    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
+    assert review_config(html)["autofix_plan"] == {"regions": 1, "ops": 1, "summary": "1 channel mask"}
+    assert "Auto-fix repairs 1 region (1 channel mask) as a new revision" in html
+
+    nothing = {**proposal_versions(), "regions_fixed": 0, "recipe": {"version": 1, "base": "ai", "ops": []}}
+    Photo.objects.filter(pk=photo.pk).update(autofix_proposal=nothing)
+    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
+    assert review_config(html)["autofix_plan"] == {"regions": 0, "ops": 0, "summary": ""}
+    assert "Detection found nothing sure enough to auto-fix here" in html
+
+
+def test_the_plan_names_each_kind_of_op(make_photo):
+    from jewelreview.catalog.detection_services import proposal_versions
+    from jewelreview.repairs.autofix_selectors import autofix_plan
+
+    box = "M 1 1 H 9 V 9 H 1 Z"
+    ops = [{"op": "refine", "contrast": 90, "region": box}, {"op": "refine", "shift_edge": 40, "region": box},
+           {"op": "channel", "region": box, "channel": "auto"}, {"op": "recover", "region": box, "radius": 16}]
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(
+        autofix_proposal={**proposal_versions(), "regions_fixed": 3, "recipe": {"version": 1, "ops": ops}}
+    )
+    photo.refresh_from_db()
+    plan = autofix_plan(photo=photo)
+    assert (plan.regions, plan.ops) == (3, 4)
+    assert plan.summary == "2 edge refines, 1 channel mask, 1 lost-detail recovery"
+
+
 def test_no_autofix_button_for_a_flagged_photo(users, make_photo):
     flagged = make_photo(status="flagged")
     html = signed_in(users.reviewer).get(f"/photos/{flagged.pk}/review/").content.decode()

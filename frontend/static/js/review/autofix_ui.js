@@ -19,14 +19,16 @@ const POLL_LIMIT_MS = 120000;
  */
 export function bindAutofix(button, config, hooks) {
   const reload = hooks.reload || (() => window.location.reload());
-  button.disabled = !config.can.autofix;
+  // A stored proposal with no ops: nothing to apply (the help text says so).
+  const nothingToFix = Boolean(config.autofix_plan && config.autofix_plan.ops === 0);
+  button.disabled = !config.can.autofix || nothingToFix;
   button.hidden = !config.can.autofix;
   let stopped = false;
 
   async function run() {
     if (!config.can.autofix || button.disabled) return;
     button.disabled = true;
-    hooks.say("Applying auto-fix: detecting the damage and proposing a repair…");
+    hooks.say(config.autofix_plan ? "Applying auto-fix…" : "Applying auto-fix: detecting the damage and proposing a repair…");
     const answer = await postJson(config.urls.autofix, { version: config.photo.version });
     if (!answer.ok) {
       button.disabled = false;
