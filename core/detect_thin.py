@@ -122,13 +122,17 @@ class ThinResult:
     clutter: float
 
 
-def find_thin_loss(rgb: np.ndarray, ai_alpha: np.ndarray) -> ThinResult:
+def find_thin_loss(rgb: np.ndarray, ai_alpha: np.ndarray, *, max_clutter: float = math.inf) -> ThinResult:
     """Find thin structures that the AI mask leaves (mostly) transparent.
 
     Parameters
     ----------
     rgb : ndarray, shape (H, W, 3), uint8
     ai_alpha : ndarray, shape (H, W), uint8
+    max_clutter : float
+        Above this clutter the structures are not traced (``structures`` is empty): the caller
+        has no use for ridges on a background this busy (:func:`core.detect.detect` turns to
+        shape evidence there), and tracing them is most of the time on a cluttered 24 MP photo.
 
     Returns
     -------
@@ -166,10 +170,12 @@ def find_thin_loss(rgb: np.ndarray, ai_alpha: np.ndarray) -> ThinResult:
     step = _sample_step(far.size)
     far_sample = far[::step, ::step]
     clutter = float(np.count_nonzero(seeds[::step, ::step] & far_sample)) / max(1, int(np.count_nonzero(far_sample)))
-    seeds &= ~excluded
-    grow &= ~excluded
     structures = []
     core = np.zeros(solid.shape, bool)
+    if clutter > max_clutter:
+        return ThinResult((), core, clutter)
+    seeds &= ~excluded
+    grow &= ~excluded
     for box, group in _clusters(grow, seeds):
         structures += _structures(group, seeds, solid, rgb, hats, box, core)
     return ThinResult(tuple(structures), core, clutter)
