@@ -28,6 +28,27 @@ def test_a_cluttered_photo_is_searched_by_shape_and_matting(cluttered_pendant):
     assert boxes[prongs].mean() >= 0.9
 
 
+def test_clutter_alone_skips_the_studio_path_with_the_same_findings(cluttered_pendant, monkeypatch):
+    import core.detect
+    import core.detect_thin
+
+    rgb, ai, _ = cluttered_pendant()
+    thin = core.detect_thin.find_thin_loss(rgb, ai)
+    assert thin.clutter > core.detect.SHAPE_MODE_CLUTTER and thin.structures  # ridges everywhere
+    with monkeypatch.context() as m:
+        m.setattr(core.detect, "SHAPE_MODE_CLUTTER", float("inf"))  # the studio path all the way
+        full = detect(rgb, ai)
+
+    def no_colour_model(*args, **kwargs):
+        raise AssertionError("the studio path's colour model was built on a cluttered photo")
+
+    monkeypatch.setattr(core.detect, "colour_model", no_colour_model)
+    fast = detect(rgb, ai)
+    assert (fast.regions, fast.risk) == (full.regions, full.risk) and fast.regions
+    assert fast.studio_fit < SHAPE_MODE_BELOW
+    assert core.detect_thin.find_thin_loss(rgb, ai, max_clutter=core.detect.SHAPE_MODE_CLUTTER).structures == ()
+
+
 def test_the_proposal_fixes_the_band_then_recovers_the_prongs(cluttered_pendant):
     rgb, ai, truth = cluttered_pendant()
     recipe = propose_recipe(detect(rgb, ai))
