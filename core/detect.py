@@ -120,8 +120,10 @@ class Detection:
         ``(width, height)`` of the image the boxes refer to.
     studio_fit : float
         0..1: how well the photo fits the studio model the detector relies on (a smooth sweep,
-        few ridges away from the piece). Every confidence is scaled by it, so a low value means
-        "cannot tell": such photos need a person, whatever their risk.
+        few ridges away from the piece), to 3 decimals rounded down. Every confidence is scaled by
+        it, so a low value means "cannot tell": such photos need a person, whatever their risk.
+        Under :data:`SHAPE_MODE_BELOW` it is an upper bound when the background's clutter alone
+        puts it there (the colour model is then not built: :data:`SHAPE_MODE_CLUTTER`).
     edge_sharpness : float
         0..1: the AI mask's edges against a pixel-coverage edge
         (:func:`core.detect_edges.edge_sharpness`); under ~0.85 the whole outline is
@@ -182,10 +184,10 @@ def detect(rgb: np.ndarray, ai_alpha: np.ndarray) -> Detection:
     height, width = ai_alpha.shape
     thin = find_thin_loss(rgb, ai_alpha, max_clutter=SHAPE_MODE_CLUTTER)
     studio = _clutter_factor(thin.clutter)
-    if studio >= SHAPE_MODE_BELOW:
-        model = colour_model(rgb, ai_alpha)
+    model = colour_model(rgb, ai_alpha) if studio >= SHAPE_MODE_BELOW else None
+    if model is not None:
         studio = min(studio, _misfit_factor(model.misfit))
-    if studio >= SHAPE_MODE_BELOW:
+    if model is not None and studio >= SHAPE_MODE_BELOW:
         regions = _thin_regions(thin, (width, height), studio)
         edges = find_edge_damage(model, colour_alpha(model))
         regions += [_edge_region(f, (width, height), studio) for f in edges]
@@ -196,7 +198,9 @@ def detect(rgb: np.ndarray, ai_alpha: np.ndarray) -> Detection:
     regions = regions[:MAX_REGIONS]
     survive = math.prod(1.0 - r.confidence for r in regions)
     sharpness = round(edge_sharpness(ai_alpha), 3)
-    return Detection(tuple(regions), round(1.0 - survive, 3), (width, height), round(studio, 3), sharpness)
+    # Rounded down: a photo in shape mode never reports a fit of SHAPE_MODE_BELOW or more.
+    reported = math.floor(studio * 1000.0) / 1000.0
+    return Detection(tuple(regions), round(1.0 - survive, 3), (width, height), reported, sharpness)
 
 
 def _shape_regions(rgb: np.ndarray, ai_alpha: np.ndarray, size: tuple[int, int]) -> list[Region]:

@@ -122,7 +122,7 @@ def review_config(
             "flag": "flag" in actions,
             "autofix": can_autofix,
         },
-        # What the stored proposal would do (None: not stored for this core; the click detects).
+        # What the stored proposal would do, in words (None: not stored for this core; the click detects).
         "autofix_plan": plan.as_dict() if plan is not None else None,
         "queue": {
             "batch": scope.batch_id,

@@ -44,6 +44,7 @@ from jewelreview.catalog.detection_services import (
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotFound, from_core_error
+from jewelreview.repairs.autofix_selectors import AutofixProposal, photo_autofix_proposal_stored, recipe_of
 from jewelreview.repairs.models import Revision
 from jewelreview.repairs.services import AS_IS_RECIPE, render_enqueue
 from jewelreview.reviews.events import event_record
@@ -59,21 +60,6 @@ DEFAULT_MIN_RISK = 0.5
 
 
 @dataclass(frozen=True)
-class AutofixProposal:
-    recipe: Recipe
-    regions_fixed: int
-    # A fresh detection and its proposal in Photo.autofix_proposal's form (the stored proposal
-    # could not be used), to store with the revision.
-    detection: Detection | None = None
-    stored_form: dict | None = None
-
-    @property
-    def note(self) -> str:
-        plural = "" if self.regions_fixed == 1 else "s"
-        return f"auto-fix: {self.regions_fixed} region{plural}"
-
-
-@dataclass(frozen=True)
 class BatchAutofixQueued:
     batch_id: int
     min_risk: float
@@ -86,7 +72,7 @@ class BatchAutofixQueued:
 
 def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
     """The photo's stored proposal when it is of this core; otherwise detect and propose (reads only)."""
-    stored = stored_proposal(photo)
+    stored = photo_autofix_proposal_stored(photo=photo)
     if stored is not None:
         return stored
     from core.errors import CoreError
@@ -97,27 +83,8 @@ def photo_autofix_propose(*, photo: Photo) -> AutofixProposal:
         raise from_core_error(exc) from None
     fresh = detection_proposal_stored(detection)
     return AutofixProposal(
-        recipe=_recipe(fresh["recipe"]), regions_fixed=fresh["regions_fixed"], detection=detection, stored_form=fresh
+        recipe=recipe_of(fresh["recipe"]), regions_fixed=fresh["regions_fixed"], detection=detection, stored_form=fresh
     )
-
-
-def stored_proposal(photo: Photo) -> AutofixProposal | None:
-    """The proposal detection stored with the photo, when it is of this core and readable."""
-    from core.errors import CoreError
-
-    stored = photo.autofix_proposal
-    if not isinstance(stored, dict) or any(stored.get(k) != v for k, v in proposal_versions().items()):
-        return None
-    try:
-        return AutofixProposal(recipe=_recipe(stored["recipe"]), regions_fixed=int(stored["regions_fixed"]))
-    except (CoreError, KeyError, TypeError, ValueError):
-        return None  # not what this core writes: detect again
-
-
-def _recipe(raw: Any) -> Recipe:
-    from core.recipe import Recipe
-
-    return Recipe.from_dict(raw)
 
 
 def photo_autofix_apply(
@@ -141,7 +108,7 @@ def photo_autofix_apply(
         if unless_leased:
             _require_not_leased(locked)
         # What is stored now is what the reviewer sees outlined (detection may have run meanwhile).
-        proposal = stored_proposal(locked) or proposal
+        proposal = photo_autofix_proposal_stored(photo=locked) or proposal
         _require_something_to_fix(locked, proposal)
         recipe = proposal.recipe.to_dict()
         recipe_sha = proposal.recipe.sha256()

@@ -28,7 +28,7 @@ def test_a_cluttered_photo_is_searched_by_shape_and_matting(cluttered_pendant):
     assert boxes[prongs].mean() >= 0.9
 
 
-def test_clutter_alone_skips_the_studio_path_with_the_same_findings(cluttered_pendant, monkeypatch):
+def test_clutter_alone_skips_ridge_tracing_and_the_colour_model_with_the_same_findings(cluttered_pendant, monkeypatch):
     import core.detect
     import core.detect_thin
 
@@ -36,8 +36,11 @@ def test_clutter_alone_skips_the_studio_path_with_the_same_findings(cluttered_pe
     thin = core.detect_thin.find_thin_loss(rgb, ai)
     assert thin.clutter > core.detect.SHAPE_MODE_CLUTTER and thin.structures  # ridges everywhere
     with monkeypatch.context() as m:
-        m.setattr(core.detect, "SHAPE_MODE_CLUTTER", float("inf"))  # the studio path all the way
+        # As before the short cut: ridges traced and the colour model built whatever the clutter.
+        m.setattr(core.detect, "SHAPE_MODE_CLUTTER", float("inf"))
+        m.setattr(core.detect, "_clutter_factor", lambda clutter: 1.0)
         full = detect(rgb, ai)
+    assert full.studio_fit < SHAPE_MODE_BELOW  # the colour model's misfit alone puts it in shape mode
 
     def no_colour_model(*args, **kwargs):
         raise AssertionError("the studio path's colour model was built on a cluttered photo")

@@ -58,7 +58,7 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         expect(page.locator("#detection-list")).to_contain_text("thin_loss")
 
         # Detection stored its proposal: the panel says what the click will repair.
-        expect(page.locator("#autofix-help")).to_contain_text(re.compile(r"Auto-fix repairs \d+ regions? \(.*channel mask"))
+        expect(page.locator("#autofix-help")).to_contain_text(re.compile(r"Auto-fix repairs \d+ regions? in \d+ steps? \(.*channel mask"))
         button = page.get_by_role("button", name="Apply auto-fix")
         expect(button).to_be_enabled()
         with page.expect_navigation(timeout=60_000):  # the page reloads once the render is done
@@ -66,6 +66,9 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         config = json.loads(page.locator("#review-config").text_content() or "{}")
         assert config["current"] != "cutout", config["layers"]  # the repaired revision is shown now
         assert config["can"]["approve"] is True  # ...and reviewed as usual
+        # Applied: the panel says so, and the button only repeats it.
+        expect(page.locator("#autofix-help")).to_have_text("Auto-fix is applied: revision 1 is its result.")
+        expect(page.locator("#autofix")).to_have_attribute("aria-disabled", "true")
         assert errors == []
 
     revision = Revision.objects.get(photo=photo)

@@ -109,23 +109,30 @@ test("a failed auto-fix render keeps its message: the page is not reloaded", asy
   assert.equal(said.at(-1), "The auto-fix render failed: out of memory");
 });
 
-test("a stored proposal with nothing to fix leaves the button off and sends nothing", async () => {
+test("a stored proposal with nothing to fix: the button says why and sends nothing", async () => {
   const { bindAutofix } = await import("../../frontend/static/js/review/autofix_ui.js");
   let posts = 0;
   stubFetch(() => {
     posts += 1;
     return { status: 201, body: {} };
   });
-  const button = { disabled: false, hidden: false, addEventListener() {}, removeEventListener() {} };
+  const attributes = {};
+  const button = {
+    disabled: false, hidden: false, addEventListener() {}, removeEventListener() {},
+    setAttribute(name, value) { attributes[name] = value; },
+  };
+  const text = "Detection found nothing sure enough to auto-fix here: review it as it is.";
   const config = {
     can: { autofix: true },
-    autofix_plan: { regions: 0, ops: 0, summary: "" },
+    autofix_plan: { regions: 0, ops: 0, summary: "", applied: null, usable: false, text },
     photo: { version: 1 },
     urls: { autofix: "/api/photos/1/autofix/", render_base: "/api/renders/0/" },
   };
-  const autofix = bindAutofix(button, config, { say: () => {}, reload: () => {} });
-  assert.equal(button.disabled, true);
-  assert.equal(button.hidden, false);
-  await autofix.run(); // X pressed anyway
+  const said = [];
+  const autofix = bindAutofix(button, config, { say: (message) => said.push(message), reload: () => {} });
+  assert.equal(button.disabled, false); // still focusable: keyboard and screen-reader users reach it
+  assert.equal(attributes["aria-disabled"], "true");
+  await autofix.run(); // clicked, or X pressed
   assert.equal(posts, 0);
+  assert.deepEqual(said, [text]);
 });

@@ -58,15 +58,26 @@ def test_the_review_screen_says_what_the_stored_proposal_repairs(users, scene_ph
     assert "Auto-fix repairs the detected regions as a new revision" in html
 
     photo_detect_run(photo_id=photo.pk)
-    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
-    assert review_config(html)["autofix_plan"] == {"regions": 1, "ops": 1, "summary": "1 channel mask"}
-    assert "Auto-fix repairs 1 region (1 channel mask) as a new revision" in html
+    reviewer = signed_in(users.reviewer)
+    html = reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
+    text = "Auto-fix repairs 1 region in 1 step (1 channel mask) as a new revision; you then review the result."
+    assert review_config(html)["autofix_plan"] == {
+        "regions": 1, "ops": 1, "summary": "1 channel mask", "applied": None, "usable": True, "text": text,
+    }
+    assert text in html and 'aria-disabled="true"' not in html
+
+    # Applied: the screen says so, and the button says why it does nothing.
+    assert reviewer.post(f"/api/photos/{photo.pk}/autofix/", {}, content_type="application/json").status_code == 201
+    html = reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
+    plan = review_config(html)["autofix_plan"]
+    assert (plan["applied"], plan["usable"]) == (1, False)
+    assert "Auto-fix is applied: revision 1 is its result." in html and 'aria-disabled="true"' in html
 
     nothing = {**proposal_versions(), "regions_fixed": 0, "recipe": {"version": 1, "base": "ai", "ops": []}}
     Photo.objects.filter(pk=photo.pk).update(autofix_proposal=nothing)
-    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
-    assert review_config(html)["autofix_plan"] == {"regions": 0, "ops": 0, "summary": ""}
-    assert "Detection found nothing sure enough to auto-fix here" in html
+    html = reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
+    assert review_config(html)["autofix_plan"]["usable"] is False
+    assert "Detection found nothing sure enough to auto-fix here: review it as it is." in html
 
 
 def test_the_plan_names_each_kind_of_op(make_photo):
@@ -84,6 +95,23 @@ def test_the_plan_names_each_kind_of_op(make_photo):
     plan = autofix_plan(photo=photo)
     assert (plan.regions, plan.ops) == (3, 4)
     assert plan.summary == "2 edge refines, 1 channel mask, 1 lost-detail recovery"
+    assert plan.text.startswith("Auto-fix repairs 3 regions in 4 steps (2 edge refines, 1 channel mask,")
+
+
+def test_a_plan_of_only_the_outline_refine_says_so(make_photo):
+    from core.autofix import propose_recipe
+    from core.detect import Detection
+    from jewelreview.catalog.detection_services import detection_proposal_stored
+    from jewelreview.repairs.autofix_selectors import autofix_plan
+
+    soft_outline = Detection((), 0.0, (100, 100), studio_fit=1.0, edge_sharpness=0.5)
+    assert [op.name for op in propose_recipe(soft_outline).ops] == ["refine"]
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(autofix_proposal=detection_proposal_stored(soft_outline))
+    photo.refresh_from_db()
+    assert autofix_plan(photo=photo).text == (
+        "Auto-fix sharpens the whole outline (1 edge refine) as a new revision; you then review the result."
+    )
 
 
 def test_no_autofix_button_for_a_flagged_photo(users, make_photo):

@@ -19,14 +19,21 @@ const POLL_LIMIT_MS = 120000;
  */
 export function bindAutofix(button, config, hooks) {
   const reload = hooks.reload || (() => window.location.reload());
-  // A stored proposal with no ops: nothing to apply (the help text says so).
-  const nothingToFix = Boolean(config.autofix_plan && config.autofix_plan.ops === 0);
-  button.disabled = !config.can.autofix || nothingToFix;
+  // A stored proposal with nothing to apply, or already applied: the button stays focusable
+  // (aria-disabled) and says why when pressed, as Approve and Flag do.
+  const plan = config.autofix_plan;
+  const refusal = plan && !plan.usable ? plan.text : null;
+  button.disabled = !config.can.autofix;
   button.hidden = !config.can.autofix;
+  if (refusal) button.setAttribute("aria-disabled", "true");
   let stopped = false;
 
   async function run() {
     if (!config.can.autofix || button.disabled) return;
+    if (refusal) {
+      hooks.say(refusal);
+      return;
+    }
     button.disabled = true;
     hooks.say(config.autofix_plan ? "Applying auto-fix…" : "Applying auto-fix: detecting the damage and proposing a repair…");
     const answer = await postJson(config.urls.autofix, { version: config.photo.version });
