@@ -41,6 +41,19 @@ def _browser_media(isolated_media):
 
 
 @pytest.fixture
+def sign_in(live_url):
+    """``sign_in(page, username, password)``: the login form filled in and sent, as a person does."""
+
+    def sign_in(page, username: str, password: str) -> None:
+        page.goto(f"{live_url}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in
+
+
+@pytest.fixture
 def ring_scene():
     """``ring_scene(seed) -> (jpeg, png)``: a gold ring whose AI mask lost the right prong."""
     return _ring_scene

@@ -35,7 +35,7 @@ def detected(transactional_db, django_user_model, ring_scene):
     return photo
 
 
-def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromium):
+def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.repairs.models import Render, Revision
@@ -45,10 +45,7 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("rita")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "rita", PASSWORD)
         page.goto(f"{live_url}/photos/{photo.pk}/review/")
 
         # Detection's regions: outlined on the viewer and listed in the panel.
@@ -58,7 +55,8 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         expect(page.locator("#detection-list")).to_contain_text("thin_loss")
 
         # Detection stored its proposal: the panel says what the click will repair.
-        expect(page.locator("#autofix-help")).to_contain_text(re.compile(r"Auto-fix repairs \d+ regions? in \d+ steps? \(.*channel mask"))
+        plan = re.compile(r"Auto-fix repairs \d+ regions? in \d+ steps? \(.*channel mask")
+        expect(page.locator("#autofix-help")).to_contain_text(plan)
         button = page.get_by_role("button", name="Apply auto-fix")
         expect(button).to_be_enabled()
         with page.expect_navigation(timeout=60_000):  # the page reloads once the render is done

@@ -35,7 +35,7 @@ def ring_pair(width: int = 320, height: int = 240) -> list[dict]:
     ]
 
 
-def test_manager_signs_in_and_imports_a_pair(live_url, manager, chromium):
+def test_manager_signs_in_and_imports_a_pair(live_url, manager, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
@@ -44,10 +44,7 @@ def test_manager_signs_in_and_imports_a_pair(live_url, manager, chromium):
     # where Django refuses database calls (SynchronousOnlyOperation).
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("mona")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "mona", PASSWORD)
         expect(page).to_have_url(f"{live_url}/dashboard/")  # a manager starts on the dashboard
         expect(page.locator(".site-user")).to_contain_text("Signed in as mona")
         page.get_by_role("link", name="Uploads", exact=True).click()

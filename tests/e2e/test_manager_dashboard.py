@@ -65,13 +65,6 @@ def scene(transactional_db, django_user_model):
     return {name: photo.pk for name, photo in photos.items()}
 
 
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def counts(page) -> dict[str, str]:
     return {
         key: page.locator(f'dd[data-count="{key}"]').inner_text().split()[0]
@@ -79,7 +72,7 @@ def counts(page) -> dict[str, str]:
     }
 
 
-def test_dashboard_counts_change_after_a_grid_approval(live_url, scene, chromium):
+def test_dashboard_counts_change_after_a_grid_approval(live_url, scene, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
@@ -94,7 +87,7 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene, chromium
                 "response",
                 lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and problems.append(r.url),
             )
-        sign_in(manager, live_url, "mona")
+        sign_in(manager, "mona", PASSWORD)
         expect(manager).to_have_url(f"{live_url}/dashboard/")  # managers start on the dashboard
         assert counts(manager) == {
             "photos": "4",
@@ -104,7 +97,7 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene, chromium
             "skus_done": "1",
         }
 
-        sign_in(reviewer, live_url, "rita")
+        sign_in(reviewer, "rita", PASSWORD)
         reviewer.goto(f"{live_url}/grid/")
         boxes = reviewer.locator("input[data-photo-id]")
         expect(boxes).to_have_count(2)
@@ -167,14 +160,14 @@ def test_dashboard_counts_change_after_a_grid_approval(live_url, scene, chromium
     }
 
 
-def test_manager_downloads_csv_and_zips_and_reassigns(live_url, scene, chromium):
+def test_manager_downloads_csv_and_zips_and_reassigns(live_url, scene, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
 
     with chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
-        sign_in(page, live_url, "mona")
+        sign_in(page, "mona", PASSWORD)
         expect(page).to_have_url(f"{live_url}/dashboard/")
 
         with page.expect_download() as csv_download:

@@ -51,7 +51,7 @@ def scene(transactional_db, django_user_model):
     return {"pinned": pinned.pk, "repaired": repaired.pk}
 
 
-def test_retoucher_sees_the_reviewers_pins_claims_and_submits(live_url, scene, chromium):
+def test_retoucher_sees_the_reviewers_pins_claims_and_submits(live_url, scene, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
@@ -65,10 +65,7 @@ def test_retoucher_sees_the_reviewers_pins_claims_and_submits(live_url, scene, c
             "response",
             lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and problems.append(r.url),
         )
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("tom")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "tom", PASSWORD)
         expect(page).to_have_url(f"{live_url}/retouch/")  # a retoucher starts on "My work"
 
         card = page.locator(f"#photo-{pinned}")

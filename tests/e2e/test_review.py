@@ -57,7 +57,7 @@ def screen_point(box: dict, image_point: tuple[float, float]) -> tuple[float, fl
     return left + image_point[0] * scale, top + image_point[1] * scale
 
 
-def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, queue, chromium):
+def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, queue, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
@@ -72,10 +72,7 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, 
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("rita")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "rita", PASSWORD)
         expect(page).to_have_url(f"{live_url}/queue/")  # a reviewer starts on the queue
         expect(page.get_by_role("link", name="RING1 · front")).to_be_visible()
 
@@ -163,16 +160,13 @@ BACKGROUND = (150, 150)  # image pixels: grey studio background, removed by the 
 BAND = (830, 560)  # on the ring's band, kept by the AI mask
 
 
-def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, queue, chromium):
+def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, queue, chromium, sign_in):
     from playwright.sync_api import expect
 
     reviewer, first, _ = queue
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("rita")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "rita", PASSWORD)
         page.goto(f"{live_url}/photos/{first.pk}/review/")
         expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
         page.wait_for_load_state("networkidle")
@@ -238,7 +232,7 @@ def test_backdrops_mask_overlay_and_compare_modes_draw_what_they_say(live_url, q
     assert first.status == "needs_review"  # the "a" pressed under the help approved nothing
 
 
-def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing(live_url, queue, chromium):
+def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing(live_url, queue, chromium, sign_in):
     from playwright.sync_api import expect
 
     from jewelreview.catalog.models import Photo
@@ -249,10 +243,7 @@ def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("rita")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "rita", PASSWORD)
         page.goto(f"{live_url}/photos/{first.pk}/review/?from=queue")
         expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
 
@@ -276,7 +267,7 @@ def test_a_decided_photo_says_why_a_and_f_do_nothing_and_browsing_leases_nothing
     assert list(Photo.objects.exclude(review_holder=None).values_list("pk", flat=True)) == []
 
 
-def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queue, monkeypatch, chromium):
+def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queue, monkeypatch, chromium, sign_in):
     from datetime import timedelta as _timedelta
 
     from playwright.sync_api import expect
@@ -297,10 +288,7 @@ def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queu
                 renewals.append(request.post_data_json)
 
         page.on("request", record)
-        page.goto(f"{live_url}/login/")
-        page.get_by_label("Username").fill("rita")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "rita", PASSWORD)
         page.get_by_role("button", name="Review next photo").click()
         expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
         page.wait_for_timeout(2500)
