@@ -128,12 +128,12 @@ def recover_region(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, *, ra
     crop = box.pad(recover_margin(radius)).clip(Rect.of_shape(alpha.shape))
     a8, cover = alpha[crop.slices()], region[crop.slices()]
     a = a8.astype(np.float32) * (1.0 / 255.0)
-    unknown, known = _trimap(a, cover, radius)
+    unknown, known, reached = _trimap(a, cover, radius)
     if not unknown.any():
         return out
     solved = matte._solve_in_boxes(rgb[crop.slices()], a8, unknown, known.astype(np.float64)).astype(np.float32)
     accepted = _accepted(a, solved, unknown)
-    accepted, value = _with_photo_evidence(rgb[crop.slices()], a, solved, unknown, accepted, radius)
+    accepted, value = _with_photo_evidence(rgb[crop.slices()], a, solved, unknown, accepted, reached, radius)
     if not accepted.any():
         return out
     raised = np.where(accepted, np.maximum(a, value), a)
@@ -201,7 +201,7 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     crop = reach.pad(recover_margin(radius)).clip(Rect.of_shape(alpha.shape))
     alpha, rgb = alpha[crop.slices()], rgb[crop.slices()]
     a = alpha.astype(np.float32) * (1.0 / 255.0)
-    unknown, known = _trimap(a, np.full(alpha.shape, 255, np.uint8), radius)
+    unknown, known, _ = _trimap(a, np.full(alpha.shape, 255, np.uint8), radius)
     if np.count_nonzero(unknown) > MAX_SOLVE_PX:
         return None
     if not unknown.any():
@@ -231,7 +231,8 @@ def recover_margin(radius: float) -> int:
     return math.ceil(_check_radius(radius)) + OPEN_PX + 4
 
 
-def _trimap(a: np.ndarray, cover: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+def _trimap(a: np.ndarray, cover: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unknown, known values, distance of every pixel to the mask's faintest alpha)."""
     solid = cv2.erode((a >= _SOLID).view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     reached = distance_to(a > _EMPTY)
     empty = reached > radius
@@ -239,7 +240,7 @@ def _trimap(a: np.ndarray, cover: np.ndarray, radius: float) -> tuple[np.ndarray
     known = a.copy()
     known[solid] = 1.0
     known[empty] = 0.0
-    return unknown, known
+    return unknown, known, reached
 
 
 def _accepted(a: np.ndarray, s: np.ndarray, unknown: np.ndarray) -> np.ndarray:
@@ -259,11 +260,16 @@ def _accepted(a: np.ndarray, s: np.ndarray, unknown: np.ndarray) -> np.ndarray:
 
 
 def _with_photo_evidence(
-    rgb: np.ndarray, a: np.ndarray, s: np.ndarray, unknown: np.ndarray, accepted: np.ndarray, radius: float
+    rgb: np.ndarray,
+    a: np.ndarray,
+    s: np.ndarray,
+    unknown: np.ndarray,
+    accepted: np.ndarray,
+    reached: np.ndarray,
+    radius: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 5 of the module notes: ``(accepted, value)`` with colour- and line-confirmed pixels added."""
     solid = a >= _SOLID
-    reached = distance_to(a > _EMPTY)
     object_edge = solid & (distance_to(~solid) <= evidence.EDGE_SAMPLE_PX)
     background_ring = (reached > radius) & (reached <= radius + evidence.RING_PX)
     samples = evidence.samples_of(object_edge, background_ring)
@@ -274,8 +280,10 @@ def _with_photo_evidence(
     colour = evidence.ColourEvidence.fit(lab, *samples)
     if colour is not None and colour.trusted:
         where = np.flatnonzero((unknown & ~accepted).ravel())
-        where = where[colour.object_like(lab.reshape(-1, 3)[where])]
-        lifted = np.maximum(s.ravel()[where], np.minimum(colour.alpha(lab.reshape(-1, 3)[where]), COLOUR_ALPHA_CAP))
+        colours = lab.reshape(-1, 3)[where]
+        like = colour.object_like(colours)
+        where, colours = where[like], colours[like]
+        lifted = np.maximum(s.ravel()[where], np.minimum(colour.alpha(colours), COLOUR_ALPHA_CAP))
         confirmed = (lifted >= 0.5) & (lifted > a.ravel()[where] + _RAISE)
         value = s.copy()
         value.ravel()[where[confirmed]] = lifted[confirmed]
