@@ -195,3 +195,45 @@ def test_a_window_with_the_margin_gives_the_same_pixels():
     window = (slice(30 - m, 60 + m), slice(10 - m, 45 + m))
     part = matte_region(rgb[window], alpha[window], region[window], radius=4)
     np.testing.assert_array_equal(part, full[window])
+
+
+def test_tiles_solved_by_two_threads_give_the_pixels_of_one(monkeypatch):
+    import core.matte
+
+    rgb, alpha, _ = _disk_scene()
+    region = np.full(alpha.shape, 255, np.uint8)
+    monkeypatch.setattr(core.matte, "_MAX_SOLVE_SIDE", 40)
+    monkeypatch.setattr(core.matte, "_TILE_OVERLAP", 10)
+    monkeypatch.setattr(core.matte, "SOLVE_THREADS", 1)
+    one = matte_region(rgb, alpha, region, radius=5)
+    monkeypatch.setattr(core.matte, "SOLVE_THREADS", 2)
+    two = matte_region(rgb, alpha, region, radius=5)
+    np.testing.assert_array_equal(one, two)
+    assert np.count_nonzero(one != alpha) > 100  # the tiles were solved, not skipped
+
+
+def test_the_solve_reaches_the_exact_solution_of_the_matting_system():
+    """The bandwidth-reducing order and incomplete Cholesky only speed the solve up: the result is
+    the linear system's own solution (found here by a direct sparse solve) to within 1/255."""
+    from pymatting.laplacian.cf_laplacian import cf_laplacian
+    from scipy.sparse.linalg import spsolve
+
+    from core.matte import _solve
+
+    rgb, alpha, _ = _disk_scene()
+    a = alpha.astype(np.float64) / 255.0
+    unknown = (cv2.distanceTransform((alpha < 242).view(np.uint8), cv2.DIST_L2, 3) <= 6) & (
+        cv2.distanceTransform((alpha > 13).view(np.uint8), cv2.DIST_L2, 3) <= 6
+    )
+    known = np.where(a >= 0.5, 1.0, 0.0)
+    image = rgb.astype(np.float64) / 255.0
+    got = _solve(image, alpha, unknown, known)
+
+    laplacian = cf_laplacian(image, epsilon=1e-7, radius=1, is_known=~unknown).tocsr()
+    laplacian.sum_duplicates()
+    u = unknown.ravel()
+    rows = laplacian[u]
+    exact = spsolve(rows[:, u].tocsc(), -(rows[:, ~u] @ known.ravel()[~u]))
+    assert np.count_nonzero(unknown) > 500
+    assert np.abs(got.ravel()[u] - np.clip(exact, 0, 1)).max() < 1 / 255
+    np.testing.assert_array_equal(got[~unknown], known[~unknown])
