@@ -1,7 +1,10 @@
 """The engine version written into every render's provenance. Bump when output pixels or detection
 results change: stored auto-fix proposals (``Photo.autofix_proposal``) are keyed on it.
+tests/core/test_engine_version.py pins detection and proposals to a fingerprint per version.
 
 0.2.0: ``recover`` ops take the photo's colour and line evidence (core.recover_evidence).
+0.2.1: the matting solve numbers its unknowns in reverse Cuthill-McKee order and cuts tiles to
+their unknowns' bounds: ``matte`` and ``recover`` pixels may differ by about one level.
 """
 
-ENGINE_VERSION = "0.2.0"
+ENGINE_VERSION = "0.2.1"

@@ -1,0 +1,80 @@
+"""Detection and auto-fix proposals are stored (``Photo.autofix_proposal``) keyed on
+``core.version.ENGINE_VERSION``: a change to what ``detect`` finds or ``propose_recipe``
+proposes must bump that version, or photos keep proposals the engine would no longer make.
+
+This test pins both on two scenes built in code (a studio shot and a cluttered one) to a
+fingerprint per engine version. When it fails after a deliberate change: bump ENGINE_VERSION
+(core/version.py says why) and add the new version's fingerprint, printed in the failure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import cv2
+import numpy as np
+
+from core.autofix import propose_recipe
+from core.detect import detect
+from core.version import ENGINE_VERSION
+
+FINGERPRINTS = {
+    "0.2.1": "30d8ad64efc21a26",
+}
+
+
+def studio_scene():
+    """A gold bar on a light sweep, a 2 px wire standing on it that the mask lost, a soft edge."""
+    rng = np.random.default_rng(3)
+    ramp = np.linspace(232, 220, 200)[:, None, None] * np.ones((1, 200, 3))
+    truth = np.zeros((200, 200))
+    truth[120:150, 40:160] = 1.0
+    truth[60:120, 99:101] = 1.0
+    a = truth[..., None]
+    rgb = cv2.GaussianBlur((a * np.array((205, 160, 70), float) + (1 - a) * ramp).astype(np.float32), (0, 0), 0.5)
+    rgb = np.clip(rgb + rng.normal(0, 1.2, rgb.shape), 0, 255).astype(np.uint8)
+    mask = np.zeros((200, 200), np.uint8)
+    mask[120:150, 40:160] = 255
+    mask = cv2.GaussianBlur(mask, (0, 0), 1.5)  # a soft, bleeding edge
+    return rgb, mask
+
+
+def cluttered_scene():
+    """A dark bar and two dark prongs over blocks of colour and lines; the mask lost the prongs."""
+    rng = np.random.default_rng(5)
+    blocks = rng.integers(60, 220, (5, 5, 3), dtype=np.uint8)
+    rgb = cv2.resize(blocks, (200, 200), interpolation=cv2.INTER_NEAREST)
+    for _ in range(12):
+        x0, y0, x1, y1 = (int(v) for v in rng.integers(0, 200, 4))
+        cv2.line(rgb, (x0, y0), (x1, y1), tuple(int(c) for c in rng.integers(60, 220, 3)), 3)
+    rgb[130:160, 30:170] = 25
+    rgb[116:130, 70:74] = 25
+    rgb[116:130, 120:124] = 25
+    rgb = np.clip(rgb + rng.normal(0, 2.0, rgb.shape), 0, 255).astype(np.uint8)
+    mask = np.zeros((200, 200), np.uint8)
+    mask[130:160, 30:170] = 255
+    return rgb, mask
+
+
+def fingerprint() -> tuple[str, list]:
+    outputs = []
+    for rgb, mask in (studio_scene(), cluttered_scene()):
+        found = detect(rgb, mask)
+        outputs.append({"detection": found.to_dict(), "proposal": propose_recipe(found).to_dict()})
+    text = json.dumps(outputs, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16], outputs
+
+
+def test_detection_and_proposals_are_pinned_to_the_engine_version():
+    got, outputs = fingerprint()
+    # The scenes exercise both paths and both kinds of repair, so the pin means something.
+    studio, cluttered = outputs
+    assert studio["detection"]["studio_fit"] >= 0.5 > cluttered["detection"]["studio_fit"]
+    assert {r["kind"] for r in studio["detection"]["regions"]} >= {"thin_loss"}
+    assert any(r["kind"] == "thin_loss" for r in cluttered["detection"]["regions"])
+    assert all(o["proposal"]["ops"] for o in outputs)
+    assert ENGINE_VERSION in FINGERPRINTS, f"no fingerprint for engine {ENGINE_VERSION}: add {got!r}"
+    assert got == FINGERPRINTS[ENGINE_VERSION], (
+        f"detect/propose output changed under engine {ENGINE_VERSION} (fingerprint {got}): "
+        f"bump ENGINE_VERSION in core/version.py and record the new version's fingerprint"
+    )
