@@ -68,8 +68,10 @@ _RADIUS_RANGE = (1.0, 64.0)  # as MatteOp in core/recipe.py
 # _solve_in_boxes). 32 px: the matting Laplacian's influence decays within a few windows.
 _MAX_SOLVE_SIDE = 512
 _TILE_OVERLAP = 32
-# Threads solving tiles at once: this process's cores, at most 2 (each tile holds ~130 MB while
-# it is solved; 2 threads made the 24 MP strand search 1.4x faster on 2 cores).
+# Threads solving tiles at once: this process's cores, at most 2. Two made the 24 MP strand
+# search 1.3x faster on 2 cores (two processes did no better) for 175 MB more peak memory (810 ->
+# 985 MB). Only regions over _MAX_SOLVE_SIDE have several tiles: full renders and detection in
+# the workers, rarely an editor preview (core.render.working_window caps those).
 SOLVE_THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 

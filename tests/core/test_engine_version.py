@@ -1,10 +1,12 @@
 """Detection and auto-fix proposals are stored (``Photo.autofix_proposal``) keyed on
-``core.version.ENGINE_VERSION``: a change to what ``detect`` finds or ``propose_recipe``
-proposes must bump that version, or photos keep proposals the engine would no longer make.
+``core.version.ENGINE_VERSION``, and every render records it: a change to what ``detect`` finds,
+what ``propose_recipe`` proposes or the pixels the proposal renders must bump that version, or
+photos keep proposals the engine would no longer make.
 
-This test pins both on two scenes built in code (a studio shot and a cluttered one) to a
+This test pins all three on two scenes built in code (a studio shot and a cluttered one) to a
 fingerprint per engine version. When it fails after a deliberate change: bump ENGINE_VERSION
-(core/version.py says why) and add the new version's fingerprint, printed in the failure."""
+(core/version.py says why) and add the new version's fingerprint, printed in the failure. A
+dependency upgrade (OpenCV, numpy, scipy, pymatting) that changes them counts too."""
 
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ import numpy as np
 
 from core.autofix import propose_recipe
 from core.detect import detect
+from core.render import render_alpha
 from core.version import ENGINE_VERSION
 
 FINGERPRINTS = {
-    "0.2.1": "30d8ad64efc21a26",
+    "0.2.1": "6e23f1284bb9cc1d",
 }
 
 
@@ -60,7 +63,14 @@ def fingerprint() -> tuple[str, list]:
     outputs = []
     for rgb, mask in (studio_scene(), cluttered_scene()):
         found = detect(rgb, mask)
-        outputs.append({"detection": found.to_dict(), "proposal": propose_recipe(found).to_dict()})
+        proposal = propose_recipe(found)
+        fixed = render_alpha(rgb, mask, proposal)
+        outputs.append({
+            "detection": found.to_dict(),
+            "proposal": proposal.to_dict(),
+            "pixels": hashlib.sha256(fixed.tobytes()).hexdigest(),
+            "changed": int(np.count_nonzero(fixed != mask)),
+        })
     text = json.dumps(outputs, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16], outputs
 
@@ -72,9 +82,9 @@ def test_detection_and_proposals_are_pinned_to_the_engine_version():
     assert studio["detection"]["studio_fit"] >= 0.5 > cluttered["detection"]["studio_fit"]
     assert {r["kind"] for r in studio["detection"]["regions"]} >= {"thin_loss"}
     assert any(r["kind"] == "thin_loss" for r in cluttered["detection"]["regions"])
-    assert all(o["proposal"]["ops"] for o in outputs)
+    assert all(o["proposal"]["ops"] and o["changed"] > 50 for o in outputs)
     assert ENGINE_VERSION in FINGERPRINTS, f"no fingerprint for engine {ENGINE_VERSION}: add {got!r}"
     assert got == FINGERPRINTS[ENGINE_VERSION], (
-        f"detect/propose output changed under engine {ENGINE_VERSION} (fingerprint {got}): "
-        f"bump ENGINE_VERSION in core/version.py and record the new version's fingerprint"
+        f"detect, propose or render output changed under engine {ENGINE_VERSION} (fingerprint {got}; "
+        f"a code change, or a dependency upgrade): bump ENGINE_VERSION in core/version.py and record it"
     )
