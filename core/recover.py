@@ -32,7 +32,9 @@ says alpha can have been lost:
    pixel takes ``max(s, min(c, 0.6))``, ``c`` its colour alpha, when that reaches 0.5; and
    where the solve reaches :data:`ACCEPT_LEVEL` but the thin test refused it (a twig beside a
    blob the solve raised too), a bright line on the object-vs-background colour axis confirms
-   it. Both only in thin groups that touch the mask or accepted pixels.
+   it. Both only in thin groups that touch the mask or accepted pixels. And there, a raised
+   group whose solid pixels are almost all unlike the object (a cable of another colour behind
+   the piece) is refused.
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage: never lower than the input, unchanged outside the region.
@@ -269,7 +271,8 @@ def _with_photo_evidence(
     reached: np.ndarray,
     radius: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Step 5 of the module notes: ``(accepted, value)`` with colour- and line-confirmed pixels added."""
+    """Step 5 of the module notes: ``(accepted, value)`` with colour- and line-confirmed pixels added
+    and groups of the background's colours refused."""
     solid = a >= _SOLID
     object_edge = solid & (distance_to(~solid) <= evidence.EDGE_SAMPLE_PX)
     background_ring = (reached > radius) & (reached <= radius + evidence.RING_PX)
@@ -294,10 +297,12 @@ def _with_photo_evidence(
         line = ridge > float(np.quantile(ridge.ravel()[samples[1]], evidence.RIDGE_QUANTILE))
         extra |= unknown & (s > a + _RAISE) & (s >= ACCEPT_LEVEL) & line
     extra &= ~accepted
-    if not extra.any():
-        return accepted, s
-    extra = evidence.thin_and_joined(extra, (a >= 0.5) | accepted, open_px=OPEN_PX)
-    return accepted | extra, value
+    if extra.any():
+        extra = evidence.thin_and_joined(extra, (a >= 0.5) | accepted, open_px=OPEN_PX)
+    raised = accepted | extra
+    if colour is not None and colour.trusted and raised.any():
+        raised &= ~evidence.background_coloured(raised, value >= ACCEPT_LEVEL, lab, colour)
+    return raised, value
 
 
 def _check_radius(radius: float) -> float:

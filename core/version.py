@@ -5,6 +5,7 @@ tests/core/test_engine_version.py pins detection and proposals to a fingerprint 
 0.2.0: ``recover`` ops take the photo's colour and line evidence (core.recover_evidence).
 0.2.1: the matting solve numbers its unknowns in reverse Cuthill-McKee order and cuts tiles to
 their unknowns' bounds: ``matte`` and ``recover`` pixels may differ by about one level.
+0.2.2: ``recover`` refuses raised groups of the background's colours (core.recover_evidence).
 """
 
-ENGINE_VERSION = "0.2.1"
+ENGINE_VERSION = "0.2.2"
