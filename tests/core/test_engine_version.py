@@ -24,6 +24,7 @@ from core.version import ENGINE_VERSION
 FINGERPRINTS = {
     "0.2.1": "6e23f1284bb9cc1d",
     "0.2.2": "6e23f1284bb9cc1d",
+    "0.2.3": "6e23f1284bb9cc1d",
 }
 
 

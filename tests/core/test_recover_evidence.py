@@ -125,10 +125,10 @@ def test_on_a_correct_mask_over_heavy_clutter_the_evidence_adds_nothing(seed, mo
 GOLD = (196, 160, 72)
 
 
-def gold_ring_over_cables(seed: int, *, prong: bool = False, size: int = 240):
+def gold_ring_over_cables(seed: int, *, prong: bool = False, prong_size: tuple[int, int] = (3, 13), size: int = 240):
     """A gold ring over blocks of colour crossed by 2-5 px cables of any colour (some run behind
-    the ring), and its true alpha as the mask; with ``prong``, a 3 px gold prong 13 px tall
-    stands on the ring and the mask lost it. Returns (rgb, mask, prong's slices)."""
+    the ring), and its true alpha as the mask; with ``prong``, a gold prong (``prong_size``: width,
+    height) stands on the ring and the mask lost it. Returns (rgb, mask, prong's lost slices)."""
     rng = np.random.default_rng(seed)
     truth = np.zeros((size, size), np.uint8)
     piece = np.zeros((size, size, 3), np.uint8)
@@ -136,10 +136,11 @@ def gold_ring_over_cables(seed: int, *, prong: bool = False, size: int = 240):
     cv2.circle(piece, (c, c), r, GOLD, thickness=r // 3, lineType=cv2.LINE_AA)
     cv2.circle(truth, (c, c), r, 255, thickness=r // 3, lineType=cv2.LINE_AA)
     top = c - r - r // 6
-    lost = (slice(top - 12, top - 1), slice(c - 1, c + 2))
+    w, h = prong_size
+    lost = (slice(top + 1 - h, top - 1), slice(c - 1, c - 1 + w))
     if prong:
-        piece[top - 12 : top + 2, c - 1 : c + 2] = GOLD
-        truth[top - 12 : top + 2, c - 1 : c + 2] = 255
+        piece[top + 1 - h : top + 2, c - 1 : c - 1 + w] = GOLD
+        truth[top + 1 - h : top + 2, c - 1 : c - 1 + w] = 255
     blocks = rng.integers(40, 230, (size // 30 + 1, size // 30 + 1, 3), dtype=np.uint8)
     wall = cv2.resize(blocks, (size, size), interpolation=cv2.INTER_NEAREST)
     for _ in range(12):
@@ -189,3 +190,24 @@ def test_a_lost_prong_of_the_object_s_colour_over_the_same_cables_still_comes_ba
     rgb, mask, prong = gold_ring_over_cables(seed, prong=True)
     out = recover.recover_region(rgb, mask, np.full(mask.shape, 255, np.uint8), radius=16)
     assert (out[prong] >= 128).all()
+
+
+def test_the_strand_search_reports_lost_prongs_over_cables_and_not_the_cables():
+    def boxes(rgb, mask):
+        return [s.box for s in recover.find_lost_strands(rgb, mask)]
+
+    def on(box, part):
+        bx, by, bw, bh = box
+        return bx < part[1].stop and part[1].start < bx + bw and by < part[0].stop and part[0].start < by + bh
+
+    found = 0
+    for seed in range(8):
+        rgb, mask, prong = gold_ring_over_cables(seed, prong=True, prong_size=(4, 17))
+        reported = boxes(rgb, mask)
+        assert all(on(box, prong) for box in reported), (seed, reported)  # no cable is reported
+        found += bool(reported)
+        correct_rgb, correct_mask, _ = gold_ring_over_cables(seed)
+        assert boxes(correct_rgb, correct_mask) == []
+    # 7 of 8: seed 4 stands the prong on a block of nearly its own colour, where the solve does
+    # not raise it (without the colour check a green cable beside it was reported instead).
+    assert found >= 7
