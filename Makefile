@@ -20,6 +20,8 @@ bench:
 	scripts/bootstrap.sh test
 	.venv/bin/python benchmarks/quality.py
 	.venv/bin/python benchmarks/render_bench.py
+	.venv/bin/python -m benchmarks.detect_bench
+	.venv/bin/python -m benchmarks.clutter_bench
 
 # Screenshots of the main pages in real Chromium (Debian's package) into docs/screenshots/.
 screenshots:
