@@ -41,9 +41,12 @@ def make_scene() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         radius = int(min(WIDTH, HEIGHT) * 0.09)
         colour = GOLD if i % 2 == 0 else SILVER
         chain = np.array([(cx + 20 * math.sin(t / 9.0), cy - radius - t * 3) for t in range(120)], np.int32)
-        for target, value in ((piece, colour), (truth, 255)):
-            cv2.circle(target, (cx, cy), radius, value, thickness=int(radius * 0.25), lineType=cv2.LINE_AA)
-            cv2.polylines(target, [chain.reshape(-1, 1, 2)], False, value, thickness=2, lineType=cv2.LINE_AA)
+        cv2.circle(truth, (cx, cy), radius, 255, thickness=int(radius * 0.25), lineType=cv2.LINE_AA)
+        cv2.polylines(truth, [chain.reshape(-1, 1, 2)], False, 255, thickness=2, lineType=cv2.LINE_AA)
+        # The colour layer covers every pixel the truth touches (2 px wider, no anti-aliasing):
+        # the compositing below gives edge pixels their mix of metal and clutter.
+        cv2.circle(piece, (cx, cy), radius, colour, thickness=int(radius * 0.25) + 2)
+        cv2.polylines(piece, [chain.reshape(-1, 1, 2)], False, colour, thickness=4)
     rgb = _on_clutter(piece, truth)
     opened = cv2.morphologyEx(truth, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))
     lost = cv2.GaussianBlur(np.where(opened > 0, 255, 0).astype(np.uint8), (0, 0), 0.8)

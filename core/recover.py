@@ -169,9 +169,9 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     Accepted pixels closer than :data:`STRAND_GAP_PX` are one group; a group's parts of the
     background's colours (step 5's veto, calibrated on the group's neighbourhood) are left out,
     and so are groups under :data:`MIN_STRAND_PX`. On a synthetic cluttered scene (rings whose
-    chains the mask lost, over blocks of colour crossed by cables) the veto cut the strands
-    reported from 59 (54 off the chains: cables touching the rings) to 13 (9 off them); the real
-    photos' benchmark figures did not change.
+    chains the mask lost, over blocks of colour crossed by cables: ``benchmarks.clutter_bench``)
+    the veto cut the strands reported from 48 (46 off the chains: cables touching the rings) to
+    5; the real photos' benchmark figures did not change.
 
     Parameters
     ----------

@@ -131,15 +131,13 @@ def gold_ring_over_cables(seed: int, *, prong: bool = False, prong_size: tuple[i
     height) stands on the ring and the mask lost it. Returns (rgb, mask, prong's lost slices)."""
     rng = np.random.default_rng(seed)
     truth = np.zeros((size, size), np.uint8)
-    piece = np.zeros((size, size, 3), np.uint8)
+    piece = np.full((size, size, 3), GOLD, np.uint8)  # gold wherever the truth says (composited below)
     c, r = size // 2, size // 4
-    cv2.circle(piece, (c, c), r, GOLD, thickness=r // 3, lineType=cv2.LINE_AA)
     cv2.circle(truth, (c, c), r, 255, thickness=r // 3, lineType=cv2.LINE_AA)
     top = c - r - r // 6
     w, h = prong_size
     lost = (slice(top + 1 - h, top - 1), slice(c - 1, c - 1 + w))
     if prong:
-        piece[top + 1 - h : top + 2, c - 1 : c - 1 + w] = GOLD
         truth[top + 1 - h : top + 2, c - 1 : c - 1 + w] = 255
     blocks = rng.integers(40, 230, (size // 30 + 1, size // 30 + 1, 3), dtype=np.uint8)
     wall = cv2.resize(blocks, (size, size), interpolation=cv2.INTER_NEAREST)
@@ -174,15 +172,22 @@ def test_groups_of_the_background_s_colours_are_found_and_groups_of_the_object_s
     assert found.sum() == 2 * 16 * 3
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_cables_behind_a_ring_are_not_raised_on_its_correct_mask(seed, monkeypatch):
-    rgb, mask, _ = gold_ring_over_cables(seed)
-    region = np.full(mask.shape, 255, np.uint8)
-    raised = np.count_nonzero(recover.recover_region(rgb, mask, region, radius=16).astype(int) - mask > 25)
+def test_cables_behind_a_ring_are_mostly_not_raised_on_its_correct_mask(monkeypatch):
+    region = np.full((240, 240), 255, np.uint8)
+    scenes = [gold_ring_over_cables(seed)[:2] for seed in range(8)]
+
+    def raised_px():
+        return [np.count_nonzero(recover.recover_region(rgb, mask, region, radius=16).astype(int) - mask > 25)
+                for rgb, mask in scenes]
+
+    vetoed = raised_px()
     monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
-    unvetoed = np.count_nonzero(recover.recover_region(rgb, mask, region, radius=16).astype(int) - mask > 25)
-    assert unvetoed > 100  # the solve takes the cables next to the ring for lost parts (120-390 px)
-    assert raised <= 20  # the colour veto refuses them (0-17 px left, of 57,600)
+    unvetoed = raised_px()
+    # The solve takes the cables next to the ring for lost parts (55-260 px a scene); the colour
+    # veto refuses most of them (3-80 px left: cables of colours near the ring's, at its edge).
+    assert min(unvetoed) > 50
+    assert all(v <= u / 2 for v, u in zip(vetoed, unvetoed))
+    assert sum(vetoed) <= 0.2 * sum(unvetoed)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -211,3 +216,32 @@ def test_the_strand_search_reports_lost_prongs_over_cables_and_not_the_cables():
     # 7 of 8: seed 4 stands the prong on a block of nearly its own colour, where the solve does
     # not raise it (without the colour check a green cable beside it was reported instead).
     assert found >= 7
+
+
+def gold_ring_with_a_thin_wire(seed: int, width: float, size: int = 240):
+    """The ring over cables of :func:`gold_ring_over_cables`, and a slanted gold wire ``width``
+    px wide (drawn 8x supersampled: its pixels mix gold and what is behind) standing on it, which
+    the mask lost. Returns (rgb, mask, the wire's pixels over half covered)."""
+    rgb, mask, _ = gold_ring_over_cables(seed, size=size)
+    c, r = size // 2, size // 4
+    top = c - r - r // 6
+    ss = 8
+    big = np.zeros((size * ss, size * ss), np.uint8)
+    cv2.line(big, (c * ss, (top + 3) * ss), ((c + 3) * ss, (top - 16) * ss), 255, thickness=round(width * ss))
+    wire = cv2.resize(big, (size, size), interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255.0
+    rgb = np.clip(wire * np.array(GOLD, np.float32) + (1 - wire) * rgb, 0, 255).astype(np.uint8)
+    return rgb, mask, (wire[..., 0] > 0.5) & (mask < 128)
+
+
+@pytest.mark.parametrize("width", [1.0, 1.5])
+def test_a_lost_wire_of_mixed_pixels_is_not_taken_for_background(width, monkeypatch):
+    # A 1-1.5 px wire's pixels are mostly mixed with the block behind it, so few are object-like;
+    # on seed 4 the block is orange, nearly gold, and 9 % of the raised group's solid pixels were
+    # object-like: a veto at 10 % refused the wire there, at 5 % it does not.
+    region = np.full((240, 240), 255, np.uint8)
+    scenes = [gold_ring_with_a_thin_wire(seed, width) for seed in range(8)]
+    vetoed = [(recover.recover_region(rgb, mask, region, radius=16)[wire] >= 128).mean() for rgb, mask, wire in scenes]
+    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    unvetoed = [(recover.recover_region(rgb, mask, region, radius=16)[wire] >= 128).mean() for rgb, mask, wire in scenes]
+    assert min(unvetoed) > 0.5  # the solve brings the wire back (0.58-1.0 of its pixels)
+    assert vetoed == unvetoed
