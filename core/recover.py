@@ -32,9 +32,9 @@ says alpha can have been lost:
    pixel takes ``max(s, min(c, 0.6))``, ``c`` its colour alpha, when that reaches 0.5; and
    where the solve reaches :data:`ACCEPT_LEVEL` but the thin test refused it (a twig beside a
    blob the solve raised too), a bright line on the object-vs-background colour axis confirms
-   it. Both only in thin groups that touch the mask or accepted pixels. And there, a raised
-   group whose solid pixels are almost all unlike the object (a cable of another colour behind
-   the piece) is refused.
+   it. Both only in thin groups that touch the mask or accepted pixels. And a raised group
+   whose solid pixels are almost all unlike the object and mostly like the background (a cable
+   of another colour behind the piece) is refused.
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage: never lower than the input, unchanged outside the region.
@@ -171,7 +171,7 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     and so are groups under :data:`MIN_STRAND_PX`. On a synthetic cluttered scene (rings whose
     chains the mask lost, over blocks of colour crossed by cables: ``benchmarks.clutter_bench``)
     the veto cut the strands reported from 48 (46 off the chains: cables touching the rings) to
-    5; the real photos' benchmark figures did not change.
+    6; the real photos' benchmark figures did not change.
 
     Parameters
     ----------
@@ -223,14 +223,17 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     for label, where in enumerate(ndimage.find_objects(own), start=1):
         if where is None or counts[label] < MIN_STRAND_PX:
             continue
-        group = np.zeros(a.shape, bool)
-        group[where] = own[where] == label
-        group &= ~_background_coloured_near(rgb, a, solved, reached, group, where, radius)
-        pixels = int(np.count_nonzero(group[where]))
+        ys, xs = where
+        near = Rect(xs.start, ys.start, xs.stop, ys.stop).pad(_STRAND_OP_GROWTH_PX + recover_margin(radius))
+        near = near.clip(Rect.of_shape(a.shape))
+        window = near.slices()
+        group = own[window] == label
+        group &= ~_background_coloured(rgb[window], a[window], solved[window], reached[window], group, radius)
+        pixels = int(np.count_nonzero(group))
         if pixels < MIN_STRAND_PX:
             continue
         ys, xs = ndimage.find_objects(group.view(np.uint8))[0]
-        box = (xs.start + crop.x0, ys.start + crop.y0, xs.stop - xs.start, ys.stop - ys.start)
+        box = (xs.start + near.x0 + crop.x0, ys.start + near.y0 + crop.y0, xs.stop - xs.start, ys.stop - ys.start)
         found.append(LostStrand(box, pixels))
     return tuple(sorted(found, key=lambda f: (-f.pixels, f.box)))
 
@@ -240,21 +243,17 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
 _STRAND_OP_GROWTH_PX = 4
 
 
-def _background_coloured_near(rgb, a, solved, reached, group, where, radius) -> np.ndarray:
-    """The pixels of ``group`` that the recover op proposed for it would refuse as the
-    background's colours (step 5's veto, calibrated on the same neighbourhood as that op)."""
-    ys, xs = where
-    box = Rect(xs.start, ys.start, xs.stop, ys.stop).pad(_STRAND_OP_GROWTH_PX + recover_margin(radius))
-    near = box.clip(Rect.of_shape(a.shape)).slices()
-    refused = np.zeros(a.shape, bool)
-    samples = _samples(a[near], reached[near], radius)
+def _background_coloured(rgb, a, solved, reached, group, radius) -> np.ndarray:
+    """The pixels of ``group`` (in a strand's window) that the recover op proposed for it would
+    refuse as the background's colours: step 5's veto, calibrated on the same neighbourhood."""
+    samples = _samples(a, reached, radius)
     if samples is None:
-        return refused
-    lab = evidence.lab_of(rgb[near])
+        return np.zeros(group.shape, bool)
+    lab = evidence.lab_of(rgb)
     colour = evidence.ColourEvidence.fit(lab, *samples)
-    if colour is not None and colour.trusted:
-        refused[near] = evidence.background_coloured(group[near], solved[near] >= ACCEPT_LEVEL, lab, colour)
-    return refused
+    if colour is None or not colour.trusted:
+        return np.zeros(group.shape, bool)
+    return evidence.background_coloured(group, solved >= ACCEPT_LEVEL, lab, colour)
 
 
 def recover_margin(radius: float) -> int:

@@ -6,7 +6,8 @@ tests/core/test_engine_version.py pins detection and proposals to a fingerprint 
 0.2.1: the matting solve numbers its unknowns in reverse Cuthill-McKee order and cuts tiles to
 their unknowns' bounds: ``matte`` and ``recover`` pixels may differ by about one level.
 0.2.2: ``recover`` refuses raised groups of the background's colours (core.recover_evidence).
-0.2.3: detection's strand search refuses them too.
+0.2.3: detection's strand search refuses them too; both refuse only groups that are unlike the
+object and like the background (a second metal is neither).
 """
 
 ENGINE_VERSION = "0.2.3"

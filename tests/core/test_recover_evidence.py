@@ -153,23 +153,23 @@ def gold_ring_over_cables(seed: int, *, prong: bool = False, prong_size: tuple[i
     return rgb, mask, lost
 
 
-def test_groups_of_the_background_s_colours_are_found_and_groups_of_the_object_s_are_not():
+def test_groups_of_the_background_s_colours_are_found_and_others_are_not():
     lab, obj, bg = two_colour_samples(np.random.default_rng(2), RED, BLUE_GREY)
     colour = ColourEvidence.fit(lab, obj, bg)
     picture = np.zeros((20, 30, 3), np.uint8)
     picture[:, :10] = RED
-    picture[:, 10:20] = (40, 170, 60)  # a green cable: neither side's colour, not the object's
+    picture[:, 10:20] = (200, 200, 205)  # a colour neither side shows (a second metal): kept
     picture[:, 20:] = BLUE_GREY
     raised = np.zeros((20, 30), bool)
     raised[2:18, 3:6] = True  # red
-    raised[2:18, 13:16] = True  # green
+    raised[2:18, 13:16] = True  # the other colour
     raised[2:18, 23:26] = True  # wall
     raised[0, 28:30] = True  # two pixels of wall: too few to judge
     found = background_coloured(raised, raised, lab_of(picture), colour)
-    assert not found[:, :10].any()
-    assert found[2:18, 13:16].all() and found[2:18, 23:26].all()
-    assert not found[0, 28:30].any()
-    assert found.sum() == 2 * 16 * 3
+    assert found[2:18, 23:26].all()
+    assert found.sum() == 16 * 3
+    assert not colour.background_like(lab_of(picture[:1, 10:11]).reshape(-1, 3)).any()
+    assert not colour.object_like(lab_of(picture[:1, 10:11]).reshape(-1, 3)).any()
 
 
 def test_cables_behind_a_ring_are_mostly_not_raised_on_its_correct_mask(monkeypatch):
@@ -197,10 +197,7 @@ def test_a_lost_prong_of_the_object_s_colour_over_the_same_cables_still_comes_ba
     assert (out[prong] >= 128).all()
 
 
-def test_the_strand_search_reports_lost_prongs_over_cables_and_not_the_cables():
-    def boxes(rgb, mask):
-        return [s.box for s in recover.find_lost_strands(rgb, mask)]
-
+def test_the_strand_search_still_reports_lost_prongs_over_cables():
     def on(box, part):
         bx, by, bw, bh = box
         return bx < part[1].stop and part[1].start < bx + bw and by < part[0].stop and part[0].start < by + bh
@@ -208,14 +205,21 @@ def test_the_strand_search_reports_lost_prongs_over_cables_and_not_the_cables():
     found = 0
     for seed in range(8):
         rgb, mask, prong = gold_ring_over_cables(seed, prong=True, prong_size=(4, 17))
-        reported = boxes(rgb, mask)
-        assert all(on(box, prong) for box in reported), (seed, reported)  # no cable is reported
-        found += bool(reported)
-        correct_rgb, correct_mask, _ = gold_ring_over_cables(seed)
-        assert boxes(correct_rgb, correct_mask) == []
+        found += any(on(s.box, prong) for s in recover.find_lost_strands(rgb, mask))
     # 7 of 8: seed 4 stands the prong on a block of nearly its own colour, where the solve does
-    # not raise it (without the colour check a green cable beside it was reported instead).
+    # not raise it.
     assert found >= 7
+
+
+def test_the_strand_search_does_not_report_the_cables_behind_rings(monkeypatch):
+    from benchmarks.clutter_bench import make_scene
+
+    rgb, _, lost = make_scene()  # six rings whose chains the mask lost, over cables: 6 MP
+    reported = len(recover.find_lost_strands(rgb, lost))
+    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    unvetoed = len(recover.find_lost_strands(rgb, lost))
+    assert unvetoed >= 40  # 48: cables touching the rings, 46 of them off the chains
+    assert reported <= 10  # 6
 
 
 def gold_ring_with_a_thin_wire(seed: int, width: float, size: int = 240):
@@ -245,3 +249,64 @@ def test_a_lost_wire_of_mixed_pixels_is_not_taken_for_background(width, monkeypa
     unvetoed = [(recover.recover_region(rgb, mask, region, radius=16)[wire] >= 128).mean() for rgb, mask, wire in scenes]
     assert min(unvetoed) > 0.5  # the solve brings the wire back (0.58-1.0 of its pixels)
     assert vetoed == unvetoed
+
+
+@pytest.mark.parametrize("background", [(40, 45, 55), (215, 205, 185)])
+def test_a_lost_prong_of_a_second_metal_is_not_taken_for_background(background, monkeypatch):
+    # White-gold prongs on a yellow band: the prong's colour is not among the mask edge's (the
+    # band's), but the background does not show it either, so it is no cable.
+    size, c, r = 240, 120, 60
+    rng = np.random.default_rng(3)
+    truth = np.zeros((size, size), np.uint8)
+    cv2.circle(truth, (c, c), r, 255, thickness=r // 3, lineType=cv2.LINE_AA)
+    top = c - r - r // 6
+    prong = (slice(top - 12, top - 1), slice(c - 1, c + 2))
+    truth[top - 12 : top + 2, c - 1 : c + 2] = 255
+    colours = np.full((size, size, 3), GOLD, np.float32)
+    colours[: top + 2] = (200, 200, 205)  # the prong's white gold (the band is below it)
+    a = truth.astype(np.float32)[..., None] / 255.0
+    wall = np.array(background, np.float32) + rng.normal(0, 2, (size, size, 3))
+    rgb = np.clip(a * colours + (1 - a) * wall, 0, 255).astype(np.uint8)
+    mask = truth.copy()
+    mask[prong] = 0
+    region = np.full(mask.shape, 255, np.uint8)
+    kept = recover.recover_region(rgb, mask, region, radius=16)
+    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    unvetoed = recover.recover_region(rgb, mask, region, radius=16)
+    assert (unvetoed[prong] >= 128).mean() > 0.8
+    np.testing.assert_array_equal(kept, unvetoed)
+
+
+@pytest.mark.parametrize(("background", "metal"), [((40, 45, 55), (200, 200, 205)), ((215, 205, 185), (190, 120, 110))])
+def test_the_strand_search_reports_a_lost_chain_of_a_second_metal(background, metal, monkeypatch):
+    # A 2 px white- or rose-gold chain leaving a yellow-gold ring and running ~9 px outside it;
+    # the mask lost it. Judged only as "unlike the object", it was dropped on both backgrounds.
+    size, c, r = 260, 130, 65
+    rng = np.random.default_rng(0)
+    ring = np.zeros((size, size), np.uint8)
+    cv2.circle(ring, (c, c), r, 255, thickness=r // 3, lineType=cv2.LINE_AA)
+    top = c - r - r // 6 + 2
+    chain = np.zeros((size, size), np.uint8)
+    points = np.array([[c + 0.3, top + 1], [c + 0.3, top - 9.4], [c + 40.7, top - 6.2], [c + 70.2, top + 6.6]]) * 16
+    cv2.polylines(chain, [points.astype(np.int32).reshape(-1, 1, 2)], False, 255, 2, cv2.LINE_AA, 4)
+    k = chain.astype(np.float32)[..., None] / 255.0
+    piece = k * np.array(metal, np.float32) + (1 - k) * np.array(GOLD, np.float32)
+    truth = np.maximum(ring, chain)
+    a = truth.astype(np.float32)[..., None] / 255.0
+    wall = np.array(background, np.float32) + rng.normal(0, 2, (size, size, 3))
+    rgb = np.clip(a * piece + (1 - a) * wall, 0, 255).astype(np.uint8)
+    outside = cv2.circle(np.zeros_like(ring), (c, c), r + r // 6 - 1, 255, -1) == 0
+    mask = truth.copy()
+    mask[(chain > 0) & outside] = 0
+    lost = (chain > 127) & outside
+    ys, xs = np.nonzero(lost)
+
+    def on_chain():
+        return [s for s in recover.find_lost_strands(rgb, mask)
+                if s.box[0] <= xs.max() and xs.min() < s.box[0] + s.box[2]
+                and s.box[1] <= ys.max() and ys.min() < s.box[1] + s.box[3]]
+
+    reported = on_chain()
+    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    assert on_chain()  # found without the veto
+    assert reported == on_chain()
