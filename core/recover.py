@@ -171,7 +171,7 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     and so are groups under :data:`MIN_STRAND_PX`. On a synthetic cluttered scene (rings whose
     chains the mask lost, over blocks of colour crossed by cables: ``benchmarks.clutter_bench``)
     the veto cut the strands reported from 48 (46 off the chains: cables touching the rings) to
-    6; the real photos' benchmark figures did not change.
+    7; the real photos' benchmark figures did not change.
 
     Parameters
     ----------
