@@ -53,6 +53,11 @@ def make_scene() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rgb, truth, lost
 
 
+def _slices(box: tuple[int, int, int, int]) -> tuple[slice, slice]:
+    x, y, w, h = box
+    return slice(y, y + h), slice(x, x + w)
+
+
 def _sad(alpha: np.ndarray, truth: np.ndarray) -> float:
     return float(np.abs(alpha.astype(np.int32) - truth).sum()) / 255.0 / 1000.0
 
@@ -71,7 +76,7 @@ def main() -> None:
     found = detect(rgb, lost)
     fixed = render_alpha(rgb, lost, propose_recipe(found))
     seconds = time.perf_counter() - started
-    on_chain = sum(1 for r in found.regions if chains[r.box[1] : r.box[1] + r.box[3], r.box[0] : r.box[0] + r.box[2]].any())
+    on_chain = sum(1 for r in found.regions if chains[_slices(r.box)].any())
     print(f"chains lost:  {len(found.regions)} regions, {on_chain} on a lost chain, risk {found.risk:.2f}; "
           f"SAD ai {_sad(lost, truth):.2f} -> fix {_sad(fixed, truth):.2f} ({seconds:.1f} s)")
 

@@ -67,6 +67,7 @@ import numpy as np
 
 from core.detect import SHAPE_MODE_BELOW, Detection, detect
 from core.recover import RADIUS as RECOVER_RADIUS
+from core.recover import STRAND_OP_MARGIN_PX as RECOVER_MARGIN_PX
 from core.recipe import Recipe
 
 # Regions at or above this confidence are repaired; the others are only shown to the reviewer.
@@ -85,7 +86,6 @@ KIND_ORDER = ("halo", "bleed", "clipped", "thin_loss")
 SOFT_EDGE_SHARPNESS = 0.85
 MAX_EDGE_CONTRAST = 60.0
 MIN_STUDIO_FIT = 0.5
-RECOVER_MARGIN_PX = 4
 
 
 def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDENCE) -> Recipe:

@@ -26,8 +26,9 @@ says alpha can have been lost:
    blurred to grey), the solve is taken where it reaches :data:`FOG_LEVEL`.
 
 5. **Photo evidence** (:func:`_with_photo_evidence`, in the op; the strand search of detection
-   uses steps 2-4 and the colour veto below, calibrated around each strand as its op will be): the photo's own known pixels, the mask's solid edge and a background
-   ring just past the reach, calibrate two more tests (:mod:`core.recover_evidence`). Where the
+   uses steps 2-4 and the colour veto below, calibrated around each strand as its op will be):
+   the photo's own known pixels, the mask's solid edge and a background ring just past the
+   reach, calibrate two more tests (:mod:`core.recover_evidence`). Where the
    held-out samples show that colour separates object from background, an object-coloured
    pixel takes ``max(s, min(c, 0.6))``, ``c`` its colour alpha, when that reaches 0.5; and
    where the solve reaches :data:`ACCEPT_LEVEL` but the thin test refused it (a twig beside a
@@ -65,7 +66,15 @@ from core.detect_shape import distance_to
 from core.errors import InvalidRecipeError
 from core.window import Rect
 
-__all__ = ["RADIUS", "RADIUS_RANGE", "LostStrand", "find_lost_strands", "recover_margin", "recover_region"]
+__all__ = [
+    "RADIUS",
+    "RADIUS_RANGE",
+    "STRAND_OP_MARGIN_PX",
+    "LostStrand",
+    "find_lost_strands",
+    "recover_margin",
+    "recover_region",
+]
 
 RADIUS_RANGE = (2.0, 64.0)  # as RecoverOp in core/recipe.py
 RADIUS = 16.0  # default reach past the mask, px: 97-100 % of the benchmark's lost thin pixels lie within 10 px
@@ -224,7 +233,7 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
         if where is None or counts[label] < MIN_STRAND_PX:
             continue
         ys, xs = where
-        near = Rect(xs.start, ys.start, xs.stop, ys.stop).pad(_STRAND_OP_GROWTH_PX + recover_margin(radius))
+        near = Rect(xs.start, ys.start, xs.stop, ys.stop).pad(STRAND_OP_MARGIN_PX + recover_margin(radius))
         near = near.clip(Rect.of_shape(a.shape))
         window = near.slices()
         group = own[window] == label
@@ -238,9 +247,9 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     return tuple(sorted(found, key=lambda f: (-f.pixels, f.box)))
 
 
-# The context a strand's colour is judged in: as the recover op that auto-fix proposes for it
-# reads (its box grown by core.autofix.RECOVER_MARGIN_PX, then by recover_margin).
-_STRAND_OP_GROWTH_PX = 4
+# The recover op auto-fix proposes for a strand covers its box grown by this (core.autofix);
+# the strand search judges a strand's colour on what that op reads.
+STRAND_OP_MARGIN_PX = 4
 
 
 def _background_coloured(rgb, a, solved, reached, group, radius) -> np.ndarray:

@@ -338,6 +338,7 @@ def background_coloured(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, 
     counted = np.bincount(group, minlength=n)
     liked = np.bincount(group, weights=colour.object_like(colours).astype(np.float64), minlength=n)
     seen = np.bincount(group, weights=colour.background_like(colours).astype(np.float64), minlength=n)
-    background = (counted >= VETO_MIN_PX) & (liked < VETO_OBJECT_SHARE * counted) & (seen >= VETO_BACKGROUND_SHARE * counted)
+    unlike_object = liked < VETO_OBJECT_SHARE * counted
+    background = (counted >= VETO_MIN_PX) & unlike_object & (seen >= VETO_BACKGROUND_SHARE * counted)
     background[0] = False
     return background[labels]

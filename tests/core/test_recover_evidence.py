@@ -36,6 +36,11 @@ def red_strand_on_clutter(seed: int, *, clutter: float = 18, strand: bool = True
     return rgb, ai
 
 
+def no_evidence(rgb, a, s, unknown, accepted, reached, radius):
+    """A stand-in for ``recover._with_photo_evidence``: the solve's own acceptance only."""
+    return accepted, s
+
+
 def two_colour_samples(rng, obj_colour, bg_colour, n=2000, spread=6.0):
     lab = np.concatenate([
         lab_of(np.clip(rng.normal(obj_colour, spread, (n, 1, 3)), 0, 255).astype(np.uint8)),
@@ -98,7 +103,7 @@ def test_evidence_completes_a_strand_the_solve_alone_leaves_short_and_changes_no
     rgb, ai = red_strand_on_clutter(seed)
     region = np.full(ai.shape, 255, np.uint8)
     with_evidence = recover.recover_region(rgb, ai, region, radius=16)
-    monkeypatch.setattr(recover, "_with_photo_evidence", lambda rgb, a, s, unknown, accepted, reached, radius: (accepted, s))
+    monkeypatch.setattr(recover, "_with_photo_evidence", no_evidence)
     solve_only = recover.recover_region(rgb, ai, region, radius=16)
     strand = (slice(66, 80), slice(58, 61))
     assert (with_evidence[strand] >= 128).all()
@@ -116,13 +121,18 @@ def test_on_a_correct_mask_over_heavy_clutter_the_evidence_adds_nothing(seed, mo
     rgb, ai = red_strand_on_clutter(seed, clutter=40, strand=False)
     region = np.full(ai.shape, 255, np.uint8)
     with_evidence = recover.recover_region(rgb, ai, region, radius=16)
-    monkeypatch.setattr(recover, "_with_photo_evidence", lambda rgb, a, s, unknown, accepted, reached, radius: (accepted, s))
+    monkeypatch.setattr(recover, "_with_photo_evidence", no_evidence)
     solve_only = recover.recover_region(rgb, ai, region, radius=16)
     # Nothing added; what the solve alone raised may be refused (the colour veto).
     assert (with_evidence <= solve_only).all()
 
 
 GOLD = (196, 160, 72)
+
+
+def no_veto(raised, solid, lab, colour):
+    """A stand-in for ``background_coloured`` that refuses nothing: the op without the veto."""
+    return np.zeros_like(raised)
 
 
 def gold_ring_over_cables(seed: int, *, prong: bool = False, prong_size: tuple[int, int] = (3, 13), size: int = 240):
@@ -181,7 +191,7 @@ def test_cables_behind_a_ring_are_mostly_not_raised_on_its_correct_mask(monkeypa
                 for rgb, mask in scenes]
 
     vetoed = raised_px()
-    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
     unvetoed = raised_px()
     # The solve takes the cables next to the ring for lost parts (55-260 px a scene); the colour
     # veto refuses most of them (3-80 px left: cables of colours near the ring's, at its edge).
@@ -216,7 +226,7 @@ def test_the_strand_search_does_not_report_the_cables_behind_rings(monkeypatch):
 
     rgb, _, lost = make_scene()  # six rings whose chains the mask lost, over cables: 6 MP
     reported = len(recover.find_lost_strands(rgb, lost))
-    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
     unvetoed = len(recover.find_lost_strands(rgb, lost))
     assert unvetoed >= 40  # 48: cables touching the rings, 46 of them off the chains
     assert reported <= 10  # 7
@@ -244,9 +254,14 @@ def test_a_lost_wire_of_mixed_pixels_is_not_taken_for_background(width, monkeypa
     # object-like: a veto at 10 % refused the wire there, at 5 % it does not.
     region = np.full((240, 240), 255, np.uint8)
     scenes = [gold_ring_with_a_thin_wire(seed, width) for seed in range(8)]
-    vetoed = [(recover.recover_region(rgb, mask, region, radius=16)[wire] >= 128).mean() for rgb, mask, wire in scenes]
-    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
-    unvetoed = [(recover.recover_region(rgb, mask, region, radius=16)[wire] >= 128).mean() for rgb, mask, wire in scenes]
+
+    def recovered():
+        return [(recover.recover_region(rgb, mask, region, radius=16)[wire] >= 128).mean()
+                for rgb, mask, wire in scenes]
+
+    vetoed = recovered()
+    monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
+    unvetoed = recovered()
     assert min(unvetoed) > 0.5  # the solve brings the wire back (0.58-1.0 of its pixels)
     assert vetoed == unvetoed
 
@@ -272,7 +287,7 @@ def test_a_lost_prong_of_a_second_metal_is_not_taken_for_background(metal, monke
     mask[prong] = 0
     region = np.full(mask.shape, 255, np.uint8)
     kept = recover.recover_region(rgb, mask, region, radius=16)
-    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
     unvetoed = recover.recover_region(rgb, mask, region, radius=16)
     assert (unvetoed[prong] >= 128).mean() > 0.8
     np.testing.assert_array_equal(kept, unvetoed)
@@ -308,6 +323,6 @@ def test_the_strand_search_reports_a_lost_chain_of_a_second_metal(background, me
                 and s.box[1] <= ys.max() and ys.min() < s.box[1] + s.box[3]]
 
     reported = on_chain()
-    monkeypatch.setattr(recover_evidence, "background_coloured", lambda raised, solid, lab, colour: np.zeros_like(raised))
+    monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
     assert on_chain()  # found without the veto
     assert reported == on_chain()
