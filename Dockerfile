@@ -20,7 +20,7 @@ RUN pip install . && useradd --create-home --uid 10001 app && mkdir -p /app/var 
 
 USER app
 # Compile numba's caches once at build time, not on the first render of each container.
-RUN python -c "import pymatting"
+RUN python -c "from core.matte import preload_solver; preload_solver()"
 # collectstatic needs a key to import settings; it is thrown away with this layer's environment.
 RUN SECRET_KEY=collectstatic-only-$(date +%s)-not-used-at-run-time-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \
     ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput

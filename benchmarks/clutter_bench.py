@@ -4,7 +4,7 @@ None of the benchmark's photos has lines of another colour running behind the pi
 lifestyle shots do (cables, twigs, a chair's rungs): where such a line touches the mask it looks
 like a strand the remover lost. The scene: six gold and silver rings with a 2 px chain hanging
 from each, over blocks of colour crossed by 2-5 px lines of any colour (the 24 MP speed scene's
-piece and clutter of :mod:`benchmarks.detect_bench`, at 3000 x 2000). Seeded: the same scene
+piece and clutter of :mod:`benchmarks.detect_speed`, at 3000 x 2000). Seeded: the same scene
 every run. Printed:
 
 * **chains lost**: the mask is the truth opened by a 7 px square (the chains gone) and softened
@@ -26,7 +26,7 @@ import time
 import cv2
 import numpy as np
 
-from benchmarks.detect_bench import _on_clutter
+from benchmarks.detect_speed import on_clutter
 
 WIDTH, HEIGHT = 3000, 2000
 GOLD, SILVER = (196, 160, 72), (150, 152, 160)
@@ -47,7 +47,7 @@ def make_scene() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # the compositing below gives edge pixels their mix of metal and clutter.
         cv2.circle(piece, (cx, cy), radius, colour, thickness=int(radius * 0.25) + 2)
         cv2.polylines(piece, [chain.reshape(-1, 1, 2)], False, colour, thickness=4)
-    rgb = _on_clutter(piece, truth)
+    rgb = on_clutter(piece, truth)
     opened = cv2.morphologyEx(truth, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))
     lost = cv2.GaussianBlur(np.where(opened > 0, 255, 0).astype(np.uint8), (0, 0), 0.8)
     return rgb, truth, lost

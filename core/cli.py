@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out = sys.stdout
     try:
-        # Libraries' chatter (pymatting prints its solver's warnings) goes to stderr: stdout
+        # Libraries' chatter (print()s in a dependency) goes to stderr: stdout
         # carries only the command's own output, which scripts parse (--json, --timings, info).
         with contextlib.redirect_stdout(sys.stderr):
             if args.command in cli_detect.COMMANDS:

@@ -8,16 +8,17 @@ Inside the region, a trimap is built from the current alpha ``a`` (0..1) and ``r
 - unknown: everything else in the region, i.e. the soft pixels and a band of r px on either
   side of the current edge.
 
-The unknown pixels are solved by closed-form matting (Levin, Lischinski and Weiss 2008, with
-pymatting's matting Laplacian: 3 x 3 windows, epsilon 1e-7) on the bounding box of the
-unknown pixels plus 3 px (boxes over 512 px a side in overlapping 512-px tiles). Every other
-pixel of the box is a constraint: 1 or 0 for the definite object and background, its current
-alpha outside the region. The solver is conjugate gradients with pymatting's
-incomplete-Cholesky preconditioner, started from the current alpha, on the unknowns numbered
-in reverse Cuthill-McKee order (scipy), which keeps the factor's fill near the diagonal. It
-was chosen over KNN, large-kernel and Jacobi-preconditioned closed-form matting by
-measurement on crops of the synthetic dev set: fastest, and lowest error against ground
-truth. Tiles are solved by up to two threads at once.
+The unknown pixels are solved by closed-form matting (Levin, Lischinski and Weiss 2008: 3 x 3
+windows, epsilon 1e-7, pymatting's convention) on the bounding box of the unknown pixels plus
+3 px (boxes over 512 px a side in overlapping 512-px tiles). Every other pixel of the box is a
+constraint: 1 or 0 for the definite object and background, its current alpha outside the
+region. :mod:`core.matte_system` builds the system of the unknown pixels straight from the
+photo's windows and solves it exactly (sparse LDL^T, qdldl). Closed-form matting was chosen
+over KNN, large-kernel and Jacobi-preconditioned closed-form matting by measurement on crops of
+the synthetic dev set: fastest, and lowest error against ground truth; the direct solve over
+pymatting's Laplacian with conjugate gradients and its incomplete-Cholesky preconditioner
+(this module's solver until engine 0.2.3) because it is faster and exact (README). Tiles are
+solved by up to two threads at once.
 
 The result is blended with the input by the region's coverage ``c`` (0..1)::
 
@@ -32,8 +33,8 @@ re-solves correct edges of shiny metal. Thin parts (2-px prongs) are
 recovered when they join an opaque body within the region; a part with no opaque pixel near
 it has nothing to anchor the solve and stays as it was.
 
-pymatting (with numba) is imported on the first call, not with this module: 2-4 s once per
-process with numba's cache warm; call :func:`preload_solver` at worker start-up.
+The solver's numba kernels compile on the first call, not with this module (0.2 s with numba's
+cache warm, 1.5 s cold); call :func:`preload_solver` at worker start-up.
 """
 
 from __future__ import annotations
@@ -58,11 +59,6 @@ _BG_LEVEL = round(0.05 * 255)  # 13
 # pixels up to 2 px apart; one more keeps every window of an unknown pixel inside the box.
 _SOLVE_MARGIN = 3
 _EPSILON = 1e-7  # Levin et al.'s regularisation (pymatting's default)
-_CG_RTOL = 1e-5  # relative residual: alpha changes below 1/255 after this
-# Absolute residual, for boxes whose constraints are all 0 (the right-hand side is then 0 and a
-# relative test never passes; the iterate would shrink to 0 and the solver divide by it).
-_CG_ATOL = 1e-9
-_CG_MAXITER = 2000
 _RADIUS_RANGE = (1.0, 64.0)  # as MatteOp in core/recipe.py
 # Largest box side solved at once, and the overlap of tiles when a box is larger (see
 # _solve_in_boxes). 32 px: the matting Laplacian's influence decays within a few windows.
@@ -112,7 +108,7 @@ def matte_region(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, *, radi
     >>> region = np.full((20, 20), 255, np.uint8)
     >>> out = matte_region(rgb, alpha, region, radius=5)
     >>> out[10, 5:13].tolist()
-    [254, 254, 254, 253, 254, 1, 0, 0]
+    [255, 255, 255, 255, 255, 0, 0, 0]
     """
     _check_arrays(rgb, alpha, region)
     radius = _check_radius(radius)
@@ -163,17 +159,16 @@ def _margin(radius: float) -> int:
 
 
 def preload_solver() -> None:
-    """Import pymatting and numba now (about 2-4 s) instead of in the first :func:`matte_region` call.
-
-    For workers to call at start-up. With a cold numba cache (a fresh install, or a read-only
-    site-packages and no ``NUMBA_CACHE_DIR``) importing pymatting compiles every one of its
-    functions: minutes, once; make sure the cache is written at build time.
+    """Import the solver and compile its kernels now (about 0.5 s with numba's cache warm, 2 s
+    cold) instead of in the first :func:`matte_region` call. For workers to call at start-up.
 
     Examples
     --------
     >>> preload_solver()
     """
-    import pymatting.laplacian.cf_laplacian  # noqa: F401  (imports all of pymatting)
+    from core.matte_system import warm_up
+
+    warm_up()
 
 
 def _trimap(alpha: np.ndarray, region: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
@@ -198,8 +193,9 @@ def _solve_in_boxes(rgb: np.ndarray, alpha: np.ndarray, unknown: np.ndarray, kno
     One solve on the unknown pixels' bounding box plus _SOLVE_MARGIN; a box larger than
     _MAX_SOLVE_SIDE a side (a long brush stroke) is cut into tiles of that side, each solved
     with _TILE_OVERLAP px of overlap on every side, so that memory stays bounded
-    (pymatting's Laplacian takes 25 doubles and 25 indices per pixel of the box: 130 MB at 512 x 512).
-    Tiles are solved by :data:`SOLVE_THREADS` threads (pymatting's numba kernels release the GIL).
+    (the system takes 25 doubles per unknown pixel, and its factor grows with the tile: 512 px
+    sides were faster than 768 or 1024 and peaked 600 MB lower on dense hair).
+    Tiles are solved by :data:`SOLVE_THREADS` threads (the numba kernels and qdldl release the GIL).
     """
     result = known_value.copy()
     box = _bounding_box(unknown)
@@ -256,49 +252,15 @@ def _keep_own_parts(result, unknown, tiles, solutions) -> None:
 
 def _solve(image: np.ndarray, alpha: np.ndarray, unknown: np.ndarray, known_value: np.ndarray) -> np.ndarray:
     """Closed-form matting of the unknown pixels of a box; returns float64 alpha 0..1 of the box."""
-    from pymatting.laplacian.cf_laplacian import cf_laplacian
-    from pymatting.preconditioner.ichol import ichol
-    from pymatting.solver.cg import cg
-    from scipy.sparse.csgraph import reverse_cuthill_mckee
+    from core.matte_system import solve_unknowns
 
-    is_unknown = unknown.reshape(-1)
-    is_known = ~is_unknown
-    laplacian = cf_laplacian(image, epsilon=_EPSILON, radius=1, is_known=~unknown)
-    rows = laplacian[is_unknown]
-    l_unknown = rows[:, is_unknown]
-    rhs = -(rows[:, is_known] @ known_value.reshape(-1)[is_known])
-    start = alpha.reshape(-1)[is_unknown].astype(np.float64) / 255.0
-    # Reverse Cuthill-McKee order: the unknowns of a band (an outline's few px either side)
-    # numbered along the band, so the factor's fill stays near the diagonal: the incomplete
-    # Cholesky, most of the solve's time, ran 1.9x faster on a band tile, as accurate.
-    order = reverse_cuthill_mckee(l_unknown, symmetric_mode=True)
-    l_unknown = l_unknown[order][:, order]
-    rhs, start = rhs[order], start[order]
-    latest = [start]
-
-    def keep_latest(A, x, b, norm_b, r, norm_r):
-        latest[0] = x
-
-    try:
-        x = cg(
-            l_unknown,
-            rhs,
-            x0=start,
-            atol=_CG_ATOL,
-            rtol=_CG_RTOL,
-            maxiter=_CG_MAXITER,
-            M=ichol(l_unknown),
-            callback=keep_latest,
-        )
-    except ValueError:  # pymatting raises when maxiter is reached; keep the last iterate
-        x = latest[0]
-    if not np.all(np.isfinite(x)):  # a breakdown of the solver: leave these pixels as they were
-        x = start
-    solved = np.empty_like(x)
-    solved[order] = x
-    result = known_value.reshape(-1).copy()
-    result[is_unknown] = np.clip(solved, 0.0, 1.0)
-    return result.reshape(unknown.shape)
+    start = alpha[unknown].astype(np.float64) / 255.0
+    solved = solve_unknowns(image, unknown, known_value, start, _EPSILON)
+    if solved is None:  # a breakdown of the solver: leave these pixels as they were
+        solved = start
+    result = known_value.copy()
+    result[unknown] = np.clip(solved, 0.0, 1.0)
+    return result
 
 
 def _as_float(rgb: np.ndarray) -> np.ndarray:

@@ -167,8 +167,9 @@ class LostStrand:
 STRAND_GAP_PX = 8
 MIN_STRAND_PX = 50
 # Above this many pixels to solve, the photo is not searched for strands: the solve runs at
-# 100,000-180,000 px/s here on an outline's band (545,000 px: ~3 s) but far slower on dense
-# hair (the troll photo at 24 MP: 5,300,000 px, 309 s).
+# about 550,000 px/s here on an outline's band (the 24 MP cluttered scene's 675,000 px: 1.2 s)
+# but far slower on dense hair, where the factor fills in (the troll photo at 24 MP, 5,300,000
+# px: 309 s with engine 0.2.0's solver, which was as fast as today's on dense hair).
 MAX_SOLVE_PX = 1_000_000
 
 

@@ -4,15 +4,21 @@ RQ forks a fresh work horse for every job, and a horse dies with its job: whatev
 is imported again by the next one. So the worker imports the image libraries once, before it
 takes its first job, and every horse inherits them already loaded:
 
-- pymatting and numba (the solver of ``matte`` and ``recover`` ops and of the detector's strand
-  search): 2-4 s per process otherwise, paid by every job that needs them;
+- the matting solver (``matte`` and ``recover`` ops and the detector's strand search): its numba
+  kernels and qdldl, 0.5 s per process from numba's cache otherwise, paid by every job that needs them;
 - core's render and detect modules (OpenCV, the codecs);
 - one OpenCV thread (the machines are shared; per the perf notes, render and decode gain nothing
-  from more threads while two workers share two cores).
+  from more threads while two workers share two cores);
+- glibc keeps freed blocks of up to 1 GiB for reuse instead of handing them back to the system
+  and faulting fresh pages in for the next array (:func:`keep_freed_memory`, what the Docker
+  image's ``MALLOC_*`` variables do, for workers started any other way): detection of the 24 MP
+  cluttered benchmark scene 2.8-3.3 -> 2.6 s, for ~170 MB more resident memory at its peak.
+  A work horse ends with its job, so what it keeps is returned then.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import time
 
@@ -20,10 +26,26 @@ from rq import Worker as RQWorker
 
 logger = logging.getLogger(__name__)
 
+KEEP_FREED_BYTES = 1 << 30
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt()'s parameter numbers (glibc's malloc.h)
+
+
+def keep_freed_memory() -> bool:
+    """Have glibc serve blocks up to :data:`KEEP_FREED_BYTES` from its heap and keep them there
+    when freed (``mallopt``); False where the C library has no such setting (not glibc)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, KEEP_FREED_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES))
+
 
 def warm_up() -> float:
-    """Import what jobs need and set OpenCV's threads; returns the seconds it took."""
+    """Import what jobs need, set OpenCV's threads and glibc's memory reuse; returns the seconds it took."""
     started = time.perf_counter()
+    if not keep_freed_memory():
+        logger.info("the C library is not glibc: freed memory goes back to the system")
     import cv2
 
     cv2.setNumThreads(1)
@@ -40,5 +62,5 @@ class Worker(RQWorker):
 
     def work(self, *args, **kwargs):
         seconds = warm_up()
-        logger.info("jewelreview worker warmed up in %.1f s (pymatting, core, 1 OpenCV thread)", seconds)
+        logger.info("jewelreview worker warmed up in %.1f s (matting solver, core, 1 OpenCV thread)", seconds)
         return super().work(*args, **kwargs)

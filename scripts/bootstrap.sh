@@ -38,8 +38,9 @@ if [ ! -f "$stamp" ]; then
     else
         .venv/bin/python -m pip install --quiet -e .
     fi
-    # Compile numba's caches now (about a minute, once), not in the first worker or test that
-    # imports pymatting.
-    .venv/bin/python -c "import pymatting"
+    # Compile numba's caches now, not in the first worker or test: the matting solver's kernels
+    # (2 s), and pymatting's (about a minute, once), which the tests use as a reference.
+    .venv/bin/python -c "from core.matte import preload_solver; preload_solver()"
+    if [ -n "$extras" ]; then .venv/bin/python -c "import pymatting"; fi
     touch "$stamp"
 fi

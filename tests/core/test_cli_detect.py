@@ -62,8 +62,8 @@ def test_detect_json_is_the_detection_document(scene):
 
 
 def test_json_on_stdout_stays_parseable_when_a_library_prints(scene, monkeypatch, capsys):
-    # pymatting prints its preconditioner's "PERFORMANCE WARNING" with print(): it must not end
-    # up inside the JSON a script reads from stdout.
+    # A library that print()s (pymatting's preconditioner did, "PERFORMANCE WARNING", when it
+    # was the solver) must not end up inside the JSON a script reads from stdout.
     import core.detect
     from core.cli import main
 

@@ -25,6 +25,8 @@ FINGERPRINTS = {
     "0.2.1": "6e23f1284bb9cc1d",
     "0.2.2": "6e23f1284bb9cc1d",
     "0.2.3": "6e23f1284bb9cc1d",
+    # the exact solve changes none of these small scenes' pixels (the clutter bench's did change)
+    "0.2.4": "6e23f1284bb9cc1d",
 }
 
 

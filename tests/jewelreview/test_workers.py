@@ -23,10 +23,32 @@ def test_warm_up_loads_the_solver_and_sets_one_opencv_thread():
     # In a fresh process: the warm-up changes process-wide state (OpenCV's threads).
     script = (
         "import sys, cv2; from jewelreview.workers import warm_up; "
-        "assert 'pymatting' not in sys.modules; seconds = warm_up(); "
-        "print(cv2.getNumThreads(), 'pymatting.laplacian.cf_laplacian' in sys.modules, "
-        "'core.render' in sys.modules)"
+        "assert 'core.matte_system' not in sys.modules; seconds = warm_up(); "
+        "solver = sys.modules['core.matte_system']; "
+        "print(cv2.getNumThreads(), bool(solver._assemble.signatures and solver._upper_csc.signatures), "
+        "'core.render' in sys.modules, 'qdldl' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["1", "True", "True"]
+    assert out.stdout.split() == ["1", "True", "True", "True"]
+
+
+def _resident_after_freeing(warm: bool) -> tuple[int, int]:
+    """(MB resident with a 300 MB array, MB resident after it is freed) in a fresh process."""
+    script = (
+        "import numpy as np; from jewelreview.workers import warm_up\n"
+        f"if {warm}: warm_up()\n"
+        "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * 4096 // 2**20\n"
+        "block = np.ones(300 * 2**20, np.uint8); held = rss(); del block; print(held, rss())"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    held, after = (int(v) for v in out.stdout.split())
+    return held, after
+
+
+def test_a_warmed_worker_keeps_freed_memory_for_the_next_array():
+    held, after = _resident_after_freeing(warm=False)
+    assert held - after > 250  # glibc's default: a large block goes straight back to the system
+    held, after = _resident_after_freeing(warm=True)
+    assert held - after < 50  # kept for the next job's arrays (a horse returns it when it exits)
