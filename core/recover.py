@@ -206,7 +206,7 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = RAD
     >>> find_lost_strands(rgb, a)
     (LostStrand(box=(16, 26, 4, 13), pixels=52), LostStrand(box=(36, 26, 4, 13), pixels=52))
     """
-    from scipy import ndimage  # a dependency of pymatting
+    from scipy import ndimage
 
     matte._check_arrays(rgb, alpha, alpha)
     radius = _check_radius(radius)

@@ -145,7 +145,7 @@ class ColourEvidence:
     """
 
     def __init__(self, object_colours: np.ndarray, background_colours: np.ndarray) -> None:
-        from scipy.spatial import cKDTree  # a dependency of pymatting
+        from scipy.spatial import cKDTree
 
         self.object_colours, self.background_colours = object_colours, background_colours
         self._object_tree, self._background_tree = cKDTree(object_colours), cKDTree(background_colours)
