@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -189,7 +190,9 @@ def time_detect_24mp(repeats: int = 3) -> dict[str, float]:
 
 def _in_child(folder: str, repeats: int, flags: list[str]) -> dict[str, Any]:
     command = [sys.executable, "-m", "benchmarks.detect_speed", folder, "--repeats", str(repeats), *flags]
-    out = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
+    # glibc's own defaults, whatever this process was started with (the Docker image sets MALLOC_*)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    out = subprocess.run(command, cwd=REPO, env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -8,9 +8,9 @@ FOLDER holds ``scene.jpg`` and ``scene_mask.png`` (:mod:`benchmarks.scene24`). P
 the seconds of each ``detect`` on the studio scene (``studio``) and on its piece over a
 cluttered background (:func:`on_clutter`: ``cluttered``), and the latter's ``studio_fit``.
 
-Without ``--as-worker`` the process runs with glibc's defaults and one OpenCV thread; with it,
-as jewelreview's RQ worker runs (:func:`jewelreview.workers.warm_up`: one OpenCV thread, the
-solver loaded, glibc keeping freed memory, which is where the two differ).
+Without ``--as-worker`` the process runs with one OpenCV thread and the solver loaded; with it,
+as jewelreview's RQ worker runs (:func:`jewelreview.workers.warm_up`: the same, and glibc
+keeping freed memory, which is where the two differ).
 """
 
 from __future__ import annotations
@@ -49,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         from jewelreview.workers import warm_up
 
         warm_up()
-    else:
-        cv2.setNumThreads(1)  # as in the worker
+    else:  # the worker's set-up but glibc's memory settings (its parent strips MALLOC_* too)
+        from core.matte import preload_solver
+
+        cv2.setNumThreads(1)
+        preload_solver()
     from core.detect import detect
 
     rgb = cv2.cvtColor(cv2.imread(f"{args.folder}/scene.jpg"), cv2.COLOR_BGR2RGB)

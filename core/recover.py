@@ -49,7 +49,7 @@ photo); 16 px is the default.
 
 Measured (``python -m benchmarks.detect_bench --scenes real``): the figures are in the README.
 
-pymatting is imported on first use (see :func:`core.matte.preload_solver`).
+The solver's kernels compile on first use (see :func:`core.matte.preload_solver`).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ takes its first job, and every horse inherits them already loaded:
   from more threads while two workers share two cores);
 - glibc keeps freed blocks of up to 1 GiB for reuse instead of handing them back to the system
   and faulting fresh pages in for the next array (:func:`keep_freed_memory`, what the Docker
-  image's ``MALLOC_*`` variables do, for workers started any other way): detection of the 24 MP
-  cluttered benchmark scene 2.8-3.3 -> 2.6 s, for ~170 MB more resident memory at its peak.
-  A work horse ends with its job, so what it keeps is returned then.
+  image's ``MALLOC_*`` variables do, for workers started any other way; the main thread's heap
+  only): detection of the 24 MP cluttered benchmark scene 3.0-3.2 -> 2.6-2.7 s, for ~170 MB more
+  resident memory at its peak. A work horse ends with its job, so what it keeps is returned then.
 """
 
 from __future__ import annotations
@@ -32,20 +32,28 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt()'s parameter numbers (
 
 def keep_freed_memory() -> bool:
     """Have glibc serve blocks up to :data:`KEEP_FREED_BYTES` from its heap and keep them there
-    when freed (``mallopt``); False where the C library has no such setting (not glibc)."""
+    when freed (``mallopt``); False where a setting was refused (logged) or the C library has none.
+
+    This holds for the main thread's heap: blocks over 64 MiB that other threads allocate
+    (the solver's and the plateau search's) still go back to the system, glibc's per-thread
+    arenas being that size at most.
+    """
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    return bool(mallopt(_M_MMAP_THRESHOLD, KEEP_FREED_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES))
+    refused = [name for name, number in (("M_MMAP_THRESHOLD", _M_MMAP_THRESHOLD), ("M_TRIM_THRESHOLD", _M_TRIM_THRESHOLD))
+               if not mallopt(number, KEEP_FREED_BYTES)]
+    if refused:  # older glibc caps the mmap threshold at 32 MiB; each setting is tried on its own
+        logger.info("glibc refused %s = %d", " and ".join(refused), KEEP_FREED_BYTES)
+    return not refused
 
 
 def warm_up() -> float:
     """Import what jobs need, set OpenCV's threads and glibc's memory reuse; returns the seconds it took."""
     started = time.perf_counter()
-    if not keep_freed_memory():
-        logger.info("the C library is not glibc: freed memory goes back to the system")
+    keep_freed_memory()
     import cv2
 
     cv2.setNumThreads(1)
