@@ -214,7 +214,8 @@ def _shape_regions(rgb: np.ndarray, ai_alpha: np.ndarray, size: tuple[int, int])
         plateaus = pool.submit(find_bleed_plateaus, ai_alpha)
         strands = find_lost_strands(rgb, ai_alpha) if openness(ai_alpha) < OPEN_MASK_LEVEL else ()
         regions = [
-            Region(_clip_box(f.box, size), "bleed", round(PLATEAU_CONFIDENCE * (1.0 - math.exp(-f.pixels / EDGE_PX_SCALE)), 3))
+            Region(_clip_box(f.box, size), "bleed",
+                   round(PLATEAU_CONFIDENCE * (1.0 - math.exp(-f.pixels / EDGE_PX_SCALE)), 3))
             for f in plateaus.result()
         ]
     for strand in strands or ():

@@ -188,7 +188,8 @@ def _assemble(image, index, known, epsilon, values, rhs):
                     continue
                 for q in range(9):
                     qy, qx = y + q // 3 - 1, x + q % 3 - 1
-                    product = colours[p, 0] * colours[q, 0] + colours[p, 1] * colours[q, 1] + colours[p, 2] * colours[q, 2]
+                    product = (colours[p, 0] * colours[q, 0] + colours[p, 1] * colours[q, 1]
+                               + colours[p, 2] * colours[q, 2])
                     value = (1.0 if p == q else 0.0) - (1.0 + product) / 9.0
                     j = index[qy, qx]
                     if j >= 0:

@@ -43,8 +43,8 @@ def keep_freed_memory() -> bool:
     except (OSError, AttributeError, TypeError):
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    refused = [name for name, number in (("M_MMAP_THRESHOLD", _M_MMAP_THRESHOLD), ("M_TRIM_THRESHOLD", _M_TRIM_THRESHOLD))
-               if not mallopt(number, KEEP_FREED_BYTES)]
+    settings = (("M_MMAP_THRESHOLD", _M_MMAP_THRESHOLD), ("M_TRIM_THRESHOLD", _M_TRIM_THRESHOLD))
+    refused = [name for name, number in settings if not mallopt(number, KEEP_FREED_BYTES)]
     if refused:  # older glibc caps the mmap threshold at 32 MiB; each setting is tried on its own
         logger.info("glibc refused %s = %d", " and ".join(refused), KEEP_FREED_BYTES)
     return not refused
