@@ -131,9 +131,9 @@ def find_thin_loss(rgb: np.ndarray, ai_alpha: np.ndarray, *, max_clutter: float 
     ai_alpha : ndarray, shape (H, W), uint8
     max_clutter : float
         Above this clutter the structures are not traced (``structures`` empty, ``core`` all
-        False): the caller
-        has no use for ridges on a background this busy (:func:`core.detect.detect` turns to
-        shape evidence there), and tracing them is most of the time on a cluttered 24 MP photo.
+        False): the caller has no use for ridges on a background this busy
+        (:func:`core.detect.detect` turns to shape evidence there), and tracing them is most of
+        the time on a cluttered 24 MP photo.
 
     Returns
     -------

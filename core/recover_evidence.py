@@ -311,11 +311,13 @@ def thin_and_joined(extra: np.ndarray, base: np.ndarray, *, open_px: int) -> np.
 
 
 def background_coloured(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, colour: ColourEvidence) -> np.ndarray:
-    """The pixels of ``raised`` in groups whose ``solid`` pixels are almost all unlike the object.
+    """The pixels of ``raised`` in groups whose ``solid`` pixels are almost all unlike the object
+    and mostly like the background.
 
     A group (8-connected) with at least :data:`VETO_MIN_PX` solid pixels, under
-    :data:`VETO_OBJECT_SHARE` of them object-like (:meth:`ColourEvidence.object_like`), is
-    background; smaller groups say nothing and are kept. Use only with a trusted ``colour``.
+    :data:`VETO_OBJECT_SHARE` of them object-like (:meth:`ColourEvidence.object_like`) and at
+    least :data:`VETO_BACKGROUND_SHARE` background-like (:meth:`ColourEvidence.background_like`),
+    is background; smaller groups say nothing and are kept. Use only with a trusted ``colour``.
 
     Parameters
     ----------

@@ -26,7 +26,6 @@ is this very proposal), ``stale_version`` (409), ``photo_not_found`` (404).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -39,7 +38,6 @@ from jewelreview.catalog.detection_services import (
     detection_regions_stored,
     detection_stored_risk,
     photo_detection_compute,
-    proposal_versions,
 )
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
@@ -50,10 +48,6 @@ from jewelreview.repairs.services import AS_IS_RECIPE, render_enqueue
 from jewelreview.reviews.events import event_record
 from jewelreview.reviews.models import Event
 from jewelreview.reviews.queue_selectors import lease_free
-
-if TYPE_CHECKING:
-    from core.detect import Detection
-    from core.recipe import Recipe
 
 AUTOFIX_STATUSES = frozenset({PhotoStatus.NEEDS_REVIEW})
 DEFAULT_MIN_RISK = 0.5

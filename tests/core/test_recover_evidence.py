@@ -4,8 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core import recover
-from core import recover_evidence
+from core import recover, recover_evidence
 from core.recover_evidence import (
     ColourEvidence,
     background_coloured,
