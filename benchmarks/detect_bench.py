@@ -19,6 +19,8 @@ Per scene it prints:
   the AI mask and of the auto-fixed mask;
 * **do no harm**: with the true alpha given as the AI mask, the share of pixels auto-fix
   changes by more than 0.1, and the risk;
+* with ``--misses``, where the true thin pixels auto-fix leaves under 0.5 are, and the thin
+  recall of one recover op over the whole image (:mod:`benchmarks.thin_misses`);
 * **speed**: ``detect`` on the 24 MP scene of :mod:`benchmarks.scene24` (median of 3), in memory
   and as a whole ``python -m core detect`` process (decode and start-up included), and in memory
   with its piece over a cluttered background (the detector's shape mode).
@@ -28,6 +30,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.detect_bench                 # dev + real, all parts
     .venv/bin/python -m benchmarks.detect_bench --scenes dev --no-speed
     .venv/bin/python -m benchmarks.detect_bench --only dev_003 --regions
+    .venv/bin/python -m benchmarks.detect_bench --scenes real --no-speed --misses   # why thin recall falls short
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ import cv2
 import numpy as np
 
 from benchmarks.datasets import Scene, iter_scenes
+from benchmarks.thin_misses import ThinMisses, format_misses, recover_everywhere, thin_misses
 from core import metrics
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,6 +83,8 @@ class SceneRow:
     clean_regions: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     region_list: list[dict[str, Any]] = field(default_factory=list)
+    misses: ThinMisses | None = None
+    recover_everywhere: float = math.nan
 
     @property
     def recall(self) -> float:
@@ -130,7 +136,7 @@ def score_detection(row: SceneRow, scene: Scene, regions) -> None:
 # --- per scene -------------------------------------------------------------------------------
 
 
-def evaluate(scene: Scene, *, autofix: bool, keep_regions: bool) -> SceneRow:
+def evaluate(scene: Scene, *, autofix: bool, keep_regions: bool, misses: bool = False) -> SceneRow:
     from core.detect import detect
 
     row = SceneRow(scene.name, scene.kind)
@@ -149,6 +155,12 @@ def evaluate(scene: Scene, *, autofix: bool, keep_regions: bool) -> SceneRow:
         row.seconds["autofix"] = time.perf_counter() - started
         row.ai = metrics.score(scene.ai_alpha, scene.true_alpha)
         row.fixed = metrics.score(fixed, scene.true_alpha)
+        if misses:
+            from core.autofix import propose_recipe
+
+            ops = propose_recipe(found).to_dict()["ops"]
+            row.misses = thin_misses(scene.true_alpha, scene.ai_alpha, fixed, ops)
+            row.recover_everywhere = recover_everywhere(scene.rgb, scene.ai_alpha, scene.true_alpha)
         clean = detect(scene.rgb, scene.true_alpha)
         clean_fixed = autofix_alpha(scene.rgb, scene.true_alpha, clean)
         changed = np.abs(clean_fixed.astype(np.int16) - scene.true_alpha.astype(np.int16)) > CHANGE_LEVEL * 255
@@ -365,18 +377,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true", help="skip the 24 MP timing")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--regions", action="store_true", help="also print each scene's regions")
+    parser.add_argument("--misses", action="store_true",
+                        help="also print where the thin pixels auto-fix leaves under 0.5 are (benchmarks.thin_misses)")
     parser.add_argument("--json", metavar="OUT", help="write the rows as JSON here")
     args = parser.parse_args(argv)
     cv2.setNumThreads(1)  # as in the worker
 
     rows = []
     for scene in iter_scenes(args.scenes, only=args.only):
-        row = evaluate(scene, autofix=not args.no_autofix, keep_regions=args.regions or bool(args.json))
+        row = evaluate(scene, autofix=not args.no_autofix, keep_regions=args.regions or bool(args.json),
+                       misses=args.misses)
         timing = ", ".join(f"{k} {v:.2f}s" for k, v in row.seconds.items())
         print(f"  {scene.name}: {timing}", file=sys.stderr, flush=True)
         rows.append(row)
     speed = None if args.no_speed else time_detect_24mp()
     print(format_rows(table(rows), args.markdown))
+    missed = [(row.name, row.misses, row.recover_everywhere) for row in rows if row.misses is not None]
+    if missed:
+        print()
+        print(format_misses(missed))
+        for kind in ("dev", "real"):
+            ceiling = [row.recover_everywhere for row in rows if row.kind == kind and row.misses is not None]
+            if ceiling:
+                print(f"mean ({kind}, {len(ceiling)}): thin recall of one recover op over the whole image "
+                      f"{_mean(ceiling):.3f}")
     if args.regions:
         for row in rows:
             print(f"\n{row.name}:")
