@@ -623,3 +623,45 @@ def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claime
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     assert recipe["ops"] == [recover]
+
+
+def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url, claimed, chromium):
+    """Auto-fix's bleed fix is a ``refine`` op limited to a box: selected in the list, the refine
+    panel edits *that* op (not the whole-mask refine), its region is drawn, and a save keeps the
+    region with the new setting."""
+    from playwright.sync_api import expect
+
+    from jewelreview.repairs.services import revision_create
+
+    photo = claimed["photo"]
+    whole = {"op": "refine", "smooth": 0.0, "feather": 0.0, "contrast": 20.0, "shift_edge": 0.0}
+    bleed = {"op": "refine", "smooth": 0.0, "feather": 0.0, "contrast": 90.0, "shift_edge": 100.0,
+             "region": "M 560 200 H 700 V 340 H 560 Z"}
+    revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [whole, bleed]}, base_revision=None)
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        expect(page.locator("#op-list li")).to_have_count(2)
+        expect(page.locator("#op-list li").nth(1)).to_contain_text("Refine in a region · smooth 0 · feather 0 · contrast 90 %")
+        region = page.locator(".editor-shapes path.shape-refine")
+        expect(region).to_have_count(1)  # the whole-mask refine has nothing to draw
+        assert region.get_attribute("d") == bleed["region"]
+
+        page.locator("#op-list .op-label").nth(1).click()
+        expect(page.locator("#panel-refine")).to_be_visible()
+        expect(page.locator("#refine-target")).to_have_text(re.compile(r"^Op 2: inside its region only"))
+        expect(page.locator("#refine-contrast")).to_have_value("90")
+        expect(page.locator("#refine-shift")).to_have_value("100")
+        expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(4)
+        page.locator("#refine-contrast").fill("50")
+        expect(page.locator("#op-list li").nth(1)).to_contain_text("contrast 50 %")
+        expect(page.locator("#op-list li").nth(0)).to_contain_text("contrast 20 %")
+
+        page.locator("#op-list .op-label").nth(0).click()
+        expect(page.locator("#refine-target")).to_have_text("The whole mask.")
+        expect(page.locator("#refine-contrast")).to_have_value("20")
+
+        page.locator("#save-note").fill("softer bleed fix")
+        page.locator("#save").click()
+        wait_rendered(page)
+        assert problems == []
+    _, _, recipe = final_alpha_and_rgb(photo.pk)
+    assert recipe["ops"] == [whole, {**bleed, "contrast": 50.0}]

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { displayedOps, editorReduce, initialEditorState, nextOpId } from "../../frontend/static/js/editor/state/editor_state.js";
-import { toRecipe } from "../../frontend/static/js/editor/state/ops.js";
+import { fromRecipe, toRecipe } from "../../frontend/static/js/editor/state/ops.js";
 import { gestureEnd, gestureOp, penPress, selectPress, visibleHandles } from "../../frontend/static/js/editor/state/pen_gestures.js";
 
 const TOLERANCE = 4;
@@ -98,4 +98,17 @@ test("a channel region drawn with the pen becomes a channel op", () => {
   const [op] = toRecipe(state.doc).ops;
   assert.deepEqual(op, { op: "channel", region: "M 0 0 L 40 0 L 40 40 Z", channel: "auto", black: null, white: null, gamma: 1, invert: null, mode: "add" });
   assert.equal(displayedOps(state).length, 1);
+});
+
+test("auto-fix's refine op with a region: selected by a click inside, its corner dragged, its settings kept", () => {
+  const refine = { op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100, region: "M 100 100 H 200 V 160 H 100 Z" };
+  const global = { op: "refine", smooth: 0, feather: 0, contrast: 20, shift_edge: 0 };
+  let state = initialEditorState(fromRecipe({ version: 1, base: "ai", ops: [global, refine] }));
+  assert.equal(selectPress(state, { x: 20, y: 20 }, { tolerance: TOLERANCE }), null, "the global refine has no shape to hit");
+  state = gesture(state, { x: 150, y: 130 }, { x: 150, y: 130 }, { tool: "select" });
+  assert.equal(state.selection.opId, "r2");
+  state = gesture(state, { x: 200, y: 160 }, { x: 230, y: 175 }, { tool: "select" }); // the bottom-right corner
+  const ops = toRecipe({ base: "ai", ops: displayedOps(state) }).ops;
+  assert.deepEqual(ops[0], global, "the global refine is untouched");
+  assert.deepEqual(ops[1], { ...refine, region: "M 100 100 L 200 100 L 230 175 L 100 160 Z" });
 });

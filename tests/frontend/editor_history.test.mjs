@@ -12,7 +12,7 @@ import {
   opChange,
 } from "../../frontend/static/js/editor/state/editor_state.js";
 import { HISTORY_LIMIT, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
-import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, toRecipe } from "../../frontend/static/js/editor/state/ops.js";
+import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, toRecipe, withShape } from "../../frontend/static/js/editor/state/ops.js";
 import { shapeFromPolygon, shapeStartingAt } from "../../frontend/static/js/editor/state/path_shape.js";
 
 const square = (x, y, side = 10) =>
@@ -134,4 +134,19 @@ test("recipes: editor extras stay out, incomplete paths are left out, saved reci
   assert.equal(isShaped(withRecover.ops[0]), true, "its region is drawn (and can be moved)");
   assert.equal(pathDataOf(withRecover.ops[0]), recover.region);
   assert.deepEqual(toRecipe(withRecover).ops, [recover]);
+});
+
+test("a refine op with a region (auto-fix's bleed fix) loads with editable anchors; the global one has no shape", () => {
+  const regional = { op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100, region: "M 10 20 H 60 V 50 H 10 Z" };
+  const loaded = fromRecipe({ ops: [{ op: "refine", smooth: 0, feather: 0, contrast: 30, shift_edge: 0 }, regional] });
+  assert.equal(isShaped(loaded.ops[0]), false);
+  assert.equal(isShaped(loaded.ops[1]), true);
+  assert.equal(loaded.ops[1].shape.subpaths[0].anchors.length, 4);
+  assert.equal(pathDataOf(loaded.ops[1]), regional.region, "kept as saved until edited");
+  assert.equal(opSummary(loaded.ops[1]), "Refine in a region · smooth 0 · feather 0 · contrast 90 % · shift 100 %");
+  assert.equal(opSummary(loaded.ops[0]), "Refine · smooth 0 · feather 0 · contrast 30 % · shift 0 %");
+  assert.deepEqual(toRecipe(loaded).ops[1], regional, "the anchors stay out of the recipe");
+  const moved = withShape(loaded.ops[1], shapeFromPolygon([{ x: 0, y: 0 }, { x: 8, y: 0 }, { x: 8, y: 8 }]));
+  assert.equal(moved.region, "M 0 0 L 8 0 L 8 8 Z");
+  assert.equal(moved.contrast, 90);
 });

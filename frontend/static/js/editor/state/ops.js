@@ -4,6 +4,8 @@
  * what only the editor needs, an `id` and, for pen-made paths and regions, the anchors (`shape`)
  * their SVG path data comes from. `toRecipe` drops those extras; `fromRecipe` restores anchors
  * from path data where it can (a path with arcs keeps its data and is not editable as anchors).
+ * A refine op may have a region (auto-fix proposes them for bleed bands): it then refines inside
+ * it only, and its region is drawn and edited like a channel op's.
  */
 
 import { shapeFromPathData, shapeToPathData } from "./path_shape.js";
@@ -16,7 +18,9 @@ import { shapeFromPathData, shapeToPathData } from "./path_shape.js";
  * @typedef {{id: string, op: "matte", enabled: boolean, region: string, shape: Shape | null, radius: number}} MatteOp
  * @typedef {{id: string, op: "recover", enabled: boolean, region: string, shape: Shape | null, radius: number}} RecoverOp
  * @typedef {{id: string, op: "refine", enabled: boolean, smooth: number, feather: number, contrast: number, shift_edge: number,
- *   region?: string}} RefineOp
+ *   region?: string, shape?: Shape | null}} RefineOp
+ * @typedef {RefineOp & {region: string, shape: Shape | null}} RegionRefineOp
+ * @typedef {PathOp | ChannelOp | MatteOp | RecoverOp | RegionRefineOp} ShapedOp
  * @typedef {{id: string, op: "decontaminate", enabled: boolean, amount: number}} DecontaminateOp
  * @typedef {PathOp | ChannelOp | MatteOp | RecoverOp | RefineOp | DecontaminateOp} EditorOp
  * @typedef {{base: "ai" | "auto", ops: readonly EditorOp[]}} EditorDoc
@@ -34,22 +38,22 @@ export const RANGES = {
   level: { min: 0, max: 255, step: 1 },
 };
 
-/** Ops whose geometry the editor draws (their SVG path data field). */
-export const SHAPED = /** @type {const} */ ({ path: "d", channel: "region", matte: "region", recover: "region" });
+/** Ops whose geometry the editor draws (their SVG path data field); a refine op only with a region. */
+export const SHAPED = /** @type {const} */ ({ path: "d", channel: "region", matte: "region", recover: "region", refine: "region" });
 
-/** @param {EditorOp} op @returns {op is PathOp | ChannelOp | MatteOp | RecoverOp} */
+/** @param {EditorOp} op @returns {op is ShapedOp} */
 export function isShaped(op) {
-  return Object.hasOwn(SHAPED, op.op);
+  return Object.hasOwn(SHAPED, op.op) && (op.op !== "refine" || Boolean(op.region));
 }
 
-/** @param {PathOp | ChannelOp | MatteOp | RecoverOp} op @returns {string} its SVG path data */
+/** @param {ShapedOp} op @returns {string} its SVG path data */
 export function pathDataOf(op) {
   return op.op === "path" ? op.d : op.region;
 }
 
 /**
  * The op with new anchors (and the path data they make).
- * @template {PathOp | ChannelOp | MatteOp | RecoverOp} T
+ * @template {ShapedOp} T
  * @param {T} op @param {Shape} shape @returns {T}
  */
 export function withShape(op, shape) {
@@ -127,6 +131,7 @@ export function fromRecipe(recipe, prefix = "r") {
     const op = { ...raw, id: `${prefix}${index + 1}`, enabled: raw.enabled !== false };
     if (op.op === "path") return { mode: "add", feather: 0, ...op, shape: shapeFromPathData(op.d) };
     if (op.op === "channel" || op.op === "matte" || op.op === "recover") return { ...op, shape: op.op === "channel" ? shapeFromPathData(op.region) : null };
+    if (op.op === "refine" && typeof op.region === "string" && op.region) return { ...op, shape: shapeFromPathData(op.region) };
     return op;
   });
   return { base: recipe && recipe.base === "auto" ? "auto" : "ai", ops };
@@ -154,7 +159,7 @@ export function opSummary(op) {
     case "recover":
       return `Recover lost detail (auto-fix) · reach ${short(op.radius)} px`;
     case "refine":
-      return `Refine · smooth ${short(op.smooth)} · feather ${short(op.feather)} · contrast ${short(op.contrast)} % · shift ${short(op.shift_edge)} %`;
+      return `Refine${op.region ? " in a region" : ""} · smooth ${short(op.smooth)} · feather ${short(op.feather)} · contrast ${short(op.contrast)} % · shift ${short(op.shift_edge)} %`;
     case "decontaminate":
       return `Decontaminate · ${short(op.amount)} %`;
     default:

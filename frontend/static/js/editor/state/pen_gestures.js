@@ -38,7 +38,7 @@ import {
 /** @typedef {import("./editor_state.js").Selection} Selection */
 /** @typedef {import("./editor_state.js").Drawing} Drawing */
 /** @typedef {import("./ops.js").EditorOp} EditorOp */
-/** @typedef {import("./ops.js").PathOp | import("./ops.js").ChannelOp | import("./ops.js").MatteOp} ShapedOp */
+/** @typedef {import("./ops.js").ShapedOp} ShapedOp */
 /** @typedef {import("./path_shape.js").Shape} Shape */
 /** @typedef {import("./path_shape.js").AnchorRef} AnchorRef */
 /** @typedef {import("./history.js").ChangeSet} ChangeSet */

@@ -78,7 +78,7 @@ export function createShapesLayer(element, deepZoom, size) {
         pathNodes.set(op.id, path);
       }
       order.push(path);
-      const mode = op.op === "matte" || op.op === "recover" ? "" : ` shape-${op.mode}`;
+      const mode = op.op === "path" || op.op === "channel" ? ` shape-${op.mode}` : "";
       const className = `shape shape-${op.op}${mode}${op.enabled ? "" : " is-hidden"}${op.id === selectedId ? " is-selected" : ""}`;
       const before = drawn.get(op.id);
       if (!before || before.op !== op) path.setAttribute("d", pathDataOf(op) || "M 0 0");

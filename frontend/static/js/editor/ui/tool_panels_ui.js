@@ -3,12 +3,13 @@
  * The pen's and the refine tool's panels. Sliders edit live: moving one shows (and previews) a
  * transient op, releasing it commits one undo step. Refine's sliders edit the recipe's global
  * refine op, made at the start of the recipe on first use (Select and Mask refines the mask the
- * AI delivered); Decontaminate is an op at the end; the brush's size and the selected matte
- * op's edge radius live here too.
+ * AI delivered), or, while one is selected, a refine op limited to a region (auto-fix proposes
+ * them for bleed bands); Decontaminate is an op at the end; the brush's size and the selected
+ * matte op's edge radius live here too.
  */
 
 import { displayedOps, opChange, selectedOp } from "../state/editor_state.js";
-import { newDecontaminateOp, newRefineOp, withShape } from "../state/ops.js";
+import { isShaped, newDecontaminateOp, newRefineOp, withShape } from "../state/ops.js";
 import { deleteAnchor } from "../state/path_shape.js";
 
 /** @typedef {import("../state/editor_state.js").EditorState} EditorState */
@@ -45,8 +46,12 @@ export function bindToolPanels(store, hooks) {
   /** @type {NodeListOf<HTMLInputElement>} */
   const modes = document.querySelectorAll("input[name=path-mode]");
 
-  /** The global refine op (no region), as shown. @param {EditorState} state */
+  const refineTarget = byId("refine-target");
+
+  /** The refine op the sliders edit, as shown: the selected one if it has a region, else the global one. @param {EditorState} state */
   function refineOp(state) {
+    const selected = selectedOp(state);
+    if (selected && selected.op === "refine" && selected.region) return selected;
     return /** @type {import("../state/ops.js").RefineOp | undefined} */ (displayedOps(state).find((op) => op.op === "refine" && !op.region));
   }
 
@@ -129,7 +134,7 @@ export function bindToolPanels(store, hooks) {
     const state = store.getState();
     const op = selectedOp(state);
     const ref = state.selection.anchor;
-    if (!op || !("shape" in op) || !op.shape || !ref) return false;
+    if (!op || !isShaped(op) || !op.shape || !ref) return false;
     const shape = deleteAnchor(op.shape, ref);
     const set = opChange(state, withShape(op, shape), "Delete an anchor");
     const remaining = shape.subpaths[ref.subpath];
@@ -151,6 +156,9 @@ export function bindToolPanels(store, hooks) {
   function render(state) {
     const refine = refineOp(state);
     for (const { key, input: slider } of sliders) show(slider, refine ? /** @type {any} */ (refine)[key] : 0);
+    refineTarget.textContent = refine && refine.region
+      ? `Op ${displayedOps(state).indexOf(refine) + 1}: inside its region only (drag its corners with Select, V).`
+      : "The whole mask.";
     const decon = decontaminateOp(state);
     deconOn.checked = Boolean(decon && decon.enabled);
     show(deconAmount, decon ? decon.amount : 60);
