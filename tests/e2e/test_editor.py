@@ -600,7 +600,7 @@ def many_paths_document(paths: int, anchors: int) -> dict:
 
 
 def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claimed, chromium):
-    """An auto-fix revision's ``recover`` ops (no tool of their own) show in the op list and as
+    """An auto-fix revision's ``recover`` ops (no tool makes them) show in the op list and as
     regions over the photo, and a save keeps them as they were."""
     from playwright.sync_api import expect
 
@@ -615,8 +615,9 @@ def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claime
         region = page.locator(".editor-shapes path.shape-recover")
         expect(region).to_have_count(1)
         assert region.get_attribute("d") == recover["region"]
-        page.locator("#op-list .op-label").first.click()  # selecting it is harmless: no anchors
-        expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(0)
+        page.locator("#op-list .op-label").first.click()  # selected: its box's corners, nothing moved
+        expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(4)
+        expect(page.locator("#recover-reach")).to_have_value("16")
         page.locator("#save-note").fill("checked the auto-fix")
         page.locator("#save").click()
         wait_rendered(page)
@@ -665,3 +666,39 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     assert recipe["ops"] == [whole, {**bleed, "contrast": 50.0}]
+
+
+def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_url, claimed, chromium):
+    """A retoucher drags a corner of auto-fix's recover box to take in more of the photo and sets
+    its reach: the saved recipe has the moved corner and the new reach, and it renders."""
+    from playwright.sync_api import expect
+
+    from jewelreview.repairs.services import revision_create
+
+    photo = claimed["photo"]
+    recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0}
+    revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [recover]}, base_revision=None)
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 200, pin=0)
+        page.locator("#op-list .op-label").first.click()
+        expect(page.locator("#panel-refine")).to_be_visible()
+        page.locator("#recover-reach").fill("24")
+        expect(page.locator("#op-list li").first).to_contain_text("reach 24 px")
+        page.keyboard.press("v")
+        x, y = to_screen(view, (760, 420))
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(x + step * 4, y + step * 6)  # to image (780, 450) at 200 %
+        page.mouse.up()
+        expect(page.locator(".editor-shapes path.shape-recover")).not_to_have_attribute("d", recover["region"])
+        page.locator("#save-note").fill("took in the rest of the chain")
+        page.locator("#save").click()
+        wait_rendered(page)
+        assert problems == []
+    _, _, recipe = final_alpha_and_rgb(photo.pk)
+    [op] = recipe["ops"]
+    assert op["op"] == "recover" and op["radius"] == 24
+    corners = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", op["region"])]
+    assert corners[:4] == [600, 300, 760, 300] and corners[-2:] == [600, 420], op["region"]
+    assert math.dist(corners[4:6], (780, 450)) <= 1.0, op["region"]

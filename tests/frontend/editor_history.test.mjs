@@ -127,11 +127,15 @@ test("recipes: editor extras stay out, incomplete paths are left out, saved reci
   assert.equal(opSummary(loaded.ops[0]), "Path · subtract · feather 2 px");
   assert.equal(opSummary(loaded.ops[1]), "Decontaminate · 30 %");
   assert.equal(fromRecipe({ ops: [{ op: "path", d: "M 0 0 A 5 5 0 0 1 10 0 Z" }] }).ops[0].shape, null);
-  // The auto-fix's recover op has no tool of its own: listed, kept as it was, hidden or deleted.
+  // No tool makes the auto-fix's recover op: listed, kept as it was until edited, its box's
+  // corners editable like a channel region's; a brush-painted matte region is not anchors.
   const recover = { op: "recover", region: "M 0 0 H 40 V 30 H 0 Z", radius: 16 };
-  const withRecover = fromRecipe({ ops: [recover] });
+  const withRecover = fromRecipe({ ops: [recover, { op: "matte", region: "M 0 0 H 4 V 4 H 0 Z", radius: 3 }] });
   assert.equal(opSummary(withRecover.ops[0]), "Recover lost detail (auto-fix) · reach 16 px");
   assert.equal(isShaped(withRecover.ops[0]), true, "its region is drawn (and can be moved)");
+  assert.equal(withRecover.ops[0].shape.subpaths[0].anchors.length, 4);
+  assert.equal(withRecover.ops[1].shape, null);
+  withRecover.ops.pop();
   assert.equal(pathDataOf(withRecover.ops[0]), recover.region);
   assert.deepEqual(toRecipe(withRecover).ops, [recover]);
 });

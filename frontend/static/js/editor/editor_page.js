@@ -131,7 +131,7 @@ function start() {
     onCommitted: committed,
     onFocusOp: (op) => {
       if (op.op === "channel") store.dispatch({ type: "tool/set", tool: "channel" });
-      else if (op.op === "matte" || op.op === "refine" || op.op === "decontaminate") store.dispatch({ type: "tool/set", tool: "refine" });
+      else if (op.op === "matte" || op.op === "recover" || op.op === "refine" || op.op === "decontaminate") store.dispatch({ type: "tool/set", tool: "refine" });
     },
   });
   const help = /** @type {HTMLDialogElement} */ (byId("help-dialog"));

@@ -5,7 +5,7 @@
  * their SVG path data comes from. `toRecipe` drops those extras; `fromRecipe` restores anchors
  * from path data where it can (a path with arcs keeps its data and is not editable as anchors).
  * A refine op may have a region (auto-fix proposes them for bleed bands): it then refines inside
- * it only, and its region is drawn and edited like a channel op's.
+ * it only, and its region is drawn and edited like a channel op's; so is an auto-fix recover op's.
  */
 
 import { shapeFromPathData, shapeToPathData } from "./path_shape.js";
@@ -130,7 +130,9 @@ export function fromRecipe(recipe, prefix = "r") {
   const ops = (recipe && Array.isArray(recipe.ops) ? recipe.ops : []).map((/** @type {any} */ raw, /** @type {number} */ index) => {
     const op = { ...raw, id: `${prefix}${index + 1}`, enabled: raw.enabled !== false };
     if (op.op === "path") return { mode: "add", feather: 0, ...op, shape: shapeFromPathData(op.d) };
-    if (op.op === "channel" || op.op === "matte" || op.op === "recover") return { ...op, shape: op.op === "channel" ? shapeFromPathData(op.region) : null };
+    // A matte op's region is the brush's painted outline: redrawn by the brush, not by anchors.
+    if (op.op === "matte") return { ...op, shape: null };
+    if (op.op === "channel" || op.op === "recover") return { ...op, shape: shapeFromPathData(op.region) };
     if (op.op === "refine" && typeof op.region === "string" && op.region) return { ...op, shape: shapeFromPathData(op.region) };
     return op;
   });

@@ -4,8 +4,8 @@
  * transient op, releasing it commits one undo step. Refine's sliders edit the recipe's global
  * refine op, made at the start of the recipe on first use (Select and Mask refines the mask the
  * AI delivered), or, while one is selected, a refine op limited to a region (auto-fix proposes
- * them for bleed bands); Decontaminate is an op at the end; the brush's size and the selected
- * matte op's edge radius live here too.
+ * them for bleed bands); Decontaminate is an op at the end; the brush's size, the selected
+ * matte op's edge radius and the selected recover op's reach live here too.
  */
 
 import { displayedOps, opChange, selectedOp } from "../state/editor_state.js";
@@ -41,6 +41,7 @@ export function bindToolPanels(store, hooks) {
   const deconOn = input("decon-on");
   const deconAmount = input("decon-amount");
   const matteRadius = input("matte-radius");
+  const recoverReach = input("recover-reach");
   const anchorDelete = /** @type {HTMLButtonElement} */ (byId("anchor-delete"));
   const pathFinish = /** @type {HTMLButtonElement} */ (byId("path-finish"));
   /** @type {NodeListOf<HTMLInputElement>} */
@@ -114,6 +115,14 @@ export function bindToolPanels(store, hooks) {
   matteRadius.addEventListener("change", () => radius(true));
 
   /** @param {boolean} final */
+  const reach = (final) => {
+    const op = selectedOp(store.getState());
+    if (op && op.op === "recover") edit({ ...op, radius: Number(recoverReach.value) }, final, "Recover reach", 0);
+  };
+  recoverReach.addEventListener("input", () => reach(false));
+  recoverReach.addEventListener("change", () => reach(true));
+
+  /** @param {boolean} final */
   const feather = (final) => {
     const op = selectedOp(store.getState());
     if (op && op.op === "path") edit({ ...op, feather: Number(featherPath.value) }, final, "Path feather", 0);
@@ -173,6 +182,9 @@ export function bindToolPanels(store, hooks) {
     const matte = selected && selected.op === "matte" ? selected : null;
     matteRadius.disabled = !matte;
     show(matteRadius, matte ? matte.radius : 3);
+    const recover = selected && selected.op === "recover" ? selected : null;
+    recoverReach.disabled = !recover;
+    show(recoverReach, recover ? recover.radius : 16);
     anchorDelete.disabled = !(selected && state.selection.anchor);
     pathFinish.disabled = !state.drawing;
     byId("brush-size").textContent = `${state.brushSize} px`;
