@@ -19,6 +19,8 @@ PNG files (1280x800 viewport) and stops the server, also when something fails:
     editor-pen.png      the repair editor: a pen path round the reviewer's pin, its anchors and handles
     editor-channel.png  a lassoed channel-mask region: R, G, B side by side, histogram and Levels
     editor-refine.png   Refine's sliders and a Refine Edge brush stroke, previewed live
+    editor-autofix.png  an auto-fix proposal (applied by the reviewer, flagged, claimed) in the editor:
+                        its ops listed, their regions drawn, one bleed fix (a refine in a box) selected
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -414,6 +417,60 @@ def take_editor_screenshots(browser: Browser, base_url: str, out: Path, problems
     shoot(retoucher, out, "editor-refine.png", full_page=False)
 
 
+def take_autofix_screenshot(browser: Browser, base_url: str, out: Path, problems: list[str]) -> None:
+    """editor-autofix.png: the reviewer applies auto-fix to the next photo of the queue and flags
+    the result; the retoucher claims it and opens the proposal in the editor, where a bleed fix
+    (a refine op limited to a box) is selected in the recipe and shown at 200 %."""
+    reviewer = new_page(browser, problems)
+    sign_in(reviewer, base_url, "reviewer")
+    reviewer.goto(f"{base_url}/queue/")
+    with reviewer.expect_navigation():
+        reviewer.click("form.queue-next-form button[type=submit]")
+    viewer_ready(reviewer)
+    match = re.search(r"/photos/(\d+)/review/", reviewer.url)
+    if not match or reviewer.locator("#autofix[aria-disabled=true]").count():
+        problems.append(f"no photo to auto-fix at {reviewer.url}: no editor-autofix.png")
+        return
+    photo_id = int(match.group(1))
+    with reviewer.expect_navigation(timeout=120_000):  # the page reloads once the revision rendered
+        reviewer.click("#autofix")
+    viewer_ready(reviewer)
+    reviewer.keyboard.press("f")
+    reviewer.select_option("#flag-reason", "opacity_bleed")
+    reviewer.fill("#flag-note", "Auto-fix left a soft edge on the band; check the bleed fixes")
+    with reviewer.expect_navigation():
+        reviewer.click("#flag-send")
+
+    retoucher = new_page(browser, problems)
+    sign_in(retoucher, base_url, "retoucher")
+    retoucher.goto(f"{base_url}/retouch/")
+    with retoucher.expect_navigation():
+        retoucher.click(f"form[action$='/retouch/{photo_id}/claim/'] button[type=submit]")
+    retoucher.goto(f"{base_url}/photos/{photo_id}/edit/")
+    editor_ready(retoucher)
+    retoucher.uncheck("#show-detections")  # the ops' own regions are the subject here
+    region = retoucher.locator(".editor-shapes path.shape-refine").first
+    numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", region.get_attribute("d") or "")]
+    op_id = region.get_attribute("data-op")
+    if len(numbers) < 4 or not op_id:
+        problems.append("the auto-fix proposal has no refine op in a region: no editor-autofix.png")
+        return
+    x0, y0, x1, y1 = min(numbers[0::2]), min(numbers[1::2]), max(numbers[0::2]), max(numbers[1::2])
+    config = retoucher.evaluate("() => JSON.parse(document.getElementById('editor-config').textContent)")
+    inside = [i for i, d in enumerate(config["detections"])
+              if x0 <= (d["box"]["x0"] + d["box"]["x1"]) / 2 <= x1 and y0 <= (d["box"]["y0"] + d["box"]["y1"]) / 2 <= y1]
+    if inside:
+        retoucher.locator("details.detections").evaluate("details => { details.open = true; }")
+        retoucher.click(f"button[data-detection='{inside[0]}']")
+        retoucher.wait_for_timeout(900)
+        retoucher.select_option("#zoom-level", "2")
+        retoucher.wait_for_timeout(1200)
+    retoucher.click(f"#op-list button[data-action=select][data-op='{op_id}']")
+    retoucher.locator(".editor-panel").evaluate("panel => { panel.scrollTop = 0; }")
+    editor_ready(retoucher)
+    shoot(retoucher, out, "editor-autofix.png", full_page=False)
+
+
 def take_screenshots(base_url: str, out: Path) -> list[str]:
     problems: list[str] = []
     with sync_playwright() as playwright:
@@ -452,6 +509,7 @@ def take_screenshots(base_url: str, out: Path) -> list[str]:
                 shoot(manager, out, "api-schema.png", full_page=False)
             take_work_screenshots(browser, base_url, out, problems)
             take_editor_screenshots(browser, base_url, out, problems)
+            take_autofix_screenshot(browser, base_url, out, problems)
         finally:
             browser.close()
     return problems
