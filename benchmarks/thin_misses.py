@@ -6,13 +6,16 @@ auto-fixed alpha leaves under 0.5, and how many of them
 * lie inside the region of an op the proposal made to bring back lost detail (``in ops``:
   ``recover`` or ``channel``, which was there and did not bring them back); the rest were never
   found;
-* lie farther than the recover op's reach past the AI mask's faintest alpha (``beyond reach``);
+* lie farther than the recover op's reach past the AI mask's faintest alpha (``beyond reach``;
+  measured on the AI mask, where the op measures it on the alpha the ops before it left);
 * have a true alpha under 0.6 (``fringe``): half-covered edge pixels, where the 0.5 cut decides;
 * were left at 0.4 or more (``near cut``): within 0.1 under the cut.
 
 And the thin recall of one ``recover`` op over the whole image, with no detection
 (:func:`recover_everywhere`): how far the method auto-fix uses on photos that are no studio shot
-could go if detection found everything (``recover all``).
+goes where detection found everything (``recover all``), and the share of the pixels the same op
+changes by more than 0.1 when the true alpha is the mask (``on truth``: what it would cost on
+correct masks).
 
 Examples
 --------
@@ -30,17 +33,17 @@ ThinMisses(thin=58, left=21, in_ops=1, beyond_reach=20, fringe=1, near_cut=1)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.detect_shape import distance_to
+from core.geometry import parse_path
 from core.metrics_structure import thin_mask, thin_recall
+from core.rasterize import coverage
 from core.recover import RADIUS, recover_region
+from core.window import Rect
 
-# core.autofix writes every op region as the path of a box: "M x0 y0 H x1 V y1 H x0 Z".
-_BOX_PATH = re.compile(r"^M (\d+) (\d+) H (\d+) V (\d+) H \1 Z$")
 RESTORING_OPS = ("recover", "channel")  # the ops auto-fix proposes for lost detail
 FRINGE_TRUTH = 0.6
 NEAR_CUT = 0.4
@@ -62,13 +65,10 @@ def thin_misses(true_alpha: np.ndarray, ai_alpha: np.ndarray, fixed: np.ndarray,
     thin = thin_mask(true_alpha)
     left = thin & (fixed < 128)
     covered = np.zeros(left.shape, bool)
+    image = Rect(0, 0, left.shape[1], left.shape[0])
     for op in ops:
-        if op["op"] not in RESTORING_OPS:
-            continue
-        match = _BOX_PATH.match(op.get("region") or "")
-        if match:
-            x0, y0, x1, y1 = (int(v) for v in match.groups())
-            covered[y0:y1, x0:x1] = True
+        if op["op"] in RESTORING_OPS and op.get("region"):
+            covered |= coverage(parse_path(op["region"]), image) > 0
     reach = distance_to(ai_alpha.astype(np.float32) * (1.0 / 255.0) > FAINTEST)
     return ThinMisses(
         thin=int(thin.sum()),
@@ -80,22 +80,26 @@ def thin_misses(true_alpha: np.ndarray, ai_alpha: np.ndarray, fixed: np.ndarray,
     )
 
 
-def recover_everywhere(rgb: np.ndarray, ai_alpha: np.ndarray, true_alpha: np.ndarray) -> float:
-    """Thin recall of one recover op (default reach) over the whole image of ``ai_alpha``."""
+def recover_everywhere(rgb: np.ndarray, ai_alpha: np.ndarray, true_alpha: np.ndarray) -> tuple[float, float]:
+    """One recover op (default reach) over the whole image: ``(thin recall on ai_alpha, share of
+    the pixels it changes by more than 0.1 on true_alpha)``."""
     everywhere = np.full(ai_alpha.shape, 255, np.uint8)
-    return thin_recall(recover_region(rgb, ai_alpha, everywhere, radius=RADIUS), true_alpha)
+    recall = thin_recall(recover_region(rgb, ai_alpha, everywhere, radius=RADIUS), true_alpha)
+    on_truth = recover_region(rgb, true_alpha, everywhere, radius=RADIUS)
+    changed = np.abs(on_truth.astype(np.int16) - true_alpha.astype(np.int16)) > round(0.1 * 255)
+    return recall, float(changed.mean())
 
 
-def format_misses(rows: list[tuple[str, ThinMisses, float]]) -> str:
-    """A plain table: one line per scene (name, counts, recover-everywhere recall), shares of the
-    pixels left in percent."""
+def format_misses(rows: list[tuple[str, ThinMisses, tuple[float, float]]]) -> str:
+    """A plain table: one line per scene (name, counts, :func:`recover_everywhere`'s pair), shares
+    of the pixels left in percent."""
     header = (f"{'thin pixels auto-fix leaves under 0.5':38s} {'thin':>7s} {'left':>7s} {'in ops':>7s} "
-              f"{'beyond reach':>12s} {'fringe':>7s} {'near cut':>8s} {'recover all':>11s}")
+              f"{'beyond reach':>12s} {'fringe':>7s} {'near cut':>8s} {'recover all':>11s} {'on truth':>8s}")
     lines = [header]
-    for name, m, everywhere in rows:
+    for name, m, (recall, on_truth) in rows:
         shares = [_share(count, m.left) for count in (m.in_ops, m.beyond_reach, m.fringe, m.near_cut)]
         lines.append(f"{name:38s} {m.thin:7d} {m.left:7d} {shares[0]:>7s} {shares[1]:>12s} "
-                     f"{shares[2]:>7s} {shares[3]:>8s} {everywhere:11.3f}")
+                     f"{shares[2]:>7s} {shares[3]:>8s} {recall:11.3f} {100 * on_truth:6.2f} %")
     return "\n".join(lines)
 
 

@@ -32,12 +32,16 @@ def test_only_ops_that_restore_detail_count_and_only_box_regions():
         {"op": "refine", "contrast": 90.0, "region": everywhere},  # a bleed fix cannot restore a wire
         {"op": "refine", "contrast": 40.0},  # the image-wide edge refine: no region
         {"op": "channel", "region": "M 0 20 H 20 V 30 H 0 Z"},
-        {"op": "path", "region": "M 0 0 L 20 0 L 20 40 Z"},  # not a box: ignored
+        {"op": "path", "d": everywhere, "mode": "add", "feather": 0},  # a pen path is the retoucher's, not auto-fix's
     ]
     counted = thin_misses(truth, ai, fixed, ops)
     assert counted.left == counted.thin == 58
     assert counted.in_ops == 2 * 10 - 2  # rows 20-29 of the wire, less the 2 junction pixels the opening keeps
     assert thin_misses(truth, ai, fixed, ops + [{"op": "recover", "region": everywhere}]).in_ops == 58
+    # A region edited in the editor is any path, not auto-fix's box form: this polygon reaches
+    # half-way into column 9, the wire's left column (every pixel it touches counts).
+    polygon = {"op": "recover", "region": "M 0 0 L 9.5 0 L 9.5 40 L 0 40 Z"}
+    assert thin_misses(truth, ai, fixed, [polygon]).in_ops == 29
 
 
 def test_reach_is_measured_from_the_faintest_alpha_of_the_mask():
@@ -61,12 +65,12 @@ def test_fringe_and_near_cut():
 
 def test_format_gives_shares_of_the_pixels_left():
     text = format_misses([
-        ("scene", ThinMisses(thin=100, left=20, in_ops=5, beyond_reach=0, fringe=20, near_cut=1), 0.8),
-        ("clean", ThinMisses(thin=10, left=0, in_ops=0, beyond_reach=0, fringe=0, near_cut=0), 1.0),
+        ("scene", ThinMisses(thin=100, left=20, in_ops=5, beyond_reach=0, fringe=20, near_cut=1), (0.8, 0.0123)),
+        ("clean", ThinMisses(thin=10, left=0, in_ops=0, beyond_reach=0, fringe=0, near_cut=0), (1.0, 0.0)),
     ])
     scene, clean = text.splitlines()[1:]
-    assert scene.split()[1:] == ["100", "20", "25", "%", "0", "%", "100", "%", "5", "%", "0.800"]
-    assert clean.split()[1:] == ["10", "0", "-", "-", "-", "-", "1.000"]
+    assert scene.split()[1:] == ["100", "20", "25", "%", "0", "%", "100", "%", "5", "%", "0.800", "1.23", "%"]
+    assert clean.split()[1:] == ["10", "0", "-", "-", "-", "-", "1.000", "0.00", "%"]
 
 
 def test_recover_everywhere_brings_back_a_wire_the_mask_lost():
@@ -81,4 +85,6 @@ def test_recover_everywhere_brings_back_a_wire_the_mask_lost():
     ai = truth.copy()
     ai[30:40, 20:22] = 0
     assert thin_recall(ai, truth) < 0.2
-    assert recover_everywhere(rgb, ai, truth) > 0.8
+    recall, on_truth = recover_everywhere(rgb, ai, truth)
+    assert recall > 0.8
+    assert on_truth == 0.0  # with the truth as the mask there is nothing to raise

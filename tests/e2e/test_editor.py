@@ -656,6 +656,18 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         expect(page.locator("#op-list li").nth(1)).to_contain_text("contrast 50 %")
         expect(page.locator("#op-list li").nth(0)).to_contain_text("contrast 20 %")
 
+        # Its corners: one may go (a triangle is still a region), the next is refused.
+        view = view_at(page, PRONG_PIN, 200, pin=0)
+        page.keyboard.press("v")
+        page.mouse.click(*to_screen(view, (700, 340)))
+        page.keyboard.press("Delete")
+        expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(3)
+        page.mouse.click(*to_screen(view, (700, 200)))
+        page.keyboard.press("Delete")
+        expect(page.locator("#editor-status")).to_contain_text("A region keeps at least 3 corners")
+        expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(3)
+        expect(page.locator("#op-list li")).to_have_count(2)
+
         page.locator("#op-list .op-label").nth(0).click()
         expect(page.locator("#refine-target")).to_have_text("The whole mask.")
         expect(page.locator("#refine-contrast")).to_have_value("20")
@@ -665,39 +677,54 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         wait_rendered(page)
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
-    assert recipe["ops"] == [whole, {**bleed, "contrast": 50.0}]
+    assert recipe["ops"] == [whole, {**bleed, "contrast": 50.0, "region": "M 560 200 L 700 200 L 560 340 Z"}]
 
 
 def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_url, claimed, chromium):
-    """A retoucher drags a corner of auto-fix's recover box to take in more of the photo and sets
-    its reach: the saved recipe has the moved corner and the new reach, and it renders."""
+    """A retoucher picks the second of auto-fix's two recover boxes in the list (the refine tool
+    opens), sets its reach, drags a corner there to take in more of the photo (the corner moves,
+    the brush does not paint), undoes and redoes the drag: the saved recipe has the first box as it
+    was and the second with the moved corner and the new reach, and it renders."""
     from playwright.sync_api import expect
 
     from jewelreview.repairs.services import revision_create
 
     photo = claimed["photo"]
+    other = {"op": "recover", "region": "M 100 100 H 200 V 200 H 100 Z", "radius": 16.0}
     recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0}
-    revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [recover]}, base_revision=None)
+    revision_create(
+        photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [other, recover]}, base_revision=None
+    )
     with editor_session(chromium, live_url, photo.pk) as (page, problems):
         view = view_at(page, PRONG_PIN, 200, pin=0)
-        page.locator("#op-list .op-label").first.click()
+        page.locator("#op-list .op-label").nth(1).click()
         expect(page.locator("#panel-refine")).to_be_visible()
+        expect(page.locator("#recover-reach")).to_be_enabled()
         page.locator("#recover-reach").fill("24")
-        expect(page.locator("#op-list li").first).to_contain_text("reach 24 px")
-        page.keyboard.press("v")
+        expect(page.locator("#op-list li").nth(1)).to_contain_text("reach 24 px")
+        expect(page.locator("#op-list li").nth(0)).to_contain_text("reach 16 px")
+        region = page.locator(".editor-shapes path.shape-recover").nth(1)
         x, y = to_screen(view, (760, 420))
         page.mouse.move(x, y)
         page.mouse.down()
         for step in range(1, 11):
             page.mouse.move(x + step * 4, y + step * 6)  # to image (780, 450) at 200 %
         page.mouse.up()
-        expect(page.locator(".editor-shapes path.shape-recover")).not_to_have_attribute("d", recover["region"])
+        expect(region).not_to_have_attribute("d", recover["region"])
+        moved = region.get_attribute("d")
+        expect(page.locator("#op-list li")).to_have_count(2)  # no brush op painted
+        page.keyboard.press("Control+z")
+        expect(region).to_have_attribute("d", recover["region"])
+        expect(page.locator("#recover-reach")).to_have_value("24")
+        page.keyboard.press("Control+Shift+z")
+        expect(region).to_have_attribute("d", moved)
         page.locator("#save-note").fill("took in the rest of the chain")
         page.locator("#save").click()
         wait_rendered(page)
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
-    [op] = recipe["ops"]
+    first, op = recipe["ops"]
+    assert first == other
     assert op["op"] == "recover" and op["radius"] == 24
     corners = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", op["region"])]
     assert corners[:4] == [600, 300, 760, 300] and corners[-2:] == [600, 420], op["region"]

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { LOCAL_DRAFT_MAX_AGE_MS, changedSinceSent, draftDocument, localDraftKey, localDraftsToDrop, newestDraft } from "../../frontend/static/js/editor/state/drafts.js";
+import { DRAFT_VERSION, LOCAL_DRAFT_MAX_AGE_MS, changedSinceSent, draftDocument, draftToDoc, localDraftKey, localDraftsToDrop, newestDraft } from "../../frontend/static/js/editor/state/drafts.js";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 const recipe = { version: 1, base: "ai", ops: [{ op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100 }] };
@@ -47,4 +47,25 @@ test("opening the editor frees local drafts made stale by the server copy or by 
   assert.deepEqual(localDraftsToDrop(entries, { ...context, serverSavedAt: null }), [localDraftKey(8, "tom"), localDraftKey(10, "ann")]);
   const ahead = [{ key: own, savedAt: "2026-12-30T00:00:00Z" }];
   assert.deepEqual(localDraftsToDrop(ahead, { ...context, serverSavedAt: new Date(NOW).toISOString() }), [], "a future stamp counts as now, not older");
+});
+
+test("a draft written before auto-fix's boxes had corners loads them with corners", () => {
+  const box = "M 10 20 H 60 V 50 H 10 Z";
+  const stored = {
+    version: DRAFT_VERSION,
+    base: "ai",
+    note: "",
+    ops: [
+      { id: "r1", op: "recover", enabled: true, region: box, shape: null, radius: 16 },
+      { id: "r2", op: "refine", enabled: true, smooth: 0, feather: 0, contrast: 90, shift_edge: 100, region: box },
+      { id: "r3", op: "refine", enabled: true, smooth: 0, feather: 0, contrast: 20, shift_edge: 0 },
+      { id: "r4", op: "matte", enabled: true, region: box, shape: null, radius: 3 },
+    ],
+  };
+  const { doc } = draftToDoc(stored);
+  assert.equal(doc.ops[0].shape.subpaths[0].anchors.length, 4);
+  assert.equal(doc.ops[1].shape.subpaths[0].anchors.length, 4);
+  assert.equal("shape" in doc.ops[2], false, "the whole-mask refine has no region");
+  assert.equal(doc.ops[3].shape, null, "a brush region stays the brush's");
+  assert.equal(doc.ops[0].region, box, "the region is kept as it was");
 });

@@ -100,15 +100,33 @@ test("a channel region drawn with the pen becomes a channel op", () => {
   assert.equal(displayedOps(state).length, 1);
 });
 
-test("auto-fix's refine op with a region: selected by a click inside, its corner dragged, its settings kept", () => {
+test("auto-fix's refine op with a region: a press inside pans, a click on its outline selects it, a corner drags", () => {
   const refine = { op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100, region: "M 100 100 H 200 V 160 H 100 Z" };
   const global = { op: "refine", smooth: 0, feather: 0, contrast: 20, shift_edge: 0 };
   let state = initialEditorState(fromRecipe({ version: 1, base: "ai", ops: [global, refine] }));
   assert.equal(selectPress(state, { x: 20, y: 20 }, { tolerance: TOLERANCE }), null, "the global refine has no shape to hit");
-  state = gesture(state, { x: 150, y: 130 }, { x: 150, y: 130 }, { tool: "select" });
+  assert.equal(selectPress(state, { x: 150, y: 130 }, { tolerance: TOLERANCE }), null, "inside the box: the viewer pans");
+  state = gesture(state, { x: 150, y: 101 }, { x: 150, y: 101 }, { tool: "select" }); // on its top edge
   assert.equal(state.selection.opId, "r2");
   state = gesture(state, { x: 200, y: 160 }, { x: 230, y: 175 }, { tool: "select" }); // the bottom-right corner
   const ops = toRecipe({ base: "ai", ops: displayedOps(state) }).ops;
   assert.deepEqual(ops[0], global, "the global refine is untouched");
   assert.deepEqual(ops[1], { ...refine, region: "M 100 100 L 200 100 L 230 175 L 100 160 Z" });
+});
+
+test("ops of one kind sharing a region (auto-fix's two bleed refines) move and reshape together, in one undo step", () => {
+  const box = "M 100 100 H 200 V 160 H 100 Z";
+  const first = { op: "refine", smooth: 0, feather: 0, contrast: 0, shift_edge: 40, region: box };
+  const second = { op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100, region: box };
+  const channel = { op: "channel", region: box, channel: "auto", black: null, white: null, gamma: 1, invert: null, mode: "add" };
+  let state = initialEditorState(fromRecipe({ version: 1, base: "ai", ops: [first, second, channel] }));
+  state = editorReduce(state, { type: "select", opId: "r2" });
+  state = gesture(state, { x: 200, y: 160 }, { x: 230, y: 175 }, { tool: "select" });
+  let ops = toRecipe({ base: "ai", ops: displayedOps(state) }).ops;
+  const moved = "M 100 100 L 200 100 L 230 175 L 100 160 Z";
+  assert.deepEqual(ops.map((op) => op.region), [moved, moved, box], "the channel op of the same box is another kind: it stays");
+  assert.deepEqual([ops[0].shift_edge, ops[1].contrast], [40, 90], "each keeps its own settings");
+  state = editorReduce(state, { type: "history/undo" });
+  ops = toRecipe({ base: "ai", ops: displayedOps(state) }).ops;
+  assert.deepEqual(ops.map((op) => op.region), [box, box, box]);
 });

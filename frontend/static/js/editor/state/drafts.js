@@ -7,6 +7,7 @@
  */
 
 import { fromRecipe, toRecipe } from "./ops.js";
+import { shapeFromPathData } from "./path_shape.js";
 
 /** @typedef {import("./ops.js").EditorDoc} EditorDoc */
 /** @typedef {import("./ops.js").EditorOp} EditorOp */
@@ -66,7 +67,12 @@ export function draftToDoc(raw) {
     ids.add(op.id);
     if ("shape" in op && !isShape(op.shape)) return null;
   }
-  return { doc: { base: stored.base === "auto" ? "auto" : "ai", ops: stored.ops }, note: typeof stored.note === "string" ? stored.note : "" };
+  // Drafts written before auto-fix's boxes had editable corners keep their recover ops without
+  // anchors and their regional refines without a shape: give them the anchors a recipe would.
+  const ops = stored.ops.map((/** @type {any} */ op) =>
+    (op.op === "recover" || (op.op === "refine" && typeof op.region === "string")) && !op.shape ? { ...op, shape: shapeFromPathData(op.region) } : op,
+  );
+  return { doc: { base: stored.base === "auto" ? "auto" : "ai", ops }, note: typeof stored.note === "string" ? stored.note : "" };
 }
 
 /**

@@ -38,12 +38,12 @@ export const RANGES = {
   level: { min: 0, max: 255, step: 1 },
 };
 
-/** Ops whose geometry the editor draws (their SVG path data field); a refine op only with a region. */
+/** Ops whose geometry the editor draws (their SVG path data field); a refine op only when it has a region. */
 export const SHAPED = /** @type {const} */ ({ path: "d", channel: "region", matte: "region", recover: "region", refine: "region" });
 
 /** @param {EditorOp} op @returns {op is ShapedOp} */
 export function isShaped(op) {
-  return Object.hasOwn(SHAPED, op.op) && (op.op !== "refine" || Boolean(op.region));
+  return Object.hasOwn(SHAPED, op.op) && (op.op !== "refine" || typeof op.region === "string");
 }
 
 /** @param {ShapedOp} op @returns {string} its SVG path data */

@@ -8,7 +8,10 @@
  * Pen or selection tool, on the selected path: drag an anchor to move it, a handle to turn it
  * (the opposite handle follows on a smooth anchor; Alt breaks the pair), Alt-click an anchor to
  * make it a corner, Alt-drag one to pull new handles; the pen clicks a segment to add an anchor.
- * The selection tool selects a path by a click on it and drags it whole.
+ * The selection tool selects a path by a click on it and drags it whole. Auto-fix's boxes (a
+ * refine limited to a region, a recover op) are hit on their outline only: they lie along the
+ * piece's edge, where a press inside should pan the view, not pick up a box. Ops of one kind
+ * sharing one region (auto-fix's two bleed refines) are reshaped and moved together.
  *
  * A gesture keeps the op as it was at the press (`origin`) and computes the op from that and the
  * pointer at every move, so a drag never accumulates rounding.
@@ -16,7 +19,7 @@
 
 import { distance } from "./bezier.js";
 import { displayedOps, findOp, opChange } from "./editor_state.js";
-import { isShaped, newChannelOp, newPathOp, withShape } from "./ops.js";
+import { isShaped, newChannelOp, newPathOp, pathDataOf, withShape } from "./ops.js";
 import {
   anchorAt,
   appendAnchor,
@@ -174,7 +177,8 @@ export function selectPress(state, point, context) {
     if (!isShaped(op)) continue;
     const shape = op.shape ?? shapeFromPathData(op.op === "path" ? op.d : op.region);
     if (!shape) continue;
-    if (segmentAt(shape, point, context.tolerance) || shapeContains(shape, point)) {
+    const byInside = op.op !== "refine" && op.op !== "recover";
+    if (segmentAt(shape, point, context.tolerance) || (byInside && shapeContains(shape, point))) {
       return { kind: "shape", opId: op.id, origin: op, index: i, start: point, ref: { subpath: 0, anchor: 0 } };
     }
   }
@@ -250,7 +254,12 @@ export function gestureEnd(state, gesture, point, mods) {
     insert: "Add an anchor on a segment",
     shape: "Move a shape",
   };
-  const set = opChange(state, op, labels[gesture.kind]);
+  let set = opChange(state, op, labels[gesture.kind]);
+  if (gesture.origin && op !== gesture.origin && op.shape) {
+    const shape = op.shape;
+    const twins = regionTwins(state, gesture.origin).map((twin) => ({ kind: /** @type {const} */ ("update"), before: twin, after: withShape(twin, shape) }));
+    set = { ...set, changes: [...set.changes, ...twins] };
+  }
   const ref = gesture.kind === "close" ? { subpath: gesture.ref.subpath, anchor: 0 } : gesture.ref;
   const selection = { opId: op.id, anchor: gesture.kind === "shape" ? null : ref };
   /** @type {Drawing | null} */
@@ -258,4 +267,15 @@ export function gestureEnd(state, gesture, point, mods) {
   if (gesture.kind === "start") drawing = { opId: op.id, subpath: 0 };
   if (gesture.kind === "close") drawing = null;
   return { set, selection, drawing };
+}
+
+/**
+ * The other ops of `op`'s kind whose region is exactly `op`'s (auto-fix's two bleed refines share
+ * one box): a reshape or move of one applies to them too.
+ * @param {EditorState} state @param {ShapedOp} op @returns {ShapedOp[]}
+ */
+export function regionTwins(state, op) {
+  if (op.op === "path") return [];
+  const region = pathDataOf(op);
+  return /** @type {ShapedOp[]} */ (state.doc.ops.filter((other) => other.id !== op.id && other.op === op.op && isShaped(other) && pathDataOf(other) === region));
 }

@@ -60,8 +60,8 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
     const context = { tolerance: tolerance(), alt, newId: nextOpId(state), target: /** @type {"path" | "channel"} */ (state.tool === "channel" ? "channel" : "path") };
     if (state.tool === "select") return selectPress(state, point, context);
     if (state.tool === "pen" || (state.tool === "channel" && state.channelDraw === "pen")) return penPress(state, point, context);
-    if (state.tool === "channel") {
-      // The lasso draws; the selected region's own anchors and handles can still be dragged.
+    if (state.tool === "channel" || state.tool === "refine") {
+      // The lasso or the brush draws; the selected region's own anchors and handles can still be dragged.
       const onSelection = selectPress(state, point, context);
       return onSelection && onSelection.kind !== "shape" ? onSelection : null;
     }

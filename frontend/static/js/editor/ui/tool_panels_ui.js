@@ -11,6 +11,7 @@
 import { displayedOps, opChange, selectedOp } from "../state/editor_state.js";
 import { isShaped, newDecontaminateOp, newRefineOp, withShape } from "../state/ops.js";
 import { deleteAnchor } from "../state/path_shape.js";
+import { regionTwins } from "../state/pen_gestures.js";
 
 /** @typedef {import("../state/editor_state.js").EditorState} EditorState */
 /** @typedef {import("../state/ops.js").EditorOp} EditorOp */
@@ -52,7 +53,7 @@ export function bindToolPanels(store, hooks) {
   /** The refine op the sliders edit, as shown: the selected one if it has a region, else the global one. @param {EditorState} state */
   function refineOp(state) {
     const selected = selectedOp(state);
-    if (selected && selected.op === "refine" && selected.region) return selected;
+    if (selected && selected.op === "refine" && typeof selected.region === "string") return selected;
     return /** @type {import("../state/ops.js").RefineOp | undefined} */ (displayedOps(state).find((op) => op.op === "refine" && !op.region));
   }
 
@@ -88,7 +89,8 @@ export function bindToolPanels(store, hooks) {
     slider.addEventListener("input", () => update(false));
     slider.addEventListener("change", () => update(true));
   }
-  byId("refine-reset").addEventListener("click", () => {
+  const resetButton = byId("refine-reset");
+  resetButton.addEventListener("click", () => {
     const op = refineOp(store.getState());
     if (op) edit({ ...op, smooth: 0, feather: 0, contrast: 0, shift_edge: 0 }, true, "Reset refine", 0);
   });
@@ -144,8 +146,14 @@ export function bindToolPanels(store, hooks) {
     const op = selectedOp(state);
     const ref = state.selection.anchor;
     if (!op || !isShaped(op) || !op.shape || !ref) return false;
+    if ((op.op === "refine" || op.op === "recover") && op.shape.subpaths[ref.subpath].anchors.length <= 3) {
+      hooks.say("A region keeps at least 3 corners: to remove it, delete the op in the recipe list.");
+      return true;
+    }
     const shape = deleteAnchor(op.shape, ref);
-    const set = opChange(state, withShape(op, shape), "Delete an anchor");
+    const own = opChange(state, withShape(op, shape), "Delete an anchor");
+    const twins = regionTwins(state, op).map((twin) => ({ kind: /** @type {const} */ ("update"), before: twin, after: withShape(twin, shape) }));
+    const set = { ...own, changes: [...own.changes, ...twins] };
     const remaining = shape.subpaths[ref.subpath];
     const anchor = remaining && remaining.anchors.length ? { subpath: ref.subpath, anchor: Math.max(0, ref.anchor - 1) } : null;
     store.dispatch({ type: "commit", set, selection: { opId: op.id, anchor } });
@@ -165,9 +173,10 @@ export function bindToolPanels(store, hooks) {
   function render(state) {
     const refine = refineOp(state);
     for (const { key, input: slider } of sliders) show(slider, refine ? /** @type {any} */ (refine)[key] : 0);
-    refineTarget.textContent = refine && refine.region
-      ? `Op ${displayedOps(state).indexOf(refine) + 1}: inside its region only (drag its corners with Select, V).`
-      : "The whole mask.";
+    const target = refine && typeof refine.region === "string" ? refineTargetText(state, refine) : "The whole mask.";
+    if (refineTarget.textContent !== target) refineTarget.textContent = target;
+    const reset = refine && typeof refine.region === "string" ? "Reset this op" : "Reset";
+    if (resetButton.textContent !== reset) resetButton.textContent = reset;
     const decon = decontaminateOp(state);
     deconOn.checked = Boolean(decon && decon.enabled);
     show(deconAmount, decon ? decon.amount : 60);
@@ -193,6 +202,18 @@ export function bindToolPanels(store, hooks) {
 
   render(store.getState());
   return { render, deleteSelectedAnchor };
+}
+
+/**
+ * What the refine sliders edit when a refine op with a region is selected.
+ * @param {EditorState} state @param {import("../state/ops.js").RefineOp} op
+ */
+function refineTargetText(state, op) {
+  const shown = displayedOps(state);
+  const number = (/** @type {EditorOp} */ other) => shown.findIndex((candidate) => candidate.id === other.id) + 1;
+  const twins = isShaped(op) ? regionTwins(state, op).map(number).filter((n) => n > 0) : [];
+  const shared = twins.length ? ` It shares its region with op ${twins.join(", ")}: they move together.` : "";
+  return `Op ${number(op)}: inside its region only (drag its corners with Select, V).${shared}`;
 }
 
 /** @param {EditorState} state */
