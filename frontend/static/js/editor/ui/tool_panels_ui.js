@@ -213,7 +213,7 @@ function refineTargetText(state, op) {
   const number = (/** @type {EditorOp} */ other) => shown.findIndex((candidate) => candidate.id === other.id) + 1;
   const twins = isShaped(op) ? regionTwins(state, op).map(number).filter((n) => n > 0) : [];
   const shared = twins.length ? ` It shares its region with op ${twins.join(", ")}: they move together.` : "";
-  return `Op ${number(op)}: inside its region only (drag its corners with Select, V).${shared}`;
+  return `Op ${number(op)}: inside its region only (drag its corners to reshape it).${shared}`;
 }
 
 /** @param {EditorState} state */
