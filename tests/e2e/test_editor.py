@@ -164,6 +164,13 @@ def wait_rendered(page) -> None:
     expect(page.locator("#render-progress")).to_contain_text("rendered in")
 
 
+def save_and_render(page, note: str) -> None:
+    """Save the editor's recipe with ``note`` and wait until its revision rendered."""
+    page.locator("#save-note").fill(note)
+    page.locator("#save").click()
+    wait_rendered(page)
+
+
 def final_alpha_and_rgb(photo_id: int) -> tuple[np.ndarray, np.ndarray, dict]:
     """The current revision's final PNG (alpha, RGB) and its recipe, read through storage."""
     from jewelreview import stored_files
@@ -239,9 +246,7 @@ def test_a_pen_path_round_a_lost_prong_is_saved_rendered_and_nothing_else_change
         expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, open"))
         page.keyboard.press("Control+Shift+z")
         expect(page.locator("#path-selection")).to_have_text(re.compile(r"4 anchors, closed"))
-        page.locator("#save-note").fill("right prong traced")
-        page.locator("#save").click()
-        wait_rendered(page)
+        save_and_render(page, "right prong traced")
         expect(page.locator("#render-progress a")).to_have_attribute(
             "href", re.compile(r"/api/renders/\d+/final\.png$")
         )
@@ -618,9 +623,7 @@ def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claime
         page.locator("#op-list .op-label").first.click()  # selected: its box's corners, nothing moved
         expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(4)
         expect(page.locator("#recover-reach")).to_have_value("16")
-        page.locator("#save-note").fill("checked the auto-fix")
-        page.locator("#save").click()
-        wait_rendered(page)
+        save_and_render(page, "checked the auto-fix")
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     assert recipe["ops"] == [recover]
@@ -672,9 +675,7 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         expect(page.locator("#refine-target")).to_have_text("The whole mask.")
         expect(page.locator("#refine-contrast")).to_have_value("20")
 
-        page.locator("#save-note").fill("softer bleed fix")
-        page.locator("#save").click()
-        wait_rendered(page)
+        save_and_render(page, "softer bleed fix")
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     assert recipe["ops"] == [whole, {**bleed, "contrast": 50.0, "region": "M 560 200 L 700 200 L 560 340 Z"}]
@@ -718,9 +719,7 @@ def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_u
         expect(page.locator("#recover-reach")).to_have_value("24")
         page.keyboard.press("Control+Shift+z")
         expect(region).to_have_attribute("d", moved)
-        page.locator("#save-note").fill("took in the rest of the chain")
-        page.locator("#save").click()
-        wait_rendered(page)
+        save_and_render(page, "took in the rest of the chain")
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     first, op = recipe["ops"]
