@@ -87,6 +87,8 @@ def editor_config(request: HttpRequest, screen: EditorScreen) -> dict[str, Any]:
         **viewer_images(photo, review.layers),
         "current": review.current_key,
         "pins": [pin for flag in review.flags if flag.is_open for pin in flag.pins],
+        # The revisions the open flags were raised on: submitting one of them sends nothing new.
+        "flagged_revisions": sorted({flag.revision_id for flag in review.flags if flag.is_open and flag.revision_id}),
         "detections": [detection.as_dict() for detection in review.detections],
         "revision": {
             "id": current.pk,

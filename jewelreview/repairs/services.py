@@ -91,7 +91,7 @@ def revision_create(
             note=note,
         )
         if base_revision != locked.current_revision_id:
-            conflict = _stale_base_conflict(locked, revision, base_revision)
+            conflict = _stale_base_conflict(locked, revision, parent)
             event_record(
                 photo=locked,
                 actor=author,
@@ -374,14 +374,17 @@ def _base_revision(photo: Photo, base_revision: int | None) -> Revision | None:
         ) from None
 
 
-def _stale_base_conflict(photo: Photo, saved: Revision, base_revision: int | None) -> Conflict:
+def _stale_base_conflict(photo: Photo, saved: Revision, base: Revision | None) -> Conflict:
+    """Someone saved meanwhile. The message names revisions by their number, as the editor does."""
     current = photo.current_revision
+    started = f"Revision {base.number}, which you started from," if base else "The AI mask, which you started from,"
+    now = f"revision {current.number} is current now" if current else "no revision is current now"
     return Conflict(
-        f"Revision {base_revision} is no longer current (revision {current.number if current else 'none'} is); "
-        f"your edit was kept as revision {saved.number} but not made current.",
+        f"{started} is no longer current: {now}. Your edit was kept as revision {saved.number} but not made current.",
         code="stale_base_revision",
         details={
-            "base_revision": base_revision,
+            "base_revision": base.pk if base else None,
+            "base_number": base.number if base else None,
             "current_revision": current.pk if current else None,
             "current_number": current.number if current else None,
             "saved_revision": saved.pk,

@@ -728,3 +728,57 @@ def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_u
     corners = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", op["region"])]
     assert corners[:4] == [600, 300, 760, 300] and corners[-2:] == [600, 420], op["region"]
     assert math.dist(corners[4:6], (780, 450)) <= 1.0, op["region"]
+
+
+def test_submit_refuses_unsaved_edits_and_a_save_ends_the_draft(live_url, claimed, chromium):
+    """A draft restored on opening is saved: the "Discard the draft" notice goes (its revision is
+    now the saved one). An edit then made and not saved: Submit refuses and says why, the photo
+    stays in repair; saved, the photo goes back to review. Enter on the focused Save button saves."""
+    from playwright.sync_api import expect
+
+    from jewelreview.catalog.models import Photo
+
+    photo = claimed["photo"]
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        draw_closed_path_round_the_prong(page)
+        page.locator("#save-note").fill("prong")
+        expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+        page.reload()
+        expect(page.locator("#draft-notice")).to_be_visible()
+        page.locator("#save").focus()
+        page.keyboard.press("Enter")  # activates the button, not the pen's "finish path"
+        wait_rendered(page)
+        expect(page.locator("#draft-notice")).to_be_hidden()
+
+        page.locator("#op-list input[data-action=visible]").first.uncheck()  # an edit, not saved
+        expect(page.locator("#submit")).to_be_visible()
+        page.locator("#submit").click()
+        expect(page.locator("#editor-status")).to_contain_text("Save your changes first")
+        assert page.request.get(f"{live_url}/api/photos/{photo.pk}/").json()["status"] == "in_repair"
+
+        page.locator("#op-list input[data-action=visible]").first.check()  # back to what was saved
+        page.locator("#submit").click()
+        page.wait_for_url(re.compile(r".*/retouch/$"))
+        assert problems == []
+    assert Photo.objects.get(pk=photo.pk).status == "needs_review"
+
+
+def test_escape_drops_a_lasso_midway(live_url, claimed, chromium):
+    """Escape while the lasso is being dragged: nothing is added when the button comes up."""
+    from playwright.sync_api import expect
+
+    photo = claimed["photo"]
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 200, pin=0)
+        page.keyboard.press("c")
+        start = to_screen(view, (600, 230))
+        page.mouse.move(*start)
+        page.mouse.down()
+        for corner in [(680, 230), (680, 320), (600, 320)]:
+            page.mouse.move(*to_screen(view, corner), steps=5)
+        page.keyboard.press("Escape")
+        page.mouse.move(*start, steps=5)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        expect(page.locator("#op-list")).to_contain_text("No ops yet")
+        assert problems == []

@@ -130,3 +130,14 @@ test("ops of one kind sharing a region (auto-fix's two bleed refines) move and r
   ops = toRecipe({ base: "ai", ops: displayedOps(state) }).ops;
   assert.deepEqual(ops.map((op) => op.region), [box, box, box]);
 });
+
+test("an outline under the pointer wins over a larger region the pointer is inside of", () => {
+  const channel = { op: "channel", region: "M 0 0 H 400 V 400 H 0 Z", channel: "auto", black: null, white: null, gamma: 1, invert: null, mode: "add" };
+  const bleed = { op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100, region: "M 100 100 H 200 V 160 H 100 Z" };
+  const state = initialEditorState(fromRecipe({ version: 1, base: "ai", ops: [bleed, channel] }));
+  const press = (point) => selectPress(state, point, { tolerance: TOLERANCE });
+  assert.equal(press({ x: 150, y: 101 }).opId, "r1", "on the bleed box's edge, under the channel box");
+  assert.equal(press({ x: 200, y: 160 }).opId, "r1", "on its corner");
+  assert.equal(press({ x: 150, y: 130 }).opId, "r2", "inside the bleed box: the channel region around it");
+  assert.equal(press({ x: 500, y: 500 }), null);
+});

@@ -12,7 +12,7 @@ import {
   opChange,
 } from "../../frontend/static/js/editor/state/editor_state.js";
 import { HISTORY_LIMIT, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
-import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, toRecipe, withShape } from "../../frontend/static/js/editor/state/ops.js";
+import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, sameRecipe, toRecipe, withShape } from "../../frontend/static/js/editor/state/ops.js";
 import { shapeFromPolygon, shapeStartingAt } from "../../frontend/static/js/editor/state/path_shape.js";
 
 const square = (x, y, side = 10) =>
@@ -153,4 +153,21 @@ test("a refine op with a region (auto-fix's bleed fix) loads with editable ancho
   const moved = withShape(loaded.ops[1], shapeFromPolygon([{ x: 0, y: 0 }, { x: 8, y: 0 }, { x: 8, y: 8 }]));
   assert.equal(moved.region, "M 0 0 L 8 0 L 8 8 Z");
   assert.equal(moved.contrast, 90);
+});
+
+test("a saved recipe and the editor's are the same recipe whatever the key order, floats or spelled-out defaults", () => {
+  const editor = toRecipe({ base: "ai", ops: [{ ...newRefineOp("o1"), contrast: 90 }, newPathOp("o2", square(1, 2))] });
+  const server = {
+    ops: [
+      { shift_edge: 0.0, contrast: 90.0, feather: 0.0, smooth: 0.0, op: "refine", enabled: true },
+      { feather: 0.0, mode: "add", d: "M 1 2 L 11 2 L 11 12 L 1 12 Z", op: "path" },
+    ],
+    base: "ai",
+    version: 1,
+  };
+  assert.equal(sameRecipe(editor, server), true);
+  assert.equal(sameRecipe(editor, { ...server, ops: [{ ...server.ops[0], contrast: 89 }, server.ops[1]] }), false);
+  assert.equal(sameRecipe(editor, { ...server, ops: [server.ops[1], server.ops[0]] }), false, "order matters");
+  assert.equal(sameRecipe({ version: 1, base: "ai", ops: [] }, null), true, "no revision and an empty recipe do the same");
+  assert.equal(sameRecipe(editor, null), false);
 });

@@ -56,7 +56,7 @@ def test_two_editors_saving_the_same_photo_one_409_both_edits_kept(api, users, m
         lost = next(r.json() for r in responses if r.status_code == 409)
         assert lost["code"] == "stale_base_revision"
         assert lost["details"]["current_revision"] == won["id"]
-        assert "your edit was kept as revision" in lost["message"]
+        assert "Your edit was kept as revision" in lost["message"]
         kept = Revision.objects.get(pk=lost["details"]["saved_revision"])
         assert kept.parent_id == base and kept.recipe["ops"] != won["recipe"]["ops"]
         assert Photo.objects.get(pk=photo.pk).current_revision_id == won["id"]

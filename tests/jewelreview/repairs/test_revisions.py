@@ -77,7 +77,11 @@ def test_optimistic_conflict_keeps_both_edits(users, make_photo, recipe):
     assert error.details["current_revision"] == winner.pk and error.details["current_number"] == 2
     kept = Revision.objects.get(pk=error.details["saved_revision"])
     assert (kept.number, kept.parent_id, kept.recipe["ops"][0]["amount"], kept.note) == (3, base.pk, 10.0, "my fix")
-    assert "your edit was kept as revision 3" in error.message
+    # Revisions are named by their numbers (the editor shows those), never by database ids.
+    assert error.message == (
+        "Revision 1, which you started from, is no longer current: revision 2 is current now. "
+        "Your edit was kept as revision 3 but not made current."
+    )
     photo.refresh_from_db()
     assert photo.current_revision_id == winner.pk  # the winner's edit is untouched
     assert Revision.objects.get(pk=winner.pk).recipe["ops"][0]["amount"] == 90.0
@@ -87,7 +91,7 @@ def test_optimistic_conflict_keeps_both_edits(users, make_photo, recipe):
 
 def test_first_revision_must_not_claim_a_base_and_later_ones_must(users, claimed, recipe):
     revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
-    with pytest.raises(Conflict, match="Revision None is no longer current"):
+    with pytest.raises(Conflict, match="The AI mask, which you started from, is no longer current: revision 1 is current"):
         revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
 
 

@@ -32,6 +32,8 @@ import { bindToolbar } from "./ui/toolbar_ui.js";
 
 /** Image pixels of margin around a detected region the view zooms to. */
 const ZOOM_MARGIN = 24;
+/** How long a passing status message stays (ms). */
+const STATUS_MS = 10000;
 
 /** @param {string} id */
 function byId(id) {
@@ -44,15 +46,23 @@ function start() {
   const config = JSON.parse(byId("editor-config").textContent || "{}");
   const size = { width: config.photo.width, height: config.photo.height };
   const statusLine = byId("editor-status");
-  /** @param {string} message */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let sayTimer;
+  /** A passing message ("Anchor deleted..."): it goes after STATUS_MS unless another replaced it. @param {string} message */
   const say = (message) => {
     statusLine.textContent = message;
+    clearTimeout(sayTimer);
+    sayTimer = setTimeout(() => {
+      if (statusLine.textContent === message) statusLine.textContent = "";
+    }, STATUS_MS);
   };
   const note = /** @type {HTMLTextAreaElement} */ (byId("save-note"));
   let baseRevision = config.revision ? config.revision.id : null;
 
   // The document: the current revision's recipe, unless a newer draft holds more.
   const revisionDoc = fromRecipe(config.revision ? config.revision.recipe : null);
+  /** The revision "Discard the draft" goes back to: the page's, then each one saved or taken. */
+  let savedRevision = { id: config.revision ? config.revision.id : null, doc: revisionDoc };
   const keeper = createDraftKeeper({
     photoId: config.photo.id,
     username: config.user,
@@ -148,7 +158,15 @@ function start() {
     config,
     note,
     baseRevision: { get: () => baseRevision, set: (id) => (baseRevision = id) },
-    onSaved: (_revision, changedMeanwhile) => (changedMeanwhile ? keeper.keep() : keeper.discard()),
+    onSaved: (revision, changedMeanwhile) => {
+      // "Discard the draft" now goes back to this revision; with nothing left unsaved it has nothing to discard.
+      savedRevision = { id: revision.id, doc: fromRecipe(revision.recipe) };
+      if (changedMeanwhile) keeper.keep();
+      else {
+        keeper.discard();
+        byId("draft-notice").hidden = true;
+      }
+    },
     onRendered: (render, revision) => {
       const key = `r${revision.number}`;
       if (!sources[key] && config.urls.tiles_base) sources[key] = { tiles: `${config.urls.tiles_base}${key}.dzi` };
@@ -161,6 +179,7 @@ function start() {
       /** @type {import("./state/history.js").ChangeSet} */
       const set = { label: `Take revision ${revision.number}`, changes: [{ kind: "replace", before: state.doc.ops, after: theirs }] };
       store.dispatch({ type: "commit", set, selection: { opId: null, anchor: null }, drawing: null });
+      savedRevision = { id: revision.id, doc: fromRecipe(revision.recipe) };
     },
     say,
   });
@@ -168,8 +187,8 @@ function start() {
   note.addEventListener("input", () => keeper.keep());
   byId("draft-discard").addEventListener("click", () => {
     const state = store.getState();
-    store.dispatch({ type: "commit", set: { label: "Discard the draft", changes: [{ kind: "replace", before: state.doc.ops, after: revisionDoc.ops }] }, drawing: null });
-    baseRevision = config.revision ? config.revision.id : null;
+    store.dispatch({ type: "commit", set: { label: "Discard the draft", changes: [{ kind: "replace", before: state.doc.ops, after: savedRevision.doc.ops }] }, drawing: null });
+    baseRevision = savedRevision.id;
     byId("draft-notice").hidden = true;
     say("Back to the saved revision (Ctrl+Z brings the draft back).");
   });

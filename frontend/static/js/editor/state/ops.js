@@ -139,6 +139,25 @@ export function fromRecipe(recipe, prefix = "r") {
   return { base: recipe && recipe.base === "auto" ? "auto" : "ai", ops };
 }
 
+/**
+ * Whether two recipes do the same (an editor's and a saved one, which the server may have written
+ * with other key orders, `enabled: true` spelled out, or whole numbers as floats); null is no recipe.
+ * @param {any} a @param {any} b
+ */
+export function sameRecipe(a, b) {
+  return canonical(toRecipe(fromRecipe(a))) === canonical(toRecipe(fromRecipe(b)));
+}
+
+/** JSON with object keys sorted. @param {unknown} value @returns {string} */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** @param {number} value */
 function short(value) {
   return String(Math.round(value * 10) / 10);

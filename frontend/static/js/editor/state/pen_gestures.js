@@ -8,9 +8,10 @@
  * Pen or selection tool, on the selected path: drag an anchor to move it, a handle to turn it
  * (the opposite handle follows on a smooth anchor; Alt breaks the pair), Alt-click an anchor to
  * make it a corner, Alt-drag one to pull new handles; the pen clicks a segment to add an anchor.
- * The selection tool selects a path by a click on it and drags it whole. Auto-fix's boxes (a
- * refine limited to a region, a recover op) are hit on their outline only: they lie along the
- * piece's edge, where a press inside should pan the view, not pick up a box. Ops of one kind
+ * The selection tool selects a path by a click on it and drags it whole: an outline under the
+ * pointer wins over a shape the pointer is inside of. Auto-fix's boxes (a refine limited to a
+ * region, a recover op) are hit on their outline only: they lie along the piece's edge, where a
+ * press inside should pan the view, not pick up a box. Ops of one kind
  * sharing one region (auto-fix's two bleed refines) are reshaped and moved together.
  *
  * A gesture keeps the op as it was at the press (`origin`) and computes the op from that and the
@@ -172,13 +173,14 @@ export function selectPress(state, point, context) {
   const onSelection = pressOnSelection(state, point, context.tolerance);
   if (onSelection) return onSelection;
   const ops = displayedOps(state);
-  for (let i = ops.length - 1; i >= 0; i -= 1) {
-    const op = ops[i];
-    if (!isShaped(op)) continue;
-    const shape = op.shape ?? shapeFromPathData(op.op === "path" ? op.d : op.region);
-    if (!shape) continue;
-    const byInside = op.op !== "refine" && op.op !== "recover";
-    if (segmentAt(shape, point, context.tolerance) || (byInside && shapeContains(shape, point))) {
+  const shapes = ops.map((op) => (isShaped(op) ? op.shape ?? shapeFromPathData(pathDataOf(op)) : null));
+  // Outlines first (the topmost), then insides: a small box drawn inside a large one stays pickable.
+  const onOutline = (/** @type {number} */ i) => segmentAt(/** @type {Shape} */ (shapes[i]), point, context.tolerance) !== null;
+  const inside = (/** @type {number} */ i) => ops[i].op !== "refine" && ops[i].op !== "recover" && shapeContains(/** @type {Shape} */ (shapes[i]), point);
+  for (const hit of [onOutline, inside]) {
+    for (let i = ops.length - 1; i >= 0; i -= 1) {
+      const op = ops[i];
+      if (!shapes[i] || !isShaped(op) || !hit(i)) continue;
       return { kind: "shape", opId: op.id, origin: op, index: i, start: point, ref: { subpath: 0, anchor: 0 } };
     }
   }

@@ -2,12 +2,14 @@
 /**
  * The editor's shortcuts: one keydown listener on the document turns keys into commands
  * (state/editor_keymap.js) and runs them. Keys that change the document wait while a pointer
- * gesture is under way. OpenSeadragon's own keys that would fight ours are held back.
+ * gesture is under way; Escape, or a tool's key, drops it (nothing changes). Enter and Space on a
+ * focused button, link or checkbox activate it, as anywhere else. OpenSeadragon's own keys that
+ * would fight ours are held back.
  */
 
 import { editorCommandForKey, EDITOR_RESERVED_KEYS } from "../state/editor_keymap.js";
 import { selectedOp } from "../state/editor_state.js";
-import { isTyping } from "./pointer_ui.js";
+import { isControl, isTyping } from "./pointer_ui.js";
 
 /** [ and ] change the brush by this factor, as Photoshop's do roughly. */
 const BRUSH_STEP = 1.15;
@@ -17,7 +19,7 @@ const ZOOM_STEP = 1.5;
 /**
  * @param {{store: {getState: () => import("../state/editor_state.js").EditorState, dispatch: (action: any) => any},
  *   viewStore: {getState: () => import("../../state/review_state.js").ReviewState, dispatch: (action: any) => any},
- *   deepZoom: import("../../viewer/deep_zoom_ui.js").DeepZoom, pointer: {busy: () => boolean},
+ *   deepZoom: import("../../viewer/deep_zoom_ui.js").DeepZoom, pointer: {busy: () => boolean, cancel: () => void},
  *   panels: {deleteSelectedAnchor: () => boolean}, toolbar: {toggleZoom: () => void},
  *   help: HTMLDialogElement, say: (message: string) => void}} options
  * @returns {() => void} removes the listeners
@@ -66,6 +68,14 @@ export function bindEditorKeyboard({ store, viewStore, deepZoom, pointer, panels
     const command = editorCommandForKey(event, { inTextField: isTyping(event.target) });
     const handler = command ? handlers[command] : undefined;
     if (!command || !handler) return;
+    if ((event.key === "Enter" || event.key === " ") && isControl(event.target)) return; // it activates the control
+    if (pointer.busy() && (command === "escape" || command.startsWith("tool-"))) {
+      pointer.cancel(); // a drag dropped midway changes nothing
+      if (command === "escape") {
+        event.preventDefault();
+        return;
+      }
+    }
     if (documentChanging.has(command) && pointer.busy()) return;
     event.preventDefault();
     handler();

@@ -82,7 +82,7 @@ export function bindOpsList(list, store, hooks) {
       /** @type {HTMLInputElement} */ (visible).checked = op.enabled;
       item.append(
         visible,
-        element("button", { type: "button", class: "link-button op-label", "data-action": "select", "data-op": op.id }, `${index + 1}. ${summary}`),
+        element("button", { type: "button", class: "link-button op-label", "data-action": "select", "data-op": op.id, title: summary }, `${index + 1}. ${summary}`),
         element("button", { type: "button", class: "button-small", "data-action": "up", "data-op": op.id, "aria-label": `Move op ${index + 1} up` }, "↑"),
         element("button", { type: "button", class: "button-small", "data-action": "down", "data-op": op.id, "aria-label": `Move op ${index + 1} down` }, "↓"),
         element("button", { type: "button", class: "button-small", "data-action": "delete", "data-op": op.id, "aria-label": `Delete op ${index + 1}` }, "✕"),

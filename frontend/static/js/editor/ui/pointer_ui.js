@@ -71,6 +71,10 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
   /** @param {PointerEvent} event */
   function onDown(event) {
     if (event.button !== 0 || spaceDown || active) return;
+    // A press on the photo takes the keyboard from the last button clicked (a pin, an op in the
+    // list): Enter then finishes the path instead of pressing that button again.
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && focused !== document.body && !element.contains(focused)) focused.blur();
     const state = store.getState();
     const point = imagePoint(event);
     const gesture = pressGesture(state, point, event.altKey);
@@ -177,6 +181,10 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
 
   function onCancel() {
     if (!active) return;
+    if (frame) {
+      cancelAnimationFrame(frame);
+      frame = 0;
+    }
     active = null;
     store.dispatch({ type: "transient/clear" });
     shapes.setStroke(null);
@@ -185,7 +193,7 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
 
   /** @param {KeyboardEvent} event */
   function onKey(event) {
-    if (event.code !== "Space" || isTyping(event.target)) return;
+    if (event.code !== "Space" || isTyping(event.target) || isControl(event.target)) return;
     spaceDown = event.type === "keydown";
     element.classList.toggle("is-panning", spaceDown);
     if (spaceDown) event.preventDefault();
@@ -208,6 +216,8 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
   return {
     /** Whether a gesture is under way (keys that change the document wait for it). */
     busy: () => active !== null,
+    /** Drop the gesture under way, changing nothing (Escape, or a tool switched mid-drag). */
+    cancel: onCancel,
     destroy() {
       element.removeEventListener("pointerdown", onDown, { capture: true });
       element.removeEventListener("pointermove", onMove);
@@ -218,6 +228,13 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
       document.removeEventListener("keyup", onKey);
     },
   };
+}
+
+/** Whether Enter and Space activate ``target`` (a button, link, checkbox...): they are not shortcuts there. @param {EventTarget | null} target */
+export function isControl(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target.tagName === "SUMMARY") return true;
+  return target instanceof HTMLInputElement && ["radio", "checkbox", "button", "submit", "reset"].includes(target.type);
 }
 
 /** @param {EventTarget | null} target */

@@ -4,7 +4,8 @@
  * hands them to the preview layer: at once after an edit is committed, every `LIVE_MS` while a
  * slider moves, and after the view has been still for `SETTLE_MS`. Only the newest request
  * counts: an older one still on its way is aborted, and an answer for a recipe or window that is
- * no longer wanted is dropped.
+ * no longer wanted is dropped. A busy server (503 ``editor_busy``, 429) is asked again after the
+ * wait it names, up to `MAX_RETRIES` times in a row.
  */
 
 import { stableJson } from "../state/drafts.js";
@@ -15,6 +16,8 @@ import { postForImage, problemText } from "./api.js";
 const SETTLE_MS = 150;
 /** While a slider moves, at most one preview per this many ms. */
 const LIVE_MS = 120;
+/** Asks in a row a busy server gets before the editor waits for the next edit or view change. */
+const MAX_RETRIES = 10;
 
 /** @typedef {import("../state/preview_window.js").PreviewWindow} PreviewWindow */
 /** @typedef {{clientMs: number, serverMs: number | null, rect: PreviewWindow["rect"], scale: number}} PreviewTiming */
@@ -33,10 +36,12 @@ export function createPreviewLoader({ url, deepZoom, size, layer, recipe, onTimi
   let timer = null;
   let lastLive = 0;
   let enabled = true;
+  let retries = 0;
 
-  /** @param {boolean} force ask even when the shown preview covers the view */
-  async function load(force) {
+  /** @param {boolean} force ask even when the shown preview covers the view @param {boolean} [retry] asking a busy server again */
+  async function load(force, retry = false) {
     if (!enabled) return;
+    if (!retry) retries = 0;
     const wanted = previewWindow(deepZoom.view(), size, window.devicePixelRatio || 1);
     if (!wanted) return;
     const currentRecipe = recipe();
@@ -52,9 +57,18 @@ export function createPreviewLoader({ url, deepZoom, size, layer, recipe, onTimi
     if (!pending || pending.controller !== controller) return; // a newer request replaced this one
     pending = null;
     if (!answer.ok) {
-      if (!answer.aborted) onProblem(`Preview: ${problemText({ ok: false, status: answer.status, data: answer.data })}`);
+      if (answer.aborted) return;
+      const busy = (answer.status === 503 || answer.status === 429) && retries < MAX_RETRIES;
+      const wait = Math.max(1, Number(answer.data && answer.data.details && answer.data.details.retry_after_seconds) || 1);
+      onProblem(busy ? `Preview: the server is busy; asking again in ${wait} s.` : `Preview: ${problemText({ ok: false, status: answer.status, data: answer.data })}`);
+      if (busy) {
+        retries += 1;
+        clearTimer();
+        timer = setTimeout(() => load(false, true), wait * 1000);
+      }
       return;
     }
+    retries = 0;
     const bitmap = await createImageBitmap(answer.blob);
     if (stableJson(recipe()) !== recipeKey) {
       bitmap.close(); // the recipe moved on while this was decoded; its own request is on the way

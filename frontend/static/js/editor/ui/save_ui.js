@@ -7,12 +7,14 @@
  *
  * After a save the render runs on the server; the panel polls the render API and shows its
  * progress, then the result (its preview and a link to the full-resolution PNG), or the error
- * with a retry. Claiming the photo and submitting it for review are a click away.
+ * with a retry. Claiming the photo and submitting it for review are a click away. Submit sends
+ * the last saved revision: with edits not saved it refuses and says so, and when that revision
+ * is the one the open flags were raised on it asks first.
  */
 
 import { changedSinceSent } from "../state/drafts.js";
 import { committedRecipe } from "../state/editor_state.js";
-import { fromRecipe, opSummary } from "../state/ops.js";
+import { fromRecipe, opSummary, sameRecipe } from "../state/ops.js";
 import { problemText, requestJson } from "./api.js";
 import { renderProgress } from "./render_progress_ui.js";
 
@@ -40,6 +42,8 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
   const submit = /** @type {HTMLButtonElement} */ (byId("submit"));
   const progress = renderProgress(byId("render-progress"), { onRendered });
   let saving = false;
+  /** The recipe and id of the revision a submit would send: the page's, then each one saved or taken. */
+  let saved = config.revision ? { id: config.revision.id, recipe: config.revision.recipe } : null;
 
   button.disabled = !config.access.can_save;
   submit.hidden = !(config.access.can_save && config.photo.status === "in_repair");
@@ -57,6 +61,13 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     else say(`Not claimed: ${problemText(answer)}`);
   });
   submit.addEventListener("click", async () => {
+    if (!sameRecipe(committedRecipe(store.getState()), saved ? saved.recipe : null)) {
+      say("Save your changes first: Submit sends the last saved revision, and the editor holds edits that are not in it.");
+      button.focus();
+      return;
+    }
+    const flagged = config.flagged_revisions || [];
+    if (saved && flagged.includes(saved.id) && !window.confirm("This is the revision the reviewer flagged: nothing has been saved since. Send it back to review unchanged?")) return;
     submit.disabled = true;
     const answer = await requestJson("POST", config.urls.submit, {});
     if (answer.ok) {
@@ -85,6 +96,7 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     if (answer.ok) {
       conflict.hidden = true;
       baseRevision.set(answer.data.id);
+      saved = { id: answer.data.id, recipe: body.recipe };
       // Edits made while the POST was in flight are not in this revision: keep them as a draft.
       const changed = changedSinceSent(body, { recipe: committedRecipe(store.getState()), note: note.value });
       if (!changed.note) note.value = "";
@@ -128,6 +140,7 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
       if (!theirs) return;
       conflict.hidden = true;
       baseRevision.set(theirs.id);
+      saved = { id: theirs.id, recipe: theirs.recipe };
       onTakeTheirs(theirs);
       status.textContent = `Revision ${theirs.number} is in the editor; yours stays as revision ${mine ? mine.number : "?"} (Ctrl+Z brings it back here).`;
     };
