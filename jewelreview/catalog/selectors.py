@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
 from jewelreview.errors import NotFound
@@ -15,7 +15,7 @@ class SkuStatus:
 
     EMPTY = "empty"  # no photos yet
     DONE = "done"  # every photo approved
-    RESHOOT = "reshoot"  # at least one photo must be shot again
+    RESHOOT = "reshoot"  # at least one photo must be shot again (and no newer photo of its view came in)
     NEEDS_REPAIR = "needs_repair"  # at least one photo flagged, in repair or reopened
     IN_REVIEW = "in_review"  # the rest: photos new or waiting for review (others approved)
 
@@ -25,10 +25,20 @@ class SkuStatus:
 REPAIR_STATUSES = (PhotoStatus.FLAGGED, PhotoStatus.IN_REPAIR, PhotoStatus.REOPENED)
 
 
+def superseded_photos() -> QuerySet[Photo]:
+    """Photos sent for reshoot whose SKU has a newer photo of the same view: the new shot stands
+    for them in the SKU's status (a reshoot leaves the workflow for good; it must not keep its SKU
+    from being done once the replacement is approved)."""
+    newer = Photo.objects.filter(sku_id=OuterRef("sku_id"), view=OuterRef("view"), pk__gt=OuterRef("pk"))
+    return Photo.objects.filter(status=PhotoStatus.RESHOOT).filter(Exists(newer))
+
+
 def _status_counts(prefix: str = "photos") -> dict[str, Count]:
-    counts = {"photo_count": Count(prefix)}
+    """Per-status counts of a SKU's photos, superseded reshoots left out."""
+    live = ~Q(**{f"{prefix}__in": superseded_photos().values("pk")})
+    counts = {"photo_count": Count(prefix, filter=live)}
     for status in PhotoStatus:
-        counts[f"count_{status.value}"] = Count(prefix, filter=Q(**{f"{prefix}__status": status.value}))
+        counts[f"count_{status.value}"] = Count(prefix, filter=Q(**{f"{prefix}__status": status.value}) & live)
     return counts
 
 
@@ -36,6 +46,8 @@ def sku_list(*, batch_id: int | None = None, status: str | None = None) -> Query
     """SKUs annotated with ``photo_count``, ``count_<status>`` per photo status and ``rollup_status``.
 
     With ``batch_id`` only SKUs having photos in that batch are listed (counts cover all photos).
+    A photo sent for reshoot and since replaced by a newer photo of its view is not counted
+    (:func:`superseded_photos`).
     """
     qs = Sku.objects.annotate(**_status_counts()).annotate(
         repair_count=F("count_flagged") + F("count_in_repair") + F("count_reopened"),

@@ -2,7 +2,8 @@
 catalogue's size or the page's.
 
 "Done" follows ``catalog.selectors.SkuStatus``: a SKU is done when every one of its photos (in
-the scope: one batch, or all) is approved.
+the scope: one batch, or all) is approved; a photo sent for reshoot and since replaced by a newer
+photo of its view no longer counts (``catalog.selectors.superseded_photos``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db.models import Case, CharField, Count, DateField, F, Func, Q, Quer
 
 from jewelreview.accounts.roles import Role
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
-from jewelreview.catalog.selectors import SkuStatus, with_final_render
+from jewelreview.catalog.selectors import SkuStatus, superseded_photos, with_final_render
 from jewelreview.repairs.models import Render
 from jewelreview.reviews.models import Event, Flag, FlagReason
 
@@ -37,9 +38,10 @@ def _status_counts() -> dict[str, Count]:
 
 def _sku_counts() -> dict[str, Count]:
     """``sku_count`` and ``skus_open`` (SKUs with at least one photo not approved) over photos."""
+    live = ~Q(pk__in=superseded_photos().values("pk"))
     return {
         "sku_count": Count("sku", distinct=True),
-        "skus_open": Count("sku", distinct=True, filter=~Q(status=PhotoStatus.APPROVED)),
+        "skus_open": Count("sku", distinct=True, filter=~Q(status=PhotoStatus.APPROVED) & live),
     }
 
 
@@ -108,7 +110,8 @@ def sku_progress_list(*, batch_id: int | None = None, rollup: str | None = None)
     """
     photos = Photo.objects.all() if batch_id is None else Photo.objects.filter(batch_id=batch_id)
     rows = (
-        photos.values("sku_id")
+        photos.exclude(pk__in=superseded_photos().values("pk"))
+        .values("sku_id")
         .annotate(**_status_counts())
         .annotate(
             repair_count=F("count_flagged") + F("count_in_repair") + F("count_reopened"),

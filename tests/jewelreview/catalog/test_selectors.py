@@ -70,3 +70,29 @@ def test_photo_list_filters_and_ordering(make_photo, users, django_assert_num_qu
 def test_photo_get_not_found():
     with pytest.raises(NotFound, match="Photo 999 does not exist"):
         photo_get(photo_id=999)
+
+
+def test_a_reshoot_replaced_by_a_newer_photo_of_its_view_no_longer_holds_its_sku(make_photo):
+    """A reshoot leaves the workflow; once a new photo of the same view comes in, the SKU's status
+    follows the new photo: done when it is approved. Another view's reshoot still counts."""
+    from jewelreview.dashboards.selectors import progress_totals, sku_progress_list
+
+    make_photo(sku="RING-1", view="front", status="reshoot")
+    make_photo(sku="RING-1", view="side", status="approved")
+    make_photo(sku="RING-2", view="front", status="reshoot")
+    make_photo(sku="RING-2", view="side", status="approved")
+
+    def rollups():
+        return {s.code: (s.rollup_status, s.photo_count, s.count_reshoot) for s in sku_list()}
+
+    assert rollups() == {"RING-1": ("reshoot", 2, 1), "RING-2": ("reshoot", 2, 1)}
+    replacement = make_photo(sku="RING-1", view="front", status="needs_review")
+    assert rollups()["RING-1"] == ("in_review", 2, 0)
+    replacement.status = "approved"
+    replacement.save()
+    assert rollups() == {"RING-1": ("done", 2, 0), "RING-2": ("reshoot", 2, 1)}
+    by_sku = {row["sku_id"]: row["rollup_status"] for row in sku_progress_list()}
+    assert sorted(by_sku.values()) == ["done", "reshoot"]
+    totals = progress_totals()
+    assert (totals.sku_count, totals.skus_done) == (2, 1)
+    assert totals.counts["reshoot"] == 2, "the photo counts stay what they are: two photos were sent for reshoot"
