@@ -35,7 +35,7 @@ import numpy as np
 from PIL import ImageCms
 
 from core.codecs_files import read_bytes, write_bytes_atomic
-from core.codecs_header import Header, ImageInfo, describe, probe, read_header
+from core.codecs_header import Header, ImageInfo, check_complete, describe, probe, read_header
 from core.codecs_mask import decode_ai_result
 from core.codecs_pixels import _decode_jpeg, _imdecode, _load, _owned, _upright
 from core.codecs_png import encode_png
@@ -43,6 +43,7 @@ from core.codecs_preview import encode_preview, encode_tile, resize_rgba
 
 __all__ = [
     "DecodedImage",
+    "check_complete",
     "ImageInfo",
     "decode_ai_result",
     "decode_inputs",

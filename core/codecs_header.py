@@ -229,6 +229,10 @@ def read_header(data: bytes) -> Header:
     return Header(info, image, (width, height), icc_profile, icc_color_space)
 
 
+# Bytes a PNG may carry after its IEND chunk (the chunk is 12 bytes; some writers pad).
+_PNG_END_SLACK = 64
+
+
 def sniff_format(data: bytes) -> str:
     """The format named by the file's first bytes, or ImageDecodeError saying what it is instead."""
     if data[:3] == b"\xff\xd8\xff":
@@ -253,6 +257,44 @@ def sniff_format(data: bytes) -> str:
     if name:
         raise ImageDecodeError(f"unsupported image format {name} {_SUPPORTED}")
     raise ImageDecodeError(_not_an_image(data))
+
+
+def check_complete(data: bytes) -> None:
+    """Refuse a file whose end is missing, without decoding it (its header may be whole).
+
+    A JPEG must have an end-of-image marker (``FF D9``) after its last start-of-scan (``FF DA``):
+    neither can occur inside entropy-coded data, and an EXIF thumbnail's own end marker comes
+    before the main image's scan. A PNG must end with its ``IEND`` chunk (a little padding after
+    it is allowed), a WebP must be as long as its RIFF header says. TIFF is not checked here.
+
+    Raises
+    ------
+    ImageDecodeError
+        ``truncated JPEG: the file ends early (no end-of-image marker)`` and the like.
+
+    Examples
+    --------
+    >>> import io; from PIL import Image
+    >>> buf = io.BytesIO(); Image.new("RGB", (64, 48), "gold").save(buf, "JPEG"); jpeg = buf.getvalue()
+    >>> check_complete(jpeg)
+    >>> check_complete(jpeg[: len(jpeg) // 2])
+    Traceback (most recent call last):
+    core.errors.ImageDecodeError: truncated JPEG: the file ends early (no end-of-image marker)
+    """
+    fmt = sniff_format(data)
+    if fmt == "JPEG":
+        complete = data.rfind(b"\xff\xd9") > data.rfind(b"\xff\xda") >= 0
+        missing = "no end-of-image marker"
+    elif fmt == "PNG":
+        complete = data.rfind(b"IEND") >= len(data) - _PNG_END_SLACK
+        missing = "no IEND chunk at its end"
+    elif fmt == "WEBP":
+        complete = len(data) >= 8 + struct.unpack("<I", data[4:8])[0]
+        missing = "shorter than its RIFF header says"
+    else:
+        complete, missing = True, ""
+    if not complete:
+        raise ImageDecodeError(f"truncated {fmt}: the file ends early ({missing})")
 
 
 def check_size(width: int, height: int) -> None:

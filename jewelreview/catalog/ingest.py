@@ -303,12 +303,15 @@ class _CheckedImages:
 
 
 def _check_images(pair: Pair, original: bytes, limits: IngestLimits) -> _CheckedImages | Refusal:
-    """Probe both headers (pixel budget before decoding), match sizes, and decode the AI result."""
+    """Probe both headers (pixel budget before decoding), check the original's end is there (a cut
+    upload would otherwise be imported and fail later, when its previews are made), match sizes,
+    and decode the AI result."""
     from core import codecs
     from core.errors import CoreError
 
     try:
         info = codecs.probe(original)
+        codecs.check_complete(original)
     except CoreError as exc:
         return Refusal(pair.original.name, str(exc))
     ai_result = _read(pair.ai_result, limits)

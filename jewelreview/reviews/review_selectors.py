@@ -110,7 +110,11 @@ def _current(photo: Photo, revisions: list[Revision], layers: list[ResultLayer])
     """The current revision's result; when it has no finished render, the newest result there is, said so."""
     keys = [layer.key for layer in layers]
     if photo.current_revision_id is None:
-        return (CUTOUT_KEY, "") if CUTOUT_KEY in keys else (None, "The previews and tiles are still being made.")
+        if CUTOUT_KEY in keys:
+            return CUTOUT_KEY, ""
+        if photo.prepare_error:
+            return None, f"The previews could not be made: {photo.prepare_error}"
+        return None, "The previews and tiles are still being made."
     current = next((r for r in revisions if r.pk == photo.current_revision_id), None)
     wanted = revision_key(current.number if current else None)
     if wanted in keys:

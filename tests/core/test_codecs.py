@@ -769,3 +769,43 @@ def test_write_bytes_atomic_missing_directory(tmp_path):
 def test_codecs_reexports_the_public_api():
     for name in codecs.__all__:
         assert getattr(codecs, name) is not None
+
+
+def test_check_complete_finds_files_cut_short_whatever_their_headers_say():
+    import io
+
+    from PIL import Image
+
+    from core.codecs import check_complete
+    from core.errors import ImageDecodeError
+
+    picture = Image.fromarray((np.random.default_rng(3).random((60, 80, 3)) * 255).astype(np.uint8))
+
+    def saved(fmt: str, **options) -> bytes:
+        buffer = io.BytesIO()
+        picture.save(buffer, fmt, **options)
+        return buffer.getvalue()
+
+    thumbnail = io.BytesIO()
+    picture.resize((16, 12)).save(thumbnail, "JPEG")
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    whole = {
+        "JPEG": saved("JPEG"),
+        "progressive JPEG": saved("JPEG", progressive=True),
+        "JPEG with EXIF": saved("JPEG", exif=exif),
+        "PNG": saved("PNG"),
+        "WEBP": saved("WEBP"),
+    }
+    for name, data in whole.items():
+        check_complete(data)  # whole files pass
+        for cut in (len(data) // 3, len(data) - 20):
+            with pytest.raises(ImageDecodeError, match="the file ends early"):
+                check_complete(data[:cut])
+    check_complete(whole["JPEG"] + b"\0" * 500)  # padding after the end marker is fine
+    # A whole thumbnail early in the file brings its own end marker; the main image cut short
+    # after its start-of-scan still has none after that scan.
+    data = whole["JPEG"]
+    spliced = data[:2] + thumbnail.getvalue() + data[2 : len(data) // 2]
+    with pytest.raises(ImageDecodeError, match="no end-of-image marker"):
+        check_complete(spliced)

@@ -133,6 +133,23 @@ def test_unreadable_and_oversized_images_are_refused_before_decoding(images, use
     assert Photo.objects.count() == 0 and _nothing_stored()
 
 
+def test_a_cut_off_original_is_refused_at_upload_not_stuck_later(images, users):
+    """An upload cut short keeps a whole header; it used to be imported and then fail when its
+    previews were made, staying "new" for good. The end of the file is checked at once."""
+    whole = images.jpeg(64, 48, seed=5)
+    files = {"R_front.jpg": whole[: len(whole) // 2], "R_front_cutout.png": images.cutout(64, 48)}
+    report = ingest_files(files=_files(files), batch_name="b", actor=users.manager)
+    assert [(r.name, r.reason) for r in report.refused] == [
+        ("R_front.jpg", "truncated JPEG: the file ends early (no end-of-image marker)"),
+    ]
+    assert Photo.objects.count() == 0 and _nothing_stored()
+    report = ingest_files(
+        files=_files({"R_front.jpg": whole, "R_front_cutout.png": images.cutout(64, 48)}), batch_name="b",
+        actor=users.manager,
+    )
+    assert len(report.imported) == 1
+
+
 def test_a_file_over_the_size_limit_is_refused(images, users):
     limits = IngestLimits(
         max_upload_bytes=10**9,

@@ -53,6 +53,15 @@ def test_a_photo_still_being_prepared_has_nothing_to_show(make_photo):
     assert screen.current_note == "The previews and tiles are still being made."
 
 
+def test_a_photo_whose_previews_failed_says_why_instead_of_still_being_made(make_photo):
+    photo = make_photo()
+    photo.prepare_error = "ImageDecodeError: truncated JPEG: the file ends early"
+    photo.save()
+    screen = review_screen(photo=photo_get(photo_id=photo.pk))
+    assert screen.current_key is None
+    assert screen.current_note == "The previews could not be made: ImageDecodeError: truncated JPEG: the file ends early"
+
+
 def test_the_current_revisions_render_is_reviewed_and_the_flagged_result_is_offered(make_photo, users):
     photo = _with_cutout_tiles(make_photo())
     Flag.objects.create(photo=photo, revision=None, reason="halo", created_by=users.reviewer)  # on the AI cutout
