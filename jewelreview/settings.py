@@ -150,6 +150,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jewelreview.pages.fresh_pages.FreshPagesMiddleware",
     "jewelreview.outages.DatabaseOutageMiddleware",
 ]
 

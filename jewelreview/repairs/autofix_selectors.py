@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from jewelreview.catalog.detection_services import proposal_versions
 from jewelreview.catalog.models import Photo
+from jewelreview.repairs.models import Revision
+from jewelreview.reviews.models import Event
 
 if TYPE_CHECKING:
     from core.detect import Detection
@@ -47,14 +49,15 @@ class AutofixPlan:
     summary: str  # "2 channel masks, 1 edge refine"
     applied: int | None  # the number of the current revision when it is this very proposal
     text: str  # the sentence the review screen shows
+    repair: int | None = None  # the number of the current revision when it is a person's repair
 
     @property
     def usable(self) -> bool:
-        return self.ops > 0 and self.applied is None
+        return self.ops > 0 and self.applied is None and self.repair is None
 
     def as_dict(self) -> dict[str, Any]:
         return {"regions": self.regions, "ops": self.ops, "summary": self.summary, "applied": self.applied,
-                "usable": self.usable, "text": self.text}
+                "repair": self.repair, "usable": self.usable, "text": self.text}
 
 
 def photo_autofix_proposal_stored(*, photo: Photo) -> AutofixProposal | None:
@@ -76,6 +79,20 @@ def recipe_of(raw: Any) -> Recipe:
     return Recipe.from_dict(raw)
 
 
+def person_repair(photo: Photo) -> Revision | None:
+    """The current revision when it is a person's work (not the AI cutout as is, not an auto-fix):
+    auto-fix never replaces it."""
+    current = photo.current_revision
+    if current is None:
+        return None
+    recipe = current.recipe or {}
+    if not recipe.get("ops") and recipe.get("base", "ai") == "ai":  # the AI cutout as it is
+        return None
+    if Event.objects.filter(photo_id=current.photo_id, action="autofix", data__revision=current.pk).exists():
+        return None
+    return current
+
+
 def autofix_plan(*, photo: Photo) -> AutofixPlan | None:
     """The stored proposal, summarised; None when there is none of this core (the click detects)."""
     proposal = photo_autofix_proposal_stored(photo=photo)
@@ -91,8 +108,12 @@ def autofix_plan(*, photo: Photo) -> AutofixPlan | None:
     current = photo.current_revision
     applied = current.number if current is not None and current.recipe_sha256 == proposal.recipe.sha256() else None
     regions = proposal.regions_fixed
+    repair = person_repair(photo) if applied is None else None
     if applied is not None:
         text = f"Auto-fix is applied: revision {applied} is its result."
+    elif repair is not None:
+        author = repair.author.get_username() if repair.author_id else "someone"
+        text = f"No auto-fix: revision {repair.number} is a repair by {author}, which auto-fix would replace. Review that repair."
     elif not ops:
         text = "Detection found nothing sure enough to auto-fix here: review it as it is."
     elif not regions:  # only the image-wide edge refine of a soft outline
@@ -100,4 +121,5 @@ def autofix_plan(*, photo: Photo) -> AutofixPlan | None:
     else:
         steps = "1 step" if len(ops) == 1 else f"{len(ops)} steps"
         text = f"Auto-fix repairs {regions} region{'' if regions == 1 else 's'} in {steps} ({summary}) {THEN}"
-    return AutofixPlan(regions=regions, ops=len(ops), summary=summary, applied=applied, text=text)
+    return AutofixPlan(regions=regions, ops=len(ops), summary=summary, applied=applied, text=text,
+                       repair=repair.number if repair is not None else None)

@@ -42,11 +42,15 @@ from jewelreview.catalog.detection_services import (
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotFound, from_core_error
-from jewelreview.repairs.autofix_selectors import AutofixProposal, photo_autofix_proposal_stored, recipe_of
+from jewelreview.repairs.autofix_selectors import (
+    AutofixProposal,
+    person_repair,
+    photo_autofix_proposal_stored,
+    recipe_of,
+)
 from jewelreview.repairs.models import Revision
-from jewelreview.repairs.services import AS_IS_RECIPE, render_enqueue
+from jewelreview.repairs.services import render_enqueue
 from jewelreview.reviews.events import event_record
-from jewelreview.reviews.models import Event
 from jewelreview.reviews.queue_selectors import lease_free
 
 AUTOFIX_STATUSES = frozenset({PhotoStatus.NEEDS_REVIEW})
@@ -230,8 +234,8 @@ def _require_not_leased(photo: Photo) -> None:
 
 def _require_no_repair(photo: Photo) -> None:
     """Refuse when the current revision is a person's work: neither the as-is recipe nor an auto-fix."""
-    current = photo.current_revision
-    if current is None or _is_as_is(current) or _is_autofix(current):
+    current = person_repair(photo)
+    if current is None:
         return
     author = current.author.get_username() if current.author_id else "someone"
     raise Conflict(
@@ -240,17 +244,6 @@ def _require_no_repair(photo: Photo) -> None:
         code="autofix_has_repair",
         details={"current_revision": current.pk, "current_number": current.number},
     )
-
-
-def _is_as_is(revision: Revision) -> bool:
-    """The AI cutout unchanged (``AS_IS_RECIPE``: approved as is, or an empty recipe saved on top of it)."""
-    recipe = revision.recipe or {}
-    return not recipe.get("ops") and recipe.get("base", AS_IS_RECIPE["base"]) == AS_IS_RECIPE["base"]
-
-
-def _is_autofix(revision: Revision) -> bool:
-    """Made by auto-fix: its ``autofix`` event (written with the revision) names it."""
-    return Event.objects.filter(photo_id=revision.photo_id, action="autofix", data__revision=revision.pk).exists()
 
 
 def _require_needs_review(photo: Photo) -> None:

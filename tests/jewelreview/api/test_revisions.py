@@ -56,7 +56,7 @@ def test_stale_base_revision_is_409_and_the_edit_is_kept(api, users, claimed, re
     error = response.json()
     assert error["code"] == "stale_base_revision"
     assert error["details"]["current_revision"] == winner["id"] and error["details"]["current_number"] == 2
-    assert "your edit was kept as revision 3" in error["message"]
+    assert "Your edit was kept as revision 3" in error["message"]
     kept = Revision.objects.get(pk=error["details"]["saved_revision"])
     assert (kept.number, kept.parent_id, kept.note, kept.recipe["ops"][0]["amount"]) == (3, first["id"], "my fix", 10.0)
     assert Photo.objects.get(pk=claimed.pk).current_revision_id == winner["id"]

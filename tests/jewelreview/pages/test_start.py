@@ -35,6 +35,15 @@ def test_home_lists_what_a_reviewer_may_do(browsers):
     assert "<li>approve photos</li>" in html and "<li>flag photos</li>" in html
     assert "import batches" not in html
     assert 'href="/uploads/"' not in html  # no link to a page the role may not open
+    assert '<a href="/queue/">The review queue</a>' in html and '<a href="/grid/">The grid</a>' in html
+    assert "on their way" not in html  # the pages exist: the home page leads to them
+
+
+def test_home_leads_a_retoucher_to_their_work_and_a_manager_everywhere(browsers):
+    retoucher = browsers.retoucher.get("/home/").content.decode()
+    assert '<a href="/retouch/">My work</a>' in retoucher and "The review queue" not in retoucher
+    manager = browsers.manager.get("/home/").content.decode()
+    assert all(f'<a href="/{page}/">' in manager for page in ("uploads", "dashboard", "retouch"))
 
 
 def test_home_tells_a_user_without_a_role_to_ask_a_manager(browsers):
@@ -55,3 +64,14 @@ def test_header_shows_product_user_role_and_a_sign_out_button(browsers):
 
 def test_home_needs_sign_in(browsers):
     assert browsers.anonymous.get("/home/").url == "/login/?next=/home/"
+
+
+def test_pages_are_never_kept_by_the_browser_so_back_shows_the_photo_as_it_is_now(browsers, make_photo):
+    photo = make_photo()
+    for url in ("/home/", "/queue/", f"/photos/{photo.pk}/review/", "/grid/", "/login/"):
+        client = browsers.anonymous if url == "/login/" else browsers.reviewer
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    api = browsers.reviewer.get(f"/api/photos/{photo.pk}/")
+    assert api.status_code == 200 and "no-store" not in api.get("Cache-Control", "")

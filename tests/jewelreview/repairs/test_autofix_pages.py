@@ -63,6 +63,7 @@ def test_the_review_screen_says_what_the_stored_proposal_repairs(users, scene_ph
     text = "Auto-fix repairs 1 region in 1 step (1 channel mask) as a new revision; you then review the result."
     assert review_config(html)["autofix_plan"] == {
         "regions": 1, "ops": 1, "summary": "1 channel mask", "applied": None, "usable": True, "text": text,
+        "repair": None,
     }
     assert text in html and 'aria-disabled="true"' not in html
 
@@ -78,6 +79,24 @@ def test_the_review_screen_says_what_the_stored_proposal_repairs(users, scene_ph
     html = reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
     assert review_config(html)["autofix_plan"]["usable"] is False
     assert "Detection found nothing sure enough to auto-fix here: review it as it is." in html
+
+
+def test_over_a_persons_repair_the_button_says_beforehand_that_auto_fix_will_not_replace_it(users, scene_photo):
+    from jewelreview.catalog.detection_services import photo_detect_run
+    from jewelreview.repairs.services import revision_create
+
+    photo = scene_photo()
+    photo_detect_run(photo_id=photo.pk)
+    Photo.objects.filter(pk=photo.pk).update(status="in_repair", assignee=users.retoucher)
+    photo.refresh_from_db()
+    recipe = {"version": 1, "ops": [{"op": "refine", "contrast": 30}]}
+    revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    Photo.objects.filter(pk=photo.pk).update(status="needs_review", assignee=None)
+    html = signed_in(users.reviewer).get(f"/photos/{photo.pk}/review/").content.decode()
+    plan = review_config(html)["autofix_plan"]
+    assert (plan["repair"], plan["usable"]) == (1, False)
+    assert "No auto-fix: revision 1 is a repair by tom, which auto-fix would replace. Review that repair." in html
+    assert 'aria-disabled="true"' in html
 
 
 def test_the_plan_names_each_kind_of_op(make_photo):
