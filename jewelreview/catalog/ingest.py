@@ -57,6 +57,12 @@ class Skipped:
     photo_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ManifestRead:
+    name: str
+    rows: int  # files it names
+
+
 @dataclass
 class IngestReport:
     batch_name: str
@@ -65,6 +71,7 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    manifests: list[ManifestRead] = field(default_factory=list)  # the manifest the upload carried, read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +80,7 @@ class IngestReport:
             "skipped": [asdict(item) for item in self.skipped],
             "refused": [asdict(item) for item in self.refused],
             "ignored": list(self.ignored),
+            "manifests": [asdict(item) for item in self.manifests],
         }
 
     def lines(self) -> list[str]:
@@ -87,6 +95,7 @@ class IngestReport:
         out += [f"  skipped {s.name}: {s.reason}" for s in self.skipped]
         out += [f"  refused {r.name}: {r.reason}" for r in self.refused]
         out += [f"  ignored {name}" for name in self.ignored]
+        out += [f"  read {m.name}: {m.rows} row{'' if m.rows == 1 else 's'}" for m in self.manifests]
         return out
 
 
@@ -235,11 +244,14 @@ def _ingest_entries(
 ) -> IngestReport:
     if actor is not None:
         require(actor, Action.BATCH_IMPORT)
+    read = None
     if manifest is None:
-        manifest = _manifest_among(entries, limits)
+        manifest, read = _manifest_among(entries, limits)
     pairing = entries_pair(entries, manifest=manifest)
     report.refused += pairing.refused
-    report.ignored += pairing.ignored
+    report.ignored += [name for name in pairing.ignored if name != read]
+    if read is not None:
+        report.manifests.append(ManifestRead(read, len(manifest)))
     batch: Batch | None = None
     for done, pair in enumerate(pairing.pairs, start=1):
         try:
@@ -389,11 +401,12 @@ def _duplicate(name: str, sha: str) -> Skipped | None:
     return Skipped(name, f"duplicate of photo {photo_id} ({sku}/{view})", photo_id=photo_id)
 
 
-def _manifest_among(entries: list[Entry], limits: IngestLimits) -> dict[str, ManifestRow]:
+def _manifest_among(entries: list[Entry], limits: IngestLimits) -> tuple[dict[str, ManifestRow], str | None]:
+    """The rows of the upload's top-level manifest and its name (``({}, None)`` without one)."""
     found = [e for e in entries if e.name.lower() == MANIFEST_NAME]
     if not found:
-        return {}
-    return manifest_parse(_read(found[0], limits), name=found[0].name)
+        return {}, None
+    return manifest_parse(_read(found[0], limits), name=found[0].name), found[0].name
 
 
 def _stored_name(folder: str, sha: str, image_format: str) -> str:

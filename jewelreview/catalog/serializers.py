@@ -194,12 +194,18 @@ class ReportBatchOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ManifestReadOutput(serializers.Serializer):
+    name = serializers.CharField()
+    rows = serializers.IntegerField(help_text="Files it names (SKU, view and title for each).")
+
+
 class IngestReportOutput(serializers.Serializer):
     batch = ReportBatchOutput()
     imported = ImportedOutput(many=True)
     skipped = SkippedOutput(many=True, help_text="Already imported (same sha256).")
     refused = RefusedOutput(many=True, help_text="Not imported, and why.")
     ignored = serializers.ListField(child=serializers.CharField(), help_text="Not images (.txt, __MACOSX/...).")
+    manifests = ManifestReadOutput(many=True, help_text="The upload's manifest.csv, read (at most one).")
 
 
 class NothingImportedOutput(IngestReportOutput):

@@ -1,16 +1,18 @@
 """Reads for the retoucher's "My work" page: their photos, and flagged photos anyone may claim.
 
-Each list comes with its open flags prefetched (one more query per list, whatever its length).
+Each list comes with its open flags prefetched (one more query per list, whatever its length)
+and the note of the photo's latest reopen (``reopen_note``, ``reopened_by``: why a manager sent an
+approved photo back, for a card with no open flags).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.selectors import with_final_render
-from jewelreview.reviews.models import Flag
+from jewelreview.reviews.models import Event, Flag
 
 # A photo a retoucher may work on: claimed (in repair), or waiting to be claimed.
 CLAIMABLE = (PhotoStatus.FLAGGED, PhotoStatus.REOPENED)
@@ -24,6 +26,11 @@ def _with_open_flags(photos: QuerySet[Photo]) -> QuerySet[Photo]:
         Flag.objects.filter(resolved_at__isnull=True)
         .select_related("created_by", "revision")
         .order_by("created_at", "id")
+    )
+    reopens = Event.objects.filter(photo_id=OuterRef("pk"), action="reopen").order_by("-created_at", "-id")
+    photos = photos.annotate(
+        reopen_note=Subquery(reopens.values("note")[:1]),
+        reopened_by=Subquery(reopens.values("actor__username")[:1]),
     )
     return with_final_render(photos.select_related("sku", "batch", "assignee", "current_revision")).prefetch_related(
         Prefetch("flags", queryset=open_flags, to_attr="open_flags")

@@ -206,6 +206,9 @@ def test_manifest_in_the_upload_sets_sku_view_and_title(images, users):
     )
     photo = Photo.objects.select_related("sku").get(pk=report.imported[0].photo_id)
     assert (photo.sku.code, photo.view, photo.sku.title) == ("NECK-7", "front", "Silver chain")
+    assert report.ignored == []  # it was read, not ignored
+    assert report.as_dict()["manifests"] == [{"name": "manifest.csv", "rows": 1}]
+    assert "  read manifest.csv: 1 row" in report.lines()
 
 
 def test_only_managers_upload(images, users):

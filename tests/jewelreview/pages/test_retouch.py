@@ -88,6 +88,20 @@ def test_sections_claimed_assigned_available(browsers, make_photo, users):
     assert "a manager reopened this approved photo" in available_html
 
 
+def test_a_reopened_photos_card_says_who_reopened_it_and_why_also_once_claimed(browsers, make_photo, users):
+    from jewelreview.reviews.services import photo_reopen
+
+    photo = make_photo(status="approved")
+    photo_reopen(photo=photo, actor=users.manager, note="Customer complaint: the clasp is cut off")
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert f"No open flags: {users.manager.get_username()} reopened this approved photo:" in html
+    assert "Customer complaint: the clasp is cut off" in html
+    photo.refresh_from_db()
+    photo_claim(photo=photo, actor=users.retoucher)
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert "Customer complaint: the clasp is cut off" in html
+
+
 def test_claim_then_submit_with_a_revision(browsers, make_photo, users):
     photo = make_photo(status="flagged")
     response = browsers.retoucher.post(f"/retouch/{photo.pk}/claim/", {"version": photo.version}, follow=True)

@@ -219,3 +219,12 @@ def test_uploads_are_csrf_protected(users, ring_pair):
     token = client.cookies["csrftoken"].value
     response = client.post("/uploads/", {"files": ring_pair(), "batch": "launch", "csrfmiddlewaretoken": token})
     assert response.status_code == 200 and Photo.objects.count() == 1
+
+
+def test_a_manifest_in_the_upload_is_reported_as_read_not_ignored(browsers, ring_pair):
+    manifest = upload("manifest.csv", b"file,sku,view\nRING1_front.jpg,RING-9,top\n")
+    html = post(browsers.manager, [*ring_pair(), manifest]).content.decode()
+    photo = Photo.objects.get()
+    assert (photo.sku.code, photo.view) == ("RING-9", "top")
+    assert '<th scope="row">manifest.csv</th><td>Read</td><td>Manifest: 1 file named with SKU, view and title</td>' in html
+    assert "<td>Ignored</td>" not in html
