@@ -52,10 +52,14 @@ def dashboard_autofix(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(_back(None))
     plural = "" if queued.queued == 1 else "s"
+    held = ""
+    if queued.held:
+        photos = "photo" if queued.held == 1 else "photos"
+        held = f" Left alone: {queued.held} {photos} a reviewer has open or up next; run it again once reviewed."
     messages.success(
         request,
         f"Auto-fix queued for {queued.queued} photo{plural} at risk {min_risk:.2f} or above "
-        "(needing review, not yet repaired). Each gets a new revision to review.",
+        f"(needing review, not yet repaired). Each gets a new revision to review.{held}",
     )
     return redirect(_back(batch_id))
 

@@ -62,6 +62,7 @@ class BatchAutofixQueued:
     batch_id: int
     min_risk: float
     photo_ids: list[int]
+    held: int = 0  # photos that qualified but a reviewer holds (on screen or up next): left alone
 
     @property
     def queued(self) -> int:
@@ -167,17 +168,18 @@ def batch_autofix_enqueue(
         )
     if not Batch.objects.filter(pk=batch_id).exists():
         raise NotFound(f"Batch {batch_id} does not exist.", code="batch_not_found")
+    qualifying = Photo.objects.filter(
+        batch_id=batch_id,
+        status=PhotoStatus.NEEDS_REVIEW,
+        current_revision__isnull=True,
+        risk__gte=min_risk,
+    )
     photo_ids = list(
-        Photo.objects.filter(
-            batch_id=batch_id,
-            status=PhotoStatus.NEEDS_REVIEW,
-            current_revision__isnull=True,
-            risk__gte=min_risk,
-        )
-        .filter(lease_free(timezone.now()))  # a reviewer is looking at the others right now
+        qualifying.filter(lease_free(timezone.now()))  # a reviewer is looking at the others right now
         .order_by("-risk", "pk")
         .values_list("pk", flat=True)
     )
+    held = qualifying.count() - len(photo_ids)
     from jewelreview.repairs.autofix_tasks import photo_autofix
 
     actor_id = actor.pk
@@ -190,7 +192,7 @@ def batch_autofix_enqueue(
                 photo_autofix_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
 
     transaction.on_commit(enqueue)
-    return BatchAutofixQueued(batch_id=batch_id, min_risk=float(min_risk), photo_ids=photo_ids)
+    return BatchAutofixQueued(batch_id=batch_id, min_risk=float(min_risk), photo_ids=photo_ids, held=held)
 
 
 def photo_autofix_failed(*, photo_id: int, error: str) -> None:

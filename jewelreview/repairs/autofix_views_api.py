@@ -34,6 +34,9 @@ class BatchAutofixOutput(serializers.Serializer):
     min_risk = serializers.FloatField()
     queued = serializers.IntegerField(help_text="Photos queued: needing review, no revision yet, risk >= min_risk.")
     photos = serializers.ListField(child=serializers.IntegerField(), source="photo_ids")
+    held = serializers.IntegerField(
+        help_text="Photos that qualified but a reviewer has open (or up next): left alone, run it again later."
+    )
 
 
 class PhotoAutofixView(ApiView):

@@ -212,7 +212,7 @@ def test_the_batch_action_queues_only_unrepaired_photos_above_the_threshold(
             f"/api/batches/{risky.batch_id}/autofix/", {"min_risk": 0.5}, format="json"
         )
     assert response.status_code == 202
-    assert response.json() == {"batch": risky.batch_id, "min_risk": 0.5, "queued": 1, "photos": [risky.pk]}
+    assert response.json() == {"batch": risky.batch_id, "min_risk": 0.5, "queued": 1, "photos": [risky.pk], "held": 0}
     assert Revision.objects.get(photo=risky).note == "auto-fix: 1 region"
     assert not Revision.objects.filter(photo=elsewhere).exists()
 
@@ -295,6 +295,7 @@ def test_the_batch_leaves_photos_a_reviewer_holds_alone(
         )
     assert response.status_code == 202
     assert response.json()["photos"] == [free.pk, lapsed.pk]
+    assert response.json()["held"] == 1  # said, not silently dropped
     assert not Revision.objects.filter(photo=held).exists()
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.utils import timezone
 
 from jewelreview.catalog.models import Photo
 
@@ -178,6 +180,10 @@ def test_the_dashboard_queues_autofix_for_a_batch(users, make_photo, django_capt
     monkeypatch.setattr(autofix_tasks, "photo_autofix", RecordingTask())
     risky = with_risk(make_photo(batch="launch"), 0.7)
     with_risk(make_photo(batch="launch"), 0.2)
+    open_now = with_risk(make_photo(batch="launch"), 0.9)
+    Photo.objects.filter(pk=open_now.pk).update(
+        review_holder=users.reviewer, review_lease_until=timezone.now() + timedelta(minutes=5)
+    )
     manager = signed_in(users.manager)
     page = manager.get(f"/dashboard/?batch={risky.batch_id}").content.decode()
     assert 'action="/dashboard/autofix/"' in page and f'name="batch" value="{risky.batch_id}"' in page
@@ -186,7 +192,8 @@ def test_the_dashboard_queues_autofix_for_a_batch(users, make_photo, django_capt
     assert response.status_code == 302 and response["Location"] == f"/dashboard/?batch={risky.batch_id}"
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Auto-fix queued for 1 photo at risk 0.50 or above (needing review, not yet repaired). "
-        "Each gets a new revision to review."
+        "Each gets a new revision to review. Left alone: 1 photo a reviewer has open or up next; "
+        "run it again once reviewed."
     ]
     assert queued == [{"photo_id": risky.pk, "actor_id": users.manager.pk}]
 
