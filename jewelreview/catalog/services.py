@@ -36,7 +36,7 @@ def photo_lock(*, photo_id: int, expected_version: int | None = None) -> Photo:
         raise NotFound(f"Photo {photo_id} does not exist.", code="photo_not_found") from None
     if expected_version is not None and expected_version != photo.version:
         raise Conflict(
-            f"Photo {photo_id} changed since you loaded it (version {expected_version}, now {photo.version}).",
+            f"Photo {photo_id} changed since you loaded it: {_last_change(photo)}. Reload to see it as it is.",
             code="stale_version",
             details={
                 "expected_version": expected_version,
@@ -46,6 +46,27 @@ def photo_lock(*, photo_id: int, expected_version: int | None = None) -> Photo:
             },
         )
     return photo
+
+
+# How a stale-version message says what the last change was (the event's action, past tense).
+_DONE = {
+    "approve": "approved it", "flag": "flagged it", "claim": "claimed it", "release": "released it",
+    "submit": "submitted it for review", "reopen": "reopened it", "reshoot": "marked it for reshoot",
+    "assign": "assigned it", "autofix": "applied auto-fix to it", "revision": "saved a revision of it",
+}
+
+
+def _last_change(photo: Photo) -> str:
+    """"rita approved it at 14:02, and it is now approved", from the photo's latest event."""
+    from jewelreview.reviews.models import Event
+
+    status = f"it is now {PhotoStatus(photo.status).label.lower()}"
+    event = Event.objects.filter(photo=photo).select_related("actor").order_by("-created_at", "-id").first()
+    if event is None or event.action not in _DONE:
+        return status
+    who = event.actor.get_username() if event.actor_id else "the system"
+    at = timezone.localtime(event.created_at).strftime("%H:%M")
+    return f"{who} {_DONE[event.action]} at {at}, and {status}"
 
 
 def batch_get_or_create(*, name: str, actor: AbstractBaseUser | None = None) -> Batch:

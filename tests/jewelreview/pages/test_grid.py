@@ -105,6 +105,9 @@ def test_bulk_approve_redirects_back_with_a_report(browsers, make_photo, users):
     assert "1 of 2 photos approved; 1 could not be." in html
     pk = flagged_meanwhile.pk
     assert f"RING-2 / front (photo {pk}) was not approved: Photo {pk} changed since you loaded it" in html
+    # It says what happened, in words, not in version numbers.
+    assert re.search(rf"changed since you loaded it: {users.manager.get_username()} flagged it at \d\d:\d\d, "
+                     r"and it is now flagged\. Reload to see it as it is\.", html)
     assert Photo.objects.get(pk=ok.pk).status == "approved"
     assert Photo.objects.get(pk=flagged_meanwhile.pk).status == "flagged"
     assert tiles(html) == []  # nothing left waiting
