@@ -20,6 +20,14 @@ class PhotoStatus(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     RESHOOT = "reshoot", "Reshoot"
 
+    @property
+    def phrase(self) -> str:
+        """The status after "is" in a sentence: "a photo that is waiting for review"."""
+        return _STATUS_PHRASES.get(self.value, self.label.lower())
+
+
+_STATUS_PHRASES = {"needs_review": "waiting for review", "reshoot": "marked for reshoot"}
+
 
 class Batch(models.Model):
     """One import, e.g. a product launch."""

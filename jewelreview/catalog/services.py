@@ -60,7 +60,7 @@ def _last_change(photo: Photo) -> str:
     """"rita approved it at 14:02, and it is now approved", from the photo's latest event."""
     from jewelreview.reviews.models import Event
 
-    status = f"it is now {PhotoStatus(photo.status).label.lower()}"
+    status = f"it is now {PhotoStatus(photo.status).phrase}"
     event = Event.objects.filter(photo=photo).select_related("actor").order_by("-created_at", "-id").first()
     if event is None or event.action not in _DONE:
         return status

@@ -49,7 +49,7 @@ def save_access(*, photo: Photo, user: AbstractBaseUser) -> SaveAccess:
     if photo.status == PhotoStatus.REOPENED and manager:
         return SaveAccess(can_save=True, reason="", can_claim=False)
     can_claim = "claim" in photo_actions_for(user, photo.status)
-    label = PhotoStatus(photo.status).label.lower()
+    label = PhotoStatus(photo.status).phrase
     hint = "claim it to save your edits." if can_claim else "only photos in repair can be saved."
     return SaveAccess(can_save=False, reason=f"This photo is {label}: {hint}", can_claim=can_claim)
 

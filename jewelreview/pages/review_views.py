@@ -147,7 +147,7 @@ def review_config(
 
 def _refusal(status: str, action: str) -> str:
     """Why the page will not ``action`` the photo, for the status line (A or F pressed anyway)."""
-    label = PhotoStatus(status).label.lower()
+    label = PhotoStatus(status).phrase
     done = {"approve": "approved", "flag": "flagged"}[action]
     return f"This photo is {label}; it can't be {done} (only photos that need review can)."
 

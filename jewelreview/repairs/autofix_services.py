@@ -252,7 +252,7 @@ def _require_needs_review(photo: Photo) -> None:
     if photo.status in AUTOFIX_STATUSES:
         return
     raise Conflict(
-        f"Photo {photo.pk} is {PhotoStatus(photo.status).label.lower()}; auto-fix applies to photos that need review.",
+        f"Photo {photo.pk} is {PhotoStatus(photo.status).phrase}; auto-fix applies to photos that need review.",
         code="autofix_needs_review",
         details={"status": photo.status},
     )

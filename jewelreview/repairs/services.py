@@ -349,7 +349,7 @@ def _require_may_edit(photo: Photo, author: AbstractBaseUser) -> None:
     if photo.status == PhotoStatus.REOPENED and manager:
         return
     raise Conflict(
-        f"Photo {photo.pk} is {PhotoStatus(photo.status).label.lower()}; claim it for repair before saving revisions.",
+        f"Photo {photo.pk} is {PhotoStatus(photo.status).phrase}; claim it for repair before saving revisions.",
         code="not_in_repair",
         details={"status": photo.status},
     )

@@ -259,7 +259,7 @@ def photo_assign(
         locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
         if locked.status not in ASSIGNABLE:
             raise Conflict(
-                f"Cannot assign a photo that is {PhotoStatus(locked.status).label.lower()}.",
+                f"Cannot assign a photo that is {PhotoStatus(locked.status).phrase}.",
                 code="transition_not_allowed",
                 details={"action": "assign", "status": locked.status, "allowed_from": sorted(ASSIGNABLE)},
             )

@@ -70,7 +70,7 @@ def transition_target(status: str, action: PhotoAction) -> PhotoStatus:
         return transition.target
     allowed = sorted(s.value for s in transition.sources)
     raise Conflict(
-        f"Cannot {action.value} a photo that is {current.label.lower()}; "
+        f"Cannot {action.value} a photo that is {current.phrase}; "
         f"{action.value} needs a photo that is {_or_list(transition.sources)}.",
         code="transition_not_allowed",
         details={"action": action.value, "status": current.value, "allowed_from": allowed},
@@ -84,7 +84,7 @@ def allowed_actions(status: str) -> list[PhotoAction]:
 
 
 def _or_list(statuses: frozenset[PhotoStatus]) -> str:
-    labels = [s.label.lower() for s in PhotoStatus if s in statuses]
+    labels = [s.phrase for s in PhotoStatus if s in statuses]
     if len(labels) <= 2:
         return " or ".join(labels)
     return ", ".join(labels[:-1]) + " or " + labels[-1]

@@ -39,7 +39,7 @@ def test_every_other_transition_is_refused_with_a_409(status, action):
     assert error.http_status == 409
     assert error.code == "transition_not_allowed"
     assert error.details["status"] == status.value and error.details["action"] == action.value
-    assert error.message.startswith(f"Cannot {action.value} a photo that is {status.label.lower()}")
+    assert error.message.startswith(f"Cannot {action.value} a photo that is {status.phrase}")
     assert action not in allowed_actions(status)
 
 
