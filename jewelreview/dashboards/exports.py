@@ -35,10 +35,12 @@ def status_csv_response(*, batch: Batch | None) -> StreamingHttpResponse:
 
 
 def approved_zip_response(
-    *, finals: list[tuple[Photo, Render | None]], stem: str
+    *, finals: list[tuple[Photo, Render | None]], stem: str, left_out: Iterable[Photo] = ()
 ) -> StreamingHttpResponse:
-    """The streamed ZIP of ``finals`` (as returned by ``approved_finals_of``)."""
-    response = StreamingHttpResponse(zip_stream(approved_zip_members(finals)), content_type="application/zip")
+    """The streamed ZIP of ``finals`` (as returned by ``approved_finals_of``); ``left_out``: photos
+    asked for but not approved, named in the manifest with their status."""
+    members = approved_zip_members(finals, left_out=left_out)
+    response = StreamingHttpResponse(zip_stream(members), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{stem}-approved.zip"'
     return response
 
@@ -47,11 +49,14 @@ def export_stem(batch: Batch | None) -> str:
     return f"batch-{batch.pk}" if batch else "all"
 
 
-def approved_zip_members(finals: Iterable[tuple[Photo, Render | None]]) -> Iterator[ZipMember]:
+def approved_zip_members(
+    finals: Iterable[tuple[Photo, Render | None]], *, left_out: Iterable[Photo] = ()
+) -> Iterator[ZipMember]:
     """Members in order, then the manifest (built as we go; files are read lazily).
 
     The manifest lists every approved photo with its file and checksum, or why it has none (an
-    approved photo whose current revision has no finished render, e.g. approved as delivered).
+    approved photo whose current revision has no finished render, e.g. approved as delivered),
+    and every photo of ``left_out`` (selected but not approved) with its status.
     """
     manifest = [["sku", "view", "photo_id", "file", "revision", "sha256", "missing"]]
     used: set[str] = set()
@@ -77,6 +82,9 @@ def approved_zip_members(finals: Iterable[tuple[Photo, Render | None]]) -> Itera
             size=render.final_bytes,
             modified=render.finished_at,
         )
+    for photo in left_out:
+        missing = f"not approved: it is {PhotoStatus(photo.status).phrase}"
+        manifest.append([photo.sku.code, photo.view, photo.pk, "", _revision_number(photo), "", missing])
     text = "".join(csv_stream(manifest[0], manifest[1:])).encode()
     yield ZipMember(name="manifest.csv", open=lambda: io.BytesIO(text), size=len(text), compress=True)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from jewelreview.accounts.roles import user_is_manager
 from jewelreview.accounts.selectors import user_by_username
+from jewelreview.catalog.models import Photo
 from jewelreview.dashboards.charts import line_chart
 from jewelreview.dashboards.exports import approved_zip_response
 from jewelreview.dashboards.selectors import (
@@ -130,7 +131,10 @@ def _apply_to_selection(request: HttpRequest) -> HttpResponse:
         if not finals:
             messages.error(request, "None of the selected photos is approved: there is nothing to download.")
             return redirect(back)
-        return approved_zip_response(finals=finals, stem="selection")
+        approved = {photo.pk for photo, _ in finals}
+        left_out = Photo.objects.filter(pk__in=[t.photo_id for t in targets if t.photo_id not in approved])
+        left_out = left_out.select_related("sku", "current_revision").order_by("sku__code", "view", "pk")
+        return approved_zip_response(finals=finals, stem="selection", left_out=left_out)
     try:
         assignee = _assignee(form) if action == BulkAction.ASSIGN else None
         report = photos_bulk_apply(

@@ -194,6 +194,14 @@ def test_zip_of_the_selection(browsers, make_photo, users, images):
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert archive.namelist() == ["RING-1/RING-1_front.png", "manifest.csv"]
         assert archive.read("RING-1/RING-1_front.png").startswith(b"\x89PNG")
+    # A selection mixing approved and waiting photos: the waiting one is named in the manifest, with why.
+    mixed = browsers.manager.post(
+        "/dashboard/photos/", {"photo": [f"{photo.pk}:{photo.version}", str(waiting.pk)], "action": "zip"}
+    )
+    with zipfile.ZipFile(io.BytesIO(b"".join(mixed.streaming_content))) as archive:
+        rows = archive.read("manifest.csv").decode().splitlines()
+        assert archive.namelist() == ["RING-1/RING-1_front.png", "manifest.csv"]
+    assert rows[-1] == f"RING-3,{waiting.view},{waiting.pk},,,,not approved: it is waiting for review"
     empty = browsers.manager.post("/dashboard/photos/", {"action": "zip"}, follow=True)
     assert "Select the approved photos to download." in empty.content.decode()
     none_approved = browsers.manager.post(
