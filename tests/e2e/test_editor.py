@@ -782,3 +782,25 @@ def test_escape_drops_a_lasso_midway(live_url, claimed, chromium):
         page.wait_for_timeout(300)
         expect(page.locator("#op-list")).to_contain_text("No ops yet")
         assert problems == []
+
+
+def test_the_same_photo_open_in_two_tabs_is_said_in_both(live_url, claimed, chromium):
+    """One draft per person and photo: a second tab's edits would replace this one's without a
+    word, so each tab says so once the other writes the draft."""
+    from playwright.sync_api import expect
+
+    photo = claimed["photo"]
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        first = context.new_page()
+        problems = watch(first)
+        sign_in(first, live_url, "tom")
+        open_editor(first, live_url, photo.pk)
+        second = context.new_page()  # the same browser profile: the same local storage
+        open_editor(second, live_url, photo.pk)
+        second.locator("#save-note").fill("from the second tab")
+        expect(first.locator("#draft-status")).to_contain_text("open in another tab too", timeout=10_000)
+        first.locator("#save-note").fill("from the first tab")
+        expect(second.locator("#draft-status")).to_contain_text("open in another tab too", timeout=10_000)
+        expect(first.locator("#draft-status")).to_contain_text("open in another tab too")  # it stays said
+        assert problems == []

@@ -7,6 +7,10 @@
  * Browsers refuse keepalive bodies over 64 KiB, so the server copy is sent soon after a change
  * and leaving with edits not yet on the server asks first (beforeunload). A PUT still in flight
  * is awaited before a DELETE, and its late answer is ignored once the draft is dropped.
+ *
+ * One draft per person and photo: the same photo open in two tabs would replace each other's
+ * draft without a word, so when another tab writes it (the browser's `storage` event) the status
+ * line says so.
  */
 
 import { draftDocument, localDraftKey, localDraftsToDrop } from "../state/drafts.js";
@@ -17,6 +21,7 @@ import { problemText, requestJson } from "./api.js";
 const SERVER_DELAY_MS = 400;
 
 const LOCAL_PREFIX = "jewelreview:editor-draft:";
+const OTHER_TAB = "This photo is open in another tab too: its edits and these replace each other's draft. Keep one tab.";
 
 /** @typedef {import("../state/drafts.js").Draft} Draft */
 /** @typedef {import("../state/ops.js").EditorDoc} EditorDoc */
@@ -35,6 +40,13 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
   let sending = null;
   /** Bumped by discard(): answers to PUTs sent before it are stale. */
   let generation = 0;
+  /** Another tab wrote this draft: every status says so from then on. */
+  let otherTab = false;
+
+  /** @param {string} message */
+  function status(message) {
+    onStatus(otherTab ? `${message} ${OTHER_TAB}` : message);
+  }
 
   function snapshot() {
     return { document: draftDocument(doc(), note()), base_revision: baseRevision(), saved_at: new Date().toISOString() };
@@ -59,16 +71,16 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
     const request = (async () => {
       const answer = await requestJson("PUT", url, body, { keepalive });
       if (sentIn !== generation) return; // the draft was dropped meanwhile
-      if (answer.ok) onStatus(`Draft kept at ${new Date(body.saved_at).toLocaleTimeString()}.`);
+      if (answer.ok) status(`Draft kept at ${new Date(body.saved_at).toLocaleTimeString()}.`);
       else if (answer.status === 409) {
         unsent = unsent ?? body;
-        onStatus(
+        status(
           `Draft not kept on the server: a newer draft of this photo is there (another tab or computer). ` +
             `Your edits are kept in this browser; reload to compare.`,
         );
       } else {
         unsent = unsent ?? body; // try again with the next change
-        onStatus(`Draft kept in this browser only: ${problemText(answer)}`);
+        status(`Draft kept in this browser only: ${problemText(answer)}`);
       }
     })();
     const settled = request.finally(() => {
@@ -94,9 +106,17 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
     event.preventDefault();
     event.returnValue = ""; // older browsers need it set to show the prompt
   };
+  /** @param {StorageEvent} event */
+  const onOtherTab = (event) => {
+    if (event.key === key && event.newValue) {
+      otherTab = true;
+      onStatus(OTHER_TAB);
+    }
+  };
   document.addEventListener("visibilitychange", onHide);
   window.addEventListener("pagehide", flush);
   window.addEventListener("beforeunload", onBeforeUnload);
+  window.addEventListener("storage", onOtherTab);
 
   return {
     /** The document or note changed: keep it. */
@@ -109,7 +129,7 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
         timer = null;
         sendServer(false);
       }, SERVER_DELAY_MS);
-      onStatus(local ? "Draft kept in this browser…" : "Could not write the draft in this browser (storage full or off): keeping it on the server…");
+      status(local ? "Draft kept in this browser…" : "Could not write the draft in this browser (storage full or off): keeping it on the server…");
     },
     /** @returns {Draft | null} the draft in local storage */
     readLocal() {
@@ -154,7 +174,7 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
       unsent = null;
       generation += 1;
       const pending = sending;
-      onStatus("Saved: no draft is kept.");
+      status("Saved: no draft is kept.");
       try {
         localStorage.removeItem(key);
       } catch {
@@ -170,6 +190,7 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
       document.removeEventListener("visibilitychange", onHide);
       window.removeEventListener("pagehide", flush);
       window.removeEventListener("beforeunload", onBeforeUnload);
+      window.removeEventListener("storage", onOtherTab);
     },
   };
 }
