@@ -229,10 +229,6 @@ def read_header(data: bytes) -> Header:
     return Header(info, image, (width, height), icc_profile, icc_color_space)
 
 
-# Bytes a PNG may carry after its IEND chunk (the chunk is 12 bytes; some writers pad).
-_PNG_END_SLACK = 64
-
-
 def sniff_format(data: bytes) -> str:
     """The format named by the file's first bytes, or ImageDecodeError saying what it is instead."""
     if data[:3] == b"\xff\xd8\xff":
@@ -262,10 +258,11 @@ def sniff_format(data: bytes) -> str:
 def check_complete(data: bytes) -> None:
     """Refuse a file whose end is missing, without decoding it (its header may be whole).
 
-    A JPEG must have an end-of-image marker (``FF D9``) after its last start-of-scan (``FF DA``):
-    neither can occur inside entropy-coded data, and an EXIF thumbnail's own end marker comes
-    before the main image's scan. A PNG must end with its ``IEND`` chunk (a little padding after
-    it is allowed), a WebP must be as long as its RIFF header says. TIFF is not checked here.
+    A JPEG's segments are walked from its start: each marker segment by its length, each scan's
+    entropy-coded data to the next marker (``FF`` followed by neither ``00`` nor a restart
+    marker), until the end-of-image marker; data after it (a camera's appended video, a
+    multi-picture file's next image) is not looked at. A PNG's chunks are walked to ``IEND``. A
+    WebP must be as long as its RIFF header says. TIFF is not checked here.
 
     Raises
     ------
@@ -276,18 +273,16 @@ def check_complete(data: bytes) -> None:
     --------
     >>> import io; from PIL import Image
     >>> buf = io.BytesIO(); Image.new("RGB", (64, 48), "gold").save(buf, "JPEG"); jpeg = buf.getvalue()
-    >>> check_complete(jpeg)
+    >>> check_complete(jpeg); check_complete(jpeg + bytes(range(256)) * 40)  # data after the end is fine
     >>> check_complete(jpeg[: len(jpeg) // 2])
     Traceback (most recent call last):
     core.errors.ImageDecodeError: truncated JPEG: the file ends early (no end-of-image marker)
     """
     fmt = sniff_format(data)
     if fmt == "JPEG":
-        complete = data.rfind(b"\xff\xd9") > data.rfind(b"\xff\xda") >= 0
-        missing = "no end-of-image marker"
+        complete, missing = _jpeg_reaches_its_end(data), "no end-of-image marker"
     elif fmt == "PNG":
-        complete = data.rfind(b"IEND") >= len(data) - _PNG_END_SLACK
-        missing = "no IEND chunk at its end"
+        complete, missing = _png_reaches_iend(data), "no IEND chunk"
     elif fmt == "WEBP":
         complete = len(data) >= 8 + struct.unpack("<I", data[4:8])[0]
         missing = "shorter than its RIFF header says"
@@ -295,6 +290,56 @@ def check_complete(data: bytes) -> None:
         complete, missing = True, ""
     if not complete:
         raise ImageDecodeError(f"truncated {fmt}: the file ends early ({missing})")
+
+
+# JPEG markers without a length: TEM, RST0-7, SOI, EOI.
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8), 0xD8, 0xD9})
+
+
+def _jpeg_reaches_its_end(data: bytes) -> bool:
+    """Whether walking the JPEG's segments and scans from its start reaches EOI inside ``data``."""
+    pos, end = 2, len(data)  # after SOI
+    while pos + 1 < end:
+        if data[pos] != 0xFF:
+            return False  # not at a marker: damaged
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            pos += 1
+            continue
+        if marker == 0xD9:
+            return True
+        if marker in _JPEG_STANDALONE:
+            pos += 2
+            continue
+        if pos + 4 > end:
+            return False
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker != 0xDA:
+            continue
+        while True:  # entropy-coded data: up to the next marker that is not stuffing or a restart
+            pos = data.find(b"\xff", pos)
+            if pos < 0 or pos + 1 >= end:
+                return False
+            following = data[pos + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                pos += 1 if following == 0xFF else 2
+                continue
+            break
+    return False
+
+
+def _png_reaches_iend(data: bytes) -> bool:
+    """Whether the PNG's chunks, walked from the signature, reach a whole IEND chunk."""
+    pos, end = len(_PNG_SIGNATURE), len(data)
+    while pos + 8 <= end:
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        pos += 12 + length  # length, type, data, CRC
+        if pos > end:
+            return False
+        if kind == b"IEND":
+            return True
+    return False
 
 
 def check_size(width: int, height: int) -> None:

@@ -802,10 +802,19 @@ def test_check_complete_finds_files_cut_short_whatever_their_headers_say():
         for cut in (len(data) // 3, len(data) - 20):
             with pytest.raises(ImageDecodeError, match="the file ends early"):
                 check_complete(data[:cut])
-    check_complete(whole["JPEG"] + b"\0" * 500)  # padding after the end marker is fine
-    # A whole thumbnail early in the file brings its own end marker; the main image cut short
-    # after its start-of-scan still has none after that scan.
+    # After the end marker anything may follow: padding, a phone's appended video, a multi-picture
+    # file's next image (even one cut short); after IEND, a PNG's trailing bytes.
+    rng = np.random.default_rng(5)
+    for trailer in (b"\0" * 500, rng.integers(0, 256, 200_000, dtype=np.uint8).tobytes(), whole["JPEG"][:900]):
+        check_complete(whole["JPEG"] + trailer)
+        check_complete(whole["progressive JPEG"] + trailer)
+    check_complete(whole["PNG"] + rng.integers(0, 256, 5_000, dtype=np.uint8).tobytes())
+    # An EXIF thumbnail (a whole JPEG inside an APP1 segment) brings its own end marker; the walk
+    # skips the segment by its length, so the main image cut short is still found.
+    exif_body = b"Exif\0\0" + thumbnail.getvalue()
+    app1 = b"\xff\xe1" + (len(exif_body) + 2).to_bytes(2, "big") + exif_body
     data = whole["JPEG"]
-    spliced = data[:2] + thumbnail.getvalue() + data[2 : len(data) // 2]
+    with_thumbnail = data[:2] + app1 + data[2:]
+    check_complete(with_thumbnail)
     with pytest.raises(ImageDecodeError, match="no end-of-image marker"):
-        check_complete(spliced)
+        check_complete(with_thumbnail[: len(with_thumbnail) - len(data) // 2])
