@@ -26,19 +26,20 @@ REPAIR_STATUSES = (PhotoStatus.FLAGGED, PhotoStatus.IN_REPAIR, PhotoStatus.REOPE
 
 
 def superseded_photos() -> QuerySet[Photo]:
-    """Photos sent for reshoot whose SKU has a newer photo of the same view: the new shot stands
-    for them in the SKU's status (a reshoot leaves the workflow for good; it must not keep its SKU
-    from being done once the replacement is approved)."""
+    """Photos sent for reshoot whose SKU has a newer photo (imported later) of the same view: the
+    newer shot stands for them in the SKU's status (a reshoot leaves the workflow for good; it must
+    not keep its SKU from being done once the replacement is approved). Photo counts per batch or
+    per status still count them: they are photos that were sent for reshoot."""
     newer = Photo.objects.filter(sku_id=OuterRef("sku_id"), view=OuterRef("view"), pk__gt=OuterRef("pk"))
     return Photo.objects.filter(status=PhotoStatus.RESHOOT).filter(Exists(newer))
 
 
-def _status_counts(prefix: str = "photos") -> dict[str, Count]:
-    """Per-status counts of a SKU's photos, superseded reshoots left out."""
-    live = ~Q(**{f"{prefix}__in": superseded_photos().values("pk")})
-    counts = {"photo_count": Count(prefix, filter=live)}
+def _status_counts(prefix: str = "photos", *, only: Q | None = None) -> dict[str, Count]:
+    """``photo_count`` and ``count_<status>`` over ``prefix``, of the photos ``only`` keeps (all by default)."""
+    only = only if only is not None else Q()
+    counts = {"photo_count": Count(prefix, filter=only)}
     for status in PhotoStatus:
-        counts[f"count_{status.value}"] = Count(prefix, filter=Q(**{f"{prefix}__status": status.value}) & live)
+        counts[f"count_{status.value}"] = Count(prefix, filter=Q(**{f"{prefix}__status": status.value}) & only)
     return counts
 
 
@@ -49,7 +50,8 @@ def sku_list(*, batch_id: int | None = None, status: str | None = None) -> Query
     A photo sent for reshoot and since replaced by a newer photo of its view is not counted
     (:func:`superseded_photos`).
     """
-    qs = Sku.objects.annotate(**_status_counts()).annotate(
+    live = ~Q(photos__in=superseded_photos().values("pk"))
+    qs = Sku.objects.annotate(**_status_counts(only=live)).annotate(
         repair_count=F("count_flagged") + F("count_in_repair") + F("count_reopened"),
         rollup_status=Case(
             When(photo_count=0, then=Value(SkuStatus.EMPTY)),

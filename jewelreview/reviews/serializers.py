@@ -48,6 +48,16 @@ class ActionInput(NoteInput):
     version = version_field()
 
 
+class SubmitInput(ActionInput):
+    revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The revision id you mean to send to review (the editor's last saved one). If another "
+        "is current now, 409 `stale_revision` and nothing changes.",
+    )
+
+
 class FlagInput(ActionInput):
     reason = serializers.ChoiceField(choices=FlagReason.choices)
     pins = serializers.ListField(child=PinField(), required=False, max_length=MAX_PINS, default=list)

@@ -179,12 +179,29 @@ def photo_release(
 
 
 def photo_submit(
-    *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
+    *,
+    photo: Photo,
+    actor: AbstractBaseUser,
+    expected_version: int | None = None,
+    note: str = "",
+    expected_revision: int | None = None,
 ) -> Photo:
-    """in_repair -> needs_review (the claim holder, with a revision); reopened -> needs_review (a manager)."""
+    """in_repair -> needs_review (the claim holder, with a revision); reopened -> needs_review (a manager).
+
+    ``expected_revision``: the revision the caller means to send (the editor's last saved one);
+    Conflict ``stale_revision`` if another is current now (someone saved meanwhile).
+    """
     require(actor, Action.PHOTO_SUBMIT)
 
     def hand_in(locked: Photo) -> dict[str, Any]:
+        if expected_revision is not None and locked.current_revision_id != expected_revision:
+            current = locked.current_revision
+            raise Conflict(
+                f"Revision {current.number if current else 'none'} is current now, not the one you meant to "
+                "submit: open the photo again to see it before sending it to review.",
+                code="stale_revision",
+                details={"expected_revision": expected_revision, "current_revision": locked.current_revision_id},
+            )
         if locked.status == PhotoStatus.REOPENED:
             if not user_is_manager(actor):
                 raise NotAllowed(

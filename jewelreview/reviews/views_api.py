@@ -27,6 +27,7 @@ from jewelreview.reviews.serializers import (
     FlagInput,
     FlagOutput,
     NoteInput,
+    SubmitInput,
 )
 from jewelreview.reviews.services import (
     flag_resolve,
@@ -119,9 +120,16 @@ class PhotoReleaseView(PhotoActionView):
 
 class PhotoSubmitView(PhotoActionView):
     action_name = "submit"
+    input_serializer = SubmitInput
 
     def perform(self, *, photo, actor, data):
-        photo_submit(photo=photo, actor=actor, expected_version=data.get("version"), note=data["note"])
+        photo_submit(
+            photo=photo,
+            actor=actor,
+            expected_version=data.get("version"),
+            note=data["note"],
+            expected_revision=data["revision"],
+        )
 
 
 class PhotoReopenView(PhotoActionView):

@@ -745,7 +745,8 @@ def test_submit_refuses_unsaved_edits_and_a_save_ends_the_draft(live_url, claime
         expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
         page.reload()
         expect(page.locator("#draft-notice")).to_be_visible()
-        page.locator("#save").focus()
+        page.locator("#save-note").focus()
+        page.keyboard.press("Tab")  # to the Save button, by keyboard
         page.keyboard.press("Enter")  # activates the button, not the pen's "finish path"
         wait_rendered(page)
         expect(page.locator("#draft-notice")).to_be_hidden()

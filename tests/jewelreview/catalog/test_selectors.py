@@ -96,3 +96,5 @@ def test_a_reshoot_replaced_by_a_newer_photo_of_its_view_no_longer_holds_its_sku
     totals = progress_totals()
     assert (totals.sku_count, totals.skus_done) == (2, 1)
     assert totals.counts["reshoot"] == 2, "the photo counts stay what they are: two photos were sent for reshoot"
+    [batch] = batch_list()
+    assert (batch.photo_count, batch.count_reshoot) == (5, 2), "a batch counts every photo it holds"

@@ -242,6 +242,22 @@ def test_submit_hands_the_photo_back_to_review_and_clears_the_claim(users, make_
     assert Event.objects.latest("id").note == "fixed prongs"
 
 
+def test_submit_refuses_when_another_revision_became_current_than_the_one_meant(users, make_photo, recipe):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    mine = _revision(photo, users.retoucher, recipe)
+    photo.refresh_from_db()
+    theirs = Revision.objects.create(photo=photo, number=2, author=users.manager, recipe=recipe, recipe_sha256="y")
+    Photo.objects.filter(pk=photo.pk).update(current_revision=theirs)  # a manager saved meanwhile
+    photo.refresh_from_db()
+    before = _snapshot(photo)
+    with pytest.raises(Conflict, match=f"Revision {theirs.number} is current now") as caught:
+        services.photo_submit(photo=photo, actor=users.retoucher, expected_revision=mine.pk)
+    assert caught.value.code == "stale_revision"
+    assert _snapshot(photo) == before
+    submitted = services.photo_submit(photo=photo, actor=users.retoucher, expected_revision=theirs.pk)
+    assert submitted.status == "needs_review"
+
+
 def test_a_retoucher_cannot_submit_a_reopened_photo_without_claiming_it(users, make_photo):
     photo = make_photo(status="reopened")
     with pytest.raises(NotAllowed, match="Only a manager may send a reopened photo back"):

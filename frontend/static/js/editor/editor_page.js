@@ -48,10 +48,15 @@ function start() {
   const statusLine = byId("editor-status");
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let sayTimer;
-  /** A passing message ("Anchor deleted..."): it goes after STATUS_MS unless another replaced it. @param {string} message */
-  const say = (message) => {
+  /**
+   * A message on the status line. A passing one ("Anchor deleted...") goes after STATUS_MS unless
+   * another replaced it; a problem (``lasting``) stays until the next message.
+   * @param {string} message @param {boolean} [lasting]
+   */
+  const say = (message, lasting = false) => {
     statusLine.textContent = message;
     clearTimeout(sayTimer);
+    if (lasting) return;
     sayTimer = setTimeout(() => {
       if (statusLine.textContent === message) statusLine.textContent = "";
     }, STATUS_MS);
@@ -98,7 +103,7 @@ function start() {
   for (const layer of config.layers) sources[layer.key] = { tiles: layer.tiles, image: layer.image };
   let current = config.current;
   const deepZoom = createDeepZoom(mainElement, { size, sources, label: "The photo being repaired, deep zoom", navigator: false });
-  deepZoom.onError((message) => say(`Could not open ${message}.`));
+  deepZoom.onError((message) => say(`Could not open ${message}.`, true));
   const previewLayer = createPreviewLayer(mainElement, deepZoom, size);
   const overlay = createOverlay(mainElement, deepZoom, size);
   overlay.set({ detections: config.detections, earlier: config.pins });

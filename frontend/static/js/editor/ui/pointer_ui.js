@@ -230,9 +230,14 @@ export function attachPointer({ element, deepZoom, size, store, shapes, brush, o
   };
 }
 
-/** Whether Enter and Space activate ``target`` (a button, link, checkbox...): they are not shortcuts there. @param {EventTarget | null} target */
+/**
+ * Whether Enter and Space activate ``target`` instead of being shortcuts: a button, link or
+ * checkbox reached with the keyboard (`:focus-visible`). One last clicked with the mouse keeps
+ * the focus too, but there Space still pans and Enter still finishes the path.
+ * @param {EventTarget | null} target
+ */
 export function isControl(target) {
-  if (!(target instanceof HTMLElement)) return false;
+  if (!(target instanceof HTMLElement) || !target.matches(":focus-visible")) return false;
   if (target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target.tagName === "SUMMARY") return true;
   return target instanceof HTMLInputElement && ["radio", "checkbox", "button", "submit", "reset"].includes(target.type);
 }

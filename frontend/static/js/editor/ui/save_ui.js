@@ -32,7 +32,7 @@ function byId(id) {
  * @param {{store: {getState: () => EditorState}, config: any, note: HTMLTextAreaElement,
  *   baseRevision: {get: () => number | null, set: (id: number | null) => void},
  *   onSaved: (revision: RevisionInfo, changedMeanwhile: boolean) => void, onRendered: (render: any, revision: RevisionInfo) => void,
- *   onTakeTheirs: (revision: RevisionInfo) => void, say: (message: string) => void}} options
+ *   onTakeTheirs: (revision: RevisionInfo) => void, say: (message: string, lasting?: boolean) => void}} options
  */
 export function bindSave({ store, config, note, baseRevision, onSaved, onRendered, onTakeTheirs, say }) {
   const form = /** @type {HTMLFormElement} */ (byId("save-form"));
@@ -58,24 +58,24 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
   if (claim) claim.addEventListener("click", async () => {
     const answer = await requestJson("POST", config.urls.claim, { version: config.photo.version });
     if (answer.ok) window.location.reload();
-    else say(`Not claimed: ${problemText(answer)}`);
+    else say(`Not claimed: ${problemText(answer)}`, true);
   });
   submit.addEventListener("click", async () => {
     if (!sameRecipe(committedRecipe(store.getState()), saved ? saved.recipe : null)) {
-      say("Save your changes first: Submit sends the last saved revision, and the editor holds edits that are not in it.");
+      say("Save your changes first: Submit sends the last saved revision, and the editor holds edits that are not in it.", true);
       button.focus();
       return;
     }
     const flagged = config.flagged_revisions || [];
     if (saved && flagged.includes(saved.id) && !window.confirm("This is the revision the reviewer flagged: nothing has been saved since. Send it back to review unchanged?")) return;
     submit.disabled = true;
-    const answer = await requestJson("POST", config.urls.submit, {});
+    const answer = await requestJson("POST", config.urls.submit, { revision: saved ? saved.id : null });
     if (answer.ok) {
       say("Sent back to review.");
       window.location.assign(config.urls.retouch);
     } else {
       submit.disabled = false;
-      say(`Not submitted: ${problemText(answer)}`);
+      say(`Not submitted: ${problemText(answer)}`, true);
     }
   });
 
