@@ -45,5 +45,9 @@ export async function postJson(url, body) {
  * @param {Answer} answer
  */
 export function problemText(answer) {
+  const code = answer.data && answer.data.code;
+  if (answer.status === 401 || code === "not_authenticated") {
+    return "You are signed out (perhaps in another tab): sign in again, then retry; nothing was changed.";
+  }
   return (answer.data && answer.data.message) || `The server answered ${answer.status}.`;
 }
