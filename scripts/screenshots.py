@@ -457,8 +457,8 @@ def take_autofix_screenshot(browser: Browser, base_url: str, out: Path, problems
         return
     x0, y0, x1, y1 = min(numbers[0::2]), min(numbers[1::2]), max(numbers[0::2]), max(numbers[1::2])
     config = retoucher.evaluate("() => JSON.parse(document.getElementById('editor-config').textContent)")
-    inside = [i for i, d in enumerate(config["detections"])
-              if x0 <= (d["box"]["x0"] + d["box"]["x1"]) / 2 <= x1 and y0 <= (d["box"]["y0"] + d["box"]["y1"]) / 2 <= y1]
+    centres = [((d["box"]["x0"] + d["box"]["x1"]) / 2, (d["box"]["y0"] + d["box"]["y1"]) / 2) for d in config["detections"]]
+    inside = [i for i, (cx, cy) in enumerate(centres) if x0 <= cx <= x1 and y0 <= cy <= y1]
     if inside:
         retoucher.locator("details.detections").evaluate("details => { details.open = true; }")
         retoucher.click(f"button[data-detection='{inside[0]}']")

@@ -272,6 +272,13 @@ def approved_finals_of(*, batch_id: int | None = None, photo_ids: list[int] | No
     return [(photo, renders.get(photo.final_render_id)) for photo in photos]
 
 
+def unapproved_among(*, photo_ids: list[int]) -> QuerySet[Photo]:
+    """The photos of ``photo_ids`` that are not approved (a selection's ZIP names them in its
+    manifest), in the order of :func:`approved_finals_of`."""
+    photos = Photo.objects.filter(pk__in=photo_ids).exclude(status=PhotoStatus.APPROVED)
+    return photos.select_related("sku", "current_revision").order_by("sku__code", "view", "id")
+
+
 def work_photo_list(*, unassigned: bool = False, **filters) -> QuerySet[Photo]:
     """``catalog.selectors.photo_list`` (same filters, same single query), plus "assigned to no one"."""
     from jewelreview.catalog.selectors import photo_list

@@ -18,20 +18,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from jewelreview.accounts.roles import user_is_manager
 from jewelreview.accounts.selectors import user_by_username
-from jewelreview.catalog.models import Photo
 from jewelreview.dashboards.charts import line_chart
 from jewelreview.dashboards.exports import approved_zip_response
 from jewelreview.dashboards.selectors import (
     approved_finals_of,
     assignable_users,
-    batch_names,
     batch_counts_list,
+    batch_names,
     flags_by_reason,
     photos_waiting_longest,
     progress_totals,
     sku_progress_list,
     sku_rows_named,
     throughput_per_person,
+    unapproved_among,
     work_photo_list,
 )
 from jewelreview.dashboards.services import BulkAction, photos_bulk_apply
@@ -127,13 +127,12 @@ def _apply_to_selection(request: HttpRequest) -> HttpResponse:
         if not targets:
             messages.error(request, "Select the approved photos to download.")
             return redirect(back)
-        finals = approved_finals_of(photo_ids=[t.photo_id for t in targets])
+        photo_ids = [t.photo_id for t in targets]
+        finals = approved_finals_of(photo_ids=photo_ids)
         if not finals:
             messages.error(request, "None of the selected photos is approved: there is nothing to download.")
             return redirect(back)
-        approved = {photo.pk for photo, _ in finals}
-        left_out = Photo.objects.filter(pk__in=[t.photo_id for t in targets if t.photo_id not in approved])
-        left_out = left_out.select_related("sku", "current_revision").order_by("sku__code", "view", "pk")
+        left_out = unapproved_among(photo_ids=photo_ids)
         return approved_zip_response(finals=finals, stem="selection", left_out=left_out)
     try:
         assignee = _assignee(form) if action == BulkAction.ASSIGN else None

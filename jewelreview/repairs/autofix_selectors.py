@@ -113,7 +113,8 @@ def autofix_plan(*, photo: Photo) -> AutofixPlan | None:
         text = f"Auto-fix is applied: revision {applied} is its result."
     elif repair is not None:
         author = repair.author.get_username() if repair.author_id else "someone"
-        text = f"No auto-fix: revision {repair.number} is a repair by {author}, which auto-fix would replace. Review that repair."
+        text = (f"No auto-fix: revision {repair.number} is a repair by {author}, which auto-fix would replace. "
+                "Review that repair.")
     elif not ops:
         text = "Detection found nothing sure enough to auto-fix here: review it as it is."
     elif not regions:  # only the image-wide edge refine of a soft outline

@@ -641,10 +641,12 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
     whole = {"op": "refine", "smooth": 0.0, "feather": 0.0, "contrast": 20.0, "shift_edge": 0.0}
     bleed = {"op": "refine", "smooth": 0.0, "feather": 0.0, "contrast": 90.0, "shift_edge": 100.0,
              "region": "M 560 200 H 700 V 340 H 560 Z"}
-    revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [whole, bleed]}, base_revision=None)
+    recipe = {"version": 1, "ops": [whole, bleed]}
+    revision_create(photo=photo, author=claimed["tom"], recipe=recipe, base_revision=None)
     with editor_session(chromium, live_url, photo.pk) as (page, problems):
         expect(page.locator("#op-list li")).to_have_count(2)
-        expect(page.locator("#op-list li").nth(1)).to_contain_text("Refine in a region · smooth 0 · feather 0 · contrast 90 %")
+        summary = "Refine in a region · smooth 0 · feather 0 · contrast 90 %"
+        expect(page.locator("#op-list li").nth(1)).to_contain_text(summary)
         region = page.locator(".editor-shapes path.shape-refine")
         expect(region).to_have_count(1)  # the whole-mask refine has nothing to draw
         assert region.get_attribute("d") == bleed["region"]

@@ -12,7 +12,8 @@ import {
   opChange,
 } from "../../frontend/static/js/editor/state/editor_state.js";
 import { HISTORY_LIMIT, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
-import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, sameRecipe, toRecipe, withShape } from "../../frontend/static/js/editor/state/ops.js";
+import { sameRecipe } from "../../frontend/static/js/editor/state/drafts.js";
+import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, toRecipe, withShape } from "../../frontend/static/js/editor/state/ops.js";
 import { shapeFromPolygon, shapeStartingAt } from "../../frontend/static/js/editor/state/path_shape.js";
 
 const square = (x, y, side = 10) =>

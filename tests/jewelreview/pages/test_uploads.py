@@ -226,5 +226,6 @@ def test_a_manifest_in_the_upload_is_reported_as_read_not_ignored(browsers, ring
     html = post(browsers.manager, [*ring_pair(), manifest]).content.decode()
     photo = Photo.objects.get()
     assert (photo.sku.code, photo.view) == ("RING-9", "top")
-    assert '<th scope="row">manifest.csv</th><td>Read</td><td>Manifest: 1 file named with SKU, view and title</td>' in html
+    row = '<th scope="row">manifest.csv</th><td>Read</td><td>Manifest: 1 file named with SKU, view and title</td>'
+    assert row in html
     assert "<td>Ignored</td>" not in html

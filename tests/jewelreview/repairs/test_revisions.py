@@ -91,7 +91,8 @@ def test_optimistic_conflict_keeps_both_edits(users, make_photo, recipe):
 
 def test_first_revision_must_not_claim_a_base_and_later_ones_must(users, claimed, recipe):
     revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
-    with pytest.raises(Conflict, match="The AI mask, which you started from, is no longer current: revision 1 is current"):
+    started = "The AI mask, which you started from, is no longer current: revision 1 is current"
+    with pytest.raises(Conflict, match=started):
         revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
 
 

@@ -59,7 +59,8 @@ def test_a_photo_whose_previews_failed_says_why_instead_of_still_being_made(make
     photo.save()
     screen = review_screen(photo=photo_get(photo_id=photo.pk))
     assert screen.current_key is None
-    assert screen.current_note == "The previews could not be made: ImageDecodeError: truncated JPEG: the file ends early"
+    said = "The previews could not be made: ImageDecodeError: truncated JPEG: the file ends early"
+    assert screen.current_note == said
 
 
 def test_the_current_revisions_render_is_reviewed_and_the_flagged_result_is_offered(make_photo, users):

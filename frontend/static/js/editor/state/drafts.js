@@ -6,8 +6,7 @@
  * started from; the newest copy wins when the editor opens.
  */
 
-import { fromRecipe, toRecipe } from "./ops.js";
-import { shapeFromPathData } from "./path_shape.js";
+import { anchorsOf, fromRecipe, isShaped, toRecipe } from "./ops.js";
 
 /** @typedef {import("./ops.js").EditorDoc} EditorDoc */
 /** @typedef {import("./ops.js").EditorOp} EditorOp */
@@ -69,9 +68,7 @@ export function draftToDoc(raw) {
   }
   // Drafts written before auto-fix's boxes had editable corners keep their recover ops without
   // anchors and their regional refines without a shape: give them the anchors a recipe would.
-  const ops = stored.ops.map((/** @type {any} */ op) =>
-    (op.op === "recover" || (op.op === "refine" && typeof op.region === "string")) && !op.shape ? { ...op, shape: shapeFromPathData(op.region) } : op,
-  );
+  const ops = stored.ops.map((/** @type {any} */ op) => (isShaped(op) && !op.shape ? { ...op, shape: anchorsOf(op) } : op));
   return { doc: { base: stored.base === "auto" ? "auto" : "ai", ops }, note: typeof stored.note === "string" ? stored.note : "" };
 }
 
@@ -147,8 +144,17 @@ export function changedSinceSent(sent, now) {
 export function draftDiffers(draft, revisionRecipe) {
   const loaded = draftToDoc(draft.document);
   if (!loaded) return false;
-  const revision = fromRecipe(revisionRecipe ?? { version: 1, base: "ai", ops: [] });
-  return loaded.note.trim() !== "" || stableJson(toRecipe(loaded.doc)) !== stableJson(toRecipe(revision));
+  return loaded.note.trim() !== "" || !sameRecipe(toRecipe(loaded.doc), revisionRecipe);
+}
+
+/**
+ * Whether two recipes do the same (an editor's and a saved one, which the server may have written
+ * with other key orders or `enabled: true` spelled out); null is no recipe (the AI mask alone).
+ * @param {any} a @param {any} b
+ */
+export function sameRecipe(a, b) {
+  const normal = (/** @type {any} */ recipe) => stableJson(toRecipe(fromRecipe(recipe ?? { version: 1, base: "ai", ops: [] })));
+  return normal(a) === normal(b);
 }
 
 /**

@@ -93,6 +93,15 @@ export function newDecontaminateOp(id) {
 }
 
 /**
+ * The anchors an op's geometry is edited by, from its path data; null where it has none to edit:
+ * a path with arcs, or a matte op (the brush's painted outline, redrawn by the brush).
+ * @param {ShapedOp} op @returns {Shape | null}
+ */
+export function anchorsOf(op) {
+  return op.op === "matte" ? null : shapeFromPathData(pathDataOf(op));
+}
+
+/**
  * Whether an op has anything to render (a pen path needs two anchors, a region some data).
  * @param {EditorOp} op
  */
@@ -129,33 +138,10 @@ export function toRecipe(doc) {
 export function fromRecipe(recipe, prefix = "r") {
   const ops = (recipe && Array.isArray(recipe.ops) ? recipe.ops : []).map((/** @type {any} */ raw, /** @type {number} */ index) => {
     const op = { ...raw, id: `${prefix}${index + 1}`, enabled: raw.enabled !== false };
-    if (op.op === "path") return { mode: "add", feather: 0, ...op, shape: shapeFromPathData(op.d) };
-    // A matte op's region is the brush's painted outline: redrawn by the brush, not by anchors.
-    if (op.op === "matte") return { ...op, shape: null };
-    if (op.op === "channel" || op.op === "recover") return { ...op, shape: shapeFromPathData(op.region) };
-    if (op.op === "refine" && typeof op.region === "string" && op.region) return { ...op, shape: shapeFromPathData(op.region) };
-    return op;
+    const shaped = op.op === "path" ? { mode: "add", feather: 0, ...op } : op;
+    return isShaped(shaped) ? { ...shaped, shape: anchorsOf(shaped) } : shaped;
   });
   return { base: recipe && recipe.base === "auto" ? "auto" : "ai", ops };
-}
-
-/**
- * Whether two recipes do the same (an editor's and a saved one, which the server may have written
- * with other key orders, `enabled: true` spelled out, or whole numbers as floats); null is no recipe.
- * @param {any} a @param {any} b
- */
-export function sameRecipe(a, b) {
-  return canonical(toRecipe(fromRecipe(a))) === canonical(toRecipe(fromRecipe(b)));
-}
-
-/** JSON with object keys sorted. @param {unknown} value @returns {string} */
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** @param {number} value */

@@ -256,12 +256,7 @@ export function gestureEnd(state, gesture, point, mods) {
     insert: "Add an anchor on a segment",
     shape: "Move a shape",
   };
-  let set = opChange(state, op, labels[gesture.kind]);
-  if (gesture.origin && op !== gesture.origin && op.shape) {
-    const shape = op.shape;
-    const twins = regionTwins(state, gesture.origin).map((twin) => ({ kind: /** @type {const} */ ("update"), before: twin, after: withShape(twin, shape) }));
-    set = { ...set, changes: [...set.changes, ...twins] };
-  }
+  const set = gesture.origin ? reshapeChange(state, gesture.origin, op, labels[gesture.kind]) : opChange(state, op, labels[gesture.kind]);
   const ref = gesture.kind === "close" ? { subpath: gesture.ref.subpath, anchor: 0 } : gesture.ref;
   const selection = { opId: op.id, anchor: gesture.kind === "shape" ? null : ref };
   /** @type {Drawing | null} */
@@ -269,6 +264,19 @@ export function gestureEnd(state, gesture, point, mods) {
   if (gesture.kind === "start") drawing = { opId: op.id, subpath: 0 };
   if (gesture.kind === "close") drawing = null;
   return { set, selection, drawing };
+}
+
+/**
+ * The change set that makes `origin` into `after` (a new shape of it), the ops sharing
+ * `origin`'s region (:func:`regionTwins`) given the same shape in the same undo step.
+ * @param {EditorState} state @param {ShapedOp} origin @param {ShapedOp} after @param {string} label
+ */
+export function reshapeChange(state, origin, after, label) {
+  const set = opChange(state, after, label);
+  const shape = after.shape;
+  if (after === origin || !shape) return set;
+  const twins = regionTwins(state, origin).map((twin) => ({ kind: /** @type {const} */ ("update"), before: twin, after: withShape(twin, shape) }));
+  return { ...set, changes: [...set.changes, ...twins] };
 }
 
 /**

@@ -12,9 +12,9 @@
  * is the one the open flags were raised on it asks first.
  */
 
-import { changedSinceSent } from "../state/drafts.js";
+import { changedSinceSent, sameRecipe } from "../state/drafts.js";
 import { committedRecipe } from "../state/editor_state.js";
-import { fromRecipe, opSummary, sameRecipe } from "../state/ops.js";
+import { fromRecipe, opSummary } from "../state/ops.js";
 import { problemText, requestJson } from "./api.js";
 import { renderProgress } from "./render_progress_ui.js";
 

@@ -11,7 +11,7 @@
 import { displayedOps, opChange, selectedOp } from "../state/editor_state.js";
 import { isShaped, newDecontaminateOp, newRefineOp, withShape } from "../state/ops.js";
 import { deleteAnchor } from "../state/path_shape.js";
-import { regionTwins } from "../state/pen_gestures.js";
+import { regionTwins, reshapeChange } from "../state/pen_gestures.js";
 
 /** @typedef {import("../state/editor_state.js").EditorState} EditorState */
 /** @typedef {import("../state/ops.js").EditorOp} EditorOp */
@@ -151,9 +151,7 @@ export function bindToolPanels(store, hooks) {
       return true;
     }
     const shape = deleteAnchor(op.shape, ref);
-    const own = opChange(state, withShape(op, shape), "Delete an anchor");
-    const twins = regionTwins(state, op).map((twin) => ({ kind: /** @type {const} */ ("update"), before: twin, after: withShape(twin, shape) }));
-    const set = { ...own, changes: [...own.changes, ...twins] };
+    const set = reshapeChange(state, op, withShape(op, shape), "Delete an anchor");
     const remaining = shape.subpaths[ref.subpath];
     const anchor = remaining && remaining.anchors.length ? { subpath: ref.subpath, anchor: Math.max(0, ref.anchor - 1) } : null;
     store.dispatch({ type: "commit", set, selection: { opId: op.id, anchor } });
