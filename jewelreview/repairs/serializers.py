@@ -90,3 +90,9 @@ class RevisionOutput(serializers.Serializer):
 
 class RevisionCreatedOutput(RevisionOutput):
     photo_version = serializers.IntegerField(source="photo.version", help_text="The photo's version now.")
+    unchanged = serializers.SerializerMethodField(
+        help_text="True when the save repeated the current revision (same recipe, no new note) and added none."
+    )
+
+    def get_unchanged(self, revision) -> bool:
+        return bool(self.context.get("unchanged", False))

@@ -69,6 +69,10 @@ def revision_create(
     Allowed for the retoucher holding the photo's claim (in_repair) and for managers (in_repair
     or reopened). Queues its render after commit. Raises Conflict ``stale_base_revision``, with
     the edit kept as a side branch, when ``base_revision`` is no longer current.
+
+    Saving the current revision's recipe again (Save pressed twice, a note-less save with no
+    edit) adds nothing: the current revision itself is returned (``result.pk == base_revision``)
+    and the author's drafts are dropped. A new note is content, so it still makes a revision.
     """
     require(author, Action.REVISION_CREATE)
     canonical = recipe_validate(recipe=recipe)
@@ -80,6 +84,9 @@ def revision_create(
         locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
         _require_may_edit(locked, author)
         parent = _base_revision(locked, base_revision)
+        if _repeats_current(locked, parent, recipe_sha, note):
+            photo_drafts_delete(photo=locked, author=author)
+            return parent
         number = (locked.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
         revision = Revision.objects.create(
             photo=locked,
@@ -353,6 +360,13 @@ def _require_may_edit(photo: Photo, author: AbstractBaseUser) -> None:
         code="not_in_repair",
         details={"status": photo.status},
     )
+
+
+def _repeats_current(photo: Photo, parent: Revision | None, recipe_sha: str, note: str) -> bool:
+    """Whether a save would only copy the current revision: same recipe, no new note."""
+    if parent is None or parent.pk != photo.current_revision_id:
+        return False
+    return parent.recipe_sha256 == recipe_sha and note.strip() in ("", parent.note.strip())
 
 
 def _base_revision(photo: Photo, base_revision: int | None) -> Revision | None:

@@ -37,6 +37,11 @@ class PhotoRevisionsView(ApiView):
         request=RevisionInput,
         responses={
             201: RevisionCreatedOutput,
+            200: OpenApiResponse(
+                description="Nothing changed: the recipe is the current revision's and no new note was given, "
+                "so no revision was added; the body is the current revision, with `unchanged` true.",
+                response=RevisionCreatedOutput,
+            ),
             409: OpenApiResponse(
                 description="`stale_base_revision`: base_revision is no longer current. Your edit was still saved, "
                 "as a side branch (`details.saved_revision`); `details.current_revision` says what is current. "
@@ -57,8 +62,9 @@ class PhotoRevisionsView(ApiView):
             note=data["note"],
             expected_version=data.get("version"),
         )
-        body = RevisionCreatedOutput(revision, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        unchanged = revision.pk == data["base_revision"]  # the current revision, saved again as it is
+        body = RevisionCreatedOutput(revision, context={"request": request, "unchanged": unchanged}).data
+        return Response(body, status=status.HTTP_200_OK if unchanged else status.HTTP_201_CREATED)
 
 
 class RenderDetailView(ApiView):

@@ -43,8 +43,36 @@ def test_post_creates_the_revision_and_queues_its_render(api, claimed, recipe, d
     assert len(callbacks) == 1  # the render task is enqueued after commit
     assert Photo.objects.get(pk=claimed.pk).current_revision_id == revision.pk
 
-    second = save(api.retoucher, claimed, recipe, revision.pk)
+    grown = {**recipe, "ops": [*recipe["ops"], {"op": "refine", "contrast": 15}]}
+    second = save(api.retoucher, claimed, grown, revision.pk)
     assert second.status_code == 201 and second.json()["number"] == 2 and second.json()["parent"] == revision.pk
+    assert second.json()["unchanged"] is False
+
+
+def test_saving_the_current_recipe_again_adds_no_revision(api, claimed, recipe, django_capture_on_commit_callbacks):
+    first = save(api.retoucher, claimed, recipe, None, note="closed the prong").json()
+    with django_capture_on_commit_callbacks() as callbacks:
+        again = save(api.retoucher, claimed, recipe, first["id"])
+    assert again.status_code == 200, again.json()
+    body = again.json()
+    assert (body["id"], body["number"], body["unchanged"], body["note"]) == (first["id"], 1, True, "closed the prong")
+    assert body["render"]["id"] == first["render"]["id"]  # no second render either
+    assert body["photo_version"] == first["photo_version"]
+    assert callbacks == [] and Revision.objects.filter(photo=claimed).count() == 1
+    assert Render.objects.filter(revision__photo=claimed).count() == 1
+    # The same note again is no news; a new note is, and makes a revision of the same recipe.
+    assert save(api.retoucher, claimed, recipe, first["id"], note=" closed the prong ").status_code == 200
+    noted = save(api.retoucher, claimed, recipe, first["id"], note="checked the clasp too")
+    assert noted.status_code == 201 and noted.json()["number"] == 2 and noted.json()["unchanged"] is False
+
+
+def test_a_repeat_of_an_older_revision_is_still_saved(api, claimed, recipe):
+    """Only a repeat of the current revision is dropped: going back to an earlier recipe is an edit."""
+    first = save(api.retoucher, claimed, recipe, None).json()
+    second = save(api.retoucher, claimed, {"ops": [{"op": "decontaminate", "amount": 40}]}, first["id"]).json()
+    back = save(api.retoucher, claimed, recipe, second["id"])
+    assert back.status_code == 201 and back.json()["number"] == 3
+    assert Photo.objects.get(pk=claimed.pk).current_revision_id == back.json()["id"]
 
 
 def test_stale_base_revision_is_409_and_the_edit_is_kept(api, users, claimed, recipe):

@@ -23,7 +23,7 @@ def test_revisions_are_numbered_per_photo_and_become_current(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         first = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None, note="a")
-        second = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=first.pk)
+        second = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=first.pk, note="b")
     assert (first.number, second.number, second.parent_id) == (1, 2, first.pk)
     photo = Photo.objects.get(pk=claimed.pk)
     assert photo.current_revision_id == second.pk and photo.version == 3

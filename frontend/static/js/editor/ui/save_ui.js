@@ -102,7 +102,10 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
       if (!changed.note) note.value = "";
       const meanwhile = changed.recipe || changed.note;
       const kept = over ? ` on top of ${over}, which stays in the history` : "";
-      status.textContent = `Saved as revision ${answer.data.number}${kept}.${meanwhile ? " Changes made while saving are kept as a draft: save again to include them." : ""}`;
+      const what = answer.data.unchanged
+        ? `Nothing to save: the recipe is revision ${answer.data.number}'s, so no new revision was made.`
+        : `Saved as revision ${answer.data.number}${kept}.`;
+      status.textContent = `${what}${meanwhile ? " Changes made while saving are kept as a draft: save again to include them." : ""}`;
       submit.disabled = false;
       onSaved(answer.data, meanwhile);
       if (answer.data.render) progress.follow(answer.data.render, answer.data);
