@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
@@ -19,7 +20,9 @@ from jewelreview.catalog.selectors import sku_list, sku_status_counts
 from jewelreview.repairs.models import Render
 
 STATUS_COLUMNS = [status.value for status in PhotoStatus]
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters and digits of any script stay (a studio's SKUs are often not ASCII: "BAGUE-ÉTÉ",
+# "指輪-01"); everything else, separators and control characters included, becomes "_".
+UNSAFE_RUN = re.compile(r"[^\w.-]+")
 
 
 def status_csv_response(*, batch: Batch | None) -> StreamingHttpResponse:
@@ -93,10 +96,20 @@ def _revision_number(photo: Photo) -> int | str:
     return photo.current_revision.number if photo.current_revision_id else ""
 
 
+def safe_name_part(text: str) -> str:
+    """``text`` as one file-name part: NFC letters and digits of any script, ``.``, ``-``; any other
+    run of characters becomes one ``_`` (no separator, no ``..``, no control character survives).
+
+    >>> safe_name_part("BAGUE-E\u0301TE\u0301 / côté"), safe_name_part("../side"), safe_name_part("指輪 01")
+    ('BAGUE-ÉTÉ_côté', 'side', '指輪_01')
+    """
+    return UNSAFE_RUN.sub("_", unicodedata.normalize("NFC", text)).strip("._")
+
+
 def _member_name(photo: Photo, used: set[str]) -> str:
-    """``SKU/SKU_view.png`` with characters outside [A-Za-z0-9._-] replaced: no path can escape."""
-    sku = SAFE_NAME.sub("_", photo.sku.code).strip("._") or f"sku-{photo.sku_id}"
-    view = SAFE_NAME.sub("_", photo.view).strip("._") or "view"
+    """``SKU/SKU_view.png`` made of :func:`safe_name_part`: no path can escape."""
+    sku = safe_name_part(photo.sku.code) or f"sku-{photo.sku_id}"
+    view = safe_name_part(photo.view) or "view"
     name = f"{sku}/{sku}_{view}.png"
     if name in used:
         name = f"{sku}/{sku}_{view}-{photo.pk}.png"

@@ -74,3 +74,16 @@ def test_zip_without_selection_still_exports_everything(manager_api, make_photo,
     assert response["Content-Disposition"] == 'attachment; filename="all-approved.zip"'
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert archive.namelist() == ["RING-1/RING-1_front.png", "RING-2/RING-2_front.png", "manifest.csv"]
+
+
+def test_zip_names_keep_letters_of_any_script(manager_api, make_photo, images, users):
+    """SKUs in French or Japanese keep their letters (NFC, flagged UTF-8 in the ZIP); separators,
+    control characters and path parts still become "_"."""
+    decomposed = "BAGUE-E\u0301TE\u0301"  # as a Mac's file names arrive
+    ring, _ = approved_with_final(make_photo, images, users.manager, sku=decomposed, view="côté gauche")
+    tokyo, _ = approved_with_final(make_photo, images, users.manager, sku="指輪/01", view="..\\正面\x07")
+    response = manager_api.get(f"/api/exports/approved.zip?photo={ring.pk}&photo={tokyo.pk}")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        names = archive.namelist()
+        assert sorted(names) == sorted(["BAGUE-ÉTÉ/BAGUE-ÉTÉ_côté_gauche.png", "指輪_01/指輪_01_正面.png", "manifest.csv"])
+        assert all(info.flag_bits & 0x800 for info in archive.infolist() if info.filename != "manifest.csv")
