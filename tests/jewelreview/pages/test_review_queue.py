@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def rows(html: str) -> list[str]:
     """The queue table's photos, as "SKU · view", in order."""
-    return re.findall(r'<th scope="row"><a href="/photos/\d+/review/[^"]*"[^>]*>([^<]+)</a></th>', html)
+    return re.findall(r'<th scope="row"[^>]*><a href="/photos/\d+/review/[^"]*"[^>]*>([^<]+)</a></th>', html)
 
 
 def tab_counts(html: str) -> dict[str, int]:
