@@ -11,6 +11,7 @@ archive writes nothing at all.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -48,6 +49,7 @@ class ImportedPhoto:
     photo_id: int
     sku: str
     view: str
+    ai_result: str = ""  # the pair's AI result file, imported with it
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Skipped:
     name: str
     reason: str
     photo_id: int | None = None
+    ai_result: str = ""  # the pair's AI result file, skipped with it
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,9 @@ class IngestReport:
                 f"refused {len(self.refused)}, ignored {len(self.ignored)}."
             )
         ]
-        out += [f"  imported {i.name} as {i.sku}/{i.view} (photo {i.photo_id})" for i in self.imported]
-        out += [f"  skipped {s.name}: {s.reason}" for s in self.skipped]
-        out += [f"  refused {r.name}: {r.reason}" for r in self.refused]
+        out += [f"  imported {i.name}{_with(i.ai_result)} as {i.sku}/{i.view} (photo {i.photo_id})" for i in self.imported]
+        out += [f"  skipped {s.name}{_with(s.ai_result)}: {s.reason}" for s in self.skipped]
+        out += [f"  refused {r.name}{_with(r.ai_result)}: {r.reason}" for r in self.refused]
         out += [f"  ignored {name}" for name in self.ignored]
         out += [f"  read {m.name}: {m.rows} row{'' if m.rows == 1 else 's'}" for m in self.manifests]
         return out
@@ -258,6 +261,8 @@ def _ingest_entries(
             outcome = _ingest_pair(pair, batch=batch, batch_name=report.batch_name, actor=actor, limits=limits)
         except ServiceError as exc:
             outcome = Refusal(pair.original.name, _without_name(exc.message, pair.original.name))
+        if not isinstance(outcome, tuple):  # the pair's AI result shares its fate: the report says so
+            outcome = dataclasses.replace(outcome, ai_result=pair.ai_result.name)
         if isinstance(outcome, tuple):
             imported, batch = outcome
             report.imported.append(imported)
@@ -302,7 +307,14 @@ def _ingest_pair(
         )
     except IntegrityError:  # the same original was imported concurrently
         return _duplicate(pair.original.name, sha) or Skipped(pair.original.name, "duplicate")
-    return ImportedPhoto(name=pair.original.name, photo_id=photo.pk, sku=pair.sku, view=pair.view), batch
+    imported = ImportedPhoto(
+        name=pair.original.name, photo_id=photo.pk, sku=pair.sku, view=pair.view, ai_result=pair.ai_result.name
+    )
+    return imported, batch
+
+
+def _with(ai_result: str) -> str:
+    return f" (with {ai_result})" if ai_result else ""
 
 
 @dataclass(frozen=True)

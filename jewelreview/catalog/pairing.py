@@ -56,6 +56,7 @@ class Pair:
 class Refusal:
     name: str
     reason: str
+    ai_result: str = ""  # for a refused pair: its AI result file, not imported either
 
 
 @dataclass(frozen=True)

@@ -49,14 +49,15 @@ def test_files_are_paired_imported_and_prepared(api, images, django_capture_on_c
     report = response.json()
     batch = Batch.objects.get(name="launch")
     assert report["batch"] == {"id": batch.pk, "name": "launch"}
-    assert [(i["name"], i["sku"], i["view"]) for i in report["imported"]] == [
-        ("RING-1_front.jpg", "RING-1", "front"),
-        ("RING-2_side.jpg", "RING-2", "side"),
+    assert [(i["name"], i["ai_result"], i["sku"], i["view"]) for i in report["imported"]] == [
+        ("RING-1_front.jpg", "RING-1_front_cutout.png", "RING-1", "front"),
+        ("RING-2_side.jpg", "RING-2_side.png", "RING-2", "side"),
     ]
     assert report["refused"] == [
         {
             "name": "RING-3_top.jpg",
             "reason": "no AI result (expected RING-3_top_cutout.png, RING-3_top_mask.png or RING-3_top.png)",
+            "ai_result": "",
         }
     ]
     assert report["ignored"] == ["notes.txt"] and report["skipped"] == []

@@ -38,8 +38,8 @@ def test_import_batch_reports_imported_and_refused_with_reasons(shoot, tmp_path)
     out, err = _run(str(shoot), "--manifest", str(manifest))
     lines = out.splitlines()
     assert lines[0] == "Batch 'launch-2025': imported 2, skipped 0, refused 1, ignored 0."
-    assert any(line.startswith("  imported IMG_7.jpg as PEND-7/front (photo ") for line in lines)
-    assert "  refused RING-1_side.jpg: AI mask is 48x64 but the original is 64x48" in lines
+    assert any(line.startswith("  imported IMG_7.jpg (with IMG_7.png) as PEND-7/front (photo ") for line in lines)
+    assert "  refused RING-1_side.jpg (with RING-1_side_mask.png): AI mask is 48x64 but the original is 64x48" in lines
     assert "import" in err and "3/3" in err  # the tqdm progress bar, one step per pair
     assert Photo.objects.count() == 2
 

@@ -95,7 +95,7 @@ def test_ai_mask_of_another_size_is_refused_and_nothing_is_written(images, users
     assert [(r.name, r.reason) for r in report.refused] == [
         ("ring_front.jpg", "AI mask is 30x40 but the original is 40x30"),
     ]
-    assert "  refused ring_front.jpg: AI mask is 30x40 but the original is 40x30" in report.lines()
+    assert "  refused ring_front.jpg (with ring_front_mask.png): AI mask is 30x40 but the original is 40x30" in report.lines()
     assert Photo.objects.count() == 0 and Sku.objects.count() == 0 and Batch.objects.count() == 0
     assert _nothing_stored()
 
@@ -142,12 +142,20 @@ def test_a_cut_off_original_is_refused_at_upload_not_stuck_later(images, users):
     assert [(r.name, r.reason) for r in report.refused] == [
         ("R_front.jpg", "truncated JPEG: the file ends early (no end-of-image marker)"),
     ]
+    # Its AI result is not imported either, and the report says so: every uploaded file is accounted for.
+    assert report.refused[0].ai_result == "R_front_cutout.png"
+    assert "  refused R_front.jpg (with R_front_cutout.png): truncated JPEG" in "\n".join(report.lines())
     assert Photo.objects.count() == 0 and _nothing_stored()
     report = ingest_files(
         files=_files({"R_front.jpg": whole, "R_front_cutout.png": images.cutout(64, 48)}), batch_name="b",
         actor=users.manager,
     )
-    assert len(report.imported) == 1
+    assert len(report.imported) == 1 and report.imported[0].ai_result == "R_front_cutout.png"
+    again = ingest_files(
+        files=_files({"R_front.jpg": whole, "R_front_cutout.png": images.cutout(64, 48)}), batch_name="b",
+        actor=users.manager,
+    )
+    assert [(s.name, s.ai_result) for s in again.skipped] == [("R_front.jpg", "R_front_cutout.png")]
 
 
 def test_a_file_over_the_size_limit_is_refused(images, users):

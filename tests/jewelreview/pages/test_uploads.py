@@ -83,7 +83,7 @@ def test_two_generated_images_import_one_photo_shown_in_the_report(browsers, rin
     assert (photo.width, photo.height) == (40, 30)
     html = response.content.decode()
     assert "<caption>Every file of the upload and what became of it</caption>" in html
-    assert '<th scope="row">RING1_front.jpg</th><td>Imported</td>' in html
+    assert '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th><td>Imported</td>' in html
     assert f"Photo {photo.pk}: SKU RING1, view front" in html
     assert "1 imported, 0 skipped," in html
 
@@ -95,6 +95,7 @@ def test_re_uploading_the_same_files_is_skipped_as_duplicate(browsers, ring_pair
     html = response.content.decode()
     assert "0 imported, 1 skipped" in html
     assert f"duplicate of photo {photo.pk} (RING1/front)" in html
+    assert '<span class="paired-file">with RING1_front_mask.png</span></th><td>Skipped</td>' in html
 
 
 def test_without_a_batch_name_the_batch_is_named_after_the_time(browsers, ring_pair):
@@ -110,7 +111,10 @@ def test_a_zip_of_a_pair_imports(browsers, ring):
     response = post(browsers.manager, [upload("launch.zip", archive)])
     assert response.status_code == 200
     assert Photo.objects.get().sku.code == "RING1"
-    assert '<th scope="row">shoot/RING1_front.jpg</th><td>Imported</td>' in response.content.decode()
+    assert (
+        '<th scope="row">shoot/RING1_front.jpg<span class="paired-file">with shoot/RING1_front_mask.png</span></th>'
+        "<td>Imported</td>"
+    ) in response.content.decode()
 
 
 def test_a_zip_slip_archive_is_refused_whole_with_the_reason(browsers, ring):
@@ -143,7 +147,7 @@ def test_html_in_a_file_name_is_shown_escaped(browsers, ring):
 def test_a_mask_of_the_wrong_size_is_refused_with_the_reason(browsers, ring):
     files = [upload("RING1_front.jpg", ring.jpeg()), upload("RING1_front_mask.png", ring.mask(20, 10))]
     html = post(browsers.manager, files).content.decode()
-    assert '<th scope="row">RING1_front.jpg</th><td>Refused</td>' in html
+    assert '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th><td>Refused</td>' in html
     assert "AI mask is 20x10 but the original is 40x30" in html
     assert Photo.objects.count() == 0
 
@@ -196,7 +200,7 @@ def test_a_file_over_the_file_limit_is_refused_in_the_report(browsers, settings,
     response = post(browsers.manager, ring_pair())
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<th scope="row">RING1_front.jpg</th><td>Refused</td>' in html
+    assert '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th><td>Refused</td>' in html
     assert "over the 200 bytes limit for one file" in html
     assert Photo.objects.count() == 0
 
