@@ -807,3 +807,30 @@ def test_the_same_photo_open_in_two_tabs_is_said_in_both(live_url, claimed, chro
         expect(second.locator("#draft-status")).to_contain_text("open in another tab too", timeout=10_000)
         expect(first.locator("#draft-status")).to_contain_text("open in another tab too")  # it stays said
         assert problems == []
+
+
+def test_arrow_key_notches_of_a_slider_are_one_undo_step(live_url, claimed, chromium):
+    """Five presses of the right arrow on Contrast make one undo step: Undo takes them all back,
+    Redo brings them all, and a notch after a pause is a step of its own."""
+    from playwright.sync_api import expect
+
+    photo = claimed["photo"]
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        page.keyboard.press("r")
+        contrast = page.locator("#refine-contrast")
+        contrast.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        expect(contrast).to_have_value("5")
+        page.wait_for_timeout(1300)  # a pause longer than history.js's MERGE_WINDOW_MS
+        page.keyboard.press("ArrowRight")
+        expect(contrast).to_have_value("6")
+        undo = page.locator("#undo")
+        undo.click()
+        expect(contrast).to_have_value("5")
+        undo.click()
+        expect(contrast).to_have_value("0")
+        expect(undo).to_be_disabled()
+        page.locator("#redo").click()
+        expect(contrast).to_have_value("5")
+        assert problems == []

@@ -11,7 +11,7 @@ import {
   nextOpId,
   opChange,
 } from "../../frontend/static/js/editor/state/editor_state.js";
-import { HISTORY_LIMIT, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
+import { HISTORY_LIMIT, MERGE_WINDOW_MS, applySet, commit, emptyHistory, invertSet, redo, undo } from "../../frontend/static/js/editor/state/history.js";
 import { sameRecipe } from "../../frontend/static/js/editor/state/drafts.js";
 import { fromRecipe, isShaped, newPathOp, newRefineOp, opSummary, pathDataOf, toRecipe, withShape } from "../../frontend/static/js/editor/state/ops.js";
 import { shapeFromPolygon, shapeStartingAt } from "../../frontend/static/js/editor/state/path_shape.js";
@@ -171,4 +171,41 @@ test("a saved recipe and the editor's are the same recipe whatever the key order
   assert.equal(sameRecipe(editor, { ...server, ops: [server.ops[1], server.ops[0]] }), false, "order matters");
   assert.equal(sameRecipe({ version: 1, base: "ai", ops: [] }, null), true, "no revision and an empty recipe do the same");
   assert.equal(sameRecipe(editor, null), false);
+});
+
+test("a slider's steps in quick succession are one undo step; a pause, another slider or an undo starts a new one", () => {
+  const refine = newRefineOp("o1");
+  let state = { doc: { base: "ai", ops: [refine] }, history: emptyHistory() };
+  /** One arrow-key notch of a slider at time `at` (ms). */
+  const step = (key, field, value, at) => {
+    const before = state.doc.ops[0];
+    const set = { label: `Refine: ${field}`, changes: [{ kind: "update", before, after: { ...before, [field]: value } }], merge: { key: `${key}:o1`, at } };
+    state = commit(state, set);
+  };
+  for (let notch = 1; notch <= 5; notch++) step("contrast", "contrast", notch, 100 * notch); // held arrow key
+  assert.equal(state.history.past.length, 1);
+  assert.equal(state.doc.ops[0].contrast, 5);
+  step("contrast", "contrast", 6, 500 + MERGE_WINDOW_MS + 1); // after a pause: its own step
+  step("shift_edge", "shift_edge", 10, 500 + MERGE_WINDOW_MS + 50); // another slider: its own step
+  assert.equal(state.history.past.length, 3);
+  state = undo(undo(state));
+  assert.deepEqual([state.doc.ops[0].contrast, state.doc.ops[0].shift_edge], [5, 0]);
+  state = undo(state);
+  assert.deepEqual(state.doc.ops[0], refine, "one Ctrl+Z takes back the five notches");
+  state = redo(state);
+  assert.equal(state.doc.ops[0].contrast, 5);
+  // Right after an undo (a redo is waiting), a notch never joins the step before the undone one.
+  state = { doc: { base: "ai", ops: [refine] }, history: emptyHistory() };
+  step("contrast", "contrast", 1, 0);
+  step("shift_edge", "shift_edge", 4, 100);
+  state = undo(state); // shift_edge back to 0; contrast's step is the newest again
+  step("contrast", "contrast", 2, 300);
+  assert.equal(state.history.past.length, 2);
+  state = undo(state);
+  assert.deepEqual([state.doc.ops[0].contrast, state.doc.ops[0].shift_edge], [1, 0]);
+  // Sets without a slider step (a drag, a click) never merge.
+  const plain = (value) => ({ label: "Drag", changes: [{ kind: "update", before: state.doc.ops[0], after: { ...state.doc.ops[0], feather: value } }] });
+  state = commit(state, plain(1));
+  state = commit(state, plain(2));
+  assert.equal(state.history.past.length, 3); // contrast's step, then one per drag
 });

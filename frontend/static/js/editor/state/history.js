@@ -14,12 +14,19 @@
  *   | {kind: "move", from: number, to: number}
  *   | {kind: "base", before: "ai" | "auto", after: "ai" | "auto"}
  *   | {kind: "replace", before: readonly EditorOp[], after: readonly EditorOp[]}} Change
- * @typedef {{label: string, changes: readonly Change[]}} ChangeSet
+ * @typedef {{label: string, changes: readonly Change[], merge?: SliderStep}} ChangeSet
+ * @typedef {{key: string, at: number}} SliderStep  one step of a slider (key: which slider of which op; at: ms)
  * @typedef {{past: readonly ChangeSet[], future: readonly ChangeSet[]}} History
  */
 
 /** How many edits undo reaches back; older ones are dropped (each holds only changed ops). */
 export const HISTORY_LIMIT = 500;
+
+/**
+ * Steps of one slider on one op closer together than this (arrow keys pressed in a row, a key
+ * held down) are one undo step: Ctrl+Z takes back the whole adjustment, not its last notch.
+ */
+export const MERGE_WINDOW_MS = 1000;
 
 /** @returns {History} */
 export function emptyHistory() {
@@ -97,8 +104,20 @@ export function applySet(doc, set) {
  */
 export function commit(state, set) {
   if (set.changes.length === 0) return state;
-  const past = [...state.history.past, set].slice(-HISTORY_LIMIT);
-  return { doc: applySet(state.doc, set), history: { past, future: [] } };
+  const { past, future } = state.history;
+  const last = past[past.length - 1];
+  if (last && future.length === 0 && continues(last, set)) {
+    const merged = { label: set.label, changes: [...last.changes, ...set.changes], merge: set.merge };
+    return { doc: applySet(state.doc, set), history: { past: [...past.slice(0, -1), merged], future: [] } };
+  }
+  return { doc: applySet(state.doc, set), history: { past: [...past, set].slice(-HISTORY_LIMIT), future: [] } };
+}
+
+/** Whether `set` is the next step of the slider adjustment `last` ended with. @param {ChangeSet} last @param {ChangeSet} set */
+function continues(last, set) {
+  if (!last.merge || !set.merge || last.merge.key !== set.merge.key) return false;
+  const gap = set.merge.at - last.merge.at;
+  return gap >= 0 && gap <= MERGE_WINDOW_MS;
 }
 
 /** @param {{doc: EditorDoc, history: History}} state */

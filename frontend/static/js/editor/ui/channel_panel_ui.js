@@ -81,14 +81,16 @@ export function bindChannelPanel(store, { url, onLive, onCommitted }) {
     return [op, analyses.get(keyOf(op, state.doc.base)) ?? null];
   }
 
-  /** @param {ChannelOp} op @param {boolean} final @param {string} label */
-  function edit(op, final, label) {
+  /** @param {ChannelOp} op @param {boolean} final @param {string} label @param {string} [slider] steps in quick succession merge */
+  function edit(op, final, label, slider) {
     if (!final) {
       store.dispatch({ type: "transient/set", op });
       onLive();
       return;
     }
-    store.dispatch({ type: "commit", set: opChange(store.getState(), op, label) });
+    const set = opChange(store.getState(), op, label);
+    // A slider's steps in quick succession are one undo step (history.js).
+    store.dispatch({ type: "commit", set: slider ? { ...set, merge: { key: `${slider}:${op.id}`, at: performance.now() } } : set });
     onCommitted();
   }
 
@@ -110,7 +112,7 @@ export function bindChannelPanel(store, { url, onLive, onCommitted }) {
     if (!op || !analysis) return;
     const base = manual(op, analysis);
     const ordered = orderedLevels(moved === "black" ? Number(black.value) : base.black ?? 0, moved === "white" ? Number(white.value) : base.white ?? 255, moved);
-    edit({ ...base, ...ordered }, final, "Channel levels");
+    edit({ ...base, ...ordered }, final, "Channel levels", moved);
   }
 
   black.addEventListener("input", () => levelsMoved("black", false));
@@ -120,7 +122,7 @@ export function bindChannelPanel(store, { url, onLive, onCommitted }) {
   /** @param {boolean} final */
   const gammaMoved = (final) => {
     const [op] = current();
-    if (op) edit({ ...op, gamma: sliderToGamma(Number(gamma.value)) }, final, "Channel gamma");
+    if (op) edit({ ...op, gamma: sliderToGamma(Number(gamma.value)) }, final, "Channel gamma", "gamma");
   };
   gamma.addEventListener("input", () => gammaMoved(false));
   gamma.addEventListener("change", () => gammaMoved(true));

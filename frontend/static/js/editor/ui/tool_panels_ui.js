@@ -63,10 +63,11 @@ export function bindToolPanels(store, hooks) {
   }
 
   /**
-   * Show an edited op (live) or commit it; a new op goes in at `insertAt`.
-   * @param {EditorOp} op @param {boolean} final @param {string} label @param {number} insertAt
+   * Show an edited op (live) or commit it; a new op goes in at `insertAt`. A slider's commits
+   * name it (`slider`): its steps in quick succession are one undo step (history.js).
+   * @param {EditorOp} op @param {boolean} final @param {string} label @param {number} insertAt @param {string} [slider]
    */
-  function edit(op, final, label, insertAt) {
+  function edit(op, final, label, insertAt, slider) {
     const state = store.getState();
     const isNew = !state.doc.ops.some((candidate) => candidate.id === op.id);
     if (!final) {
@@ -75,7 +76,8 @@ export function bindToolPanels(store, hooks) {
       return;
     }
     const set = isNew ? { label, changes: [{ kind: "insert", index: insertAt, op }] } : opChange(state, op, label);
-    store.dispatch({ type: "commit", set });
+    const merge = slider ? { key: `${slider}:${op.id}`, at: performance.now() } : undefined;
+    store.dispatch({ type: "commit", set: merge ? { ...set, merge } : set });
     hooks.onCommitted();
   }
 
@@ -84,7 +86,7 @@ export function bindToolPanels(store, hooks) {
     const update = (final) => {
       const state = store.getState();
       const current = refineOp(state) ?? newRefineOp(`o${state.nextId}`);
-      edit({ ...current, [key]: Number(slider.value) }, final, `Refine: ${slider.dataset.label ?? key}`, 0);
+      edit({ ...current, [key]: Number(slider.value) }, final, `Refine: ${slider.dataset.label ?? key}`, 0, key);
     };
     slider.addEventListener("input", () => update(false));
     slider.addEventListener("change", () => update(true));
@@ -95,23 +97,23 @@ export function bindToolPanels(store, hooks) {
     if (op) edit({ ...op, smooth: 0, feather: 0, contrast: 0, shift_edge: 0 }, true, "Reset refine", 0);
   });
 
-  /** @param {boolean} final */
-  const decontaminate = (final) => {
+  /** @param {boolean} final @param {string} [slider] */
+  const decontaminate = (final, slider) => {
     const state = store.getState();
     const current = decontaminateOp(state) ?? newDecontaminateOp(`o${state.nextId}`);
-    edit({ ...current, enabled: deconOn.checked, amount: Number(deconAmount.value) }, final, "Decontaminate colours", state.doc.ops.length);
+    edit({ ...current, enabled: deconOn.checked, amount: Number(deconAmount.value) }, final, "Decontaminate colours", state.doc.ops.length, slider);
   };
   deconOn.addEventListener("change", () => decontaminate(true));
   deconAmount.addEventListener("input", () => {
     deconOn.checked = true;
     decontaminate(false);
   });
-  deconAmount.addEventListener("change", () => decontaminate(true));
+  deconAmount.addEventListener("change", () => decontaminate(true, "amount"));
 
   /** @param {boolean} final */
   const radius = (final) => {
     const op = selectedOp(store.getState());
-    if (op && op.op === "matte") edit({ ...op, radius: Number(matteRadius.value) }, final, "Edge radius", 0);
+    if (op && op.op === "matte") edit({ ...op, radius: Number(matteRadius.value) }, final, "Edge radius", 0, "radius");
   };
   matteRadius.addEventListener("input", () => radius(false));
   matteRadius.addEventListener("change", () => radius(true));
@@ -119,7 +121,7 @@ export function bindToolPanels(store, hooks) {
   /** @param {boolean} final */
   const reach = (final) => {
     const op = selectedOp(store.getState());
-    if (op && op.op === "recover") edit({ ...op, radius: Number(recoverReach.value) }, final, "Recover reach", 0);
+    if (op && op.op === "recover") edit({ ...op, radius: Number(recoverReach.value) }, final, "Recover reach", 0, "reach");
   };
   recoverReach.addEventListener("input", () => reach(false));
   recoverReach.addEventListener("change", () => reach(true));
@@ -127,7 +129,7 @@ export function bindToolPanels(store, hooks) {
   /** @param {boolean} final */
   const feather = (final) => {
     const op = selectedOp(store.getState());
-    if (op && op.op === "path") edit({ ...op, feather: Number(featherPath.value) }, final, "Path feather", 0);
+    if (op && op.op === "path") edit({ ...op, feather: Number(featherPath.value) }, final, "Path feather", 0, "feather");
   };
   featherPath.addEventListener("input", () => feather(false));
   featherPath.addEventListener("change", () => feather(true));
