@@ -308,3 +308,30 @@ def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queu
 
     assert Flag.objects.filter(photo=first).count() == 1
     assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk
+
+
+def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(live_url, queue, chromium, sign_in):
+    """+ zooms by 1.5x (OpenSeadragon's own key, 10 %, does not act as well, also with the viewer
+    focused); - comes back and stops at fit, never shrinking the photo below it."""
+    from playwright.sync_api import expect
+
+    reviewer, first, second = queue
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sign_in(page, "rita", PASSWORD)
+        page.goto(f"{live_url}/photos/{first.pk}/review/")
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+        page.wait_for_timeout(800)  # the opening animation settles on fit
+        fit = zoom_percent(page)
+        page.get_by_role("application", name="AI cutout, deep zoom").focus()  # where OpenSeadragon hears keys too
+        page.keyboard.press("+")
+        page.wait_for_timeout(900)  # OpenSeadragon's spring animation (0.5 s) ends
+        assert abs(zoom_percent(page) - fit * 1.5) <= 1.5, (fit, zoom_percent(page))
+        page.keyboard.press("=")
+        page.wait_for_timeout(900)
+        assert abs(zoom_percent(page) - fit * 2.25) <= 1.5, (fit, zoom_percent(page))
+        for _ in range(4):
+            page.keyboard.press("-")
+            page.wait_for_timeout(150)
+        page.wait_for_timeout(900)
+        assert zoom_percent(page) == fit

@@ -17,13 +17,15 @@ import {
 const idle = { inTextField: false, flagOpen: false };
 
 test("every documented letter maps to its command, in either case", () => {
-  const expected = { a: "approve", f: "flag", j: "next", k: "previous", z: "zoom-toggle", b: "backdrop", o: "original", m: "mask", x: "autofix", "?": "help" };
+  const expected = { a: "approve", f: "flag", j: "next", k: "previous", z: "zoom-toggle", b: "backdrop", o: "original", m: "mask", x: "autofix", "?": "help", "+": "zoom-in", "=": "zoom-in", "-": "zoom-out" };
   for (const [key, command] of Object.entries(expected)) {
     assert.equal(commandForKey({ key }, idle), command, key);
   }
   assert.equal(commandForKey({ key: "A" }, idle), "approve");
   assert.equal(commandForKey({ key: "B" }, idle), "backdrop-back");
   assert.equal(commandForKey({ key: "X" }, idle), "autofix");
+  assert.equal(commandForKey({ key: "+", shiftKey: true }, idle), "zoom-in");
+  assert.equal(commandForKey({ key: "-", ctrlKey: true }, idle), null, "Ctrl+- is the browser's page zoom");
   assert.equal(commandForKey({ key: "q" }, idle), null);
   assert.equal(commandForKey({ key: "ArrowLeft" }, idle), null);
 });

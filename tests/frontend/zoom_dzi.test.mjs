@@ -16,6 +16,9 @@ import {
   viewportToElement,
   viewportToImage,
   viewportZoomToImageZoom,
+  MAX_IMAGE_ZOOM,
+  ZOOM_STEP,
+  zoomStep,
   zoomToggleTarget,
 } from "../../frontend/static/js/state/zoom.js";
 
@@ -112,4 +115,28 @@ test("the level a zoom needs, and the tiles that fit loads", () => {
   assert.equal(urls[0], "/t/cutout_files/0/0_0.png");
   assert.equal(urls.at(-1), "/t/cutout_files/9/1_1.png"); // level 9 is 500 x 300: 2 x 2 tiles
   assert.equal(urls.length, 9 + 4); // levels 0..8 one tile each (<= 254 px), level 9 four
+});
+
+test("+ and - step by ZOOM_STEP between fit and MAX_IMAGE_ZOOM, landing on fit exactly", () => {
+  const fit = 0.2;
+  assert.equal(zoomStep(fit, 1, fit), fit * ZOOM_STEP);
+  assert.equal(zoomStep(1, -1, fit), 1 / ZOOM_STEP);
+  assert.equal(zoomStep(0.25, -1, fit), fit, "a press that would pass fit stops on it");
+  assert.equal(zoomStep(fit, -1, fit), fit, "- never goes below fit");
+  assert.equal(zoomStep(0.1, -1, fit), 0.1, "below fit (the wheel went there), - does nothing");
+  assert.equal(zoomStep(0.1, 1, fit), fit, "and + comes back to fit first");
+  assert.equal(zoomStep(12, 1, fit), MAX_IMAGE_ZOOM);
+  // From fit to 1600 %: a handful of presses, not OpenSeadragon's 10 % steps (57 from 20 %).
+  let zoom = fit;
+  let presses = 0;
+  while (zoom < MAX_IMAGE_ZOOM) {
+    zoom = zoomStep(zoom, 1, fit);
+    presses += 1;
+  }
+  assert.equal(presses, 11);
+  while (zoom > fit) zoom = zoomStep(zoom, -1, fit);
+  assert.equal(zoom, fit);
+  // A photo smaller than its window fits above 100 %: the same rules hold.
+  assert.equal(zoomStep(3, -1, 3), 3);
+  assert.equal(zoomStep(3, 1, 3), 4.5);
 });

@@ -12,7 +12,7 @@ import { sourceLabeller } from "../state/layers.js";
 import { pinBounds, pointPin } from "../state/pins.js";
 import { draftProblem, initialReviewState, reviewReduce, viewPlan } from "../state/review_state.js";
 import { createStore } from "../state/store.js";
-import { zoomToggleTarget } from "../state/zoom.js";
+import { zoomStep, zoomToggleTarget } from "../state/zoom.js";
 import { createCompare } from "../viewer/compare_ui.js";
 import { createDeepZoom } from "../viewer/deep_zoom_ui.js";
 import { createOverlay } from "../viewer/overlay_ui.js";
@@ -151,6 +151,8 @@ function start() {
       next: () => navigation.next(),
       previous: () => navigation.previous(),
       "zoom-toggle": toggleZoom,
+      "zoom-in": () => main.zoomToImageZoom(zoomStep(main.imageZoom(), 1, main.fitImageZoom())),
+      "zoom-out": () => main.zoomToImageZoom(zoomStep(main.imageZoom(), -1, main.fitImageZoom())),
       backdrop: () => store.dispatch({ type: "backdrop/cycle" }),
       "backdrop-back": () => store.dispatch({ type: "backdrop/cycle", step: -1 }),
       original: () => store.dispatch({ type: "original/toggle" }),

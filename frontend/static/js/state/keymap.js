@@ -8,7 +8,7 @@
  */
 
 /** @typedef {"approve" | "flag" | "next" | "previous" | "zoom-toggle" | "backdrop" | "backdrop-back"
- *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag" | "autofix"} Command */
+ *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag" | "autofix" | "zoom-in" | "zoom-out"} Command */
 
 /** @type {Readonly<Record<string, Command>>} */
 const LETTERS = {
@@ -23,6 +23,9 @@ const LETTERS = {
   p: "pin-centre",
   x: "autofix",
   "?": "help",
+  "+": "zoom-in",
+  "=": "zoom-in",
+  "-": "zoom-out",
 };
 
 /**
@@ -43,5 +46,6 @@ export function commandForKey(event, context) {
   return command;
 }
 
-/** Keys OpenSeadragon must not act on (it would pan on w/a/s/d, flip on f, rotate on r). */
-export const VIEWER_RESERVED_KEYS = new Set(["a", "b", "d", "f", "j", "k", "m", "o", "p", "r", "s", "w", "z", "?"]);
+/** Keys OpenSeadragon must not act on (it would pan on w/a/s/d, flip on f, rotate on r, and
+ * step its own 10 % zoom, past fit, on + and -: ours are state/zoom.js zoomStep's). */
+export const VIEWER_RESERVED_KEYS = new Set(["a", "b", "d", "f", "j", "k", "m", "o", "p", "r", "s", "w", "z", "?", "+", "=", "-", "_"]);

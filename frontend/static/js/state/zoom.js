@@ -87,6 +87,23 @@ export function zoomToggleTarget(imageZoom, fitImageZoom) {
   return Math.abs(imageZoom - fitImageZoom) <= fitImageZoom * 0.02 ? "actual" : "fit";
 }
 
+/** One press of + or - zooms by this factor (OpenSeadragon's own keys step 10 %: 26 presses from fit to 1600 %). */
+export const ZOOM_STEP = 1.5;
+
+/**
+ * The image zoom one press of + (`direction` 1) or - (-1) goes to: a factor of ZOOM_STEP, never
+ * past MAX_IMAGE_ZOOM and never below fit (the whole photo in view); a press that would cross
+ * fit stops there, so fit is always reached exactly.
+ * @param {number} imageZoom @param {1 | -1} direction @param {number} fitImageZoom
+ */
+export function zoomStep(imageZoom, direction, fitImageZoom) {
+  const fit = Math.min(fitImageZoom, MAX_IMAGE_ZOOM);
+  if (direction < 0 && imageZoom <= fit) return imageZoom; // already out as far as - goes (the wheel may go further)
+  const target = direction > 0 ? imageZoom * ZOOM_STEP : imageZoom / ZOOM_STEP;
+  if ((imageZoom - fit) * (target - fit) < 0) return fit;
+  return Math.min(MAX_IMAGE_ZOOM, Math.max(fit, target));
+}
+
 /** @param {number} imageZoom */
 export function formatZoom(imageZoom) {
   return `${Math.round(imageZoom * 100)} %`;

@@ -50,4 +50,4 @@ export function editorCommandForKey(event, context) {
 }
 
 /** Keys OpenSeadragon must not act on while the editor has them (it pans on w/a/s/d, rotates on r). */
-export const EDITOR_RESERVED_KEYS = new Set(["v", "p", "c", "r", "z", "b", "o", "m", "w", "a", "s", "d", "f", "?"]);
+export const EDITOR_RESERVED_KEYS = new Set(["v", "p", "c", "r", "z", "b", "o", "m", "w", "a", "s", "d", "f", "?", "+", "=", "-", "_"]);

@@ -9,12 +9,11 @@
 
 import { editorCommandForKey, EDITOR_RESERVED_KEYS } from "../state/editor_keymap.js";
 import { selectedOp } from "../state/editor_state.js";
+import { zoomStep } from "../../state/zoom.js";
 import { isControl, isTyping } from "./pointer_ui.js";
 
 /** [ and ] change the brush by this factor, as Photoshop's do roughly. */
 const BRUSH_STEP = 1.15;
-/** + and - zoom by this factor. */
-const ZOOM_STEP = 1.5;
 
 /**
  * @param {{store: {getState: () => import("../state/editor_state.js").EditorState, dispatch: (action: any) => any},
@@ -52,8 +51,8 @@ export function bindEditorKeyboard({ store, viewStore, deepZoom, pointer, panels
       say("Op deleted (Ctrl+Z brings it back).");
     },
     "zoom-toggle": () => toolbar.toggleZoom(),
-    "zoom-in": () => deepZoom.zoomToImageZoom(deepZoom.imageZoom() * ZOOM_STEP),
-    "zoom-out": () => deepZoom.zoomToImageZoom(deepZoom.imageZoom() / ZOOM_STEP),
+    "zoom-in": () => deepZoom.zoomToImageZoom(zoomStep(deepZoom.imageZoom(), 1, deepZoom.fitImageZoom())),
+    "zoom-out": () => deepZoom.zoomToImageZoom(zoomStep(deepZoom.imageZoom(), -1, deepZoom.fitImageZoom())),
     backdrop: () => viewStore.dispatch({ type: "backdrop/cycle" }),
     "backdrop-back": () => viewStore.dispatch({ type: "backdrop/cycle", step: -1 }),
     original: () => viewStore.dispatch({ type: "original/toggle" }),
