@@ -335,3 +335,39 @@ def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(live_url, q
             page.wait_for_timeout(150)
         page.wait_for_timeout(900)
         assert zoom_percent(page) == fit
+
+
+def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again(live_url, queue, chromium, sign_in):
+    """At fit, going side by side fits the photo in the half-width viewer (it used to keep the
+    full-width zoom, cropping the photo's sides); back to single view it fits the full width again.
+    Zoomed into a detail, the zoom is kept."""
+    reviewer, first, _ = queue
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sign_in(page, "rita", PASSWORD)
+        page.goto(f"{live_url}/photos/{first.pk}/review/")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(800)
+        single = zoom_percent(page)
+        box = page.locator("#viewer-main").bounding_box()
+        assert box is not None
+        whole = round(100 * min(box["width"] / WIDTH, box["height"] / HEIGHT))
+        assert abs(single - whole) <= 1, (single, whole)
+
+        page.locator("#compare-modes label", has_text="Side by side").click()
+        page.wait_for_timeout(1200)
+        half = page.locator("#viewer-main").bounding_box()
+        assert half is not None and half["width"] < box["width"] * 0.7
+        fit_in_half = round(100 * min(half["width"] / WIDTH, half["height"] / HEIGHT))
+        assert abs(zoom_percent(page) - fit_in_half) <= 1, (zoom_percent(page), fit_in_half)
+
+        page.locator("#compare-modes label", has_text="Single").click()
+        page.wait_for_timeout(1200)
+        assert abs(zoom_percent(page) - single) <= 1, (zoom_percent(page), single)
+
+        page.keyboard.press("z")  # 100 %: a detail
+        page.wait_for_timeout(900)
+        assert zoom_percent(page) == 100
+        page.locator("#compare-modes label", has_text="Side by side").click()
+        page.wait_for_timeout(1200)
+        assert zoom_percent(page) == 100

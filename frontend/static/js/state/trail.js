@@ -50,7 +50,7 @@ export function trailParse(text) {
   try {
     const data = JSON.parse(text);
     const ids = Array.isArray(data.ids) ? data.ids : null;
-    if (!ids || ids.length > MAX_TRAIL || !ids.every((id) => Number.isInteger(id) && id > 0)) return EMPTY_TRAIL;
+    if (!ids || ids.length > MAX_TRAIL || !ids.every((/** @type {any} */ id) => Number.isInteger(id) && id > 0)) return EMPTY_TRAIL;
     const index = Number.isInteger(data.index) && data.index >= -1 && data.index < ids.length ? data.index : ids.length - 1;
     return { ids, index };
   } catch {

@@ -84,7 +84,12 @@ export function smoothingFor(imageZoom) {
  * @returns {"actual" | "fit"}
  */
 export function zoomToggleTarget(imageZoom, fitImageZoom) {
-  return Math.abs(imageZoom - fitImageZoom) <= fitImageZoom * 0.02 ? "actual" : "fit";
+  return isFit(imageZoom, fitImageZoom) ? "actual" : "fit";
+}
+
+/** Whether the view shows the photo at fit (within 2 %). @param {number} imageZoom @param {number} fitImageZoom */
+export function isFit(imageZoom, fitImageZoom) {
+  return Math.abs(imageZoom - fitImageZoom) <= fitImageZoom * 0.02;
 }
 
 /** One press of + or - zooms by this factor (OpenSeadragon's own keys step 10 %: 26 presses from fit to 1600 %). */

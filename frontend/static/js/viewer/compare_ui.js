@@ -5,10 +5,13 @@
  * keys on its slider) and blink (the two images in turn).
  */
 
+import { isFit } from "../state/zoom.js";
 import { createDeepZoom } from "./deep_zoom_ui.js";
 
 /** Half a second per image: the rate blink comparators use; changes stand out without flicker. */
 export const BLINK_MS = 500;
+/** How long a layout change may take to reach the viewer (OpenSeadragon notices a new size on its next frame). */
+const REFIT_WAIT_MS = 1000;
 
 /** @typedef {import("./deep_zoom_ui.js").DeepZoom} DeepZoom */
 /** @typedef {import("../state/review_state.js").ReviewState} ReviewState */
@@ -28,7 +31,7 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
   /** @type {ReturnType<typeof setInterval> | null} */
   let blinkTimer = null;
   let blinkOn = true;
-  const offs = [];
+  const offs = /** @type {(() => void)[]} */ ([]);
 
   function ensureReference() {
     if (reference) return reference;
@@ -72,6 +75,17 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
     for (const name of leadEvents) document.removeEventListener(name, lead, { capture: true });
   });
 
+  function refitAfterResize() {
+    const refit = () => {
+      clearTimeout(expiry);
+      // After the frame: with preserveImageSizeOnResize OpenSeadragon sets the old zoom again
+      // right after its resize event.
+      requestAnimationFrame(() => main.fit());
+    };
+    const expiry = setTimeout(() => main.viewer.removeHandler("after-resize", refit), REFIT_WAIT_MS);
+    main.viewer.addOnceHandler("after-resize", refit);
+  }
+
   return {
     /**
      * @param {ReviewState} state
@@ -79,6 +93,9 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
      */
     async apply(state, referenceLayers) {
       const side = Boolean(referenceLayers);
+      // The main viewer halves (or doubles) its width: a photo shown at fit is fit again, whole, in
+      // its new width; one zoomed into a detail keeps its zoom (OpenSeadragon keeps image size).
+      if (side === referenceElement.hidden && isFit(main.imageZoom(), main.fitImageZoom())) refitAfterResize();
       referenceElement.hidden = !side;
       if (referenceLayers) {
         const viewer = ensureReference();
