@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { commandForKey } from "../../frontend/static/js/state/keymap.js";
-import { MIN_DRAG_SCREEN_PX, pinBounds, pinFromDrag, pinLabel, pointPin } from "../../frontend/static/js/state/pins.js";
+import { MIN_DRAG_SCREEN_PX, pinBounds, pinFromDrag, pinLabel, pointPin, regionLetter } from "../../frontend/static/js/state/pins.js";
 import {
   EMPTY_TRAIL,
   MAX_TRAIL,
@@ -109,4 +109,8 @@ test("a damaged stored trail is read as empty", () => {
     assert.deepEqual(trailParse(text), EMPTY_TRAIL, String(text));
   }
   assert.deepEqual(trailParse('{"ids": [4, 5], "index": 7}'), { ids: [4, 5], index: 1 });
+});
+
+test("detected regions are lettered as an <ol type=A> counts, so they never read like the numbered pins", () => {
+  assert.deepEqual([0, 1, 25, 26, 27, 51, 52, 701, 702].map(regionLetter), ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
 });

@@ -78,3 +78,14 @@ export function pinBounds(pin, pad) {
   if (isRegion(pin)) return { x0: pin.x0, y0: pin.y0, x1: pin.x1, y1: pin.y1 };
   return { x0: pin.x - pad, y0: pin.y - pad, x1: pin.x + pad, y1: pin.y + pad };
 }
+
+/**
+ * The letter a detected region goes by (A, B, ... Z, AA, AB, ...), as an HTML `<ol type="A">`
+ * counts: pins are numbered, so regions are lettered and the two never read alike.
+ * @param {number} index 0-based
+ */
+export function regionLetter(index) {
+  let text = "";
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) text = String.fromCharCode(65 + ((n - 1) % 26)) + text;
+  return text;
+}

@@ -6,7 +6,7 @@
  * their screen size.
  */
 
-import { isRegion, pinBounds } from "../state/pins.js";
+import { isRegion, pinBounds, regionLetter } from "../state/pins.js";
 import { imageToElementTransform } from "../state/zoom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -86,9 +86,9 @@ export function createOverlay(element, deepZoom, size) {
       const group = shape("g", { "data-detection": index }, "detection");
       group.append(
         rect(detection.box, "detection-box"),
-        // A number, as in the page's numbered list (kind and confidence are there): many regions
-        // sit close together and full labels would cover each other and the piece.
-        label(detection.box.x0, detection.box.y0 - 4 / scale, String(index + 1), "detection-label"),
+        // A letter, as in the page's lettered list (kind and confidence are there): many regions
+        // sit close together and full labels would cover each other and the piece. Pins are numbered.
+        label(detection.box.x0, detection.box.y0 - 4 / scale, regionLetter(index), "detection-label"),
       );
       nodes.push(group);
     });
