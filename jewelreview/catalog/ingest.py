@@ -94,7 +94,9 @@ class IngestReport:
                 f"refused {len(self.refused)}, ignored {len(self.ignored)}."
             )
         ]
-        out += [f"  imported {i.name}{_with(i.ai_result)} as {i.sku}/{i.view} (photo {i.photo_id})" for i in self.imported]
+        out += [
+            f"  imported {i.name}{_with(i.ai_result)} as {i.sku}/{i.view} (photo {i.photo_id})" for i in self.imported
+        ]
         out += [f"  skipped {s.name}{_with(s.ai_result)}: {s.reason}" for s in self.skipped]
         out += [f"  refused {r.name}{_with(r.ai_result)}: {r.reason}" for r in self.refused]
         out += [f"  ignored {name}" for name in self.ignored]

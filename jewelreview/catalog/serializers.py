@@ -176,20 +176,26 @@ class ImportedOutput(serializers.Serializer):
     photo_id = serializers.IntegerField()
     sku = serializers.CharField()
     view = serializers.CharField()
-    ai_result = serializers.CharField(help_text="The pair's AI result file, imported with it; empty for a file without one.")
+    ai_result = serializers.CharField(
+        help_text="The pair's AI result file, imported with it; empty for a file without one."
+    )
 
 
 class SkippedOutput(serializers.Serializer):
     name = serializers.CharField()
     reason = serializers.CharField()
     photo_id = serializers.IntegerField(allow_null=True)
-    ai_result = serializers.CharField(help_text="The pair's AI result file, skipped with it; empty for a file without one.")
+    ai_result = serializers.CharField(
+        help_text="The pair's AI result file, skipped with it; empty for a file without one."
+    )
 
 
 class RefusedOutput(serializers.Serializer):
     name = serializers.CharField()
     reason = serializers.CharField()
-    ai_result = serializers.CharField(help_text="The pair's AI result file, not imported either; empty for a file without one.")
+    ai_result = serializers.CharField(
+        help_text="The pair's AI result file, not imported either; empty for a file without one."
+    )
 
 
 class ReportBatchOutput(serializers.Serializer):

@@ -315,7 +315,7 @@ def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(live_url, q
     focused); - comes back and stops at fit, never shrinking the photo below it."""
     from playwright.sync_api import expect
 
-    reviewer, first, second = queue
+    _, first, _ = queue
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         sign_in(page, "rita", PASSWORD)
@@ -341,7 +341,7 @@ def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again
     """At fit, going side by side fits the photo in the half-width viewer (it used to keep the
     full-width zoom, cropping the photo's sides); back to single view it fits the full width again.
     Zoomed into a detail, the zoom is kept."""
-    reviewer, first, _ = queue
+    _, first, _ = queue
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         sign_in(page, "rita", PASSWORD)

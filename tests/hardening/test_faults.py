@@ -68,7 +68,9 @@ def test_a_render_abandoned_by_a_dead_worker_is_queued_again_and_finishes(
     settings.JEWELREVIEW_RENDER_STALE_AFTER_SECONDS = 60
     revision = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
     abandoned = _running_since(Render.objects.get(revision=revision), seconds=120)
-    other = revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=revision.pk, note="again")
+    other = revision_create(
+        photo=claimed, author=users.retoucher, recipe=recipe, base_revision=revision.pk, note="again"
+    )
     busy = _running_since(Render.objects.get(revision=other), seconds=10)  # a live worker's: left alone
 
     out = StringIO()

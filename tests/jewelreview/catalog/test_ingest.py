@@ -95,7 +95,8 @@ def test_ai_mask_of_another_size_is_refused_and_nothing_is_written(images, users
     assert [(r.name, r.reason) for r in report.refused] == [
         ("ring_front.jpg", "AI mask is 30x40 but the original is 40x30"),
     ]
-    assert "  refused ring_front.jpg (with ring_front_mask.png): AI mask is 30x40 but the original is 40x30" in report.lines()
+    refused = "  refused ring_front.jpg (with ring_front_mask.png): AI mask is 30x40 but the original is 40x30"
+    assert refused in report.lines()
     assert Photo.objects.count() == 0 and Sku.objects.count() == 0 and Batch.objects.count() == 0
     assert _nothing_stored()
 

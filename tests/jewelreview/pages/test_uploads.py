@@ -25,6 +25,10 @@ def ring_pair(ring):
     return lambda: [upload("RING1_front.jpg", ring.jpeg()), upload("RING1_front_mask.png", ring.mask())]
 
 
+# The report's row head for the ring pair: the photo, and its AI result beneath.
+RING1_ROW = '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th>'
+
+
 def zip_of(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -83,7 +87,7 @@ def test_two_generated_images_import_one_photo_shown_in_the_report(browsers, rin
     assert (photo.width, photo.height) == (40, 30)
     html = response.content.decode()
     assert "<caption>Every file of the upload and what became of it</caption>" in html
-    assert '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th><td>Imported</td>' in html
+    assert f"{RING1_ROW}<td>Imported</td>" in html
     assert f"Photo {photo.pk}: SKU RING1, view front" in html
     assert "1 imported, 0 skipped," in html
 
@@ -147,7 +151,7 @@ def test_html_in_a_file_name_is_shown_escaped(browsers, ring):
 def test_a_mask_of_the_wrong_size_is_refused_with_the_reason(browsers, ring):
     files = [upload("RING1_front.jpg", ring.jpeg()), upload("RING1_front_mask.png", ring.mask(20, 10))]
     html = post(browsers.manager, files).content.decode()
-    assert '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th><td>Refused</td>' in html
+    assert f"{RING1_ROW}<td>Refused</td>" in html
     assert "AI mask is 20x10 but the original is 40x30" in html
     assert Photo.objects.count() == 0
 
@@ -200,7 +204,7 @@ def test_a_file_over_the_file_limit_is_refused_in_the_report(browsers, settings,
     response = post(browsers.manager, ring_pair())
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th><td>Refused</td>' in html
+    assert f"{RING1_ROW}<td>Refused</td>" in html
     assert "over the 200 bytes limit for one file" in html
     assert Photo.objects.count() == 0
 
