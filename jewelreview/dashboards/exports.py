@@ -20,9 +20,13 @@ from jewelreview.catalog.selectors import sku_list, sku_status_counts
 from jewelreview.repairs.models import Render
 
 STATUS_COLUMNS = [status.value for status in PhotoStatus]
-# Letters and digits of any script stay (a studio's SKUs are often not ASCII: "BAGUE-ÉTÉ",
-# "指輪-01"); everything else, separators and control characters included, becomes "_".
-UNSAFE_RUN = re.compile(r"[^\w.-]+")
+# Letters, marks and digits of any script stay (a studio's SKUs are often not ASCII: "BAGUE-ÉTÉ",
+# "指輪-01", "अंगूठी"), with "." "_" "-"; every other run (separators, spaces, control and bidi
+# characters) becomes "_". A part keeps at most NAME_PART_BYTES of UTF-8, so "SKU_view-ID.png"
+# stays under the 255-byte file-name limit of common file systems (120-character CJK SKUs: 360).
+NAME_PART_BYTES = 100
+_REPLACED = "\0"
+_REPLACED_RUN = re.compile(_REPLACED + "+")
 
 
 def status_csv_response(*, batch: Batch | None) -> StreamingHttpResponse:
@@ -96,22 +100,28 @@ def _revision_number(photo: Photo) -> int | str:
     return photo.current_revision.number if photo.current_revision_id else ""
 
 
-def safe_name_part(text: str) -> str:
-    """``text`` as one file-name part: NFC letters and digits of any script, ``.``, ``-``; any other
-    run of characters becomes one ``_`` (no separator, no ``..``, no control character survives).
-
-    >>> safe_name_part("BAGUE-E\u0301TE\u0301 / côté"), safe_name_part("../side"), safe_name_part("指輪 01")
-    ('BAGUE-ÉTÉ_côté', 'side', '指輪_01')
-    """
-    return UNSAFE_RUN.sub("_", unicodedata.normalize("NFC", text)).strip("._")
+def safe_name_part(text: str) -> tuple[str, bool]:
+    """``text`` as one file-name part, and whether it was cut short (see ``NAME_PART_BYTES``):
+    NFC letters, marks and digits of any script and ``._-``; any other run of characters becomes
+    one ``_``, so no separator, control or bidi character survives, and leading or trailing dots
+    go (no ``..``)."""
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(c if c in "._-" or unicodedata.category(c)[0] in "LMN" else _REPLACED for c in text)
+    part = _REPLACED_RUN.sub("_", kept).strip("._")
+    encoded = part.encode()
+    if len(encoded) <= NAME_PART_BYTES:
+        return part, False
+    return encoded[:NAME_PART_BYTES].decode("utf-8", errors="ignore").rstrip("._"), True
 
 
 def _member_name(photo: Photo, used: set[str]) -> str:
-    """``SKU/SKU_view.png`` made of :func:`safe_name_part`: no path can escape."""
-    sku = safe_name_part(photo.sku.code) or f"sku-{photo.sku_id}"
-    view = safe_name_part(photo.view) or "view"
+    """``SKU/SKU_view.png`` made of :func:`safe_name_part` (no path can escape); the photo's id is
+    added when a part was cut short or the name is taken."""
+    sku, sku_cut = safe_name_part(photo.sku.code)
+    view, view_cut = safe_name_part(photo.view)
+    sku, view = sku or f"sku-{photo.sku_id}", view or "view"
     name = f"{sku}/{sku}_{view}.png"
-    if name in used:
+    if name in used or sku_cut or view_cut:
         name = f"{sku}/{sku}_{view}-{photo.pk}.png"
     used.add(name)
     return name

@@ -9,6 +9,7 @@ Conflict (409) says what is current and where the edit was kept. Nothing is ever
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,6 +56,14 @@ def recipe_validate(*, recipe: Any) -> dict[str, Any]:
         raise from_core_error(exc) from None
 
 
+@dataclass(frozen=True)
+class SavedRevision:
+    """What a save did: ``revision`` is new (``created``), or the current one it only repeated."""
+
+    revision: Revision
+    created: bool
+
+
 def revision_create(
     *,
     photo: Photo,
@@ -64,15 +73,36 @@ def revision_create(
     note: str = "",
     expected_version: int | None = None,
 ) -> Revision:
+    """The revision :func:`revision_save` saved, or the current one a repeat left in place."""
+    return revision_save(
+        photo=photo,
+        author=author,
+        recipe=recipe,
+        base_revision=base_revision,
+        note=note,
+        expected_version=expected_version,
+    ).revision
+
+
+def revision_save(
+    *,
+    photo: Photo,
+    author: AbstractBaseUser,
+    recipe: Any,
+    base_revision: int | None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> SavedRevision:
     """Save a new revision from ``base_revision`` (a revision id, or None for the first one).
 
     Allowed for the retoucher holding the photo's claim (in_repair) and for managers (in_repair
     or reopened). Queues its render after commit. Raises Conflict ``stale_base_revision``, with
     the edit kept as a side branch, when ``base_revision`` is no longer current.
 
-    Saving the current revision's recipe again (Save pressed twice, a note-less save with no
-    edit) adds nothing: the current revision itself is returned (``result.pk == base_revision``)
-    and the author's drafts are dropped. A new note is content, so it still makes a revision.
+    Saving the current revision's recipe again adds nothing (``created`` False): Save pressed
+    twice, or pressed again after an answer that never arrived, whose base is then one revision
+    behind (not a conflict: the recipe is already current). The author's drafts are dropped as
+    after any save. A new note is content, so it still makes a revision.
     """
     require(author, Action.REVISION_CREATE)
     canonical = recipe_validate(recipe=recipe)
@@ -84,9 +114,10 @@ def revision_create(
         locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
         _require_may_edit(locked, author)
         parent = _base_revision(locked, base_revision)
-        if _repeats_current(locked, parent, recipe_sha, note):
+        current = locked.current_revision
+        if current is not None and _repeats(current, recipe_sha, note):
             photo_drafts_delete(photo=locked, author=author)
-            return parent
+            return SavedRevision(current, created=False)
         number = (locked.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
         revision = Revision.objects.create(
             photo=locked,
@@ -126,7 +157,7 @@ def revision_create(
             photo_drafts_delete(photo=locked, author=author)
     if conflict is not None:
         raise conflict
-    return revision
+    return SavedRevision(revision, created=True)
 
 
 # The recipe of a photo approved as the AI delivered it: the final PNG is the AI cutout, rendered
@@ -362,11 +393,9 @@ def _require_may_edit(photo: Photo, author: AbstractBaseUser) -> None:
     )
 
 
-def _repeats_current(photo: Photo, parent: Revision | None, recipe_sha: str, note: str) -> bool:
+def _repeats(current: Revision, recipe_sha: str, note: str) -> bool:
     """Whether a save would only copy the current revision: same recipe, no new note."""
-    if parent is None or parent.pk != photo.current_revision_id:
-        return False
-    return parent.recipe_sha256 == recipe_sha and note.strip() in ("", parent.note.strip())
+    return current.recipe_sha256 == recipe_sha and note.strip() in ("", current.note.strip())
 
 
 def _base_revision(photo: Photo, base_revision: int | None) -> Revision | None:

@@ -14,7 +14,7 @@ from jewelreview.catalog.selectors import photo_get
 from jewelreview.errors import NotFound
 from jewelreview.repairs.selectors import photo_final_render, photo_revisions, render_get, revision_latest_render
 from jewelreview.repairs.serializers import RenderOutput, RevisionCreatedOutput, RevisionInput, RevisionOutput
-from jewelreview.repairs.services import render_retry, revision_create
+from jewelreview.repairs.services import render_retry, revision_save
 
 
 class PhotoRevisionsView(ApiView):
@@ -54,7 +54,7 @@ class PhotoRevisionsView(ApiView):
     def post(self, request, photo_id: int):
         photo = photo_get(photo_id=photo_id)
         data = validated(RevisionInput, request.data)
-        revision = revision_create(
+        saved = revision_save(
             photo=photo,
             author=request.user,
             recipe=data["recipe"],
@@ -62,9 +62,9 @@ class PhotoRevisionsView(ApiView):
             note=data["note"],
             expected_version=data.get("version"),
         )
-        unchanged = revision.pk == data["base_revision"]  # the current revision, saved again as it is
-        body = RevisionCreatedOutput(revision, context={"request": request, "unchanged": unchanged}).data
-        return Response(body, status=status.HTTP_200_OK if unchanged else status.HTTP_201_CREATED)
+        context = {"request": request, "unchanged": not saved.created}
+        body = RevisionCreatedOutput(saved.revision, context=context).data
+        return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
 
 
 class RenderDetailView(ApiView):

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
+from jewelreview.dashboards.exports import safe_name_part
 from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.repairs.services import render_complete
 
@@ -87,3 +88,32 @@ def test_zip_names_keep_letters_of_any_script(manager_api, make_photo, images, u
         names = archive.namelist()
         assert sorted(names) == sorted(["BAGUE-ÉTÉ/BAGUE-ÉTÉ_côté_gauche.png", "指輪_01/指輪_01_正面.png", "manifest.csv"])
         assert all(info.flag_bits & 0x800 for info in archive.infolist() if info.filename != "manifest.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("BAGUE-E\u0301TE\u0301 / côté", "BAGUE-ÉTÉ_côté"),  # decomposed accents composed (NFC)
+        ("अंगूठी", "अंगूठी"),  # Hindi: its vowel signs are marks, kept
+        ("கம்மல்", "கம்மல்"),  # Tamil
+        ("خاتَم", "خاتَم"),  # Arabic with a vowel mark
+        ("../side", "side"),
+        ("a\u202eb\u200fc", "a_b_c"),  # bidi controls
+        ("指輪／01∕02\\03:04", "指輪_01_02_03_04"),  # full-width and look-alike slashes, backslash, colon
+        ("..", ""),
+    ],
+)
+def test_a_name_part_keeps_every_script_and_nothing_that_could_leave_its_folder(text, part):
+    assert safe_name_part(text) == (part, False)
+
+
+def test_a_long_name_part_is_cut_to_100_bytes_on_a_character_boundary(manager_api, make_photo, images, users):
+    long_sku = "指輪" * 60  # 120 characters, 360 bytes of UTF-8
+    cut, was_cut = safe_name_part(long_sku)
+    assert was_cut and cut == "指輪" * 16 + "指" and len(cut.encode()) <= 100
+    photo, _ = approved_with_final(make_photo, images, users.manager, sku=long_sku, view="front")
+    response = manager_api.get(f"/api/exports/approved.zip?photo={photo.pk}")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        name = archive.namelist()[0]
+    assert name == f"{cut}/{cut}_front-{photo.pk}.png"  # the id tells cut names apart
+    assert all(len(component.encode()) <= 255 for component in name.split("/"))

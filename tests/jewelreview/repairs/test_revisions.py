@@ -7,7 +7,7 @@ import pytest
 from jewelreview.catalog.models import Photo
 from jewelreview.errors import Conflict, InvalidInput, NotAllowed
 from jewelreview.repairs.models import AppendOnlyError, Render, Revision
-from jewelreview.repairs.services import revision_create
+from jewelreview.repairs.services import revision_create, revision_save
 from jewelreview.reviews.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +92,9 @@ def test_optimistic_conflict_keeps_both_edits(users, make_photo, recipe):
 def test_first_revision_must_not_claim_a_base_and_later_ones_must(users, claimed, recipe):
     revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
     started = "The AI mask, which you started from, is no longer current: revision 1 is current"
+    other = {"ops": [{"op": "refine", "contrast": 15}]}
     with pytest.raises(Conflict, match=started):
-        revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
+        revision_create(photo=claimed, author=users.retoucher, recipe=other, base_revision=None)
 
 
 def test_base_revision_of_another_photo_is_invalid(users, make_photo, recipe):
@@ -123,3 +124,21 @@ def test_stale_photo_version_refuses_the_save(users, claimed, recipe):
     with pytest.raises(Conflict, match="changed since you loaded it"):
         revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None, expected_version=7)
     assert Revision.objects.count() == 0
+
+
+def test_a_save_repeating_the_current_recipe_makes_nothing_even_from_an_older_base(users, claimed, recipe):
+    """Save pressed again after an answer that never arrived: the base is one revision behind, but
+    the recipe is already current, so it is no conflict and no side revision."""
+    first = revision_save(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
+    assert first.created and first.revision.number == 1
+    again = revision_save(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None)
+    assert (again.created, again.revision.pk) == (False, first.revision.pk)
+    other = {"ops": [{"op": "refine", "contrast": 15}]}
+    second = revision_save(photo=claimed, author=users.retoucher, recipe=other, base_revision=first.revision.pk)
+    retried = revision_save(photo=claimed, author=users.retoucher, recipe=other, base_revision=first.revision.pk)
+    assert (retried.created, retried.revision.pk) == (False, second.revision.pk)
+    assert Revision.objects.filter(photo=claimed).count() == 2
+    assert [e.action for e in Event.objects.filter(photo=claimed)] == ["revision", "revision"]
+    # The same recipe as an older revision, from that base, is a real conflict: another recipe is current.
+    with pytest.raises(Conflict):
+        revision_save(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=first.revision.pk)
