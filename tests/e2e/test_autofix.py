@@ -56,7 +56,8 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         # Lettered on the photo as in the list (pins are the numbered marks).
         letters = page.locator("#viewer-main [data-detection] .detection-label").all_text_contents()
         assert letters == [chr(ord("A") + i) for i in range(len(photo.detections))], letters
-        assert page.locator("#detection-list").get_attribute("type") == "A"
+        style = page.locator("#detection-list").evaluate("list => getComputedStyle(list).listStyleType")
+        assert style == "upper-alpha", style
 
         # Detection stored its proposal: the panel says what the click will repair.
         plan = re.compile(r"Auto-fix repairs \d+ regions? in \d+ steps? \(.*channel mask")

@@ -184,6 +184,7 @@ test("a slider's steps in quick succession are one undo step; a pause, another s
   };
   for (let notch = 1; notch <= 5; notch++) step("contrast", "contrast", notch, 100 * notch); // held arrow key
   assert.equal(state.history.past.length, 1);
+  assert.equal(state.history.past[0].changes.length, 1, "one change from the first value to the last, however long the key is held");
   assert.equal(state.doc.ops[0].contrast, 5);
   step("contrast", "contrast", 6, 500 + MERGE_WINDOW_MS + 1); // after a pause: its own step
   step("shift_edge", "shift_edge", 10, 500 + MERGE_WINDOW_MS + 50); // another slider: its own step
@@ -194,6 +195,10 @@ test("a slider's steps in quick succession are one undo step; a pause, another s
   assert.deepEqual(state.doc.ops[0], refine, "one Ctrl+Z takes back the five notches");
   state = redo(state);
   assert.equal(state.doc.ops[0].contrast, 5);
+  step("contrast", "contrast", 7, 550); // right after the redo: its own step, not part of the redone one
+  assert.equal(state.history.past.length, 2);
+  state = undo(state);
+  assert.equal(state.doc.ops[0].contrast, 5);
   // Right after an undo (a redo is waiting), a notch never joins the step before the undone one.
   state = { doc: { base: "ai", ops: [refine] }, history: emptyHistory() };
   step("contrast", "contrast", 1, 0);
@@ -203,9 +208,25 @@ test("a slider's steps in quick succession are one undo step; a pause, another s
   assert.equal(state.history.past.length, 2);
   state = undo(state);
   assert.deepEqual([state.doc.ops[0].contrast, state.doc.ops[0].shift_edge], [1, 0]);
+  // Moved and moved back within the window: no step is left, since undo would change nothing.
+  state = { doc: { base: "ai", ops: [refine] }, history: emptyHistory() };
+  step("contrast", "contrast", 1, 0);
+  step("contrast", "contrast", 0, 100);
+  assert.equal(state.history.past.length, 0);
+  // A new op's first notch inserts it; later notches only change what is inserted.
+  state = { doc: { base: "ai", ops: [] }, history: emptyHistory() };
+  const fresh = newRefineOp("o9");
+  state = commit(state, { label: "Refine: contrast", changes: [{ kind: "insert", index: 0, op: { ...fresh, contrast: 1 } }], merge: { key: "contrast:o9", at: 0 } });
+  const grown = { ...state.doc.ops[0], contrast: 2 };
+  state = commit(state, { label: "Refine: contrast", changes: [{ kind: "update", before: state.doc.ops[0], after: grown }], merge: { key: "contrast:o9", at: 80 } });
+  assert.deepEqual(state.history.past.map((set) => set.changes.map((change) => change.kind)), [["insert"]]);
+  assert.equal(state.doc.ops[0].contrast, 2);
+  state = undo(state);
+  assert.deepEqual(state.doc.ops, []);
   // Sets without a slider step (a drag, a click) never merge.
+  state = { doc: { base: "ai", ops: [refine] }, history: emptyHistory() };
   const plain = (value) => ({ label: "Drag", changes: [{ kind: "update", before: state.doc.ops[0], after: { ...state.doc.ops[0], feather: value } }] });
   state = commit(state, plain(1));
   state = commit(state, plain(2));
-  assert.equal(state.history.past.length, 3); // contrast's step, then one per drag
+  assert.equal(state.history.past.length, 2); // one per drag
 });

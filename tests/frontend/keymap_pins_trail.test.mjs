@@ -17,7 +17,7 @@ import {
 const idle = { inTextField: false, flagOpen: false };
 
 test("every documented letter maps to its command, in either case", () => {
-  const expected = { a: "approve", f: "flag", j: "next", k: "previous", z: "zoom-toggle", b: "backdrop", o: "original", m: "mask", x: "autofix", "?": "help", "+": "zoom-in", "=": "zoom-in", "-": "zoom-out" };
+  const expected = { a: "approve", f: "flag", j: "next", k: "previous", z: "zoom-toggle", b: "backdrop", o: "original", m: "mask", x: "autofix", "?": "help", "+": "zoom-in", "=": "zoom-in", "-": "zoom-out", _: "zoom-out" };
   for (const [key, command] of Object.entries(expected)) {
     assert.equal(commandForKey({ key }, idle), command, key);
   }

@@ -126,15 +126,19 @@ test("+ and - step by ZOOM_STEP between fit and MAX_IMAGE_ZOOM, landing on fit e
   assert.equal(zoomStep(0.1, -1, fit), 0.1, "below fit (the wheel went there), - does nothing");
   assert.equal(zoomStep(0.1, 1, fit), fit, "and + comes back to fit first");
   assert.equal(zoomStep(12, 1, fit), MAX_IMAGE_ZOOM);
+  assert.equal(zoomStep(fit * (1 - 1e-12), 1, fit), fit * ZOOM_STEP, "a hair off fit is fit: the first + acts");
+  assert.equal(zoomStep(fit * 1.01, -1, fit), fit * 1.01, "- from (about) fit does nothing");
+  assert.equal(zoomStep(20, 1, 20), 20, "a tiny photo fit above 1600 %: + does not zoom out");
+  assert.equal(zoomStep(MAX_IMAGE_ZOOM, 1, fit), MAX_IMAGE_ZOOM);
   // From fit to 1600 %: a handful of presses, not OpenSeadragon's 10 % steps (57 from 20 %).
   let zoom = fit;
   let presses = 0;
-  while (zoom < MAX_IMAGE_ZOOM) {
+  while (zoom < MAX_IMAGE_ZOOM && presses < 50) {
     zoom = zoomStep(zoom, 1, fit);
     presses += 1;
   }
   assert.equal(presses, 11);
-  while (zoom > fit) zoom = zoomStep(zoom, -1, fit);
+  for (presses = 0; zoom > fit && presses < 50; presses++) zoom = zoomStep(zoom, -1, fit);
   assert.equal(zoom, fit);
   // A photo smaller than its window fits above 100 %: the same rules hold.
   assert.equal(zoomStep(3, -1, 3), 3);

@@ -26,7 +26,7 @@ def ring_pair(ring):
 
 
 # The report's row head for the ring pair: the photo, and its AI result beneath.
-RING1_ROW = '<th scope="row">RING1_front.jpg<span class="paired-file">with RING1_front_mask.png</span></th>'
+RING1_ROW = '<th scope="row">RING1_front.jpg <span class="paired-file">with RING1_front_mask.png</span></th>'
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
@@ -116,7 +116,7 @@ def test_a_zip_of_a_pair_imports(browsers, ring):
     assert response.status_code == 200
     assert Photo.objects.get().sku.code == "RING1"
     assert (
-        '<th scope="row">shoot/RING1_front.jpg<span class="paired-file">with shoot/RING1_front_mask.png</span></th>'
+        '<th scope="row">shoot/RING1_front.jpg <span class="paired-file">with shoot/RING1_front_mask.png</span></th>'
         "<td>Imported</td>"
     ) in response.content.decode()
 

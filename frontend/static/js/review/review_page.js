@@ -151,8 +151,8 @@ function start() {
       next: () => navigation.next(),
       previous: () => navigation.previous(),
       "zoom-toggle": toggleZoom,
-      "zoom-in": () => main.zoomToImageZoom(zoomStep(main.imageZoom(), 1, main.fitImageZoom())),
-      "zoom-out": () => main.zoomToImageZoom(zoomStep(main.imageZoom(), -1, main.fitImageZoom())),
+      "zoom-in": () => zoomBy(1),
+      "zoom-out": () => zoomBy(-1),
       backdrop: () => store.dispatch({ type: "backdrop/cycle" }),
       "backdrop-back": () => store.dispatch({ type: "backdrop/cycle", step: -1 }),
       original: () => store.dispatch({ type: "original/toggle" }),
@@ -172,9 +172,17 @@ function start() {
     compare.apply(store.getState(), plan.reference);
   }
 
+  // Keys act on the viewer the reviewer works in: side by side, the other one follows it.
   function toggleZoom() {
-    if (zoomToggleTarget(main.imageZoom(), main.fitImageZoom()) === "fit") main.fit();
-    else main.zoomToImageZoom(1, main.centreImagePoint());
+    const viewer = compare.leading();
+    if (zoomToggleTarget(viewer.imageZoom(), viewer.fitImageZoom()) === "fit") viewer.fit();
+    else viewer.zoomToImageZoom(1, viewer.centreImagePoint());
+  }
+
+  /** @param {1 | -1} direction */
+  function zoomBy(direction) {
+    const viewer = compare.leading();
+    viewer.zoomToImageZoom(zoomStep(viewer.imageZoom(), direction, viewer.fitImageZoom()));
   }
 
   function pinCentre() {

@@ -26,6 +26,7 @@ const LETTERS = {
   "+": "zoom-in",
   "=": "zoom-in",
   "-": "zoom-out",
+  _: "zoom-out",
 };
 
 /**

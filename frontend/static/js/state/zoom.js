@@ -98,15 +98,19 @@ export const ZOOM_STEP = 1.5;
 /**
  * The image zoom one press of + (`direction` 1) or - (-1) goes to: a factor of ZOOM_STEP, never
  * past MAX_IMAGE_ZOOM and never below fit (the whole photo in view); a press that would cross
- * fit stops there, so fit is always reached exactly.
+ * fit stops there, so fit is always reached exactly. A view within 2 % of fit counts as fit
+ * (isFit); + never zooms out and - never zooms in.
  * @param {number} imageZoom @param {1 | -1} direction @param {number} fitImageZoom
  */
 export function zoomStep(imageZoom, direction, fitImageZoom) {
   const fit = Math.min(fitImageZoom, MAX_IMAGE_ZOOM);
-  if (direction < 0 && imageZoom <= fit) return imageZoom; // already out as far as - goes (the wheel may go further)
-  const target = direction > 0 ? imageZoom * ZOOM_STEP : imageZoom / ZOOM_STEP;
-  if ((imageZoom - fit) * (target - fit) < 0) return fit;
-  return Math.min(MAX_IMAGE_ZOOM, Math.max(fit, target));
+  const from = isFit(imageZoom, fit) ? fit : imageZoom;
+  if (direction > 0) {
+    const target = from < fit ? fit : from * ZOOM_STEP;
+    return Math.max(imageZoom, Math.min(MAX_IMAGE_ZOOM, target));
+  }
+  if (from <= fit) return imageZoom; // out as far as - goes (the wheel may go further)
+  return Math.min(imageZoom, Math.max(fit, from / ZOOM_STEP));
 }
 
 /** @param {number} imageZoom */

@@ -75,15 +75,28 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
     for (const name of leadEvents) document.removeEventListener(name, lead, { capture: true });
   });
 
+  /** @type {(() => void) | null} */
+  let pendingRefit = null;
+
   function refitAfterResize() {
+    dropRefit();
+    const expiry = setTimeout(dropRefit, REFIT_WAIT_MS);
     const refit = () => {
-      clearTimeout(expiry);
+      dropRefit();
       // After the frame: with preserveImageSizeOnResize OpenSeadragon sets the old zoom again
       // right after its resize event.
       requestAnimationFrame(() => main.fit());
     };
-    const expiry = setTimeout(() => main.viewer.removeHandler("after-resize", refit), REFIT_WAIT_MS);
-    main.viewer.addOnceHandler("after-resize", refit);
+    main.viewer.addHandler("after-resize", refit);
+    pendingRefit = () => {
+      clearTimeout(expiry);
+      main.viewer.removeHandler("after-resize", refit);
+    };
+  }
+
+  function dropRefit() {
+    if (pendingRefit) pendingRefit();
+    pendingRefit = null;
   }
 
   return {
@@ -109,7 +122,10 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
     },
     /** @returns {DeepZoom | null} */
     reference: () => reference,
+    /** The viewer the reviewer works in (the other follows it): where keyboard zooms act. @returns {DeepZoom} */
+    leading: () => (leader === "reference" && reference && !referenceElement.hidden ? reference : main),
     destroy() {
+      dropRefit();
       setBlinking(false);
       for (const off of offs) off();
       if (reference) reference.destroy();

@@ -26,6 +26,7 @@ const KEYS = {
   "+": "zoom-in",
   "=": "zoom-in",
   "-": "zoom-out",
+  _: "zoom-out",
   Delete: "delete",
   Backspace: "delete",
   Enter: "finish",

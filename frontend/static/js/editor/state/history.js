@@ -107,10 +107,35 @@ export function commit(state, set) {
   const { past, future } = state.history;
   const last = past[past.length - 1];
   if (last && future.length === 0 && continues(last, set)) {
-    const merged = { label: set.label, changes: [...last.changes, ...set.changes], merge: set.merge };
-    return { doc: applySet(state.doc, set), history: { past: [...past.slice(0, -1), merged], future: [] } };
+    const changes = joined(last.changes, set.changes);
+    const doc = applySet(state.doc, set);
+    // Moved and moved back: nothing left to undo, so no step is left either.
+    const kept = changes.length > 0 ? [{ label: set.label, changes, merge: set.merge }] : [];
+    return { doc, history: { past: [...past.slice(0, -1), ...kept], future: [] } };
   }
   return { doc: applySet(state.doc, set), history: { past: [...past, set].slice(-HISTORY_LIMIT), future: [] } };
+}
+
+/**
+ * The changes of two slider steps as one: an op's update (or insertion) followed by its update
+ * is one change from the first state to the last, so a held key does not pile up changes.
+ * @param {readonly Change[]} first @param {readonly Change[]} then @returns {Change[]}
+ */
+function joined(first, then) {
+  const [a] = first;
+  const [b] = then;
+  if (first.length !== 1 || then.length !== 1 || !b || b.kind !== "update" || !a) return [...first, ...then];
+  if (a.kind === "update" && a.after.id === b.before.id) {
+    return sameOp(a.before, b.after) ? [] : [{ kind: "update", before: a.before, after: b.after }];
+  }
+  if (a.kind === "insert" && a.op.id === b.before.id) return [{ kind: "insert", index: a.index, op: b.after }];
+  return [...first, ...then];
+}
+
+/** Field by field (ops are flat records of numbers, strings and booleans, plus their shape). @param {EditorOp} a @param {EditorOp} b */
+function sameOp(a, b) {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => /** @type {any} */ (a)[key] === /** @type {any} */ (b)[key]);
 }
 
 /** Whether `set` is the next step of the slider adjustment `last` ended with. @param {ChangeSet} last @param {ChangeSet} set */
@@ -134,5 +159,7 @@ export function undo(state) {
 export function redo(state) {
   const [set, ...future] = state.history.future;
   if (!set) return state;
-  return { doc: applySet(state.doc, set), history: { past: [...state.history.past, set], future } };
+  // A redone step is finished: the slider's next notch starts a step of its own.
+  const { merge, ...finished } = set;
+  return { doc: applySet(state.doc, set), history: { past: [...state.history.past, finished], future } };
 }
