@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -99,9 +100,10 @@ def manifest_parse(data: bytes, *, name: str = MANIFEST_NAME) -> dict[str, Manif
             continue
         if not file_name or not sku:
             raise InvalidInput(f"{name} line {line}: file and sku are both required.", code="invalid_manifest")
-        if file_name in rows:
+        if _nfc(file_name) in rows:
             raise InvalidInput(f"{name} line {line}: {file_name} is listed twice.", code="invalid_manifest")
-        rows[file_name] = ManifestRow(sku=sku, view=row.get("view", ""), title=row.get("title", ""))
+        file_name = _nfc(file_name)
+        rows[file_name] = ManifestRow(sku=_nfc(sku), view=_nfc(row.get("view", "")), title=_nfc(row.get("title", "")))
     return rows
 
 
@@ -117,7 +119,7 @@ def entries_pair(entries: Iterable[Entry], *, manifest: dict[str, ManifestRow] |
         if _is_ignored(path) or path.name.lower() == MANIFEST_NAME:
             result.ignored.append(entry.name)
             continue
-        stem_key = str(path.with_suffix(""))
+        stem_key = _nfc(str(path.with_suffix("")))
         base = _strip_ai_suffix(stem_key)
         if base is not None and ext in AI_EXTENSIONS:
             ai_results[base].append(entry)
@@ -136,6 +138,7 @@ def entries_pair(entries: Iterable[Entry], *, manifest: dict[str, ManifestRow] |
 
 def sku_and_view(original_name: str, manifest: dict[str, ManifestRow]) -> tuple[str, str, str]:
     """(sku, view, title) for an original, from the manifest (by path or file name) or the name."""
+    original_name = _nfc(original_name)
     path = PurePosixPath(original_name)
     row = manifest.get(original_name) or manifest.get(path.name)
     stem = path.stem
@@ -186,6 +189,12 @@ def _pair_one(
         result.refused.append(Refusal(original.name, problem))
         return
     result.pairs.append(Pair(original=original, ai_result=ai_results[0], sku=sku, view=view, title=title))
+
+
+def _nfc(text: str) -> str:
+    """One spelling of each accented letter: macOS writes file names decomposed ("E" + U+0301),
+    most other sources composed ("É"); both must name the same SKU, view and pair."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _strip_ai_suffix(stem_key: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
@@ -102,7 +103,7 @@ def photo_list(
     if status:
         qs = qs.filter(status=status)
     if sku:
-        qs = qs.filter(sku__code=sku)
+        qs = qs.filter(sku__code=unicodedata.normalize("NFC", sku))  # as ingest stores codes
     if batch_id is not None:
         qs = qs.filter(batch_id=batch_id)
     if assignee_id is not None:

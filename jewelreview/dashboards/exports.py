@@ -116,12 +116,13 @@ def safe_name_part(text: str) -> tuple[str, bool]:
 
 def _member_name(photo: Photo, used: set[str]) -> str:
     """``SKU/SKU_view.png`` made of :func:`safe_name_part` (no path can escape); the photo's id is
-    added when a part was cut short or the name is taken."""
+    added when a part was cut short or the name is taken, in any case (Windows and macOS unpack
+    RING1/ and ring1/ into one folder: one file would overwrite the other)."""
     sku, sku_cut = safe_name_part(photo.sku.code)
     view, view_cut = safe_name_part(photo.view)
     sku, view = sku or f"sku-{photo.sku_id}", view or "view"
     name = f"{sku}/{sku}_{view}.png"
-    if name in used or sku_cut or view_cut:
+    if name.casefold() in used or sku_cut or view_cut:
         name = f"{sku}/{sku}_{view}-{photo.pk}.png"
-    used.add(name)
+    used.add(name.casefold())
     return name

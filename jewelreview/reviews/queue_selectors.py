@@ -5,6 +5,7 @@ Every read here is one query whatever the page size (joins and correlated subque
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,7 +39,7 @@ def _filtered(qs: QuerySet[Photo], filters: QueueFilters, *, with_status: bool =
     if filters.batch_id is not None:
         qs = qs.filter(batch_id=filters.batch_id)
     if filters.sku:
-        qs = qs.filter(sku__code=filters.sku)
+        qs = qs.filter(sku__code=unicodedata.normalize("NFC", filters.sku))  # as ingest stores codes
     if filters.assignee:
         qs = qs.filter(assignee__username=filters.assignee)
     if with_status and filters.status:

@@ -220,6 +220,29 @@ def test_manifest_in_the_upload_sets_sku_view_and_title(images, users):
     assert "  read manifest.csv: 1 row" in report.lines()
 
 
+def test_accented_names_are_one_sku_however_they_are_spelled(images, users):
+    """A Mac writes "É" decomposed (E + U+0301), a spreadsheet composed: one SKU, one pair, found by either."""
+    from jewelreview.catalog.selectors import photo_list
+
+    decomposed, composed = "BAGUE-E\u0301TE\u0301", "BAGUE-\u00c9T\u00c9"
+    report = ingest_files(
+        files=_files(
+            {
+                f"{decomposed}_front.jpg": images.jpeg(64, 48, seed=21),
+                f"{composed}_front_mask.png": images.mask(64, 48),  # the remover wrote it composed
+                f"{composed}_side.jpg": images.jpeg(64, 48, seed=22),
+                f"{composed}_side_cutout.png": images.cutout(64, 48),
+                "IMG_3.jpg": images.jpeg(64, 48, seed=23),
+                "IMG_3.png": images.mask(64, 48),
+                "manifest.csv": f"file,sku,view\nIMG_3.jpg,{decomposed},back\n".encode(),
+            }
+        ),
+        batch_name="b",
+        actor=users.manager,
+    )
+    assert len(report.imported) == 3 and report.refused == [], report
+    assert list(Sku.objects.values_list("code", flat=True)) == [composed]
+    assert photo_list(sku=decomposed).count() == 3
 def test_only_managers_upload(images, users):
     with pytest.raises(NotAllowed):
         ingest_upload(files=_files({"A_front.jpg": images.jpeg(64, 48, seed=1)}), batch_name="b", actor=users.reviewer)

@@ -117,3 +117,12 @@ def test_a_long_name_part_is_cut_to_100_bytes_on_a_character_boundary(manager_ap
         name = archive.namelist()[0]
     assert name == f"{cut}/{cut}_front-{photo.pk}.png"  # the id tells cut names apart
     assert all(len(component.encode()) <= 255 for component in name.split("/"))
+
+
+def test_names_that_differ_only_in_case_do_not_overwrite_each_other(manager_api, make_photo, images, users):
+    upper, _ = approved_with_final(make_photo, images, users.manager, sku="RING1", view="front")
+    lower, _ = approved_with_final(make_photo, images, users.manager, sku="ring1", view="FRONT")
+    response = manager_api.get(f"/api/exports/approved.zip?photo={upper.pk}&photo={lower.pk}")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        names = [name for name in archive.namelist() if name != "manifest.csv"]
+    assert len({name.casefold() for name in names}) == 2, names
