@@ -339,8 +339,8 @@ def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(live_url, q
 
 def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again(live_url, queue, chromium, sign_in):
     """At fit, going side by side fits the photo in the half-width viewer (it used to keep the
-    full-width zoom, cropping the photo's sides); back to single view it fits the full width again.
-    Zoomed into a detail, the zoom is kept."""
+    full-width zoom, cropping the photo's sides); back to single view it fits the full width again,
+    and a smaller window fits it again too. Zoomed into a detail, the zoom is kept."""
     _, first, _ = queue
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -364,6 +364,14 @@ def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again
         page.locator("#compare-modes label", has_text="Single").click()
         page.wait_for_timeout(1200)
         assert abs(zoom_percent(page) - single) <= 1, (zoom_percent(page), single)
+
+        # A smaller window: still the whole photo.
+        page.set_viewport_size({"width": 900, "height": 640})
+        page.wait_for_timeout(1200)
+        small = page.locator("#viewer-main").bounding_box()
+        assert small is not None
+        fit_small = round(100 * min(small["width"] / WIDTH, small["height"] / HEIGHT))
+        assert abs(zoom_percent(page) - fit_small) <= 1, (zoom_percent(page), fit_small)
 
         page.keyboard.press("z")  # 100 %: a detail
         page.wait_for_timeout(900)

@@ -5,13 +5,10 @@
  * keys on its slider) and blink (the two images in turn).
  */
 
-import { isFit } from "../state/zoom.js";
 import { createDeepZoom } from "./deep_zoom_ui.js";
 
 /** Half a second per image: the rate blink comparators use; changes stand out without flicker. */
 export const BLINK_MS = 500;
-/** How long a layout change may take to reach the viewer (OpenSeadragon notices a new size on its next frame). */
-const REFIT_WAIT_MS = 1000;
 
 /** @typedef {import("./deep_zoom_ui.js").DeepZoom} DeepZoom */
 /** @typedef {import("../state/review_state.js").ReviewState} ReviewState */
@@ -75,30 +72,6 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
     for (const name of leadEvents) document.removeEventListener(name, lead, { capture: true });
   });
 
-  /** @type {(() => void) | null} */
-  let pendingRefit = null;
-
-  function refitAfterResize() {
-    dropRefit();
-    const expiry = setTimeout(dropRefit, REFIT_WAIT_MS);
-    const refit = () => {
-      dropRefit();
-      // After the frame: with preserveImageSizeOnResize OpenSeadragon sets the old zoom again
-      // right after its resize event.
-      requestAnimationFrame(() => main.fit());
-    };
-    main.viewer.addHandler("after-resize", refit);
-    pendingRefit = () => {
-      clearTimeout(expiry);
-      main.viewer.removeHandler("after-resize", refit);
-    };
-  }
-
-  function dropRefit() {
-    if (pendingRefit) pendingRefit();
-    pendingRefit = null;
-  }
-
   return {
     /**
      * @param {ReviewState} state
@@ -106,9 +79,7 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
      */
     async apply(state, referenceLayers) {
       const side = Boolean(referenceLayers);
-      // The main viewer halves (or doubles) its width: a photo shown at fit is fit again, whole, in
-      // its new width; one zoomed into a detail keeps its zoom (OpenSeadragon keeps image size).
-      if (side === referenceElement.hidden && isFit(main.imageZoom(), main.fitImageZoom())) refitAfterResize();
+      // The main viewer halves (or doubles) its width: deep_zoom_ui keeps a photo at fit whole.
       referenceElement.hidden = !side;
       if (referenceLayers) {
         const viewer = ensureReference();
@@ -125,7 +96,6 @@ export function createCompare({ main, referenceElement, swipeControl, swipeInput
     /** The viewer the reviewer works in (the other follows it): where keyboard zooms act. @returns {DeepZoom} */
     leading: () => (leader === "reference" && reference && !referenceElement.hidden ? reference : main),
     destroy() {
-      dropRefit();
       setBlinking(false);
       for (const off of offs) off();
       if (reference) reference.destroy();

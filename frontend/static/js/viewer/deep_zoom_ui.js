@@ -16,6 +16,7 @@ import {
   elementToImage,
   imageToViewport,
   imageZoomToViewportZoom,
+  isFit,
   smoothingFor,
   swipeClips,
   viewportZoomToImageZoom,
@@ -181,6 +182,19 @@ export function createDeepZoom(element, { size, sources, label, navigator = true
   for (const name of ["update-viewport", "viewport-change", "animation", "animation-finish", "resize"]) {
     viewer.addHandler(name, onViewChange);
   }
+
+  // A photo shown whole stays whole when the viewer's size changes (the window, side by side);
+  // one zoomed into a detail keeps its zoom (preserveImageSizeOnResize). Whether it was whole is
+  // read every frame but never on "resize" itself, which OpenSeadragon raises with the new size.
+  let wasFit = true;
+  const noteFit = () => {
+    wasFit = isFit(imageZoom(), viewportZoomToImageZoom(viewer.viewport.getHomeZoom(), currentView().width, size.width));
+  };
+  for (const name of ["update-viewport", "viewport-change", "animation-finish"]) viewer.addHandler(name, noteFit);
+  viewer.addHandler("after-resize", () => {
+    // After the frame: OpenSeadragon sets the old image size again right after this event.
+    if (wasFit) requestAnimationFrame(() => viewer.viewport.goHome());
+  });
   viewer.addHandler("tile-loaded", (/** @type {any} */ event) => {
     const key = event.tiledImage && keys.get(event.tiledImage);
     if (key && event.tile.level > (deepest.get(key) ?? -1)) deepest.set(key, event.tile.level);
