@@ -2,7 +2,8 @@
 
 Each list comes with its open flags prefetched (one more query per list, whatever its length)
 and the note of the photo's latest reopen (``reopen_note``, ``reopened_by``: why a manager sent an
-approved photo back, for a card with no open flags), unless the photo was approved or flagged since.
+approved photo back, for a card with no open flags; ``reopened_at``), unless the photo was
+approved or flagged since.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _with_open_flags(photos: QuerySet[Photo]) -> QuerySet[Photo]:
     photos = photos.annotate(
         reopen_note=Subquery(reopens.values("note")[:1]),
         reopened_by=Subquery(reopens.values("actor__username")[:1]),
+        reopened_at=Subquery(reopens.values("created_at")[:1]),
     )
     return with_final_render(photos.select_related("sku", "batch", "assignee", "current_revision")).prefetch_related(
         Prefetch("flags", queryset=open_flags, to_attr="open_flags")

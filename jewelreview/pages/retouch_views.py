@@ -51,8 +51,26 @@ class WorkCard:
 
     @property
     def unchanged_since_flag(self) -> bool:
-        """The current revision is the one the open flags were raised on (nothing new to review)."""
-        return bool(self.flags) and all(c.flag.revision_id == self.photo.current_revision_id for c in self.flags)
+        """An open flag was raised on the current revision: the reviewer has seen it and said no (as
+        the editor's Submit asks, ``flagged_revisions``)."""
+        current = self.photo.current_revision_id
+        return current is not None and any(c.flag.revision_id == current for c in self.flags)
+
+    @property
+    def unchanged_since_reopen(self) -> bool:
+        """Reopened, and no revision saved since: the approved result would go back as it was."""
+        reopened_at = getattr(self.photo, "reopened_at", None)
+        revision = self.photo.current_revision
+        return reopened_at is not None and (revision is None or revision.created_at < reopened_at)
+
+    @property
+    def unchanged_warning(self) -> str:
+        """What the card says, and Submit asks about, when nothing new would go to review."""
+        if self.unchanged_since_flag:
+            return "No new revision since the flag."
+        if self.unchanged_since_reopen:
+            return "No new revision since it was reopened."
+        return ""
 
 
 def work_card(photo: Photo) -> WorkCard:

@@ -114,3 +114,37 @@ def test_retoucher_sees_the_reviewers_pins_claims_and_submits(live_url, scene, c
     assert Photo.objects.get(pk=pinned).status == "in_repair"
     assert Photo.objects.get(pk=pinned).assignee.username == "tom"
     assert (Photo.objects.get(pk=repaired).status, Photo.objects.get(pk=repaired).assignee) == ("needs_review", None)
+
+
+def test_submitting_the_flagged_revision_unchanged_asks_first(live_url, scene, chromium, sign_in, django_user_model):
+    """Flagged on r1 and claimed again with nothing saved since: Submit asks; Cancel keeps the photo."""
+    from playwright.sync_api import expect
+
+    from jewelreview.catalog.models import Photo
+    from jewelreview.reviews.services import photo_claim, photo_flag, photo_submit
+
+    rita, tom = django_user_model.objects.get(username="rita"), django_user_model.objects.get(username="tom")
+    repaired = Photo.objects.get(pk=scene["repaired"])
+    photo_submit(photo=repaired, actor=tom)
+    repaired.refresh_from_db()
+    photo_flag(photo=repaired, actor=rita, reason="halo", note="still grey")
+    repaired.refresh_from_db()
+    photo_claim(photo=repaired, actor=tom)
+    questions: list[str] = []
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sign_in(page, "tom", PASSWORD)
+        card = page.locator(f"#photo-{repaired.pk}")
+        expect(card).to_contain_text("No new revision since the flag.")
+        submit = card.get_by_role("button", name="Submit for re-review RING2 front")
+
+        page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+        submit.click()
+        page.wait_for_timeout(500)
+        expect(card).to_be_visible()  # cancelled: nothing was sent
+        assert questions == ["No new revision since the flag. Send it back to review unchanged?"]
+
+        page.once("dialog", lambda dialog: dialog.accept())
+        submit.click()
+        expect(page.get_by_role("status")).to_contain_text("RING2 / front went back to review.")
+    assert Photo.objects.get(pk=repaired.pk).status == "needs_review"

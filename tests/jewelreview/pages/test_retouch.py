@@ -121,6 +121,37 @@ def test_an_old_reopen_note_is_not_shown_after_a_later_review_decision(browsers,
     assert "No open flags." in html and "Customer complaint" not in html and "reopened" not in html
 
 
+def test_submitting_nothing_new_is_said_and_asked_first(browsers, make_photo, users, recipe):
+    """A card whose Submit would send back what the reviewer flagged, or what a manager reopened,
+    says so and its form asks first (data-confirm, confirm_forms.js); after a new revision, neither."""
+    from jewelreview.repairs.services import revision_create
+    from jewelreview.reviews.services import photo_approve, photo_flag, photo_reopen, photo_submit
+
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    first = revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    photo_submit(photo=photo, actor=users.retoucher)
+    photo_flag(photo=photo, actor=users.reviewer, reason="halo", note="fringe")
+    photo.refresh_from_db()
+    photo_claim(photo=photo, actor=users.retoucher)
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert 'data-confirm="No new revision since the flag. Send it back to review unchanged?"' in html
+    assert '<p class="work-warning">No new revision since the flag.</p>' in html
+    assert "js/retouch/confirm_forms.js" in browsers.retoucher.get("/retouch/").content.decode()
+
+    other = {"ops": [{"op": "refine", "contrast": 20}]}
+    revision_create(photo=photo, author=users.retoucher, recipe=other, base_revision=first.pk)
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert "data-confirm" not in html and "work-warning" not in html
+
+    photo_submit(photo=photo, actor=users.retoucher)
+    photo_approve(photo=photo, actor=users.reviewer)
+    photo_reopen(photo=photo, actor=users.manager, note="the clasp")
+    photo.refresh_from_db()
+    photo_claim(photo=photo, actor=users.retoucher)
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert 'data-confirm="No new revision since it was reopened. Send it back to review unchanged?"' in html
+
+
 def test_claim_then_submit_with_a_revision(browsers, make_photo, users):
     photo = make_photo(status="flagged")
     response = browsers.retoucher.post(f"/retouch/{photo.pk}/claim/", {"version": photo.version}, follow=True)
