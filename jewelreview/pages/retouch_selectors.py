@@ -9,12 +9,12 @@ approved or flagged since.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.selectors import with_final_render
-from jewelreview.reviews.models import Event, Flag
-from jewelreview.reviews.workflow import PhotoAction
+from jewelreview.reviews.models import Flag
+from jewelreview.reviews.selectors import reopens_in_force
 
 # A photo a retoucher may work on: claimed (in repair), or waiting to be claimed.
 CLAIMABLE = (PhotoStatus.FLAGGED, PhotoStatus.REOPENED)
@@ -29,16 +29,7 @@ def _with_open_flags(photos: QuerySet[Photo]) -> QuerySet[Photo]:
         .select_related("created_by", "revision")
         .order_by("created_at", "id")
     )
-    # A reopen speaks for the photo until the next review decision: once it was approved or
-    # flagged again, that old note is history, not why the photo is on someone's list now.
-    decided_since = Event.objects.filter(
-        photo_id=OuterRef("photo_id"), action__in=(PhotoAction.APPROVE, PhotoAction.FLAG), id__gt=OuterRef("id")
-    )
-    reopens = (
-        Event.objects.filter(photo_id=OuterRef("pk"), action=PhotoAction.REOPEN)
-        .exclude(Exists(decided_since))
-        .order_by("-created_at", "-id")
-    )
+    reopens = reopens_in_force(photo_id=OuterRef("pk"))
     photos = photos.annotate(
         reopen_note=Subquery(reopens.values("note")[:1]),
         reopened_by=Subquery(reopens.values("actor__username")[:1]),

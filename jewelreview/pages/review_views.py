@@ -12,13 +12,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from jewelreview.accounts.roles import Action, user_can
 from jewelreview.api.permissions import photo_actions_for
-from jewelreview.catalog.models import PhotoStatus
+from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.errors import NotFound
 from jewelreview.pages.queue_views import QUEUE_FLOW, require_reviewer
@@ -30,6 +31,7 @@ from jewelreview.reviews.models import FlagReason
 from jewelreview.reviews.queue_selectors import QueueFilters
 from jewelreview.reviews.queue_services import REVIEW_LEASE
 from jewelreview.reviews.review_selectors import ReviewScreen, lease_holder, review_screen
+from jewelreview.reviews.selectors import reopens_in_force
 
 KEYS = [
     ("A", "Approve"),
@@ -62,10 +64,13 @@ def review(request: HttpRequest, photo_id: int) -> HttpResponse:
     filters = form.filters()
     scope = QueueFilters(batch_id=filters.batch_id, sku=filters.sku)
     holder, until = lease_holder(photo=photo, now=now)
+    config = review_config(request, screen, scope, from_queue=request.GET.get("from") == QUEUE_FLOW)
     context = {
         "photo": photo,
         "screen": screen,
-        "config": review_config(request, screen, scope, from_queue=request.GET.get("from") == QUEUE_FLOW),
+        "config": config,
+        "reopen": reopen_notice(photo),
+        "status_note": "" if config["can"]["approve"] or config["can"]["flag"] else _undecidable(photo.status),
         "keys": KEYS,
         "reasons": FlagReason.choices,
         "flagged_label": next((layer.label for layer in screen.layers if layer.key == screen.flagged_key), None),
@@ -143,6 +148,26 @@ def review_config(
             "query": queue_query(scope),
         },
     }
+
+
+def reopen_notice(photo: Photo) -> str:
+    """Why a manager reopened the photo, while that still speaks for it (until its next review
+    decision), and whether a revision was saved since: what a reviewer judges it against."""
+    reopen = reopens_in_force(photo_id=photo.pk).first()
+    if reopen is None:
+        return ""
+    who = reopen.actor.get_username() if reopen.actor_id else "A manager"
+    when = date_filter(timezone.localtime(reopen.created_at), "M j, H:i")
+    note = reopen.note.strip()
+    why = f": {note}{'' if note.endswith(('.', '!', '?')) else '.'}" if note else "."
+    revision = photo.current_revision
+    since = " No new revision since." if revision is None or revision.created_at < reopen.created_at else ""
+    return f"{who} reopened this approved photo on {when}{why}{since}"
+
+
+def _undecidable(status: str) -> str:
+    """Why Approve and Flag are off, shown beside them."""
+    return f"This photo is {PhotoStatus(status).phrase}: it can be approved or flagged once it is back in review."
 
 
 def _refusal(status: str, action: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
 
 from jewelreview.catalog.models import Photo
 from jewelreview.errors import NotFound
 from jewelreview.reviews.models import Event, Flag
+from jewelreview.reviews.workflow import PhotoAction
 
 
 def photo_events(*, photo: Photo) -> QuerySet[Event]:
@@ -25,3 +28,18 @@ def flag_get(*, flag_id: int) -> Flag:
         return Flag.objects.select_related("created_by", "resolved_by", "revision").get(pk=flag_id)
     except Flag.DoesNotExist:
         raise NotFound(f"Flag {flag_id} does not exist.", code="flag_not_found") from None
+
+
+def reopens_in_force(*, photo_id: Any) -> QuerySet[Event]:
+    """The photo's reopen events, newest first, that still speak for it: none after its next
+    review decision (approved or flagged since, a reopen's note is history). ``photo_id`` is an
+    id or an ``OuterRef`` (the My work cards annotate each photo with its latest one)."""
+    decided_since = Event.objects.filter(
+        photo_id=OuterRef("photo_id"), action__in=(PhotoAction.APPROVE, PhotoAction.FLAG), id__gt=OuterRef("id")
+    )
+    return (
+        Event.objects.filter(photo_id=photo_id, action=PhotoAction.REOPEN)
+        .exclude(Exists(decided_since))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

@@ -155,6 +155,30 @@ def test_a_decided_photo_offers_no_decision(browsers, make_photo):
     }
 
 
+def test_a_reopened_photo_says_why_beside_its_buttons_and_on_its_re_review(browsers, make_photo, users, recipe):
+    """While reopened, Approve and Flag are off and the panel says why; once the retoucher sends it
+    back, the reviewer sees who reopened it and why, and whether anything was saved since."""
+    from jewelreview.repairs.services import revision_create
+    from jewelreview.reviews.services import photo_approve, photo_claim, photo_reopen, photo_submit
+
+    photo = prepared(make_photo(status="approved"))
+    photo_reopen(photo=photo, actor=users.manager, note="Chain missing on the left")
+    html = browsers.reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
+    assert "can be approved or flagged once it is back in review" in html
+    assert re.search(r'id="reopen-notice">mona reopened this approved photo on \w+ \d+, \d\d:\d\d: '
+                     r"Chain missing on the left\. No new revision since\.</p>", html), html
+    photo.refresh_from_db()
+    photo_claim(photo=photo, actor=users.retoucher)
+    revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    photo_submit(photo=photo, actor=users.retoucher)
+    html = browsers.reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
+    assert "Chain missing on the left" in html and "No new revision since" not in html
+    assert 'id="decision-note"' not in html  # it waits for review: the buttons work
+    photo_approve(photo=photo, actor=users.reviewer)
+    html = browsers.reviewer.get(f"/photos/{photo.pk}/review/").content.decode()
+    assert "Chain missing" not in html  # decided since: history
+
+
 def test_a_photo_still_being_prepared_says_so(browsers, make_photo):
     photo = make_photo(status="new")
     response = browsers.reviewer.get(f"/photos/{photo.pk}/review/")
