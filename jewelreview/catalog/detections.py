@@ -17,6 +17,13 @@ from jewelreview.errors import InvalidInput
 # A detector reports a handful of suspects per photo; 200 bounds the review screen's overlay.
 MAX_DETECTIONS = 200
 MAX_KIND_LENGTH = 40
+# core.detect's kinds in the words a reviewer uses (other kinds are shown as written, spaced).
+KIND_LABELS = {
+    "thin_loss": "Lost prong, chain or wire",
+    "bleed": "Opacity bleed",
+    "halo": "Halo",
+    "clipped": "Clipped edge",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,10 @@ class Detection:
     y1: float
     kind: str
     confidence: float
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind) or self.kind.replace("_", " ").capitalize()
 
     def as_dict(self) -> dict[str, Any]:
         box = {"x0": self.x0, "y0": self.y0, "x1": self.x1, "y1": self.y1}

@@ -379,3 +379,22 @@ def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again
         page.locator("#compare-modes label", has_text="Side by side").click()
         page.wait_for_timeout(1200)
         assert zoom_percent(page) == 100
+
+
+def test_a_flag_sent_without_a_reason_shows_the_problem_and_goes_to_the_reason(live_url, queue, chromium, sign_in):
+    from playwright.sync_api import expect
+
+    _, first, _ = queue
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 640})
+        sign_in(page, "rita", PASSWORD)
+        page.goto(f"{live_url}/photos/{first.pk}/review/")
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+        page.keyboard.press("f")
+        page.locator("#flag-note").fill("fringe on the left")
+        page.get_by_role("application", name="AI cutout, deep zoom").focus()
+        page.keyboard.press("Control+Enter")
+        error = page.locator("#flag-error")
+        expect(error).to_have_text("Choose a reason for the flag.")
+        expect(error).to_be_in_viewport()
+        expect(page.locator("#flag-reason")).to_be_focused()

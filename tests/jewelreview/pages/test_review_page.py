@@ -122,7 +122,7 @@ def test_detections_are_listed(browsers, make_photo):
     box = {"x0": 10, "y0": 10, "x1": 30, "y1": 40}
     Photo.objects.filter(pk=photo.pk).update(detections=[{"box": box, "kind": "clipped_prong", "confidence": 0.87}])
     response = browsers.reviewer.get(f"/photos/{photo.pk}/review/")
-    assert 'data-detection="0">clipped_prong · 0.87</button>' in response.content.decode()
+    assert 'data-detection="0" data-kind="clipped_prong">Clipped prong · 0.87</button>' in response.content.decode()
     assert config_of(response)["detections"] == [
         {"box": {"x0": 10.0, "y0": 10.0, "x1": 30.0, "y1": 40.0}, "kind": "clipped_prong", "confidence": 0.87}
     ]

@@ -96,6 +96,7 @@ export function bindFlagForm(store, hooks) {
   function showError(message) {
     error.hidden = !message;
     error.textContent = message || "";
+    if (message) error.scrollIntoView({ block: "nearest" }); // the panel may be scrolled past it
   }
 
   render(store.getState(), null);

@@ -222,7 +222,10 @@ function start() {
     const draft = store.getState().draft;
     const problem = draftProblem(draft);
     flagForm.showError(problem);
-    if (problem) return;
+    if (problem) {
+      if (!draft.reason) flagForm.focusReason(); // where the fix is; the message is read out (role=alert)
+      return;
+    }
     say("Sending the flag…");
     flagForm.setSending(true);
     const answer = await postJson(config.urls.flag, {
