@@ -59,6 +59,12 @@ def test_manager_signs_in_and_imports_a_pair(live_url, manager, chromium, sign_i
         expect(row).to_contain_text("SKU RING9, view front")
         expect(page.get_by_role("status")).to_contain_text("1 imported, 0 skipped, 0 refused, 0 ignored")
 
+        # While an import runs the button is off and a line says what is happening (a synthetic
+        # submit event runs the page's handler without sending anything).
+        page.locator("form[data-busy]").evaluate("form => form.dispatchEvent(new Event('submit', {cancelable: true}))")
+        expect(page.get_by_role("button", name="Import")).to_be_disabled()
+        expect(page.locator("#upload-status")).to_contain_text("Importing: the files are checked, stored and paired")
+
     photo = Photo.objects.get()
     assert (photo.sku.code, photo.view, photo.batch.name) == ("RING9", "front", "e2e")
     assert (photo.width, photo.height, photo.source_name) == (320, 240, "RING9_front.jpg")
