@@ -56,6 +56,12 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         # Lettered on the photo as in the list (pins are the numbered marks).
         letters = page.locator("#viewer-main [data-detection] .detection-label").all_text_contents()
         assert letters == [chr(ord("A") + i) for i in range(len(photo.detections))], letters
+        badges = [b.bounding_box() for b in page.locator("#viewer-main .detection-badge-box").all()]
+        assert all(
+            a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+            or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+            for i, a in enumerate(badges) for b in badges[i + 1:]
+        ), badges  # no letter covers another
         style = page.locator("#detection-list").evaluate("list => getComputedStyle(list).listStyleType")
         assert style == "upper-alpha", style
 

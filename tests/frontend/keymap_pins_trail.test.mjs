@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { commandForKey } from "../../frontend/static/js/state/keymap.js";
+import { labelSpot, overlaps } from "../../frontend/static/js/state/label_spots.js";
 import { MIN_DRAG_SCREEN_PX, pinBounds, pinFromDrag, pinLabel, pointPin, regionLetter } from "../../frontend/static/js/state/pins.js";
 import {
   EMPTY_TRAIL,
@@ -113,4 +114,18 @@ test("a damaged stored trail is read as empty", () => {
 
 test("detected regions are lettered as an <ol type=A> counts, so they never read like the numbered pins", () => {
   assert.deepEqual([0, 1, 25, 26, 27, 51, 52, 701, 702].map(regionLetter), ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+});
+
+test("region labels take the first free spot beside their box and never cover one another", () => {
+  const taken = [];
+  const box = { x0: 100, y0: 100, x1: 200, y1: 150 };
+  const first = labelSpot(box, 20, 10, taken, 2);
+  assert.deepEqual(first, { x0: 100, y0: 88, x1: 120, y1: 98 }, "just above the top-left corner");
+  const twin = labelSpot({ x0: 105, y0: 101, x1: 190, y1: 160 }, 20, 10, taken, 2);
+  assert.deepEqual(twin, { x0: 107, y0: 103, x1: 127, y1: 113 }, "inside its corner when above is taken");
+  for (let i = 0; i < 6; i++) labelSpot({ x0: 100 + i, y0: 100, x1: 200, y1: 150 }, 20, 10, taken, 2);
+  for (let i = 0; i < taken.length; i++) {
+    for (let j = i + 1; j < taken.length; j++) assert.equal(overlaps(taken[i], taken[j]), false, `${i} and ${j}`);
+  }
+  assert.equal(labelSpot({ x0: 101, y0: 100, x1: 199, y1: 150 }, 20, 10, taken, 2), null, "no room: unlabelled");
 });

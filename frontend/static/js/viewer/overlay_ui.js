@@ -6,6 +6,7 @@
  * their screen size.
  */
 
+import { labelSpot } from "../state/label_spots.js";
 import { isRegion, pinBounds, regionLetter } from "../state/pins.js";
 import { imageToElementTransform } from "../state/zoom.js";
 
@@ -14,6 +15,10 @@ const SVG = "http://www.w3.org/2000/svg";
 const POINT_RADIUS_PX = 9;
 const LABEL_PX = 13;
 const LABEL_HALO_PX = 3;
+/** Screen pixels: a region letter's badge (up to two letters) and its distance from the box. */
+const BADGE_WIDTH_PX = 22;
+const BADGE_HEIGHT_PX = 17;
+const BADGE_GAP_PX = 2;
 
 /** @typedef {import("../state/pins.js").Pin} Pin */
 /** @typedef {{x0: number, y0: number, x1: number, y1: number}} Box */
@@ -80,16 +85,30 @@ export function createOverlay(element, deepZoom, size) {
     return group;
   }
 
+  /** A region's letter on a dark badge (box lines behind it cannot turn an F into a P). @param {import("../state/label_spots.js").Box} spot @param {string} text */
+  function badge(spot, text) {
+    const group = shape("g", {}, "detection-badge");
+    const radius = 3 / scale;
+    group.append(
+      shape("rect", { x: spot.x0, y: spot.y0, width: spot.x1 - spot.x0, height: spot.y1 - spot.y0, rx: radius }, "detection-badge-box"),
+      shape("text", { x: (spot.x0 + spot.x1) / 2, y: spot.y1 - 4 / scale, "font-size": LABEL_PX / scale, "text-anchor": "middle" }, "detection-label"),
+    );
+    /** @type {Element} */ (group.lastChild).textContent = text;
+    return group;
+  }
+
   function draw() {
     const nodes = [];
+    // Letters, as in the page's lettered list (kind and confidence are there); pins are numbered.
+    // Each letter takes the first spot beside its box no other label holds, or none at all.
+    /** @type {import("../state/label_spots.js").Box[]} */
+    const taken = [];
+    const [width, height, gap] = [BADGE_WIDTH_PX / scale, BADGE_HEIGHT_PX / scale, BADGE_GAP_PX / scale];
     content.detections.forEach((detection, index) => {
       const group = shape("g", { "data-detection": index }, "detection");
-      group.append(
-        rect(detection.box, "detection-box"),
-        // A letter, as in the page's lettered list (kind and confidence are there): many regions
-        // sit close together and full labels would cover each other and the piece. Pins are numbered.
-        label(detection.box.x0, detection.box.y0 - 4 / scale, regionLetter(index), "detection-label"),
-      );
+      group.append(rect(detection.box, "detection-box"));
+      const spot = labelSpot(detection.box, width, height, taken, gap);
+      if (spot) group.append(badge(spot, regionLetter(index)));
       nodes.push(group);
     });
     content.earlier.forEach((pin) => nodes.push(pinShape(pin, "pin pin-earlier", "")));
