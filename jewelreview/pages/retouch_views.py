@@ -26,6 +26,7 @@ from jewelreview.pages.photo_filters import PageSizeForm
 from jewelreview.pages.pin_marks import PinMark, pin_marks
 from jewelreview.pages.retouch_selectors import MY_WORK_LIMIT, claimable_photos, retoucher_photos
 from jewelreview.reviews.models import Flag
+from jewelreview.reviews.selectors import submitted_by
 from jewelreview.reviews.services import photo_claim, photo_release, photo_submit
 
 RETOUCH_ACTIONS = {"claim": photo_claim, "release": photo_release, "submit": photo_submit}
@@ -88,6 +89,13 @@ def _require_retoucher(user) -> None:
 @login_required
 def retouch(request: HttpRequest) -> HttpResponse:
     _require_retoucher(request.user)
+    submitted = request.GET.get("submitted", "")
+    if submitted.isdigit():  # the editor's Submit lands here: say it went, once (then a clean URL)
+        sent = submitted_by(photo_id=int(submitted), actor_id=request.user.pk)
+        if sent is not None:
+            label = f"{sent.photo.sku.code} / {sent.photo.view}"
+            messages.success(request, DONE_MESSAGES["submit"].format(label=label))
+        return redirect("pages:retouch")
     mine = retoucher_photos(user=request.user)
     size_form = PageSizeForm(request.GET, sizes=AVAILABLE_PAGE_SIZES)
     available = page_of(claimable_photos(), number=request.GET.get("page"), size=size_form.rows_per_page())

@@ -43,3 +43,11 @@ def reopens_in_force(*, photo_id: Any) -> QuerySet[Event]:
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+
+
+def submitted_by(*, photo_id: int, actor_id: int) -> Event | None:
+    """The photo's latest event when it is ``actor_id`` sending it back to review, else None."""
+    last = Event.objects.filter(photo_id=photo_id).select_related("photo__sku").order_by("-id").first()
+    if last is None or last.action != PhotoAction.SUBMIT or last.actor_id != actor_id:
+        return None
+    return last

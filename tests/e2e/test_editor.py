@@ -762,6 +762,7 @@ def test_submit_refuses_unsaved_edits_and_a_save_ends_the_draft(live_url, claime
         page.locator("#op-list input[data-action=visible]").first.check()  # back to what was saved
         page.locator("#submit").click()
         page.wait_for_url(re.compile(r".*/retouch/$"))
+        expect(page.get_by_role("status")).to_contain_text("went back to review.")  # said on My work
         assert problems == []
     assert Photo.objects.get(pk=photo.pk).status == "needs_review"
 

@@ -226,3 +226,19 @@ def test_query_count_does_not_grow_with_the_page(browsers, make_photo, users, dj
         with django_assert_num_queries(8):
             html = browsers.retoucher.get(f"/retouch/?page_size={size}").content.decode()
         assert len(re.findall(r'<article class="work-card"', html)) == size + 3
+
+
+def test_the_editors_submit_is_said_on_my_work_once_and_only_to_who_sent_it(browsers, make_photo, users, recipe):
+    from jewelreview.repairs.services import revision_create
+    from jewelreview.reviews.services import photo_submit
+
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    photo_submit(photo=photo, actor=users.retoucher)
+    response = browsers.retoucher.get(f"/retouch/?submitted={photo.pk}", follow=True)
+    assert response.redirect_chain == [("/retouch/", 302)]
+    assert f"{photo.sku.code} / {photo.view} went back to review." in response.content.decode()
+    assert "went back to review" not in browsers.retoucher.get("/retouch/").content.decode()  # once
+    other = browsers.manager.get(f"/retouch/?submitted={photo.pk}", follow=True)  # not who sent it
+    assert "went back to review" not in other.content.decode()
+    assert browsers.retoucher.get("/retouch/?submitted=x").status_code == 200  # not a photo id: ignored

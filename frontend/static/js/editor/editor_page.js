@@ -119,7 +119,8 @@ function start() {
       const readout = byId("preview-readout");
       readout.dataset.clientMs = timing.clientMs.toFixed(0);
       readout.dataset.serverMs = timing.serverMs === null ? "" : timing.serverMs.toFixed(0);
-      readout.textContent = `Preview ${timing.clientMs.toFixed(0)} ms${timing.serverMs === null ? "" : ` (server ${timing.serverMs.toFixed(0)} ms)`} · ${Math.round(timing.scale * 100)} %`;
+      // The preview's own resolution (a pyramid level at least as fine as the screen), not the zoom.
+      readout.textContent = `Preview ${timing.clientMs.toFixed(0)} ms${timing.serverMs === null ? "" : ` (server ${timing.serverMs.toFixed(0)} ms)`} · ${Math.round(timing.scale * 100)} % resolution`;
       showPlan();
     },
     onProblem: (message) => {
@@ -166,6 +167,7 @@ function start() {
     onSaved: (revision, changedMeanwhile) => {
       // "Discard the draft" now goes back to this revision; with nothing left unsaved it has nothing to discard.
       savedRevision = { id: revision.id, doc: fromRecipe(revision.recipe) };
+      byId("current-revision").textContent = ` · revision ${revision.number}`;
       if (changedMeanwhile) keeper.keep();
       else {
         keeper.discard();
@@ -185,6 +187,7 @@ function start() {
       const set = { label: `Take revision ${revision.number}`, changes: [{ kind: "replace", before: state.doc.ops, after: theirs }] };
       store.dispatch({ type: "commit", set, selection: { opId: null, anchor: null }, drawing: null });
       savedRevision = { id: revision.id, doc: fromRecipe(revision.recipe) };
+      byId("current-revision").textContent = ` · revision ${revision.number}`;
     },
     say,
   });
