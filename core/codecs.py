@@ -39,7 +39,7 @@ from core.codecs_header import Header, ImageInfo, check_complete, describe, prob
 from core.codecs_mask import decode_ai_result
 from core.codecs_pixels import _decode_jpeg, _imdecode, _load, _owned, _upright
 from core.codecs_png import encode_png
-from core.codecs_preview import encode_preview, encode_tile, resize_rgba
+from core.codecs_preview import encode_preview, encode_tile, resize_rgba, thumbnail_of
 
 __all__ = [
     "DecodedImage",
@@ -56,6 +56,7 @@ __all__ = [
     "read_bytes",
     "resize_rgba",
     "srgb_profile",
+    "thumbnail_of",
     "write_bytes_atomic",
 ]
 

@@ -109,6 +109,32 @@ def encode_preview(rgb: np.ndarray, alpha: np.ndarray, *, long_side: int = 2048,
     return _imencode(".webp", _bgra(rgb, alpha), [cv2.IMWRITE_WEBP_QUALITY, PREVIEW_WEBP_QUALITY])
 
 
+def thumbnail_of(preview: bytes, *, long_side: int) -> bytes:
+    """A small WebP, alpha kept, of an encoded preview (PNG or WebP, with or without alpha): the
+    grid's tiles, which are ~240 px wide, need not fetch 2048 px previews (a render's PNG preview
+    is ~270 KB).
+
+    Raises
+    ------
+    ValueError
+        ``preview`` is no image OpenCV decodes, or ``long_side < 1``.
+
+    Examples
+    --------
+    >>> rgb = np.zeros((600, 1000, 3), np.uint8); alpha = np.zeros((600, 1000), np.uint8); alpha[100:500] = 255
+    >>> small = thumbnail_of(encode_preview(rgb, alpha, fmt="png"), long_side=100)
+    >>> pixels = cv2.imdecode(np.frombuffer(small, np.uint8), cv2.IMREAD_UNCHANGED)
+    >>> small[8:12], pixels.shape, int(pixels[0, 0, 3]), int(pixels[30, 50, 3])
+    (b'WEBP', (60, 100, 4), 0, 255)
+    """
+    pixels = cv2.imdecode(np.frombuffer(preview, np.uint8), cv2.IMREAD_UNCHANGED)
+    if pixels is None or pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ValueError("the preview is not a colour image OpenCV can decode")
+    rgb = cv2.cvtColor(np.ascontiguousarray(pixels[..., :3]), cv2.COLOR_BGR2RGB)
+    alpha = pixels[..., 3].copy() if pixels.shape[2] == 4 else np.full(pixels.shape[:2], 255, np.uint8)
+    return encode_preview(rgb, to_uint8(alpha), long_side=long_side, fmt="webp")
+
+
 # Rows per strip when shrinking for display: strips that fit in cache make the colour conversion,
 # premultiplication and first reduction ~2.5x faster than whole-image passes on 24 MP.
 _STRIP_ROWS = 128

@@ -23,6 +23,7 @@ from jewelreview.repairs.autofix_views_api import BatchAutofixView, PhotoAutofix
 from jewelreview.repairs.views_api import (
     PhotoFinalView,
     PhotoRevisionsView,
+    PhotoThumbnailView,
     RenderDetailView,
     RenderFinalView,
     RenderPreviewView,
@@ -63,6 +64,7 @@ urlpatterns = [
     path("photos/<int:photo_id>/channels/", PhotoChannelsView.as_view(), name="photo-channels"),
     path("photos/<int:photo_id>/draft/", PhotoDraftView.as_view(), name="photo-draft"),
     path("photos/<int:photo_id>/final.png", PhotoFinalView.as_view(), name="photo-final"),
+    path("photos/<int:photo_id>/thumb.webp", PhotoThumbnailView.as_view(), name="photo-thumbnail"),
     path("photos/<int:photo_id>/files/<str:kind>", PhotoFileView.as_view(), name="photo-file"),
     path("photos/<int:photo_id>/tiles/<str:pyramid>.dzi", PhotoTilesView.as_view(), name="photo-tiles"),
     path(

@@ -15,6 +15,7 @@ from jewelreview.errors import NotFound
 from jewelreview.repairs.selectors import photo_final_render, photo_revisions, render_get, revision_latest_render
 from jewelreview.repairs.serializers import RenderOutput, RevisionCreatedOutput, RevisionInput, RevisionOutput
 from jewelreview.repairs.services import render_retry, revision_save
+from jewelreview.repairs.thumbnails import photo_thumbnail
 
 
 class PhotoRevisionsView(ApiView):
@@ -149,6 +150,31 @@ class PhotoFinalView(ApiView):
         return stored_file_response(
             render.final.name, download_name=f"{photo.sku.code}_{photo.view}.png", cache_control=REVALIDATE
         )
+
+
+class PhotoThumbnailView(ApiView):
+    """What the photo looks like now, small: the grid's tiles (``repairs.thumbnails``)."""
+
+    required_actions = {"GET": Action.PHOTO_VIEW}
+
+    @extend_schema(
+        operation_id="photos_thumbnail",
+        tags=["files"],
+        responses={
+            **binary(
+                "image/webp",
+                description="A 480 px WebP (alpha kept) of the current revision's finished render, or of the "
+                "AI cutout before one exists; made on first request.",
+            ),
+            **json_errors(*SIGNED_IN_ERRORS, 404),
+        },
+    )
+    def get(self, request, photo_id: int):
+        photo = photo_get(photo_id=photo_id)
+        name = photo_thumbnail(photo=photo)
+        # One address whose picture changes with each render: asked again each time (pages add ?v=).
+        download = f"{photo.sku.code}_{photo.view}_thumb.webp"
+        return stored_file_response(name, download_name=download, cache_control=REVALIDATE)
 
 
 def _finished_file(render, field: str) -> str:

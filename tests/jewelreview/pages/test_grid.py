@@ -36,7 +36,7 @@ def test_grid_shows_photos_waiting_for_review_on_a_checkerboard(browsers, make_p
     assert response.status_code == 200
     assert tiles(html) == [f"{ring.pk}:{ring.version}", f"{no_preview.pk}:{no_preview.version}"]
     stamp = int(ring.prepared_at.timestamp())
-    assert f'src="/api/photos/{ring.pk}/files/preview_cutout?v={stamp}"' in html
+    assert f'src="/api/photos/{ring.pk}/thumb.webp?v=c{stamp}"' in html
     assert 'alt="AI cutout of RING-1 front"' in html and 'loading="lazy"' in html
     assert "No preview yet" in html
     assert 'class="photo-grid backdrop-checkerboard"' in html
