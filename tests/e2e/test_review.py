@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -310,18 +311,32 @@ def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queu
     assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk
 
 
-def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(live_url, queue, chromium, sign_in):
-    """+ zooms by 1.5x (OpenSeadragon's own key, 10 %, does not act as well, also with the viewer
-    focused); - comes back and stops at fit, never shrinking the photo below it."""
+@pytest.fixture
+def first_photo_for_rita(live_url, queue, chromium, sign_in):
+    """``with first_photo_for_rita(height) as page``: rita on the older photo's review screen, the
+    opening animation settled on fit."""
     from playwright.sync_api import expect
 
     _, first, _ = queue
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        sign_in(page, "rita", PASSWORD)
-        page.goto(f"{live_url}/photos/{first.pk}/review/")
-        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
-        page.wait_for_timeout(800)  # the opening animation settles on fit
+
+    @contextmanager
+    def open_page(height: int = 800):
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1280, "height": height})
+            sign_in(page, "rita", PASSWORD)
+            page.goto(f"{live_url}/photos/{first.pk}/review/")
+            expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(800)
+            yield page
+
+    return open_page
+
+
+def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(first_photo_for_rita):
+    """+ zooms by 1.5x (OpenSeadragon's own key, 10 %, does not act as well, also with the viewer
+    focused); - comes back and stops at fit, never shrinking the photo below it."""
+    with first_photo_for_rita() as page:
         fit = zoom_percent(page)
         page.get_by_role("application", name="AI cutout, deep zoom").focus()  # where OpenSeadragon hears keys too
         page.keyboard.press("+")
@@ -337,29 +352,25 @@ def test_plus_and_minus_zoom_in_steps_of_half_and_minus_stops_at_fit(live_url, q
         assert zoom_percent(page) == fit
 
 
-def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again(live_url, queue, chromium, sign_in):
+def fit_percent(page) -> int:
+    """The zoom, in percent, at which the whole photo fits the main viewer as it is now."""
+    box = page.locator("#viewer-main").bounding_box()
+    assert box is not None
+    return round(100 * min(box["width"] / WIDTH, box["height"] / HEIGHT))
+
+
+def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again(first_photo_for_rita):
     """At fit, going side by side fits the photo in the half-width viewer (it used to keep the
     full-width zoom, cropping the photo's sides); back to single view it fits the full width again,
     and a smaller window fits it again too. Zoomed into a detail, the zoom is kept."""
-    _, first, _ = queue
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        sign_in(page, "rita", PASSWORD)
-        page.goto(f"{live_url}/photos/{first.pk}/review/")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(800)
+    with first_photo_for_rita() as page:
         single = zoom_percent(page)
-        box = page.locator("#viewer-main").bounding_box()
-        assert box is not None
-        whole = round(100 * min(box["width"] / WIDTH, box["height"] / HEIGHT))
-        assert abs(single - whole) <= 1, (single, whole)
+        assert abs(single - fit_percent(page)) <= 1, (single, fit_percent(page))
 
         page.locator("#compare-modes label", has_text="Side by side").click()
         page.wait_for_timeout(1200)
-        half = page.locator("#viewer-main").bounding_box()
-        assert half is not None and half["width"] < box["width"] * 0.7
-        fit_in_half = round(100 * min(half["width"] / WIDTH, half["height"] / HEIGHT))
-        assert abs(zoom_percent(page) - fit_in_half) <= 1, (zoom_percent(page), fit_in_half)
+        assert fit_percent(page) < single * 0.7  # the viewer is half as wide
+        assert abs(zoom_percent(page) - fit_percent(page)) <= 1, (zoom_percent(page), fit_percent(page))
 
         page.locator("#compare-modes label", has_text="Single").click()
         page.wait_for_timeout(1200)
@@ -368,10 +379,7 @@ def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again
         # A smaller window: still the whole photo.
         page.set_viewport_size({"width": 900, "height": 640})
         page.wait_for_timeout(1200)
-        small = page.locator("#viewer-main").bounding_box()
-        assert small is not None
-        fit_small = round(100 * min(small["width"] / WIDTH, small["height"] / HEIGHT))
-        assert abs(zoom_percent(page) - fit_small) <= 1, (zoom_percent(page), fit_small)
+        assert abs(zoom_percent(page) - fit_percent(page)) <= 1, (zoom_percent(page), fit_percent(page))
 
         page.keyboard.press("z")  # 100 %: a detail
         page.wait_for_timeout(900)
@@ -381,15 +389,10 @@ def test_side_by_side_fits_the_whole_photo_in_each_half_and_single_fits_it_again
         assert zoom_percent(page) == 100
 
 
-def test_a_flag_sent_without_a_reason_shows_the_problem_and_goes_to_the_reason(live_url, queue, chromium, sign_in):
+def test_a_flag_sent_without_a_reason_shows_the_problem_and_goes_to_the_reason(first_photo_for_rita):
     from playwright.sync_api import expect
 
-    _, first, _ = queue
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 640})
-        sign_in(page, "rita", PASSWORD)
-        page.goto(f"{live_url}/photos/{first.pk}/review/")
-        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+    with first_photo_for_rita(height=640) as page:
         page.keyboard.press("f")
         page.locator("#flag-note").fill("fringe on the left")
         page.get_by_role("application", name="AI cutout, deep zoom").focus()
