@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from jewelreview.errors import NotFound
+from jewelreview.ids import parse_id
 
 
 def user_by_username(*, username: str) -> AbstractBaseUser:
@@ -25,11 +26,11 @@ def user_by_reference(*, reference: str | int) -> AbstractBaseUser:
     try:
         return user_by_username(username=text)
     except NotFound:
-        if not text.isdigit() or len(text) > 18:
+        if (user_id := parse_id(text)) is None:
             raise
     User = get_user_model()
     try:
-        return User.objects.get(pk=int(text), is_active=True)
+        return User.objects.get(pk=user_id, is_active=True)
     except User.DoesNotExist:
         raise NotFound(
             f"No active user named or numbered {text!r}.", code="user_not_found", details={"field": "user"}

@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Que
 
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
 from jewelreview.errors import NotFound
+from jewelreview.ids import parse_id
 
 
 class SkuStatus:
@@ -110,8 +111,8 @@ def photo_list(
         qs = qs.filter(assignee_id=assignee_id)
     if assignee:
         match = Q(assignee__username=assignee)
-        if assignee.isdigit():
-            match |= Q(assignee_id=int(assignee))
+        if (user_id := parse_id(assignee)) is not None:
+            match |= Q(assignee_id=user_id)
         qs = qs.filter(match)
     if risk_min is not None:
         qs = qs.filter(risk__gte=risk_min)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jewelreview.errors import InvalidInput, NotAllowed, NotFound
+from jewelreview.ids import parse_id
 from jewelreview.repairs.autofix_services import DEFAULT_MIN_RISK, batch_autofix_enqueue
 
 
@@ -66,4 +67,4 @@ def dashboard_autofix(request: HttpRequest) -> HttpResponse:
 
 def _back(batch_id) -> str:
     url = reverse("pages:dashboard")
-    return f"{url}?batch={batch_id}" if str(batch_id or "").isdigit() else url
+    return f"{url}?batch={batch_id}" if parse_id(str(batch_id or "")) is not None else url

@@ -19,6 +19,7 @@ from jewelreview.catalog.models import Batch, PhotoStatus
 from jewelreview.catalog.pairing import MAX_CODE_LENGTH
 from jewelreview.catalog.selectors import SkuStatus
 from jewelreview.dashboards.services import MAX_BULK_PHOTOS, BulkAction, PhotoTarget
+from jewelreview.ids import parse_id
 
 ANY = ""
 UNASSIGNED = "none"
@@ -178,10 +179,11 @@ class PhotoTargetsField(forms.Field):
         values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
         targets = []
         for raw in values:
-            photo_id, _, version = str(raw).partition(":")
-            if not photo_id.isdigit() or (version and not version.isdigit()) or len(str(raw)) > 40:
+            photo_text, _, version_text = str(raw).partition(":")
+            photo_id, version = parse_id(photo_text), parse_id(version_text)
+            if photo_id is None or (version_text and version is None):
                 raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": raw})
-            targets.append(PhotoTarget(int(photo_id), int(version) if version else None))
+            targets.append(PhotoTarget(photo_id, version))
         if len(targets) > MAX_BULK_PHOTOS:
             raise ValidationError(f"At most {MAX_BULK_PHOTOS} photos at a time.", code="too_many_selected")
         return targets

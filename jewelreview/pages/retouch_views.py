@@ -21,6 +21,7 @@ from jewelreview.accounts.roles import ACTION_LABELS, Action, user_can
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.errors import NotFound, ServiceError
+from jewelreview.ids import parse_id
 from jewelreview.pages.paging import page_of
 from jewelreview.pages.photo_filters import PageSizeForm
 from jewelreview.pages.pin_marks import PinMark, pin_marks
@@ -89,9 +90,9 @@ def _require_retoucher(user) -> None:
 @login_required
 def retouch(request: HttpRequest) -> HttpResponse:
     _require_retoucher(request.user)
-    submitted = request.GET.get("submitted", "")
-    if submitted.isdigit():  # the editor's Submit lands here: say it went, once (then a clean URL)
-        sent = submitted_by(photo_id=int(submitted), actor_id=request.user.pk)
+    if "submitted" in request.GET:  # the editor's Submit lands here: say it went, once (then a clean URL)
+        photo_id = parse_id(request.GET["submitted"])
+        sent = submitted_by(photo_id=photo_id, actor_id=request.user.pk) if photo_id is not None else None
         if sent is not None:
             label = f"{sent.photo.sku.code} / {sent.photo.view}"
             messages.success(request, DONE_MESSAGES["submit"].format(label=label))
@@ -128,10 +129,10 @@ def retouch_action(request: HttpRequest, photo_id: int, action: str) -> HttpResp
     label = f"{photo.sku.code} / {photo.view}"
     version = request.POST.get("version", "")
     try:
-        service(photo=photo, actor=request.user, expected_version=int(version) if version.isdigit() else None)
+        service(photo=photo, actor=request.user, expected_version=parse_id(version))
     except ServiceError as exc:  # refused for this photo (claimed by someone else, changed, no revision)
         messages.error(request, f"{label}: {exc.message}")
     else:
         messages.success(request, DONE_MESSAGES[action].format(label=label))
     back = request.POST.get("page", "")
-    return redirect(reverse("pages:retouch") + (f"?page={back}" if back.isdigit() else ""))
+    return redirect(reverse("pages:retouch") + (f"?page={back}" if parse_id(back) is not None else ""))

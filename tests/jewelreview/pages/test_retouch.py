@@ -241,4 +241,4 @@ def test_the_editors_submit_is_said_on_my_work_once_and_only_to_who_sent_it(brow
     assert "went back to review" not in browsers.retoucher.get("/retouch/").content.decode()  # once
     other = browsers.manager.get(f"/retouch/?submitted={photo.pk}", follow=True)  # not who sent it
     assert "went back to review" not in other.content.decode()
-    assert browsers.retoucher.get("/retouch/?submitted=x").status_code == 200  # not a photo id: ignored
+    assert browsers.retoucher.get("/retouch/?submitted=x").status_code == 302  # not a photo id: ignored, clean URL
