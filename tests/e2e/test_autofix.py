@@ -54,7 +54,7 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         assert outlined.count() == len(photo.detections)
         expect(page.locator("#detection-list")).to_contain_text("Lost prong, chain or wire")
         # Lettered on the photo as in the list (pins are the numbered marks).
-        letters = page.locator("#viewer-main [data-detection] .detection-label").all_text_contents()
+        letters = page.locator("#viewer-main .detection-badges .detection-label").all_text_contents()
         assert letters == [chr(ord("A") + i) for i in range(len(photo.detections))], letters
         badges = [b.bounding_box() for b in page.locator("#viewer-main .detection-badge-box").all()]
         assert all(

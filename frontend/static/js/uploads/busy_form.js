@@ -9,10 +9,16 @@
 const form = document.querySelector("form[data-busy]");
 if (form instanceof HTMLFormElement) {
   const status = document.getElementById("upload-status");
-  form.addEventListener("submit", () => {
+  /** @param {boolean} on */
+  const busy = (on) => {
     const button = form.querySelector("button[type=submit]");
-    if (button instanceof HTMLButtonElement) button.disabled = true;
-    form.setAttribute("aria-busy", "true");
-    if (status) status.textContent = form.dataset.busy ?? "";
+    if (button instanceof HTMLButtonElement) button.disabled = on;
+    form.setAttribute("aria-busy", String(on));
+    if (status) status.textContent = on ? form.dataset.busy ?? "" : "";
+  };
+  form.addEventListener("submit", () => busy(true));
+  // Back to this page from the browser's cache: the import it showed as running is over.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) busy(false);
   });
 }

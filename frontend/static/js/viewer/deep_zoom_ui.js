@@ -185,10 +185,13 @@ export function createDeepZoom(element, { size, sources, label, navigator = true
 
   // A photo shown whole stays whole when the viewer's size changes (the window, side by side);
   // one zoomed into a detail keeps its zoom (preserveImageSizeOnResize). Whether it was whole is
-  // read every frame but never on "resize" itself, which OpenSeadragon raises with the new size.
+  // read every frame, from where the view is going (a refit still animating counts as whole), but
+  // never on "resize" itself, which OpenSeadragon raises with the new size.
   let wasFit = true;
   const noteFit = () => {
-    wasFit = isFit(imageZoom(), viewportZoomToImageZoom(viewer.viewport.getHomeZoom(), currentView().width, size.width));
+    const width = currentView().width;
+    const target = viewportZoomToImageZoom(viewer.viewport.getZoom(false), width, size.width);
+    wasFit = isFit(target, viewportZoomToImageZoom(viewer.viewport.getHomeZoom(), width, size.width));
   };
   for (const name of ["update-viewport", "viewport-change", "animation-finish"]) viewer.addHandler(name, noteFit);
   viewer.addHandler("after-resize", () => {

@@ -87,7 +87,7 @@ export function createOverlay(element, deepZoom, size) {
 
   /** A region's letter on a dark badge (box lines behind it cannot turn an F into a P). @param {import("../state/label_spots.js").Box} spot @param {string} text */
   function badge(spot, text) {
-    const group = shape("g", {}, "detection-badge");
+    const group = shape("g", { "data-letter": text }, "detection-badge");
     const radius = 3 / scale;
     group.append(
       shape("rect", { x: spot.x0, y: spot.y0, width: spot.x1 - spot.x0, height: spot.y1 - spot.y0, rx: radius }, "detection-badge-box"),
@@ -107,10 +107,15 @@ export function createOverlay(element, deepZoom, size) {
     content.detections.forEach((detection, index) => {
       const group = shape("g", { "data-detection": index }, "detection");
       group.append(rect(detection.box, "detection-box"));
-      const spot = labelSpot(detection.box, width, height, taken, gap);
-      if (spot) group.append(badge(spot, regionLetter(index)));
       nodes.push(group);
     });
+    // The badges in a layer of their own above every box, so no box line crosses a letter.
+    const badges = shape("g", {}, "detection-badges");
+    content.detections.forEach((detection, index) => {
+      const spot = labelSpot(detection.box, width, height, taken, gap);
+      if (spot) badges.append(badge(spot, regionLetter(index)));
+    });
+    nodes.push(badges);
     content.earlier.forEach((pin) => nodes.push(pinShape(pin, "pin pin-earlier", "")));
     content.pins.forEach((pin, index) => nodes.push(pinShape(pin, "pin pin-draft", String(index + 1))));
     if (content.band) nodes.push(rect(content.band, "pin-band"));
