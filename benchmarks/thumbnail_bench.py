@@ -3,7 +3,7 @@
 For each dev scene's AI cutout (``../shared/data/synthetic-dev/*_cutout.png``; without the data,
 generated rings), the 2048 px previews a tile used to load (a render's PNG, the cutout's WebP)
 against the 480 px WebP thumbnail ``/api/photos/{id}/thumb.webp`` serves now
-(``core.codecs.thumbnail_of``, made from the PNG preview on first request, then stored).
+(``core.codecs.thumbnail_of``, made from the preview by the task that stores it).
 
     .venv/bin/python -m benchmarks.thumbnail_bench
 """
@@ -20,7 +20,7 @@ import numpy as np
 from benchmarks.datasets import data_root
 from core import codecs
 
-THUMBNAIL_LONG_SIDE = 480  # as jewelreview.repairs.thumbnails
+THUMBNAIL_LONG_SIDE = 480  # as jewelreview.thumbnail_files
 TILES_PER_PAGE = 48  # the grid's default page
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
+from jewelreview.thumbnail_files import thumbnail_store
 
 # Previews for lists and the review page: 2048 px long side is sharp on a 4K screen's half.
 PREVIEW_LONG_SIDE = 2048
@@ -48,9 +49,9 @@ def photo_renditions_build(*, photo: Photo) -> PhotoRenditions:
     preview_original = stored_files.save_new(
         f"{prefix}/preview_original.webp", codecs.encode_preview(image.rgb, opaque, long_side=PREVIEW_LONG_SIDE)
     )
-    preview_cutout = stored_files.save_new(
-        f"{prefix}/preview_cutout.webp", codecs.encode_preview(image.rgb, alpha, long_side=PREVIEW_LONG_SIDE)
-    )
+    cutout = codecs.encode_preview(image.rgb, alpha, long_side=PREVIEW_LONG_SIDE)
+    preview_cutout = stored_files.save_new(f"{prefix}/preview_cutout.webp", cutout)
+    thumbnail_store(source=preview_cutout, preview=cutout)  # the grid's tile: made here, not on request
     tiles_original, count_original = pyramid_store(
         base=f"{prefix}/original", rgb=image.rgb, alpha=None, fmt=ORIGINAL_TILE_FORMAT
     )

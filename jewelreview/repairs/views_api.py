@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from jewelreview.accounts.roles import Action
-from jewelreview.api.files import REVALIDATE, stored_file_response
+from jewelreview.api.files import IMMUTABLE, REVALIDATE, stored_file_response
 from jewelreview.api.schema import SIGNED_IN_ERRORS, binary, errors, json_errors
 from jewelreview.api.views import ApiView, validated
 from jewelreview.catalog.selectors import photo_get
@@ -160,21 +160,30 @@ class PhotoThumbnailView(ApiView):
     @extend_schema(
         operation_id="photos_thumbnail",
         tags=["files"],
+        parameters=[
+            OpenApiParameter(
+                "v", str, OpenApiParameter.QUERY, required=False,
+                description="What the page expects it to show: `r<render id>` or `c<preparation time>`.",
+            )
+        ],
         responses={
             **binary(
                 "image/webp",
                 description="A 480 px WebP (alpha kept) of the current revision's finished render, or of the "
-                "AI cutout before one exists; made on first request.",
+                "AI cutout before one exists. Cached for good when `v` names what it shows (`r<render id>`, "
+                "`c<preparation time>`, as the grid's pages put it), else revalidated.",
             ),
             **json_errors(*SIGNED_IN_ERRORS, 404),
         },
     )
     def get(self, request, photo_id: int):
         photo = photo_get(photo_id=photo_id)
-        name = photo_thumbnail(photo=photo)
-        # One address whose picture changes with each render: asked again each time (pages add ?v=).
+        thumbnail = photo_thumbnail(photo=photo)
+        # One address, a picture that changes with each render: cached for good only when the
+        # page's ?v= names what it shows (repairs.thumbnails).
+        cache = IMMUTABLE if request.GET.get("v") == thumbnail.version else REVALIDATE
         download = f"{photo.sku.code}_{photo.view}_thumb.webp"
-        return stored_file_response(name, download_name=download, cache_control=REVALIDATE)
+        return stored_file_response(thumbnail.name, download_name=download, cache_control=cache)
 
 
 def _finished_file(render, field: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
 from jewelreview.repairs.models import Render, Revision
+from jewelreview.thumbnail_files import thumbnail_name
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +200,5 @@ def test_a_saved_revision_renders_in_process_and_its_final_is_served(
     assert render["state"] == "done", render["error"]
     final = api.retoucher.get(f"/api/photos/{claimed.pk}/final.png")
     assert final.status_code == 200 and b"".join(final.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+    preview = Render.objects.get(pk=render["id"]).preview.name
+    assert stored_files.read_bytes(thumbnail_name(preview))[8:12] == b"WEBP"  # the grid's tile, made by the render

@@ -41,7 +41,13 @@ def thumbs_stored() -> list[str]:
     return found
 
 
-def test_a_thumbnail_of_the_cutout_then_of_the_render_made_once_each(api, make_photo, users):
+def test_a_thumbnail_of_the_cutout_then_of_the_render_made_once_each(api, make_photo, users, monkeypatch):
+    """For previews stored without one (before thumbnails existed): made on first request, then served."""
+    from core import codecs
+
+    made = []
+    real = codecs.thumbnail_of
+    monkeypatch.setattr(codecs, "thumbnail_of", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
     photo = make_photo(status="in_repair", assignee=users.retoucher, width=2048, height=1536)
     cutout = stored_files.save_new(f"photos/{photo.pk}/run/preview_cutout.png", preview_png(2048, 1536, (0, 0, 255)))
     Photo.objects.filter(pk=photo.pk).update(preview_cutout=cutout, prepared_at=timezone.now())
@@ -52,9 +58,14 @@ def test_a_thumbnail_of_the_cutout_then_of_the_render_made_once_each(api, make_p
     assert pixels.shape == (360, 480, 4)  # long side 480, aspect kept
     assert pixels[0, 0, 3] == 0 and pixels[180, 240, 3] == 255  # transparency kept
     assert tuple(int(v) for v in pixels[180, 240, :3]) == pytest.approx((0, 0, 255), abs=8)  # red (BGR)
-    assert len(thumbs_stored()) == 1
-    assert (decoded(api.reviewer.get(f"/api/photos/{photo.pk}/thumb.webp")) == pixels).all()
-    assert len(thumbs_stored()) == 1  # made once, then served
+    assert len(thumbs_stored()) == 1 and len(made) == 1
+    stamp = int(Photo.objects.get(pk=photo.pk).prepared_at.timestamp())
+    again = api.reviewer.get(f"/api/photos/{photo.pk}/thumb.webp?v=c{stamp}")
+    assert (decoded(again) == pixels).all()
+    assert len(thumbs_stored()) == 1 and len(made) == 1  # made once, then served
+    # Asked for by what it shows, it may be cached for good; by an address that no longer says so, not.
+    assert "immutable" in again["Cache-Control"]
+    assert "immutable" not in api.reviewer.get(f"/api/photos/{photo.pk}/thumb.webp?v=r1")["Cache-Control"]
 
     # A finished render of the current revision: the thumbnail shows it instead.
     revision = Revision.objects.create(photo=photo, number=1, author=users.retoucher, recipe={}, recipe_sha256="0" * 64)
@@ -63,9 +74,10 @@ def test_a_thumbnail_of_the_cutout_then_of_the_render_made_once_each(api, make_p
     preview = stored_files.save_new(f"renders/{photo.pk}/r1-preview.png", preview_png(2048, 1536, (255, 0, 0)))
     final = stored_files.save_new(f"renders/{photo.pk}/r1.png", preview_png(2048, 1536, (255, 0, 0)))
     render_complete(render_id=render.pk, final=final, preview=preview, checksum="1" * 64, final_bytes=1, timings={})
-    rendered = decoded(api.reviewer.get(f"/api/photos/{photo.pk}/thumb.webp"))
+    answer = api.reviewer.get(f"/api/photos/{photo.pk}/thumb.webp?v=r{render.pk}")
+    rendered = decoded(answer)
     assert tuple(int(v) for v in rendered[180, 240, :3]) == pytest.approx((255, 0, 0), abs=8)  # blue (BGR)
-    assert len(thumbs_stored()) == 2
+    assert len(thumbs_stored()) == 2 and "immutable" in answer["Cache-Control"]
 
 
 def test_no_thumbnail_before_the_previews_are_made(api, make_photo):

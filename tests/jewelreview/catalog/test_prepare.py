@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 
 from core.errors import ImageDecodeError
 from jewelreview import stored_files
+from jewelreview.thumbnail_files import thumbnail_name
 from jewelreview.catalog.ingest import ingest_files
 from jewelreview.catalog.models import Photo
 from jewelreview.catalog.tasks import photo_prepare
@@ -44,6 +45,11 @@ def test_prepare_builds_previews_and_tiles_then_the_photo_needs_review(make_phot
         np.frombuffer(stored_files.read_bytes(photo.preview_cutout.name), np.uint8), cv2.IMREAD_UNCHANGED
     )
     assert cutout.shape == (300, 600, 4) and cutout[0, 0, 3] == 0 and cutout[..., 3].max() == 255
+    thumbnail = cv2.imdecode(  # the grid's tile, made with the preview (jewelreview.thumbnail_files)
+        np.frombuffer(stored_files.read_bytes(thumbnail_name(photo.preview_cutout.name)), np.uint8),
+        cv2.IMREAD_UNCHANGED,
+    )
+    assert thumbnail.shape == (240, 480, 4) and thumbnail[0, 0, 3] == 0
 
     for dzi_name, fmt in ((photo.tiles_original.name, "jpeg"), (photo.tiles_cutout.name, "png")):
         root = ET.fromstring(stored_files.read_bytes(dzi_name))
