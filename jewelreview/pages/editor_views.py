@@ -23,6 +23,7 @@ from jewelreview.editor.selectors import EditorScreen, editor_screen
 from jewelreview.errors import NotFound
 from jewelreview.pages.viewer_config import tiles_url, viewer_images
 from jewelreview.repairs.serializers import RenderOutput
+from jewelreview.reviews.selectors import reopens_in_force, saved_since
 
 KEYS = [
     ("V", "Select: click a path to select it, drag it or its anchors and handles"),
@@ -89,6 +90,8 @@ def editor_config(request: HttpRequest, screen: EditorScreen) -> dict[str, Any]:
         "pins": [pin for flag in review.flags if flag.is_open for pin in flag.pins],
         # The revisions the open flags were raised on: submitting one of them sends nothing new.
         "flagged_revisions": sorted({flag.revision_id for flag in review.flags if flag.is_open and flag.revision_id}),
+        # A manager reopened it and nothing was saved since: submitting sends the approved result back.
+        "reopened_unchanged": _reopened_unchanged(photo),
         "detections": [detection.as_dict() for detection in review.detections],
         "revision": {
             "id": current.pk,
@@ -124,3 +127,8 @@ def editor_config(request: HttpRequest, screen: EditorScreen) -> dict[str, Any]:
             "tiles_base": tiles_url(photo.pk, "original").removesuffix("original.dzi"),
         },
     }
+
+
+def _reopened_unchanged(photo) -> bool:
+    reopen = reopens_in_force(photo_id=photo.pk).first()
+    return reopen is not None and not saved_since(photo.current_revision, reopen.created_at)

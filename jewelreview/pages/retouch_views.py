@@ -27,7 +27,7 @@ from jewelreview.pages.photo_filters import PageSizeForm
 from jewelreview.pages.pin_marks import PinMark, pin_marks
 from jewelreview.pages.retouch_selectors import MY_WORK_LIMIT, claimable_photos, retoucher_photos
 from jewelreview.reviews.models import Flag
-from jewelreview.reviews.selectors import submitted_by
+from jewelreview.reviews.selectors import saved_since, submitted_by
 from jewelreview.reviews.services import photo_claim, photo_release, photo_submit
 
 RETOUCH_ACTIONS = {"claim": photo_claim, "release": photo_release, "submit": photo_submit}
@@ -62,8 +62,7 @@ class WorkCard:
     def unchanged_since_reopen(self) -> bool:
         """Reopened, and no revision saved since: the approved result would go back as it was."""
         reopened_at = getattr(self.photo, "reopened_at", None)
-        revision = self.photo.current_revision
-        return reopened_at is not None and (revision is None or revision.created_at < reopened_at)
+        return reopened_at is not None and not saved_since(self.photo.current_revision, reopened_at)
 
     @property
     def unchanged_warning(self) -> str:

@@ -31,7 +31,7 @@ from jewelreview.reviews.models import FlagReason
 from jewelreview.reviews.queue_selectors import QueueFilters
 from jewelreview.reviews.queue_services import REVIEW_LEASE
 from jewelreview.reviews.review_selectors import ReviewScreen, lease_holder, review_screen
-from jewelreview.reviews.selectors import reopens_in_force
+from jewelreview.reviews.selectors import reopens_in_force, saved_since
 
 KEYS = [
     ("A", "Approve"),
@@ -160,8 +160,7 @@ def reopen_notice(photo: Photo) -> str:
     when = date_filter(timezone.localtime(reopen.created_at), "M j, H:i")
     note = reopen.note.strip()
     why = f": {note}{'' if note.endswith(('.', '!', '?')) else '.'}" if note else "."
-    revision = photo.current_revision
-    since = " No new revision since." if revision is None or revision.created_at < reopen.created_at else ""
+    since = "" if saved_since(photo.current_revision, reopen.created_at) else " No new revision since."
     return f"{who} reopened this approved photo on {when}{why}{since}"
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -10,6 +11,9 @@ from jewelreview.catalog.models import Photo
 from jewelreview.errors import NotFound
 from jewelreview.reviews.models import Event, Flag
 from jewelreview.reviews.workflow import PhotoAction
+
+if TYPE_CHECKING:
+    from jewelreview.repairs.models import Revision
 
 
 def photo_events(*, photo: Photo) -> QuerySet[Event]:
@@ -51,3 +55,8 @@ def submitted_by(*, photo_id: int, actor_id: int) -> Event | None:
     if last is None or last.action != PhotoAction.SUBMIT or last.actor_id != actor_id:
         return None
     return last
+
+
+def saved_since(revision: Revision | None, moment: datetime) -> bool:
+    """Whether ``revision`` (a photo's current one, or None) was saved after ``moment`` (a reopen)."""
+    return revision is not None and revision.created_at >= moment

@@ -121,3 +121,21 @@ def test_save_access_says_what_revision_create_will_do(users, make_photo, recipe
     except ServiceError:
         saved = False
     assert predicted == saved
+
+
+def test_a_reopened_photo_with_nothing_saved_since_is_said_to_the_editors_submit(users, make_photo, recipe):
+    """The editor's Submit asks before sending back, unchanged, what a manager reopened (as My work does)."""
+    from jewelreview.reviews.services import photo_claim, photo_reopen
+
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    first = revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    assert config_of(page(users.retoucher, photo))["reopened_unchanged"] is False
+    type(photo).objects.filter(pk=photo.pk).update(status="approved", assignee=None)  # reviewed and approved
+    photo.refresh_from_db()
+    photo_reopen(photo=photo, actor=users.manager, note="the clasp")
+    photo.refresh_from_db()
+    photo_claim(photo=photo, actor=users.retoucher)
+    assert config_of(page(users.retoucher, photo))["reopened_unchanged"] is True
+    revision_create(photo=photo, author=users.retoucher, recipe={"ops": [{"op": "refine", "contrast": 9}]},
+                    base_revision=first.pk)
+    assert config_of(page(users.retoucher, photo))["reopened_unchanged"] is False

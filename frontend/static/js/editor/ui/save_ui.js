@@ -68,6 +68,8 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     }
     const flagged = config.flagged_revisions || [];
     if (saved && flagged.includes(saved.id) && !window.confirm("This is the revision the reviewer flagged: nothing has been saved since. Send it back to review unchanged?")) return;
+    const reopenedAsIs = config.reopened_unchanged && (saved ? saved.id : null) === (config.revision ? config.revision.id : null);
+    if (reopenedAsIs && !window.confirm("A manager reopened this photo and nothing has been saved since. Send it back to review unchanged?")) return;
     submit.disabled = true;
     const answer = await requestJson("POST", config.urls.submit, { revision: saved ? saved.id : null });
     if (answer.ok) {
