@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -82,7 +83,8 @@ def batch_get_or_create(*, name: str, actor: AbstractBaseUser | None = None) -> 
 
 
 def sku_get_or_create(*, code: str, title: str = "") -> Sku:
-    sku, created = Sku.objects.get_or_create(code=code, defaults={"title": title})
+    """The SKU of ``code`` in its one Unicode spelling (NFC: a decomposed "É" is the same SKU)."""
+    sku, created = Sku.objects.get_or_create(code=unicodedata.normalize("NFC", code), defaults={"title": title})
     if not created and title and not sku.title:
         sku.title = title
         sku.save(update_fields=["title"])
