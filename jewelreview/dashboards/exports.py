@@ -25,6 +25,10 @@ STATUS_COLUMNS = [status.value for status in PhotoStatus]
 # characters) becomes "_". A part keeps at most NAME_PART_BYTES of UTF-8, so "SKU_view-ID.png"
 # stays under the 255-byte file-name limit of common file systems (120-character CJK SKUs: 360).
 NAME_PART_BYTES = 100
+# Names Windows refuses for a file or folder, whatever follows a dot ("CON.png" too).
+WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
 _REPLACED = "\0"
 _REPLACED_RUN = re.compile(_REPLACED + "+")
 
@@ -104,14 +108,19 @@ def safe_name_part(text: str) -> tuple[str, bool]:
     """``text`` as one file-name part, and whether it was cut short (see ``NAME_PART_BYTES``):
     NFC letters, marks and digits of any script and ``._-``; any other run of characters becomes
     one ``_``, so no separator, control or bidi character survives, and leading or trailing dots
-    go (no ``..``)."""
+    go (no ``..``); a name Windows reserves (``CON``, ``NUL``...) gets a ``_``. A cut keeps whole
+    letters: never a base letter without the marks that follow it (Hindi's कि is not cut to क)."""
     text = unicodedata.normalize("NFC", text)
     kept = "".join(c if c in "._-" or unicodedata.category(c)[0] in "LMN" else _REPLACED for c in text)
     part = _REPLACED_RUN.sub("_", kept).strip("._")
-    encoded = part.encode()
-    if len(encoded) <= NAME_PART_BYTES:
+    if part.split(".")[0].upper() in WINDOWS_RESERVED:
+        part += "_"
+    if len(part.encode()) <= NAME_PART_BYTES:
         return part, False
-    return encoded[:NAME_PART_BYTES].decode("utf-8", errors="ignore").rstrip("._"), True
+    cut = part.encode()[:NAME_PART_BYTES].decode("utf-8", errors="ignore")
+    while cut and unicodedata.category(part[len(cut)])[0] == "M":  # its marks fell past the cut
+        cut = cut[:-1]
+    return cut.rstrip("._"), True
 
 
 def _member_name(photo: Photo, used: set[str]) -> str:

@@ -101,6 +101,9 @@ def test_zip_names_keep_letters_of_any_script(manager_api, make_photo, images, u
         ("a\u202eb\u200fc", "a_b_c"),  # bidi controls
         ("指輪／01∕02\\03:04", "指輪_01_02_03_04"),  # full-width and look-alike slashes, backslash, colon
         ("..", ""),
+        ("CON", "CON_"),  # names Windows reserves
+        ("nul.front", "nul.front_"),
+        ("CONSOLE", "CONSOLE"),
     ],
 )
 def test_a_name_part_keeps_every_script_and_nothing_that_could_leave_its_folder(text, part):
@@ -126,3 +129,10 @@ def test_names_that_differ_only_in_case_do_not_overwrite_each_other(manager_api,
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         names = [name for name in archive.namelist() if name != "manifest.csv"]
     assert len({name.casefold() for name in names}) == 2, names
+
+
+def test_a_cut_never_leaves_a_letter_without_its_marks():
+    hindi = "कि" * 40  # each letter: KA (3 bytes) + vowel sign I (3 bytes)
+    cut, was_cut = safe_name_part(hindi)
+    assert was_cut and len(cut.encode()) <= 100
+    assert cut == "कि" * 16  # 96 bytes: the 17th KA fits alone (99 bytes) but would lose its vowel sign
