@@ -114,6 +114,18 @@ def thumbnail_of(preview: bytes, *, long_side: int) -> bytes:
     grid's tiles, which are ~240 px wide, need not fetch 2048 px previews (a render's PNG preview
     is ~270 KB).
 
+    Parameters
+    ----------
+    preview : bytes
+        The encoded preview (8- or 16-bit; an image without alpha is taken as opaque).
+    long_side : int
+        Maximum of the thumbnail's width and height (never enlarged).
+
+    Returns
+    -------
+    bytes
+        A WebP file (:func:`encode_preview`: lossy colour at quality 90, lossless alpha).
+
     Raises
     ------
     ValueError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -34,7 +34,7 @@ def flag_get(*, flag_id: int) -> Flag:
         raise NotFound(f"Flag {flag_id} does not exist.", code="flag_not_found") from None
 
 
-def reopens_in_force(*, photo_id: Any) -> QuerySet[Event]:
+def reopens_in_force(*, photo_id: int | OuterRef) -> QuerySet[Event]:
     """The photo's reopen events, newest first, that still speak for it: none after its next
     review decision (approved or flagged since, a reopen's note is history). ``photo_id`` is an
     id or an ``OuterRef`` (the My work cards annotate each photo with its latest one)."""

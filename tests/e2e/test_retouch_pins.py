@@ -140,9 +140,11 @@ def test_submitting_the_flagged_revision_unchanged_asks_first(live_url, scene, c
 
         page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
         submit.click()
-        page.wait_for_timeout(500)
-        expect(card).to_be_visible()  # cancelled: nothing was sent
         assert questions == ["No new revision since the flag. Send it back to review unchanged?"]
+        page.wait_for_timeout(300)
+        state = page.request.get(f"{live_url}/api/photos/{repaired.pk}/").json()
+        assert state["status"] == "in_repair", state  # cancelled: nothing was sent
+        expect(card).to_be_visible()
 
         page.once("dialog", lambda dialog: dialog.accept())
         submit.click()
