@@ -297,7 +297,11 @@ def photo_assign(
 
 
 def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag:
-    """Mark one flag resolved (approving a photo resolves all of its open flags)."""
+    """Mark one flag resolved (approving a photo resolves all of its open flags).
+
+    A flagged photo nobody has claimed whose last open flag this was has nothing left to repair:
+    it goes back to review (it stayed "flagged" with no flag, on everyone's to-claim list).
+    """
     require(actor, Action.FLAG_RESOLVE)
     with transaction.atomic():
         photo = photo_lock(photo_id=flag.photo_id)
@@ -307,11 +311,21 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
         locked_flag.resolved_by = actor
         locked_flag.resolved_at = timezone.now()
         locked_flag.save(update_fields=["resolved_by", "resolved_at"])
+        from_status = photo.status
+        withdrawn = (
+            from_status == PhotoStatus.FLAGGED
+            and photo.assignee_id is None
+            and not photo.flags.filter(resolved_at__isnull=True).exists()
+        )
+        if withdrawn:
+            photo.status = PhotoStatus.NEEDS_REVIEW
+            photo.version += 1
+            photo.save()
         event_record(
             photo=photo,
             actor=actor,
             action="flag_resolve",
-            from_status=photo.status,
+            from_status=from_status,
             to_status=photo.status,
             note=note,
             data={"flag": flag.pk},

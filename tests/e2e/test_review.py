@@ -407,3 +407,8 @@ def test_a_flag_sent_without_a_reason_shows_the_problem_and_goes_to_the_reason(f
         expect(error).to_have_text("Choose a reason for the flag.")
         expect(error).to_be_in_viewport()
         expect(page.locator("#flag-reason")).to_be_focused()
+        page.locator("#flag-reason").select_option("halo")
+        expect(error).to_be_hidden()  # the problem it named is gone
+        page.keyboard.press("Escape")
+        expect(page.locator("#flag-form")).to_be_hidden()
+        expect(page.locator("#flag-open")).to_be_focused()  # back where the form was opened

@@ -103,8 +103,8 @@ def test_a_reopened_photos_card_says_who_reopened_it_and_why_also_once_claimed(b
 
 
 def test_an_old_reopen_note_is_not_shown_after_a_later_review_decision(browsers, make_photo, users, recipe):
-    """Reopened with a note, repaired, flagged again and its flag resolved by a manager: the card
-    has no open flags, and the months-old reopen note is not why the photo is here now."""
+    """Reopened with a note, repaired, flagged again, claimed, and its flag resolved by a manager:
+    the card has no open flags, and the months-old reopen note is not why the photo is here now."""
     from jewelreview.repairs.services import revision_create
     from jewelreview.reviews.services import flag_resolve, photo_flag, photo_reopen, photo_submit
 
@@ -116,6 +116,8 @@ def test_an_old_reopen_note_is_not_shown_after_a_later_review_decision(browsers,
     photo_submit(photo=photo, actor=users.retoucher)
     photo_flag(photo=photo, actor=users.reviewer, reason="halo", note="fringe")
     assert "Customer complaint" not in card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    photo.refresh_from_db()
+    photo_claim(photo=photo, actor=users.retoucher)
     flag_resolve(flag=photo.flags.get(), actor=users.manager)
     html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
     assert "No open flags." in html and "Customer complaint" not in html and "reopened" not in html

@@ -299,3 +299,28 @@ def test_flag_resolve(users, make_photo):
         services.flag_resolve(flag=flag, actor=users.reviewer)
     with pytest.raises(NotAllowed):
         services.flag_resolve(flag=flag, actor=users.retoucher)
+
+
+def test_resolving_the_last_flag_of_an_unclaimed_photo_sends_it_back_to_review(users, make_photo):
+    """Nothing left to repair: it no longer sits "flagged" with no flag on every to-claim list."""
+    photo = make_photo(status="needs_review")
+    services.photo_flag(photo=photo, actor=users.reviewer, reason="halo")
+    Flag.objects.create(photo=photo, reason="clipped_prong", created_by=users.reviewer)  # a second open flag
+    first, second = Flag.objects.filter(photo=photo).order_by("id")
+    services.flag_resolve(flag=first, actor=users.manager)
+    photo.refresh_from_db()
+    assert photo.status == "flagged"  # one flag still open
+    version = photo.version
+    services.flag_resolve(flag=second, actor=users.manager, note="fine after all")
+    photo.refresh_from_db()
+    assert (photo.status, photo.version) == ("needs_review", version + 1)
+    event = Event.objects.filter(photo=photo, action="flag_resolve").latest("id")
+    assert (event.from_status, event.to_status, event.note) == ("flagged", "needs_review", "fine after all")
+
+    claimed = make_photo(status="needs_review")
+    services.photo_flag(photo=claimed, actor=users.reviewer, reason="halo")
+    claimed.refresh_from_db()
+    services.photo_claim(photo=claimed, actor=users.retoucher)
+    services.flag_resolve(flag=Flag.objects.get(photo=claimed), actor=users.manager)
+    claimed.refresh_from_db()
+    assert claimed.status == "in_repair"  # someone holds it: theirs to submit

@@ -5,6 +5,7 @@
  */
 
 import { pinLabel } from "../state/pins.js";
+import { NO_REASON } from "../state/review_state.js";
 
 /** @typedef {import("../state/review_state.js").ReviewState} ReviewState */
 /** @typedef {import("../state/review_state.js").ReviewAction} ReviewAction */
@@ -42,6 +43,7 @@ export function bindFlagForm(store, hooks) {
   });
   reason.addEventListener("change", () => {
     store.dispatch({ type: "draft/reason", reason: reason.value });
+    if (reason.value && error.textContent === NO_REASON) showError(null); // the problem it named is gone
     // A reason picked from the open list: on to the note. Arrow keys step through the reasons
     // (each step is a change) and Enter then moves on, so a keyboard choice is never cut short.
     if (pointerChoice && reason.value) note.focus();
@@ -90,6 +92,8 @@ export function bindFlagForm(store, hooks) {
     if (note.value !== state.draft.note) note.value = state.draft.note;
     if (!previous || previous.draft.pins !== state.draft.pins) renderPins(state.draft.pins);
     if (state.flagOpen && (!previous || !previous.flagOpen)) reason.focus();
+    // Closed (Esc, Cancel) from inside the form: the focus goes back to the button that opened it.
+    if (!state.flagOpen && previous && previous.flagOpen && (form.contains(document.activeElement) || document.activeElement === document.body)) opener.focus();
   }
 
   /** @param {string | null} message */

@@ -144,13 +144,16 @@ export function reviewReduce(state, action) {
   }
 }
 
+/** What a flag sent without a reason is told. */
+export const NO_REASON = "Choose a reason for the flag.";
+
 /**
  * What the flag form may send: a reason is required; pins and note are optional.
  * @param {ReviewState["draft"]} draft
  * @returns {string | null} why it cannot be sent yet, or null
  */
 export function draftProblem(draft) {
-  if (!draft.reason) return "Choose a reason for the flag.";
+  if (!draft.reason) return NO_REASON;
   return null;
 }
 
