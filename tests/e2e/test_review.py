@@ -133,6 +133,9 @@ def test_reviewer_zooms_into_a_prong_and_flags_it_with_a_keyboard_pin(live_url, 
 
         page.keyboard.press("Control+Enter")
         expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
+        expect(page.locator("#review-status")).to_have_text("Flagged RING1 · front.")  # said on the next photo
+        page.reload()
+        expect(page.locator("#review-status")).not_to_contain_text("Flagged")  # once
         assert errors == []
 
     flag = Flag.objects.get(photo=first)

@@ -24,6 +24,9 @@ import { bindKeyboard } from "./keyboard_ui.js";
 import { createNavigation } from "./navigation.js";
 import { bindToolbar, zoomText } from "./toolbar_ui.js";
 
+/** One notice carried to the next page of this tab (the next photo's review screen). */
+const CARRIED_NOTICE = "jewelreview.review.notice";
+
 /** Image pixels of margin around a detection or pin the view zooms to. */
 const ZOOM_MARGIN = 24;
 /** Prefetching the next photo waits for this photo's tiles, but never longer than this (ms). */
@@ -43,6 +46,9 @@ function start() {
   const say = (message) => {
     statusLine.textContent = message;
   };
+  // The decision made on the photo before this one, said here: its own page is gone.
+  const carried = takeCarriedNotice();
+  if (carried) say(carried);
   const size = { width: config.photo.width, height: config.photo.height };
   const current = config.current;
   const label = sourceLabeller(config.layers);
@@ -242,6 +248,7 @@ function start() {
     }
     store.dispatch({ type: "flag/reset" });
     say(`Flagged ${config.photo.sku} · ${config.photo.view}. Opening the next photo…`);
+    carryNotice(`Flagged ${config.photo.sku} · ${config.photo.view}.`);
     navigation.afterDecision();
   }
 
@@ -260,6 +267,7 @@ function start() {
       return;
     }
     say(`Approved ${config.photo.sku} · ${config.photo.view}. Opening the next photo…`);
+    carryNotice(`Approved ${config.photo.sku} · ${config.photo.view}.`);
     navigation.afterDecision();
   }
 
@@ -331,3 +339,24 @@ function planChanged(state, previous) {
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
 else start();
+
+
+/** @param {string} message */
+function carryNotice(message) {
+  try {
+    sessionStorage.setItem(CARRIED_NOTICE, message);
+  } catch {
+    // storage refused (a private window's quota): the next page simply says nothing
+  }
+}
+
+/** @returns {string | null} the notice the previous page carried here, taken once */
+function takeCarriedNotice() {
+  try {
+    const message = sessionStorage.getItem(CARRIED_NOTICE);
+    sessionStorage.removeItem(CARRIED_NOTICE);
+    return message;
+  } catch {
+    return null;
+  }
+}
