@@ -71,7 +71,7 @@ def test_waiting_longest_and_flags_by_reason(browsers, make_photo, users):
     Photo.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
     html = browsers.manager.get("/dashboard/").content.decode()
     waiting = re.search(r'id="waiting-heading".*?</table>', html, re.S).group(0)
-    assert re.findall(r'review/">(\w+) ·', waiting) == ["OLD", "NEW"]
+    assert re.findall(r'review/"><bdi>(\w+)</bdi> ·', waiting) == ["OLD", "NEW"]
     assert "2\xa0days" in waiting
     assert '<tr data-reason="halo">' in html
     assert re.search(r'data-reason="halo">\s*<th scope="row">Halo</th>\s*<td class="number">1</td>', html)

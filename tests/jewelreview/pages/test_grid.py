@@ -38,6 +38,8 @@ def test_grid_shows_photos_waiting_for_review_on_a_checkerboard(browsers, make_p
     stamp = int(ring.prepared_at.timestamp())
     assert f'src="/api/photos/{ring.pk}/thumb.webp?v=c{stamp}"' in html
     assert 'alt="AI cutout of RING-1 front"' in html and 'loading="lazy"' in html
+    # Names isolated for bidirectional text: an Arabic SKU's "05-خاتم" is not reordered around its neighbours.
+    assert '<strong><bdi>RING-1</bdi></strong> · <bdi>front</bdi>' in html
     assert "No preview yet" in html
     assert 'class="photo-grid backdrop-checkerboard"' in html
     assert "Photos 1–2 of 2" in html

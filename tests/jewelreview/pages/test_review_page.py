@@ -33,7 +33,7 @@ def test_the_review_screen_of_a_waiting_photo(browsers, make_photo):
     response = browsers.reviewer.get(f"/photos/{photo.pk}/review/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>RING-9 <span" in html and "640 × 480 px" in html
+    assert "<h1><bdi>RING-9</bdi> <span" in html and "640 × 480 px" in html
     config = config_of(response)
     assert config["photo"] == {
         "id": photo.pk,

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(html: str) -> list[str]:
-    """The queue table's photos, as "SKU · view", in order."""
-    return re.findall(r'<th scope="row"[^>]*><a href="/photos/\d+/review/[^"]*"[^>]*>([^<]+)</a></th>', html)
+    """The queue table's photos, as "SKU · view", in order (each name isolated for bidi text)."""
+    cells = re.findall(r'<th scope="row"[^>]*><a href="/photos/\d+/review/[^"]*"[^>]*>(.+?)</a></th>', html)
+    return [re.sub(r"</?bdi>", "", cell) for cell in cells]
 
 
 def tab_counts(html: str) -> dict[str, int]:
