@@ -122,7 +122,10 @@ def test_detections_are_listed(browsers, make_photo):
     box = {"x0": 10, "y0": 10, "x1": 30, "y1": 40}
     Photo.objects.filter(pk=photo.pk).update(detections=[{"box": box, "kind": "clipped_prong", "confidence": 0.87}])
     response = browsers.reviewer.get(f"/photos/{photo.pk}/review/")
-    assert 'data-detection="0" data-kind="clipped_prong">Clipped prong · 0.87</button>' in response.content.decode()
+    assert (
+        'data-detection="0" data-kind="clipped_prong"><span class="visually-hidden">Region A: </span>'
+        "Clipped prong · 0.87</button>"
+    ) in response.content.decode()
     assert config_of(response)["detections"] == [
         {"box": {"x0": 10.0, "y0": 10.0, "x1": 30.0, "y1": 40.0}, "kind": "clipped_prong", "confidence": 0.87}
     ]
@@ -231,3 +234,11 @@ def test_a_decided_photo_in_the_queue_flow_leases_nothing(browsers, make_photo):
     photo = prepared(make_photo(status="approved"))
     config = config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/?from=queue"))
     assert (config["queue"]["flow"], config["queue"]["lease"]) == (True, False)
+
+
+def test_region_letters_count_as_the_viewer_and_an_ol_type_a_do():
+    from jewelreview.pages.templatetags.regions import region_letter
+
+    assert [region_letter(n) for n in (1, 2, 26, 27, 28, 52, 53, 702, 703)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"
+    ]
