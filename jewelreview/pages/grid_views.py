@@ -53,7 +53,9 @@ def _grid_context(request: HttpRequest) -> dict:
         "backdrops": BACKDROPS,
         "backdrop": form.value("backdrop", "checkerboard"),
         "colour": form.value("colour", DEFAULT_CUSTOM_COLOUR),
-        "can_approve": user_can(request.user, Action.PHOTO_APPROVE),
+        # Only photos waiting for review can be approved: filtered to another status, no such button.
+        "can_approve": user_can(request.user, Action.PHOTO_APPROVE)
+        and form.value("status") in (None, PhotoStatus.NEEDS_REVIEW),
         "query": request.GET.urlencode(),
     }
 

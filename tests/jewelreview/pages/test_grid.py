@@ -162,3 +162,11 @@ def test_nav_links_follow_roles(browsers):
     assert 'href="/retouch/"' in retoucher and 'href="/dashboard/"' not in retoucher
     manager = browsers.manager.get("/home/").content.decode()
     assert all(f'href="/{page}/"' in manager for page in ("grid", "retouch", "dashboard"))
+
+
+def test_approve_selected_is_offered_only_where_photos_can_be_approved(browsers, make_photo):
+    make_photo(status="approved")
+    make_photo(status="needs_review")
+    assert "Approve selected" in browsers.reviewer.get("/grid/").content.decode()  # waiting for review
+    assert "Approve selected" in browsers.reviewer.get("/grid/?status=").content.decode()  # any status
+    assert "Approve selected" not in browsers.reviewer.get("/grid/?status=approved").content.decode()
