@@ -36,8 +36,14 @@ def photo_lock(*, photo_id: int, expected_version: int | None = None) -> Photo:
     except Photo.DoesNotExist:
         raise NotFound(f"Photo {photo_id} does not exist.", code="photo_not_found") from None
     if expected_version is not None and expected_version != photo.version:
+        said = (
+            f"Photo {photo_id} changed since you loaded it: {_last_change(photo)}. Reload to see it as it is."
+            if expected_version < photo.version
+            # A version it has never had: a client's bug or a mistyped number, not someone's change.
+            else f"Photo {photo_id} has never been at version {expected_version}: it is at version {photo.version}."
+        )
         raise Conflict(
-            f"Photo {photo_id} changed since you loaded it: {_last_change(photo)}. Reload to see it as it is.",
+            said,
             code="stale_version",
             details={
                 "expected_version": expected_version,

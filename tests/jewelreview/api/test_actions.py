@@ -278,3 +278,10 @@ def test_oversized_json_is_413(api, make_photo, settings):
         "message": "The request body is larger than 1000 bytes.",
         "details": {"limit_bytes": 1000},
     }
+
+
+def test_a_version_the_photo_never_had_is_said_as_such(api, make_photo):
+    photo = make_photo(status="needs_review")
+    response = api.reviewer.post(f"/api/photos/{photo.pk}/approve/", {"version": 7}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "stale_version"
+    assert response.json()["message"] == f"Photo {photo.pk} has never been at version 7: it is at version 1."
