@@ -64,24 +64,10 @@ class SavedRevision:
     created: bool
 
 
-def revision_create(
-    *,
-    photo: Photo,
-    author: AbstractBaseUser,
-    recipe: Any,
-    base_revision: int | None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> Revision:
-    """The revision :func:`revision_save` saved, or the current one a repeat left in place."""
-    return revision_save(
-        photo=photo,
-        author=author,
-        recipe=recipe,
-        base_revision=base_revision,
-        note=note,
-        expected_version=expected_version,
-    ).revision
+def revision_create(**arguments: Any) -> Revision:
+    """The revision :func:`revision_save` (same keyword arguments) saved, or the current one a
+    repeat left in place: for callers that need the revision, not whether it is new."""
+    return revision_save(**arguments).revision
 
 
 def revision_save(
