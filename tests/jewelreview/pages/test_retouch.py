@@ -183,7 +183,8 @@ def test_refusals_are_messages_not_errors(browsers, make_photo, users):
     assert response.status_code == 200
     assert "is assigned to tess." in response.content.decode()
     stale = make_photo(status="flagged")
-    stale_response = browsers.retoucher.post(f"/retouch/{stale.pk}/claim/", {"version": stale.version + 5}, follow=True)
+    Photo.objects.filter(pk=stale.pk).update(version=stale.version + 5)  # changed since the page was loaded
+    stale_response = browsers.retoucher.post(f"/retouch/{stale.pk}/claim/", {"version": stale.version}, follow=True)
     assert "changed since you loaded it" in stale_response.content.decode()
     assert Photo.objects.get(pk=someone_elses.pk).assignee == users.retoucher2
     assert Photo.objects.get(pk=stale.pk).status == "flagged"

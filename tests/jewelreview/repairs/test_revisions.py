@@ -121,6 +121,7 @@ def test_who_may_save_revisions(users, make_photo, recipe):
 
 
 def test_stale_photo_version_refuses_the_save(users, claimed, recipe):
+    Photo.objects.filter(pk=claimed.pk).update(version=8)  # changed by someone since version 7
     with pytest.raises(Conflict, match="changed since you loaded it"):
         revision_create(photo=claimed, author=users.retoucher, recipe=recipe, base_revision=None, expected_version=7)
     assert Revision.objects.count() == 0
