@@ -15,7 +15,7 @@ import numpy as np
 
 from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
-from jewelreview.thumbnail_files import thumbnail_store
+from jewelreview.thumbnail_files import thumbnail_store_quietly
 
 # Previews for lists and the review page: 2048 px long side is sharp on a 4K screen's half.
 PREVIEW_LONG_SIDE = 2048
@@ -51,7 +51,7 @@ def photo_renditions_build(*, photo: Photo) -> PhotoRenditions:
     )
     cutout = codecs.encode_preview(image.rgb, alpha, long_side=PREVIEW_LONG_SIDE)
     preview_cutout = stored_files.save_new(f"{prefix}/preview_cutout.webp", cutout)
-    thumbnail_store(source=preview_cutout, preview=cutout)  # the grid's tile: made here, not on request
+    thumbnail_store_quietly(source=preview_cutout, preview=cutout)  # the grid's tile: made here, not on request
     tiles_original, count_original = pyramid_store(
         base=f"{prefix}/original", rgb=image.rgb, alpha=None, fmt=ORIGINAL_TILE_FORMAT
     )

@@ -27,7 +27,7 @@ STATUS_COLUMNS = [status.value for status in PhotoStatus]
 NAME_PART_BYTES = 100
 # Names Windows refuses for a file or folder, whatever follows a dot ("CON.png" too).
 WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+    {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³"))}
 )
 _REPLACED = "\0"
 _REPLACED_RUN = re.compile(_REPLACED + "+")
@@ -113,8 +113,9 @@ def safe_name_part(text: str) -> tuple[str, bool]:
     text = unicodedata.normalize("NFC", text)
     kept = "".join(c if c in "._-" or unicodedata.category(c)[0] in "LMN" else _REPLACED for c in text)
     part = _REPLACED_RUN.sub("_", kept).strip("._")
-    if part.split(".")[0].upper() in WINDOWS_RESERVED:
-        part += "_"
+    base, dot, rest = part.partition(".")
+    if base.upper() in WINDOWS_RESERVED:  # Windows reads only what comes before the first dot
+        part = f"{base}_{dot}{rest}"
     if len(part.encode()) <= NAME_PART_BYTES:
         return part, False
     cut = part.encode()[:NAME_PART_BYTES].decode("utf-8", errors="ignore")

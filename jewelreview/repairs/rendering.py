@@ -20,7 +20,7 @@ from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
 from jewelreview.catalog.previews import CUTOUT_TILE_FORMAT, pyramid_store
 from jewelreview.repairs.models import Render
-from jewelreview.thumbnail_files import thumbnail_store
+from jewelreview.thumbnail_files import thumbnail_store_quietly
 
 if TYPE_CHECKING:
     from core.recipe import Recipe
@@ -116,7 +116,7 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     final_name, preview_name = render_names(photo_id=photo.pk, number=revision.number, checksum=checksum)
     stored_files.save_content_addressed(final_name, final_png)
     stored_files.save_content_addressed(preview_name, preview)
-    thumbnail_store(source=preview_name, preview=preview)  # the grid's tile: made here, not on request
+    thumbnail_store_quietly(source=preview_name, preview=preview)  # the grid's tile: made here, not on request
     watch.lap("store")
     tiles = render_tiles_store(render=render, recipe=recipe, result=result, checksum=checksum)
     watch.lap("tiles")

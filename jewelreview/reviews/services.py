@@ -299,8 +299,9 @@ def photo_assign(
 def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag:
     """Mark one flag resolved (approving a photo resolves all of its open flags).
 
-    A flagged photo nobody has claimed whose last open flag this was has nothing left to repair:
-    it goes back to review (it stayed "flagged" with no flag, on everyone's to-claim list).
+    A flagged photo (not claimed: claimed photos are in repair) whose last open flag this was
+    has nothing left to repair: it goes back to review, unassigned (it stayed "flagged" with no
+    flag on a to-claim list). The event keeps who it was assigned to.
     """
     require(actor, Action.FLAG_RESOLVE)
     with transaction.atomic():
@@ -312,13 +313,12 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
         locked_flag.resolved_at = timezone.now()
         locked_flag.save(update_fields=["resolved_by", "resolved_at"])
         from_status = photo.status
-        withdrawn = (
-            from_status == PhotoStatus.FLAGGED
-            and photo.assignee_id is None
-            and not photo.flags.filter(resolved_at__isnull=True).exists()
-        )
-        if withdrawn:
-            photo.status = PhotoStatus.NEEDS_REVIEW
+        data: dict[str, object] = {"flag": flag.pk}
+        if from_status == PhotoStatus.FLAGGED and not photo.flags.filter(resolved_at__isnull=True).exists():
+            if photo.assignee_id is not None:
+                data["was_assigned_to"] = photo.assignee.get_username()
+            photo.status, photo.assignee = PhotoStatus.NEEDS_REVIEW, None
+            photo.review_holder, photo.review_lease_until = None, None
             photo.version += 1
             photo.save()
         event_record(
@@ -328,7 +328,7 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
             from_status=from_status,
             to_status=photo.status,
             note=note,
-            data={"flag": flag.pk},
+            data=data,
         )
     return locked_flag
 

@@ -12,6 +12,9 @@
     reopen    approved              reopened
     reshoot   any but reshoot       reshoot        (unfixable; terminal)
 
+A flagged photo whose last open flag is resolved (``services.flag_resolve``) goes back to
+needs_review: nothing is left to repair.
+
 Who may take an action is ``jewelreview.accounts.roles``; services combine both and write the
 event. ``prepare`` is taken by the system when a photo's previews exist.
 """

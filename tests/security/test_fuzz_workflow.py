@@ -168,7 +168,11 @@ def make_machine(users, make_photo):
                 return
             assert ROLE_OF.get(actor_name) in ("reviewer", "manager")
             after = snapshot(flag.photo_id)
-            assert after[0] == before[0] and after[2] == before[2] and after[6] == before[6] - 1
+            assert after[6] == before[6] - 1
+            if before[0] == "flagged" and after[6] == 0:  # nothing left to repair: back to review
+                assert (after[0], after[1], after[2]) == ("needs_review", None, before[2] + 1)
+            else:
+                assert after[0] == before[0] and after[2] == before[2]
 
         @invariant()
         def photos_are_consistent(self):
@@ -197,6 +201,10 @@ def make_machine(users, make_photo):
                     if event.action in TRANSITIONS:
                         sources, target = TRANSITIONS[event.action]
                         assert event.from_status in sources and event.to_status == target
+                    elif event.action == "flag_resolve" and event.to_status != event.from_status:
+                        # the last open flag of a flagged photo resolved: back to review
+                        assert (event.from_status, event.to_status) == ("flagged", "needs_review")
+                        version += 1
                     else:
                         assert event.to_status == event.from_status, event.action
                     if event.action in VERSIONED:

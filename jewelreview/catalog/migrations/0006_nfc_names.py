@@ -11,8 +11,14 @@ import unicodedata
 from django.db import migrations
 
 
+MAX_LENGTH = 120  # Sku.code and Photo.view
+
+
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """The NFC spelling, or ``text`` as it is when that would not fit the column (NFC of a few
+    scripts' letters is longer: U+0958 becomes two code points)."""
+    composed = unicodedata.normalize("NFC", text)
+    return composed if len(composed) <= MAX_LENGTH else text
 
 
 def forwards(apps, schema_editor):

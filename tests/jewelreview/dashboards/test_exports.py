@@ -102,7 +102,8 @@ def test_zip_names_keep_letters_of_any_script(manager_api, make_photo, images, u
         ("指輪／01∕02\\03:04", "指輪_01_02_03_04"),  # full-width and look-alike slashes, backslash, colon
         ("..", ""),
         ("CON", "CON_"),  # names Windows reserves
-        ("nul.front", "nul.front_"),
+        ("nul.front", "nul_.front"),
+        ("COM¹", "COM¹_"),
         ("CONSOLE", "CONSOLE"),
     ],
 )

@@ -317,6 +317,14 @@ def test_resolving_the_last_flag_of_an_unclaimed_photo_sends_it_back_to_review(u
     event = Event.objects.filter(photo=photo, action="flag_resolve").latest("id")
     assert (event.from_status, event.to_status, event.note) == ("flagged", "needs_review", "fine after all")
 
+    assigned = make_photo(status="flagged", assignee=users.retoucher)  # assigned by a manager, not claimed
+    services.flag_resolve(flag=Flag.objects.create(photo=assigned, reason="halo", created_by=users.reviewer),
+                          actor=users.manager)
+    assigned.refresh_from_db()
+    assert (assigned.status, assigned.assignee) == ("needs_review", None)
+    event = Event.objects.filter(photo=assigned, action="flag_resolve").latest("id")
+    assert event.data["was_assigned_to"] == users.retoucher.get_username()
+
     claimed = make_photo(status="needs_review")
     services.photo_flag(photo=claimed, actor=users.reviewer, reason="halo")
     claimed.refresh_from_db()

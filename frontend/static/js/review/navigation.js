@@ -141,8 +141,10 @@ export function createNavigation(config, hooks) {
       window.location.assign(reviewUrl(back));
     },
     /** After a decision: always the queue's next photo (the trail's forward entries were seen). */
-    async afterDecision() {
+    /** @param {(toPhoto: boolean) => void} [beforeLeaving] told whether a photo (not the queue) opens next */
+    async afterDecision(beforeLeaving) {
       const next = await freshUpNext();
+      if (beforeLeaving) beforeLeaving(Boolean(next));
       window.location.assign(next ? next.reviewUrl : config.urls.queue);
     },
     upNext: () => upNext || Promise.resolve(null),

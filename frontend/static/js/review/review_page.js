@@ -248,8 +248,7 @@ function start() {
     }
     store.dispatch({ type: "flag/reset" });
     say(`Flagged ${config.photo.sku} · ${config.photo.view}. Opening the next photo…`);
-    carryNotice(`Flagged ${config.photo.sku} · ${config.photo.view}.`);
-    navigation.afterDecision();
+    navigation.afterDecision((toPhoto) => toPhoto && carryNotice(`Flagged ${config.photo.sku} · ${config.photo.view}.`));
   }
 
   async function approve() {
@@ -267,8 +266,8 @@ function start() {
       return;
     }
     say(`Approved ${config.photo.sku} · ${config.photo.view}. Opening the next photo…`);
-    carryNotice(`Approved ${config.photo.sku} · ${config.photo.view}.`);
-    navigation.afterDecision();
+    // Said on the next photo's page (not on the queue's, nor on a page opened hours later).
+    navigation.afterDecision((toPhoto) => toPhoto && carryNotice(`Approved ${config.photo.sku} · ${config.photo.view}.`));
   }
 
   /** @param {{holder: string | null, held_by_you: boolean, until: string | null} | null} lease */

@@ -17,8 +17,7 @@ if (form instanceof HTMLFormElement) {
     if (status) status.textContent = on ? form.dataset.busy ?? "" : "";
   };
   form.addEventListener("submit", () => busy(true));
-  // Back to this page from the browser's cache: the import it showed as running is over.
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) busy(false);
-  });
+  // Back to this page (from the browser's cache, or with the button's state restored, as Firefox
+  // does): the import it showed as running is over.
+  window.addEventListener("pageshow", () => busy(false));
 }
