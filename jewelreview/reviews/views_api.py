@@ -190,7 +190,7 @@ class FlagResolveView(ApiView):
     @extend_schema(
         operation_id="flags_resolve",
         tags=["workflow"],
-        summary="Mark one flag resolved (an unclaimed flagged photo whose last open flag it was goes back to review)",
+        summary="Mark one flag resolved (a flagged photo whose last open flag it was goes back to review, unassigned)",
         request=NoteInput,
         responses={200: FlagOutput, **errors(400, *SIGNED_IN_ERRORS, 404, 409, 415)},
     )
