@@ -53,7 +53,8 @@ def photo_thumbnail(*, photo: Photo) -> Thumbnail:
 
 
 def photo_thumbnail_version(photo: Photo, *, final_render_id: int | None) -> str:
-    """The ``?v=`` a page puts on the photo's thumbnail address (see the module notes)."""
+    """The ``?v=`` a page puts on the photo's thumbnail address (see the module notes; pages get
+    it through the ``thumbnail_src`` template filter)."""
     if final_render_id is not None:
         return f"r{final_render_id}"
     return f"c{int(photo.prepared_at.timestamp())}" if photo.prepared_at else "c0"
@@ -62,7 +63,7 @@ def photo_thumbnail_version(photo: Photo, *, final_render_id: int | None) -> str
 def _source(photo: Photo) -> tuple[str, str]:
     render = photo_final_render(photo=photo)
     if render is not None and render.preview.name:
-        return render.preview.name, f"r{render.pk}"
+        return render.preview.name, photo_thumbnail_version(photo, final_render_id=render.pk)
     if photo.preview_cutout.name:
         return photo.preview_cutout.name, photo_thumbnail_version(photo, final_render_id=None)
     raise NotFound(

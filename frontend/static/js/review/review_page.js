@@ -339,7 +339,6 @@ function planChanged(state, previous) {
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
 else start();
 
-
 /** @param {string} message */
 function carryNotice(message) {
   try {
