@@ -34,6 +34,8 @@ RETOUCH_ACTIONS = {"claim": photo_claim, "release": photo_release, "submit": pho
 DONE_MESSAGES = {
     "claim": "{label} is yours: open it in the editor.",
     "release": "{label} went back to the flagged photos.",
+    # released with no open flag and no reopening in force (reviews.services.photo_release)
+    "release_to_review": "{label} went back to review: no flag on it is open any more.",
     "submit": "{label} went back to review.",
 }
 AVAILABLE_PAGE_SIZES = (12, 24, 48, 96)
@@ -128,10 +130,11 @@ def retouch_action(request: HttpRequest, photo_id: int, action: str) -> HttpResp
     label = f"{photo.sku.code} / {photo.view}"
     version = request.POST.get("version", "")
     try:
-        service(photo=photo, actor=request.user, expected_version=parse_id(version))
+        done = service(photo=photo, actor=request.user, expected_version=parse_id(version))
     except ServiceError as exc:  # refused for this photo (claimed by someone else, changed, no revision)
         messages.error(request, f"{label}: {exc.message}")
     else:
-        messages.success(request, DONE_MESSAGES[action].format(label=label))
+        said = "release_to_review" if action == "release" and done.status == PhotoStatus.NEEDS_REVIEW else action
+        messages.success(request, DONE_MESSAGES[said].format(label=label))
     back = request.POST.get("page", "")
     return redirect(reverse("pages:retouch") + (f"?page={back}" if parse_id(back) is not None else ""))

@@ -23,6 +23,7 @@ from jewelreview.repairs.services import revision_record_as_is
 from jewelreview.reviews.events import event_record
 from jewelreview.reviews.models import Flag, FlagReason
 from jewelreview.reviews.pins import pins_validate
+from jewelreview.reviews.selectors import reopens_in_force
 from jewelreview.reviews.workflow import PhotoAction, transition_target
 
 # Statuses in which assigning someone makes sense: the photo still needs work or a look.
@@ -41,17 +42,24 @@ def _transition(
     expected_version: int | None,
     note: str = "",
     rule: Rule | None = None,
+    asks_repair_left: bool = False,
 ) -> Photo:
     """Lock, check version and transition, apply ``rule`` (checks and extra changes), save, log.
 
     ``rule`` runs on the locked photo before the status changes; it may raise to refuse, and
-    may return data for the event.
+    may return data for the event. ``asks_repair_left``: the action's target depends on whether
+    anything is left to repair (``workflow.Transition.target_if_nothing_to_repair``).
     """
     with transaction.atomic():
         locked = photo_lock(photo_id=photo.pk, expected_version=expected_version)
-        target = transition_target(locked.status, action)
+        target = transition_target(locked.status, action)  # refuses first, before any read below
+        nothing_to_repair = asks_repair_left and not _repair_left(locked)
+        if nothing_to_repair:
+            target = transition_target(locked.status, action, nothing_to_repair=True)
         from_status = locked.status
         data = rule(locked) if rule is not None else None
+        if nothing_to_repair:
+            data = {**(data or {}), "nothing_to_repair": True}
         locked.status = target
         # A review lease (queue_services) is about the status being decided: any change ends it.
         locked.review_holder = None
@@ -159,7 +167,13 @@ def photo_claim(*, photo: Photo, actor: AbstractBaseUser, expected_version: int 
 def photo_release(
     *, photo: Photo, actor: AbstractBaseUser, expected_version: int | None = None, note: str = ""
 ) -> Photo:
-    """in_repair -> flagged: give the claim back (only its holder or a manager)."""
+    """in_repair -> flagged: give the claim back (only its holder or a manager).
+
+    With nothing left to repair (its last open flag was resolved while it was claimed, and no
+    reopening is in force) it goes to needs_review instead, as ``flag_resolve`` sends an
+    unclaimed photo: "flagged" with no flag would sit on every to-claim list with nothing to fix.
+    The event's data say ``nothing_to_repair`` then.
+    """
     require(actor, Action.PHOTO_RELEASE)
 
     def drop_claim(locked: Photo) -> dict[str, Any]:
@@ -175,6 +189,7 @@ def photo_release(
         expected_version=expected_version,
         note=note,
         rule=drop_claim,
+        asks_repair_left=True,
     )
 
 
@@ -301,7 +316,8 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
 
     A flagged photo (not claimed: claimed photos are in repair) whose last open flag this was
     has nothing left to repair: it goes back to review, unassigned (it stayed "flagged" with no
-    flag on a to-claim list). The event keeps who it was assigned to.
+    flag on a to-claim list). The event keeps who it was assigned to. A claimed one stays in
+    repair, its holder's to submit; released, it goes back to review too (``photo_release``).
     """
     require(actor, Action.FLAG_RESOLVE)
     with transaction.atomic():
@@ -314,7 +330,7 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
         locked_flag.save(update_fields=["resolved_by", "resolved_at"])
         from_status = photo.status
         data: dict[str, object] = {"flag": flag.pk}
-        if from_status == PhotoStatus.FLAGGED and not photo.flags.filter(resolved_at__isnull=True).exists():
+        if from_status == PhotoStatus.FLAGGED and not _repair_left(photo):
             if photo.assignee_id is not None:
                 data["was_assigned_to"] = photo.assignee.get_username()
             photo.status, photo.assignee = PhotoStatus.NEEDS_REVIEW, None
@@ -331,6 +347,12 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
             data=data,
         )
     return locked_flag
+
+
+def _repair_left(photo: Photo) -> bool:
+    """Whether ``photo`` has something to repair: an open flag, or a reopening in force (a
+    manager's reopen no review decision has answered yet; it has no flag, its note says what)."""
+    return photo.flags.filter(resolved_at__isnull=True).exists() or reopens_in_force(photo_id=photo.pk).exists()
 
 
 def _require_claim_holder(photo: Photo, actor: AbstractBaseUser) -> None:

@@ -45,7 +45,7 @@ ACTION_SUMMARIES = {
     "approve": "Approve (needs_review -> approved; resolves open flags)",
     "flag": "Flag with a reason, note and pins (needs_review -> flagged)",
     "claim": "Claim for repair (flagged | reopened -> in_repair)",
-    "release": "Give a claim back (in_repair -> flagged)",
+    "release": "Give a claim back (in_repair -> flagged; needs_review when no flag is open and no reopening in force)",
     "submit": "Submit a repair for review (in_repair | reopened -> needs_review)",
     "reopen": "Reopen an approved photo (manager; approved -> reopened)",
     "reshoot": "Send to reshoot: unfixable (manager; any -> reshoot)",

@@ -7,13 +7,16 @@
     approve   needs_review          approved
     flag      needs_review          flagged
     claim     flagged, reopened     in_repair
-    release   in_repair             flagged
+    release   in_repair             flagged        (needs_review when nothing is left to repair)
     submit    in_repair, reopened   needs_review
     reopen    approved              reopened
     reshoot   any but reshoot       reshoot        (unfixable; terminal)
 
-A flagged photo whose last open flag is resolved (``services.flag_resolve``) goes back to
-needs_review: nothing is left to repair.
+A photo has *nothing left to repair* when it has no open flag and no reopening in force (a
+manager's reopen no review decision has answered yet, ``selectors.reopens_in_force``). A flagged
+photo whose last open flag is resolved (``services.flag_resolve``) goes back to needs_review, and
+so does a claim released with nothing left to repair (its last flag resolved while it was in
+repair): "flagged" would leave it on every to-claim list with no flag saying what to fix.
 
 Who may take an action is ``jewelreview.accounts.roles``; services combine both and write the
 event. ``prepare`` is taken by the system when a photo's previews exist.
@@ -46,6 +49,8 @@ class Transition:
     action: PhotoAction
     sources: frozenset[PhotoStatus]
     target: PhotoStatus
+    # Where the action leads instead when the photo has nothing left to repair; None: ``target``.
+    target_if_nothing_to_repair: PhotoStatus | None = None
 
 
 TRANSITIONS: dict[PhotoAction, Transition] = {
@@ -56,7 +61,7 @@ TRANSITIONS: dict[PhotoAction, Transition] = {
         Transition(PhotoAction.FLAG, frozenset({S.NEEDS_REVIEW}), S.FLAGGED),
         # A reopened photo needs work just like a flagged one, so a retoucher may claim it.
         Transition(PhotoAction.CLAIM, frozenset({S.FLAGGED, S.REOPENED}), S.IN_REPAIR),
-        Transition(PhotoAction.RELEASE, frozenset({S.IN_REPAIR}), S.FLAGGED),
+        Transition(PhotoAction.RELEASE, frozenset({S.IN_REPAIR}), S.FLAGGED, S.NEEDS_REVIEW),
         # reopened -> needs_review: a manager fixed it themselves (or decided it was fine).
         Transition(PhotoAction.SUBMIT, frozenset({S.IN_REPAIR, S.REOPENED}), S.NEEDS_REVIEW),
         Transition(PhotoAction.REOPEN, frozenset({S.APPROVED}), S.REOPENED),
@@ -65,11 +70,16 @@ TRANSITIONS: dict[PhotoAction, Transition] = {
 }
 
 
-def transition_target(status: str, action: PhotoAction) -> PhotoStatus:
-    """The status ``action`` leads to from ``status``; Conflict (409) if it may not be taken."""
+def transition_target(status: str, action: PhotoAction, *, nothing_to_repair: bool = False) -> PhotoStatus:
+    """The status ``action`` leads to from ``status``; Conflict (409) if it may not be taken.
+
+    ``nothing_to_repair``: the photo has no open flag and no reopening in force (see above).
+    """
     transition = TRANSITIONS[action]
     current = PhotoStatus(status)
     if current in transition.sources:
+        if nothing_to_repair and transition.target_if_nothing_to_repair is not None:
+            return transition.target_if_nothing_to_repair
         return transition.target
     allowed = sorted(s.value for s in transition.sources)
     raise Conflict(

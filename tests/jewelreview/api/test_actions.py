@@ -34,6 +34,8 @@ HAPPY = [
 def test_action_answers_the_new_state(action, status, role, body, target, assignee, api, users, make_photo, scenes):
     holder = users.retoucher if status == "in_repair" else None
     photo = make_photo(status=status, assignee=holder)
+    if status == "in_repair":  # claimed for a flag (released with none open, it goes back to review)
+        Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
     if action == "submit":
         scenes.revision(photo, users.retoucher)
     response = getattr(api, role).post(f"/api/photos/{photo.pk}/{action}/", {**body, "version": 1}, format="json")
@@ -47,6 +49,18 @@ def test_action_answers_the_new_state(action, status, role, body, target, assign
         target,
         getattr(users, role).username,
     )
+
+
+def test_release_after_the_last_flag_was_resolved_answers_needs_review(api, users, make_photo):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    flag = Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
+    assert api.reviewer.post(f"/api/flags/{flag.pk}/resolve/", {}, format="json").status_code == 200
+    response = api.retoucher.post(f"/api/photos/{photo.pk}/release/", {"version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    state = response.json()
+    assert (state["status"], state["assignee"], state["version"]) == ("needs_review", None, 2)
+    event = Event.objects.filter(photo=photo).latest("id")
+    assert (event.action, event.to_status, event.data["nothing_to_repair"]) == ("release", "needs_review", True)
 
 
 def test_flag_records_reason_note_and_pins(api, make_photo):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from jewelreview.catalog.models import Photo
 from jewelreview.pages.pin_marks import pin_marks
 from jewelreview.repairs.models import Revision
-from jewelreview.reviews.models import Event
+from jewelreview.reviews.models import Event, Flag
 from jewelreview.reviews.services import photo_claim, photo_flag
 
 pytestmark = pytest.mark.django_db
@@ -193,9 +194,21 @@ def test_refusals_are_messages_not_errors(browsers, make_photo, users):
 
 def test_release_gives_the_photo_back(browsers, make_photo, users):
     photo = make_photo(status="in_repair", assignee=users.retoucher)
-    browsers.retoucher.post(f"/retouch/{photo.pk}/release/", {})
+    Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
+    response = browsers.retoucher.post(f"/retouch/{photo.pk}/release/", {}, follow=True)
     photo.refresh_from_db()
     assert (photo.status, photo.assignee) == ("flagged", None)
+    assert "went back to the flagged photos" in response.content.decode()
+
+
+def test_release_with_no_flag_left_open_says_it_went_back_to_review(browsers, make_photo, users):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer, resolved_at=timezone.now())
+    response = browsers.retoucher.post(f"/retouch/{photo.pk}/release/", {}, follow=True)
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee) == ("needs_review", None)
+    assert "went back to review: no flag on it is open any more" in response.content.decode()
+    assert f'id="photo-{photo.pk}"' not in response.content.decode()  # on no to-claim list
 
 
 def test_unknown_action_and_photo_are_404(browsers, make_photo):

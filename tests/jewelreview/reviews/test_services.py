@@ -39,6 +39,11 @@ def _act(action: str, photo, actor, **extra):
     raise AssertionError(action)
 
 
+def _in_repair_for_a_flag(photo, reviewer):
+    """A claimed photo as the workflow leaves it: in repair for an open flag (released, it is flagged again)."""
+    return Flag.objects.create(photo=photo, reason="halo", created_by=reviewer)
+
+
 def _snapshot(photo):
     fresh = Photo.objects.get(pk=photo.pk)
     return (fresh.status, fresh.version, fresh.assignee_id, Event.objects.count(), Flag.objects.count())
@@ -64,6 +69,8 @@ ACTIONS = ["approve", "flag", "claim", "release", "submit", "reopen", "reshoot"]
 @pytest.mark.parametrize("action", ACTIONS)
 def test_service_takes_exactly_the_allowed_transitions(status, action, users, make_photo, recipe):
     photo = make_photo(status=status, assignee=users.manager if status == "in_repair" else None)
+    if status == "in_repair":
+        _in_repair_for_a_flag(photo, users.reviewer)
     _revision(photo, users.manager, recipe)
     before = _snapshot(photo)
     target = TARGETS.get((status, action))
@@ -107,6 +114,8 @@ def test_each_role_may_take_only_its_actions(role, action, users, make_photo, re
     actor = getattr(users, role)
     status, allowed_roles = ROLE_MATRIX[action]
     photo = make_photo(status=status, assignee=actor if status == "in_repair" else None)
+    if status == "in_repair":
+        _in_repair_for_a_flag(photo, users.reviewer)
     _revision(photo, actor, recipe)
     before = _snapshot(photo)
     if role in allowed_roles:
@@ -217,6 +226,7 @@ def test_a_photo_assigned_to_someone_else_cannot_be_claimed(users, make_photo):
 
 def test_only_the_claim_holder_or_a_manager_releases_or_submits(users, make_photo, recipe):
     photo = make_photo(status="in_repair", assignee=users.retoucher)
+    _in_repair_for_a_flag(photo, users.reviewer)
     _revision(photo, users.retoucher, recipe)
     for service in (services.photo_release, services.photo_submit):
         with pytest.raises(NotAllowed, match="claimed by tom, not by you"):
@@ -332,3 +342,61 @@ def test_resolving_the_last_flag_of_an_unclaimed_photo_sends_it_back_to_review(u
     services.flag_resolve(flag=Flag.objects.get(photo=claimed), actor=users.manager)
     claimed.refresh_from_db()
     assert claimed.status == "in_repair"  # someone holds it: theirs to submit
+
+
+def test_releasing_a_claim_whose_last_flag_was_resolved_sends_it_back_to_review(users, make_photo):
+    """As flag_resolve does for an unclaimed photo: released "flagged", it sat on every to-claim
+    list with no flag saying what to fix."""
+    photo = make_photo(status="needs_review")
+    services.photo_flag(photo=photo, actor=users.reviewer, reason="halo")
+    photo.refresh_from_db()
+    services.photo_claim(photo=photo, actor=users.retoucher)
+    services.flag_resolve(flag=Flag.objects.get(photo=photo), actor=users.manager)
+    photo.refresh_from_db()
+    assert photo.status == "in_repair"
+    released = services.photo_release(photo=photo, actor=users.retoucher, expected_version=photo.version)
+    assert (released.status, released.assignee_id, released.version) == ("needs_review", None, photo.version + 1)
+    event = Event.objects.filter(photo=photo).latest("id")
+    assert (event.action, event.from_status, event.to_status, event.actor_id) == (
+        "release",
+        "in_repair",
+        "needs_review",
+        users.retoucher.pk,
+    )
+    assert event.data == {"released_by": "tom", "previous_assignee": "tom", "nothing_to_repair": True}
+
+
+def test_releasing_a_claim_with_a_flag_still_open_leaves_it_flagged(users, make_photo):
+    photo = make_photo(status="needs_review")
+    services.photo_flag(photo=photo, actor=users.reviewer, reason="halo")
+    Flag.objects.create(photo=photo, reason="clipped_prong", created_by=users.reviewer)
+    photo.refresh_from_db()
+    services.photo_claim(photo=photo, actor=users.retoucher)
+    services.flag_resolve(flag=Flag.objects.filter(photo=photo).order_by("id").first(), actor=users.manager)
+    photo.refresh_from_db()
+    released = services.photo_release(photo=photo, actor=users.retoucher)
+    assert (released.status, released.assignee_id) == ("flagged", None)
+    assert "nothing_to_repair" not in Event.objects.filter(photo=photo).latest("id").data
+
+
+def test_releasing_a_claimed_reopened_photo_leaves_it_to_claim_for_the_reopening(users, make_photo, recipe):
+    """A reopening has no flag, its note says what to fix: released, the photo is still to repair."""
+    photo = make_photo(status="approved")
+    _revision(photo, users.retoucher, recipe)
+    services.photo_reopen(photo=photo, actor=users.manager, note="stone dull")
+    photo.refresh_from_db()
+    services.photo_claim(photo=photo, actor=users.retoucher)
+    photo.refresh_from_db()
+    assert services.photo_release(photo=photo, actor=users.retoucher).status == "flagged"
+    # Once a review decision answered the reopening, it no longer speaks for the photo.
+    photo.refresh_from_db()
+    services.photo_claim(photo=photo, actor=users.retoucher)
+    photo.refresh_from_db()
+    services.photo_submit(photo=photo, actor=users.retoucher)
+    photo.refresh_from_db()
+    services.photo_flag(photo=photo, actor=users.reviewer, reason="halo")
+    photo.refresh_from_db()
+    services.photo_claim(photo=photo, actor=users.retoucher)
+    services.flag_resolve(flag=Flag.objects.get(photo=photo, resolved_at__isnull=True), actor=users.reviewer)
+    photo.refresh_from_db()
+    assert services.photo_release(photo=photo, actor=users.retoucher).status == "needs_review"

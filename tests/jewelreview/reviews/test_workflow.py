@@ -48,5 +48,14 @@ def test_refusal_message_says_what_would_be_needed():
         transition_target(S.APPROVED, A.CLAIM)
 
 
+def test_release_goes_back_to_review_when_nothing_is_left_to_repair():
+    assert transition_target(S.IN_REPAIR, A.RELEASE, nothing_to_repair=True) == S.NEEDS_REVIEW
+    # Only release has such a target; the others ignore the question.
+    assert transition_target(S.IN_REPAIR, A.SUBMIT, nothing_to_repair=True) == S.NEEDS_REVIEW
+    assert transition_target(S.FLAGGED, A.CLAIM, nothing_to_repair=True) == S.IN_REPAIR
+    with pytest.raises(Conflict):
+        transition_target(S.FLAGGED, A.RELEASE, nothing_to_repair=True)
+
+
 def test_reshoot_is_terminal():
     assert allowed_actions(S.RESHOOT) == []
