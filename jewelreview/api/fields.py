@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 # Database integers are 64-bit; larger ids can never exist, so refuse them as input.
 MAX_ID = 2**63 - 1
@@ -33,3 +34,28 @@ def version_field() -> serializers.IntegerField:
         max_value=MAX_VERSION,
         help_text="The photo version you saw; if it changed since, the answer is 409 `stale_version`.",
     )
+
+
+class RepeatableChoiceField(serializers.ListField):
+    """A query parameter that may be repeated, each value one of ``choices``: ``?status=a&status=b``
+    means a or b (never only the last one). A blank value counts as not given, as a blank
+    single-valued parameter does; the values come back without repeats, in the order given."""
+
+    def __init__(self, *, choices, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if isinstance(value, list):
+            value = [item for item in value if item != ""]
+            return value or empty
+        return value
+
+    def to_internal_value(self, data):
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):  # {position: errors}: said as a single parameter's are
+                raise serializers.ValidationError(next(iter(exc.detail.values()))) from None
+            raise
+        return list(dict.fromkeys(values))

@@ -1,4 +1,10 @@
-"""Page-number pagination: ``{count, next, previous, results}``, ``?page=N&page_size=M``."""
+"""Page-number pagination: ``{count, next, previous, results}``, ``?page=N&page_size=M``.
+
+``page_size`` is checked, not quietly mended as DRF's paginator does (a value that is no number,
+under 1 or over the maximum gave the default or the maximum, answering a different page than the
+one asked for): it is a 400 naming the parameter and its bounds, as the filters' errors are, and
+so is either parameter given twice. ``page`` is DRF's: a page that does not exist is a 404.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,37 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from jewelreview.api.views import validated_query
+
+# 500 rows of photos is ~0.5 MB of JSON: a whole small batch in one call, never a whole catalogue.
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+def _page_size_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        help_text=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); any other value is a 400.",
+    )
+
+
+class PageParams(serializers.Serializer):
+    """What the paginator checks: ``page_size``, and that ``page`` is given once (its value is
+    DRF's to read: a page that does not exist is a 404)."""
+
+    page = serializers.CharField(required=False)
+    page_size = _page_size_field()
+
 
 class Pagination(PageNumberPagination):
-    page_size = 50
+    page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
-    # 500 rows of photos is ~0.5 MB of JSON: a whole small batch in one call, never a whole catalogue.
-    max_page_size = 500
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        return validated_query(PageParams, request.query_params).get("page_size", self.page_size)
 
 
 def paginated_response(*, queryset, serializer_class: type[serializers.Serializer], request, view) -> Response:
@@ -45,6 +76,4 @@ class PageQuery(serializers.Serializer):
     """Query parameters of every paginated list (documentation; the paginator reads them)."""
 
     page = serializers.IntegerField(required=False, min_value=1, help_text="1-based page number.")
-    page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=Pagination.max_page_size, help_text="Rows per page (default 50)."
-    )
+    page_size = _page_size_field()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions as drf
@@ -30,6 +31,21 @@ def validated(serializer_class: type[serializers.Serializer], data, **context) -
     serializer = serializer_class(data=data, context=context)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def validated_query(serializer_class: type[serializers.Serializer], query_params: QueryDict) -> dict[str, Any]:
+    """``validated`` for a query string: a parameter that takes one value, given more than once, is
+    a 400 naming it instead of silently its last value; a list field (``RepeatableChoiceField``,
+    ``ListField``) takes every value. Parameters the serializer does not know are left alone."""
+    fields = serializer_class().fields
+    repeated = {
+        name: [f"Give {name} once: it takes one value, and {len(values)} were given."]
+        for name, values in query_params.lists()
+        if len(values) > 1 and name in fields and not isinstance(fields[name], serializers.ListField)
+    }
+    if repeated:
+        raise drf.ValidationError(repeated)
+    return validated(serializer_class, query_params)
 
 
 class ApiView(APIView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
@@ -45,10 +46,11 @@ def _status_counts(prefix: str = "photos", *, only: Q | None = None) -> dict[str
     return counts
 
 
-def sku_list(*, batch_id: int | None = None, status: str | None = None) -> QuerySet[Sku]:
+def sku_list(*, batch_id: int | None = None, status: str | Collection[str] | None = None) -> QuerySet[Sku]:
     """SKUs annotated with ``photo_count``, ``count_<status>`` per photo status and ``rollup_status``.
 
-    With ``batch_id`` only SKUs having photos in that batch are listed (counts cover all photos).
+    With ``batch_id`` only SKUs having photos in that batch are listed (counts cover all photos);
+    ``status`` is one rolled-up status or several (any of them).
     A photo sent for reshoot and since replaced by a newer photo of its view is not counted
     (:func:`superseded_photos`).
     """
@@ -66,8 +68,8 @@ def sku_list(*, batch_id: int | None = None, status: str | None = None) -> Query
     )
     if batch_id is not None:
         qs = qs.filter(pk__in=Photo.objects.filter(batch_id=batch_id).values("sku_id"))
-    if status is not None:
-        qs = qs.filter(rollup_status=status)
+    if status:
+        qs = qs.filter(rollup_status=status) if isinstance(status, str) else qs.filter(rollup_status__in=status)
     return qs.order_by("code")
 
 
@@ -86,7 +88,7 @@ PHOTO_ORDERINGS = frozenset({"id", "created_at", "updated_at", "risk", "status",
 
 def photo_list(
     *,
-    status: str | None = None,
+    status: str | Collection[str] | None = None,
     sku: str | None = None,
     batch_id: int | None = None,
     assignee_id: int | None = None,
@@ -97,12 +99,13 @@ def photo_list(
 ) -> QuerySet[Photo]:
     """Photos with their SKU, batch and assignee joined in (one query per page).
 
-    ``assignee`` is a username, or a user id when it is all digits (either may match).
+    ``status`` is one status or several (any of them). ``assignee`` is a username, or a user id
+    when it is all digits (either may match).
     Each photo carries ``final_render_id`` (see :func:`with_final_render`).
     """
     qs = with_final_render(Photo.objects.select_related("sku", "batch", "assignee", "current_revision"))
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=status) if isinstance(status, str) else qs.filter(status__in=status)
     if sku:
         qs = qs.filter(sku__code=unicodedata.normalize("NFC", sku))  # as ingest stores codes
     if batch_id is not None:

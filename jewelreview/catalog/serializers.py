@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from jewelreview.api.fields import FiniteFloatField, id_field
+from jewelreview.api.fields import FiniteFloatField, RepeatableChoiceField, id_field
 from jewelreview.api.permissions import PHOTO_ACTIONS, photo_actions_for
 from jewelreview.catalog.models import PhotoStatus
 from jewelreview.catalog.pairing import MAX_CODE_LENGTH
@@ -35,7 +35,11 @@ class BatchOutput(serializers.Serializer):
 
 class SkuFilterInput(serializers.Serializer):
     batch = id_field(required=False, help_text="Only SKUs with photos in this batch.")
-    status = serializers.ChoiceField(choices=SkuStatus.ALL, required=False, help_text="Rolled-up status.")
+    status = RepeatableChoiceField(
+        choices=SkuStatus.ALL,
+        required=False,
+        help_text="Rolled-up status; repeat the parameter for any of several (`?status=done&status=reshoot`).",
+    )
 
 
 class SkuOutput(serializers.Serializer):
@@ -56,7 +60,11 @@ PHOTO_ORDERINGS = {"created": "created_at", "risk": "risk", "status": "status", 
 
 
 class PhotoFilterInput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=PhotoStatus.choices, required=False)
+    status = RepeatableChoiceField(
+        choices=PhotoStatus.choices,
+        required=False,
+        help_text="Repeat the parameter for any of several (`?status=flagged&status=reopened`).",
+    )
     sku = serializers.CharField(max_length=MAX_CODE_LENGTH, required=False, help_text="SKU code.")
     batch = id_field(required=False, help_text="Batch id.")
     assignee = serializers.CharField(max_length=150, required=False, help_text="Username or user id.")
@@ -67,8 +75,10 @@ class PhotoFilterInput(serializers.Serializer):
         help_text="created, risk, status, sku or id; prefix - for descending. Default: SKU, view.",
     )
 
-    def to_selector_kwargs(self) -> dict:
-        data = dict(self.validated_data)
+    @staticmethod
+    def selector_kwargs(validated_data: dict) -> dict:
+        """``catalog.selectors.photo_list``'s keyword arguments for these filters."""
+        data = dict(validated_data)
         ordering = data.pop("ordering", None)
         if ordering:
             descending = ordering.startswith("-")

@@ -12,7 +12,7 @@ from jewelreview.accounts.roles import Action
 from jewelreview.api.files import stored_file_response
 from jewelreview.api.pagination import PageQuery, paginated, paginated_response
 from jewelreview.api.schema import SIGNED_IN_ERRORS, binary, errors, json_errors
-from jewelreview.api.views import ApiView, validated
+from jewelreview.api.views import ApiView, validated, validated_query
 from jewelreview.catalog.ingest import ingest_upload, upload_report_or_refusal
 from jewelreview.catalog.selectors import (
     PHOTO_FILES,
@@ -48,7 +48,7 @@ class BatchListView(ApiView):
         operation_id="batches_list",
         tags=["catalog"],
         parameters=[PageQuery],
-        responses={200: paginated(BatchOutput), **errors(*SIGNED_IN_ERRORS, 404)},
+        responses={200: paginated(BatchOutput), **errors(400, *SIGNED_IN_ERRORS, 404)},
     )
     def get(self, request):
         return paginated_response(queryset=batch_list(), serializer_class=BatchOutput, request=request, view=self)
@@ -64,7 +64,7 @@ class SkuListView(ApiView):
         responses={200: paginated(SkuOutput), **errors(400, *SIGNED_IN_ERRORS, 404)},
     )
     def get(self, request):
-        filters = validated(SkuFilterInput, request.query_params)
+        filters = validated_query(SkuFilterInput, request.query_params)
         skus = sku_list(batch_id=filters.get("batch"), status=filters.get("status"))
         return paginated_response(queryset=skus, serializer_class=SkuOutput, request=request, view=self)
 
@@ -79,9 +79,8 @@ class PhotoListView(ApiView):
         responses={200: paginated(PhotoOutput), **errors(400, *SIGNED_IN_ERRORS, 404)},
     )
     def get(self, request):
-        filters = PhotoFilterInput(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        photos = photo_list(**filters.to_selector_kwargs())
+        filters = validated_query(PhotoFilterInput, request.query_params)
+        photos = photo_list(**PhotoFilterInput.selector_kwargs(filters))
         return paginated_response(queryset=photos, serializer_class=PhotoOutput, request=request, view=self)
 
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 
 from jewelreview.accounts.roles import Action
 from jewelreview.api.schema import SIGNED_IN_ERRORS, binary, json_errors
-from jewelreview.api.views import ApiView, validated
+from jewelreview.api.views import ApiView, validated_query
 from jewelreview.catalog.selectors import batch_get
 from jewelreview.dashboards.exports import approved_zip_response, export_stem, status_csv_response
 from jewelreview.dashboards.selectors import approved_finals_of
@@ -28,7 +28,7 @@ class StatusCsvExportView(ApiView):
         },
     )
     def get(self, request):
-        data = validated(ExportInput, request.query_params)
+        data = validated_query(ExportInput, request.query_params)
         return status_csv_response(batch=_batch(data))
 
 
@@ -51,7 +51,7 @@ class ApprovedZipExportView(ApiView):
         },
     )
     def get(self, request):
-        data = validated(ZipExportInput, request.query_params)
+        data = validated_query(ZipExportInput, request.query_params)
         batch = _batch(data)
         photo_ids = data.get("photo") or None
         finals = approved_finals_of(batch_id=batch.pk if batch else None, photo_ids=photo_ids)

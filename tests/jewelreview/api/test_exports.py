@@ -50,6 +50,10 @@ def test_exports_refuse_unknown_or_bad_batches(api):
     assert missing.status_code == 404 and missing.json()["code"] == "batch_not_found"
     bad = api.manager.get("/api/exports/approved.zip?batch=x")
     assert bad.status_code == 400 and bad.json()["details"]["field"] == "batch"
+    for path in ("status.csv", "approved.zip"):  # two batches: one of them was exported, silently
+        twice = api.manager.get(f"/api/exports/{path}?batch=1&batch=2")
+        assert twice.status_code == 400
+        assert twice.json()["message"] == "batch: Give batch once: it takes one value, and 2 were given."
 
 
 def test_approved_zip(api, users, make_photo, scenes):

@@ -45,6 +45,36 @@ def test_photo_list_filters(api, catalog, users):
     assert ids(get("/api/photos/?sku=RING-2&status=approved")) == [e]
 
 
+def test_a_repeated_status_filter_means_any_of_them(api, catalog):
+    """It took only the last one: ?status=flagged&status=approved listed the approved photos alone."""
+    a, b, c, d, e = (p.pk for p in catalog)
+    get = api.reviewer.get
+    assert ids(get("/api/photos/?status=flagged&status=approved")) == [b, c, e]
+    assert ids(get("/api/photos/?status=approved&status=approved")) == [b, e]
+    assert ids(get("/api/photos/?status=flagged&status=approved&sku=RING-2")) == [c, e]
+    assert ids(get("/api/photos/?status=&status=flagged")) == [c]  # a blank one is not given, as before
+    assert ids(get("/api/photos/?status=")) == [a, b, c, d, e]
+    page = get("/api/photos/?status=flagged&status=approved&page_size=2").json()
+    assert page["next"].endswith("/api/photos/?page=2&page_size=2&status=flagged&status=approved")
+    refused = get("/api/photos/?status=flagged&status=lost")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == 'status: "lost" is not a valid choice.'
+    assert refused.json()["details"]["field"] == "status"
+
+
+@pytest.mark.parametrize("query", ["sku=RING-1&sku=RING-2", "batch=1&batch=2", "ordering=risk&ordering=-risk"])
+def test_a_single_valued_filter_given_twice_is_400_not_its_last_value(api, catalog, query):
+    name = query.split("=", 1)[0]
+    response = api.reviewer.get(f"/api/photos/?{query}")
+    assert response.status_code == 400
+    message = f"Give {name} once: it takes one value, and 2 were given."
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"{name}: {message}",
+        "details": {"field": name, "fields": {name: [message]}},
+    }
+
+
 def test_photo_list_ordering(api, catalog):
     a, b, c, d, e = (p.pk for p in catalog)
     get = api.reviewer.get
@@ -84,6 +114,41 @@ def test_pagination_shape_and_page_size(api, catalog):
     assert len(last["results"]) == 1 and last["next"] is None
     missing = api.reviewer.get("/api/photos/?page=9")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "A valid integer is required."),
+        ("0", "Ensure this value is greater than or equal to 1."),
+        ("-3", "Ensure this value is greater than or equal to 1."),
+        ("501", "Ensure this value is less than or equal to 500."),
+        ("2.5", "A valid integer is required."),
+        ("10&page_size=20", "Give page_size once: it takes one value, and 2 were given."),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/photos/", "/api/skus/", "/api/batches/"])
+def test_a_page_size_out_of_bounds_is_400_not_another_page_size(api, catalog, path, value, message):
+    """DRF gave 50 rows for abc, 0 and -3 and 500 for 501, saying nothing."""
+    response = api.reviewer.get(f"{path}?page_size={value}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"page_size: {message}",
+        "details": {"field": "page_size", "fields": {"page_size": [message]}},
+    }
+
+
+def test_a_page_given_twice_is_400(api, catalog):
+    response = api.reviewer.get("/api/photos/?page_size=2&page=1&page=2")
+    assert response.status_code == 400
+    assert response.json()["message"] == "page: Give page once: it takes one value, and 2 were given."
+
+
+def test_page_size_at_its_bounds_and_blank(api, catalog):
+    assert len(api.reviewer.get("/api/photos/?page_size=1").json()["results"]) == 1
+    assert len(api.reviewer.get("/api/photos/?page_size=500").json()["results"]) == 5
+    assert len(api.reviewer.get("/api/photos/?page_size=").json()["results"]) == 5  # blank: the default
 
 
 def test_photo_list_runs_a_fixed_number_of_queries(api, make_photo, users, scenes):
@@ -246,3 +311,7 @@ def test_batches_and_skus_with_counts(api, catalog):
     summer = by_name["summer"]["id"]
     assert [s["code"] for s in api.reviewer.get(f"/api/skus/?batch={summer}").json()["results"]] == ["RING-2"]
     assert api.reviewer.get("/api/skus/?status=needs_repair").json()["count"] == 1
+    both = api.reviewer.get("/api/skus/?status=needs_repair&status=in_review").json()["results"]
+    assert [s["code"] for s in both] == ["RING-1", "RING-2"]
+    assert api.reviewer.get("/api/skus/?status=done&status=needs_repair").json()["count"] == 1
+    assert api.reviewer.get(f"/api/skus/?batch={summer}&batch={summer}").status_code == 400

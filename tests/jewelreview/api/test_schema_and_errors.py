@@ -37,6 +37,21 @@ def test_schema_is_served_and_valid_openapi(api):
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
 
 
+def test_schema_says_status_filters_repeat_and_page_size_bounds(api):
+    paths = api.reviewer.get("/api/schema/?format=json").json()["paths"]
+    for path in ("/api/photos/", "/api/skus/"):
+        params = {p["name"]: p for p in paths[path]["get"]["parameters"]}
+        status = params["status"]
+        # an array in the query, form style exploded (OpenAPI's default): ?status=a&status=b
+        assert status["schema"]["type"] == "array" and "enum" in status["schema"]["items"]
+        assert status.get("style", "form") == "form" and status.get("explode", True) is True
+        assert "repeat the parameter" in status["description"].lower()
+    for path in ("/api/photos/", "/api/skus/", "/api/batches/"):
+        params = {p["name"]: p for p in paths[path]["get"]["parameters"]}
+        assert (params["page_size"]["schema"]["minimum"], params["page_size"]["schema"]["maximum"]) == (1, 500)
+        assert "400" in paths[path]["get"]["responses"]
+
+
 def test_every_operation_documents_its_errors(api):
     schema = api.reviewer.get("/api/schema/?format=json").json()
     for path, operations in schema["paths"].items():
