@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class PhotoStatus(models.TextChoices):
@@ -76,6 +77,10 @@ class Photo(models.Model):
     height = models.PositiveIntegerField()
 
     status = models.CharField(max_length=20, choices=PhotoStatus.choices, default=PhotoStatus.NEW)
+    # When the photo entered its status: how long it has waited ("Waiting" on the dashboard, the
+    # queue and My work). Set with every status change, and only then: assigning someone, saving a
+    # revision or detection do not restart the wait (``updated_at`` is any change at all).
+    status_since = models.DateTimeField(default=timezone.now)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_photos"
     )
@@ -121,7 +126,7 @@ class Photo(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["status", "created_at"]),
             # The dashboard: photos waiting longest, SKUs done per batch and overall, per-SKU counts.
-            models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["status", "status_since"]),
             models.Index(fields=["batch", "sku", "status"]),
             models.Index(fields=["sku", "status"]),
         ]

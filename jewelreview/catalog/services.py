@@ -173,7 +173,7 @@ def photo_prepare_complete(
         photo.prepared_at = timezone.now()
         photo.version += 1
         if photo.status == PhotoStatus.NEW:
-            photo.status = transition_target(photo.status, PhotoAction.PREPARE)
+            photo.status, photo.status_since = transition_target(photo.status, PhotoAction.PREPARE), timezone.now()
             event_record(
                 photo=photo,
                 actor=None,

@@ -137,18 +137,18 @@ def sku_rows_named(rows: Iterable[dict]) -> list[dict]:
 
 
 def photos_waiting_longest(*, batch_id: int | None = None, limit: int = 10) -> list[Photo]:
-    """Photos waiting for a reviewer or retoucher, longest unchanged first.
+    """Photos waiting for a reviewer or retoucher, longest waiting first.
 
-    "Waiting since" is the photo's last change (``updated_at``): services touch it on every
-    status change, assignment or new revision, so it is when the photo last moved.
+    "Waiting since" is when the photo entered its status (``status_since``), not its last change
+    of any kind: assigning it to someone (and back) or saving a revision does not restart it.
     """
     photos = Photo.objects.filter(status__in=WAITING_STATUSES)
     if batch_id is not None:
         photos = photos.filter(batch_id=batch_id)
-    # Sort narrow rows (id, updated_at) in a subquery, join the names to the chosen few only.
-    oldest = photos.order_by("updated_at", "id").values("pk")[:limit]
+    # Sort narrow rows (id, status_since) in a subquery, join the names to the chosen few only.
+    oldest = photos.order_by("status_since", "id").values("pk")[:limit]
     chosen = Photo.objects.filter(pk__in=Subquery(oldest)).select_related("sku", "batch", "assignee")
-    return list(chosen.order_by("updated_at", "id"))
+    return list(chosen.order_by("status_since", "id"))
 
 
 @dataclass(frozen=True)

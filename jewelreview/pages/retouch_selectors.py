@@ -49,10 +49,10 @@ def retoucher_photos(*, user: AbstractBaseUser, limit: int = MY_WORK_LIMIT) -> l
         When(status=PhotoStatus.IN_REPAIR, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     photos = Photo.objects.filter(assignee=user, status__in=MINE).annotate(in_repair_first=in_repair_first)
-    return list(_with_open_flags(photos).order_by("in_repair_first", "updated_at", "id")[: limit + 1])
+    return list(_with_open_flags(photos).order_by("in_repair_first", "status_since", "id")[: limit + 1])
 
 
 def claimable_photos() -> QuerySet[Photo]:
     """Flagged or reopened photos assigned to no one, waiting longest first (paginate it)."""
     photos = Photo.objects.filter(status__in=CLAIMABLE, assignee__isnull=True)
-    return _with_open_flags(photos).order_by("updated_at", "id")
+    return _with_open_flags(photos).order_by("status_since", "id")

@@ -60,7 +60,7 @@ def _transition(
         data = rule(locked) if rule is not None else None
         if nothing_to_repair:
             data = {**(data or {}), "nothing_to_repair": True}
-        locked.status = target
+        locked.status, locked.status_since = target, timezone.now()
         # A review lease (queue_services) is about the status being decided: any change ends it.
         locked.review_holder = None
         locked.review_lease_until = None
@@ -278,7 +278,8 @@ def photo_assign(
 ) -> Photo:
     """Set (or clear, with None) who works on a photo (manager). The status does not change.
 
-    Assigning an in-repair photo hands its claim to the new assignee.
+    Assigning an in-repair photo hands its claim to the new assignee. How long the photo has
+    waited (``status_since``) goes on: it waits for the same thing, whoever is to do it.
     """
     require(actor, Action.PHOTO_ASSIGN)
     if assignee is not None and not user_roles(assignee) & {Role.RETOUCHER, Role.MANAGER}:
@@ -333,7 +334,7 @@ def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag
         if from_status == PhotoStatus.FLAGGED and not _repair_left(photo):
             if photo.assignee_id is not None:
                 data["was_assigned_to"] = photo.assignee.get_username()
-            photo.status, photo.assignee = PhotoStatus.NEEDS_REVIEW, None
+            photo.status, photo.status_since, photo.assignee = PhotoStatus.NEEDS_REVIEW, timezone.now(), None
             photo.review_holder, photo.review_lease_until = None, None
             photo.version += 1
             photo.save()

@@ -6,7 +6,8 @@ and calls it on one of two photos. An independent model in this file, written fr
 tables rather than from ``workflow.TRANSITIONS``, says whether the call must succeed; the test
 checks that it does exactly then, that a refusal changes nothing, and after every step that:
 
-- every photo is in a known status, held by someone exactly when it is in repair;
+- every photo is in a known status, held by someone exactly when it is in repair, and its wait
+  (``status_since``) restarts with each status change and nothing else;
 - approved photos have a revision and no open flag; flagged ones have an open flag or a reopening
   that no review decision has answered yet (released with neither, a claim goes back to review);
 - the event log replays to the current status: each event starts where the last ended, each status
@@ -71,6 +72,7 @@ def snapshot(photo_id: int) -> tuple:
         Event.objects.filter(photo_id=photo_id).count(),
         Flag.objects.filter(photo_id=photo_id).count(),
         Flag.objects.filter(photo_id=photo_id, resolved_at__isnull=True).count(),
+        photo.status_since,
     )
 
 
@@ -174,6 +176,8 @@ def make_machine(users, make_photo):
             assert predicted, f"{action} by {actor_name} on {before[0]} (assignee {before[1]}) was allowed"
             after = snapshot(photo.pk)
             assert after[0] == (target or before[0])
+            # the wait restarts with a status change and with nothing else (assigning, saving)
+            assert (after[7] != before[7]) == (after[0] != before[0]), f"{action}: status_since"
             assert after[2] == before[2] + 1
             assert after[4] == before[4] + 1
             event(f"{action}: {before[0]} -> {after[0]}")
@@ -195,8 +199,9 @@ def make_machine(users, make_photo):
             assert after[6] == before[6] - 1
             if before[0] == "flagged" and after[6] == 0:  # nothing left to repair: back to review
                 assert (after[0], after[1], after[2]) == ("needs_review", None, before[2] + 1)
+                assert after[7] > before[7]
             else:
-                assert after[0] == before[0] and after[2] == before[2]
+                assert after[0] == before[0] and after[2] == before[2] and after[7] == before[7]
 
         @invariant()
         def photos_are_consistent(self):

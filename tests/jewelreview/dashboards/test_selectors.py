@@ -21,7 +21,7 @@ from jewelreview.dashboards.selectors import (
     work_photo_list,
 )
 from jewelreview.reviews.models import Event
-from jewelreview.reviews.services import photo_approve, photo_flag
+from jewelreview.reviews.services import photo_approve, photo_assign, photo_claim, photo_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +98,30 @@ def test_photos_waiting_longest_first_only_waiting_statuses(make_photo):
     make_photo(status="approved")
     make_photo(status="in_repair")
     now = timezone.now()
-    Photo.objects.filter(pk=old.pk).update(updated_at=now - dt.timedelta(days=3))
-    Photo.objects.filter(pk=newer.pk).update(updated_at=now - dt.timedelta(hours=1))
+    Photo.objects.filter(pk=old.pk).update(status_since=now - dt.timedelta(days=3))
+    Photo.objects.filter(pk=newer.pk).update(status_since=now - dt.timedelta(hours=1))
     waiting = photos_waiting_longest()
     assert [p.pk for p in waiting] == [old.pk, newer.pk]
     assert photos_waiting_longest(limit=1)[0].pk == old.pk
+
+
+def test_assigning_and_unassigning_does_not_restart_the_wait(make_photo, users):
+    """It counted from updated_at, which the assignment moved: the photo flagged three days ago
+    went to the end of "Waiting longest", shown as waiting for seconds."""
+    old = make_photo(status="flagged")
+    newer = make_photo(status="flagged")
+    now = timezone.now()
+    Photo.objects.filter(pk=old.pk).update(status_since=now - dt.timedelta(days=3))
+    Photo.objects.filter(pk=newer.pk).update(status_since=now - dt.timedelta(hours=1))
+    old.refresh_from_db()
+    since = old.status_since
+    assigned = photo_assign(photo=old, actor=users.manager, assignee=users.retoucher)
+    photo_assign(photo=assigned, actor=users.manager, assignee=None)
+    old.refresh_from_db()
+    assert old.status_since == since and old.updated_at > since  # changed, still waiting as long
+    assert [p.pk for p in photos_waiting_longest()] == [old.pk, newer.pk]
+    claimed = photo_claim(photo=old, actor=users.retoucher)  # a status change starts a new wait
+    assert claimed.status_since > since
 
 
 def test_flags_by_reason_open_and_all(make_photo, users):

@@ -15,7 +15,7 @@ from jewelreview.catalog.models import Photo
 from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.repairs.services import render_complete
 from jewelreview.reviews.models import Event
-from jewelreview.reviews.services import photo_approve, photo_flag
+from jewelreview.reviews.services import photo_approve, photo_assign, photo_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +68,19 @@ def test_waiting_longest_and_flags_by_reason(browsers, make_photo, users):
     old = make_photo(sku="OLD")
     photo_flag(photo=old, actor=users.reviewer, reason="halo", note="fringe")
     make_photo(sku="NEW")
-    Photo.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
+    Photo.objects.filter(pk=old.pk).update(status_since=timezone.now() - dt.timedelta(days=2))
     html = browsers.manager.get("/dashboard/").content.decode()
     waiting = re.search(r'id="waiting-heading".*?</table>', html, re.S).group(0)
     assert re.findall(r'review/"><bdi>(\w+)</bdi> ·', waiting) == ["OLD", "NEW"]
     assert "2\xa0days" in waiting
+    old.refresh_from_db()
+    unassigned = photo_assign(
+        photo=photo_assign(photo=old, actor=users.manager, assignee=users.retoucher), actor=users.manager, assignee=None
+    )
+    assert unassigned.updated_at > unassigned.status_since  # changed, but waits for the same thing as before
+    again = browsers.manager.get("/dashboard/").content.decode()
+    waiting = re.search(r'id="waiting-heading".*?</table>', again, re.S).group(0)
+    assert re.findall(r'review/"><bdi>(\w+)</bdi> ·', waiting) == ["OLD", "NEW"] and "2\xa0days" in waiting
     assert '<tr data-reason="halo">' in html
     assert re.search(r'data-reason="halo">\s*<th scope="row">Halo</th>\s*<td class="number">1</td>', html)
     assert '<meter min="0" max="1" value="1" aria-label="Halo: 1 open">' in html

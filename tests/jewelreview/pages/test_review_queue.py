@@ -192,10 +192,10 @@ def test_reviewers_see_the_queue_in_the_header_and_retouchers_do_not(browsers):
     assert 'href="/queue/"' not in browsers.retoucher.get("/home/").content.decode()
 
 
-def test_waiting_counts_from_the_photos_last_change_as_on_the_dashboard(browsers, make_photo):
+def test_waiting_counts_from_the_photos_last_status_change_as_on_the_dashboard(browsers, make_photo):
     photo = make_photo(status="flagged")
     long_ago = timezone.now() - timedelta(days=3)
-    Photo.objects.filter(pk=photo.pk).update(created_at=long_ago, updated_at=timezone.now() - timedelta(minutes=10))
+    Photo.objects.filter(pk=photo.pk).update(created_at=long_ago, status_since=timezone.now() - timedelta(minutes=10))
     html = browsers.reviewer.get("/queue/?status=flagged").content.decode()
     row = next(r for r in html.split("<tr>") if f'/photos/{photo.pk}/review/' in r)
     assert "10\xa0minutes" in row and "days" not in row
