@@ -49,7 +49,7 @@ def op_margin(op: Op) -> int:
     if isinstance(op, MatteOp):
         return matte.matte_margin(op.radius)
     if isinstance(op, RecoverOp):
-        return recover.recover_margin(op.radius)
+        return recover.recover_margin(op.radius, op.follow)
     return 0
 
 
@@ -58,7 +58,7 @@ def op_region_window(op: Op, image: Rect) -> Rect | None:
     if isinstance(op, MatteOp) and op.region_geometry is not None:
         return op.region_geometry.window().pad(matte.matte_margin(op.radius)).clip(image)
     if isinstance(op, RecoverOp) and op.region_geometry is not None:
-        return op.region_geometry.window().pad(recover.recover_margin(op.radius)).clip(image)
+        return op.region_geometry.window().pad(recover.recover_margin(op.radius, op.follow)).clip(image)
     return None
 
 
@@ -168,7 +168,7 @@ def _apply_recover(op: RecoverOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarr
     region = rasterize.coverage(op.region_geometry, ctx.window)
     if not region.any():
         return alpha
-    return recover.recover_region(ctx.rgb_window, alpha, region, radius=op.radius)
+    return recover.recover_region(ctx.rgb_window, alpha, region, radius=op.radius, follow=op.follow)
 
 
 def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -47,7 +47,8 @@ from the damage changes. In this order:
 raise-only matting show (see :mod:`core.detect`). ``bleed`` plateaus get the two refine ops of
 step 2 (measured on the real photos against dividing alpha by the plateau's level: the same
 SAD within 0.03); the ``thin_loss`` strands get ``recover`` ops (:mod:`core.recover`), one per
-box grown by :data:`RECOVER_MARGIN_PX` (overlapping boxes merged), after the bleed fixes. One op
+box grown by :data:`RECOVER_MARGIN_PX` (overlapping boxes merged), after the bleed fixes, each
+following the lines that leave it (``follow``: step 6 of :mod:`core.recover`). One op
 per box, not one op over all of them: a recover op needs its whole region to render any window
 of it exactly, so an op spanning the piece would re-solve all of it for every close-up preview.
 
@@ -67,6 +68,7 @@ import numpy as np
 
 from core.detect import SHAPE_MODE_BELOW, Detection, detect
 from core.recipe import Recipe
+from core.recover import FOLLOW as RECOVER_FOLLOW
 from core.recover import RADIUS as RECOVER_RADIUS
 from core.recover import STRAND_OP_MARGIN_PX as RECOVER_MARGIN_PX
 
@@ -132,7 +134,10 @@ def propose_recipe(detection: Detection, *, min_confidence: float = MIN_CONFIDEN
     if edge_op is not None:
         ops.append(edge_op)
     for box in _merged([_grown(box, RECOVER_MARGIN_PX, width, height) for box in strands]):
-        ops.append({"op": "recover", "region": _box_path(box, 0, width, height), "radius": RECOVER_RADIUS})
+        ops.append(
+            {"op": "recover", "region": _box_path(box, 0, width, height), "radius": RECOVER_RADIUS,
+             "follow": RECOVER_FOLLOW}
+        )
     return Recipe.from_dict({"version": 1, "base": "ai", "ops": ops})
 
 

@@ -321,8 +321,25 @@ class RecoverOp(_BandOp):
 
     name: ClassVar[str] = "recover"
     RADIUS_RANGE: ClassVar[tuple[float, float]] = (2.0, 64.0)  # as core.recover.RADIUS_RANGE
+    FOLLOW_RANGE: ClassVar[tuple[float, float]] = (0.0, 64.0)  # as core.recover.FOLLOW_RANGE
     # How far past the mask a lost strand may reach (px); see core.recover.RADIUS.
     radius: float = 16.0
+    # How much farther (px) a raised strand is followed along its line, past the reach and the
+    # region (core.recover, step 6). 0, the default, keeps every change inside the region; auto-fix
+    # proposes core.recover.FOLLOW. Written only when set, so recipes saved before it are unchanged.
+    follow: float = 0.0
+
+    @classmethod
+    def parse(cls, f: _Fields) -> "RecoverOp":
+        band = super().parse(f)
+        return replace(band, follow=f.number("follow", 0.0, *cls.FOLLOW_RANGE))
+
+    def to_dict(self) -> dict[str, Any]:
+        return super().to_dict() | ({"follow": self.follow} if self.follow else {})
+
+    def scaled(self, factor: float) -> "RecoverOp":
+        """As :meth:`_BandOp.scaled`; the follow length scales with the image."""
+        return replace(super().scaled(factor), follow=self.follow * factor)
 
 
 @dataclass(frozen=True)
@@ -348,7 +365,7 @@ _OP_FIELDS: dict[str, set[str]] = {
     "path": {"op", "enabled", "d", "mode", "feather"},
     "channel": {"op", "enabled", "region", "channel", "black", "white", "gamma", "invert", "mode"},
     "matte": {"op", "enabled", "region", "radius"},
-    "recover": {"op", "enabled", "region", "radius"},
+    "recover": {"op", "enabled", "region", "radius", "follow"},
     "decontaminate": {"op", "enabled", "amount"},
 }
 

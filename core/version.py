@@ -11,6 +11,7 @@ object and like the background (a second metal is neither).
 0.2.4: the matting system is built for the unknown pixels only and solved exactly (LDL^T) instead
 of by preconditioned conjugate gradients stopped at a tolerance: ``matte`` and ``recover``
 pixels and strand boxes may differ where the old solve had not converged.
+0.2.5: auto-fix's ``recover`` ops follow the lines that leave their band (``follow``: 32 px).
 """
 
-ENGINE_VERSION = "0.2.4"
+ENGINE_VERSION = "0.2.5"

@@ -7,7 +7,7 @@ import pytest
 from core import codecs
 from core.errors import InvalidRecipeError
 from core.recipe import Recipe, RecoverOp
-from core.recover import RADIUS, RADIUS_RANGE, find_lost_strands, recover_margin, recover_region
+from core.recover import FOLLOW, FOLLOW_RANGE, RADIUS, RADIUS_RANGE, find_lost_strands, recover_margin, recover_region
 from core.render import render, render_window
 from core.window import Rect
 
@@ -149,3 +149,75 @@ def test_too_large_a_band_is_not_searched(monkeypatch):
     rgb, ai, _ = cluttered_scene()
     monkeypatch.setattr(core.recover, "MAX_SOLVE_PX", 100)
     assert find_lost_strands(rgb, ai) is None
+
+
+def long_strands_scene(seed=0):
+    """A dark bar at the bottom of a busy wall (as :func:`cluttered_scene`) with four 3 px dark
+    strands standing 44 px: far past the default 16 px reach. The mask has the bar only."""
+    size = 160
+    rng = np.random.default_rng(seed)
+    rgb = np.zeros((size, size, 3), np.uint8)
+    for y in range(0, size, 20):
+        for x in range(0, size, 20):
+            rgb[y : y + 20, x : x + 20] = rng.integers(120, 240, 3)
+    truth = np.zeros((size, size), np.uint8)
+    rgb[120:, :] = (30, 25, 20)
+    truth[120:, :] = 255
+    for x, lean in ((30, -6), (62, 4), (95, -3), (128, 7)):
+        cv2.line(rgb, (x, 120), (x + lean, 76), (30, 25, 20), 3)
+        cv2.line(truth, (x, 120), (x + lean, 76), 255, 3)
+    rgb = np.clip(rgb.astype(np.int16) + rng.normal(0, 2, rgb.shape).astype(np.int16), 0, 255).astype(np.uint8)
+    ai = np.zeros((size, size), np.uint8)
+    ai[120:, :] = 255
+    ai = cv2.GaussianBlur(ai, (0, 0), 0.8)
+    return rgb, ai, truth
+
+
+def test_follow_brings_back_strands_standing_past_the_reach_and_nothing_else():
+    rgb, ai, truth = long_strands_scene()
+    region = np.zeros(ai.shape, np.uint8)
+    region[96:160, :] = 255  # the band round the bar: the strands' upper halves lie outside it
+    strands = (truth > 0) & (ai < 128)
+    upper = strands & (np.arange(160)[:, None] < 96)
+    without = recover_region(rgb, ai, region, radius=RADIUS)
+    followed = recover_region(rgb, ai, region, radius=RADIUS, follow=32)
+    assert np.array_equal(without[region == 0], ai[region == 0])  # follow 0: the region only
+    assert np.mean(without[strands] >= 128) < 0.6
+    assert np.mean(followed[strands] >= 128) >= 0.85 and np.mean(followed[upper] >= 128) >= 0.8
+    far = cv2.dilate(truth, np.ones((7, 7), np.uint8)) == 0
+    assert np.array_equal(followed[far], ai[far])
+
+
+def test_follow_leaves_a_correct_mask_alone():
+    rgb, _, truth = long_strands_scene(seed=2)
+    out = recover_region(rgb, truth, everywhere(truth.shape), radius=RADIUS, follow=32)
+    assert np.count_nonzero(out.astype(int) - truth > 25) == 0
+
+
+@pytest.mark.parametrize("window", [Rect(0, 0, 60, 60), Rect(20, 70, 110, 130)])
+def test_a_followed_op_renders_a_window_exactly_like_the_full_image(window):
+    rgb, ai, _ = long_strands_scene()
+    recipe = Recipe.from_dict(
+        {"ops": [{"op": "recover", "region": "M 10 96 H 150 V 160 H 10 Z", "radius": 16, "follow": 32}]}
+    )
+    image = codecs.DecodedImage(rgb=rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(rgb))
+    full = render(image, ai, recipe)
+    part = render_window(image, ai, recipe, window)
+    assert (full.alpha[60:96] > ai[60:96]).any()  # the followed strands do reach the first window
+    assert np.array_equal(part.alpha, full.alpha[window.slices()])
+
+
+def test_follow_parses_with_its_limits_scales_and_is_written_only_when_set():
+    region = "M 0 0 H 40 V 40 H 0 Z"
+    plain = Recipe.from_dict({"ops": [{"op": "recover", "region": region}]}).ops[0]
+    assert plain.follow == 0.0 and "follow" not in plain.to_dict()  # recipes saved before it stay as they were
+    op = Recipe.from_dict({"ops": [{"op": "recover", "region": region, "follow": FOLLOW}]}).ops[0]
+    assert op.to_dict() == {"op": "recover", "region": region, "radius": 16.0, "follow": FOLLOW}
+    assert Recipe.from_dict({"ops": [op.to_dict()]}).ops[0] == op
+    assert op.scaled(0.25).follow == FOLLOW / 4
+    for follow in FOLLOW_RANGE:
+        assert Recipe.from_dict({"ops": [{"op": "recover", "region": region, "follow": follow}]})
+    with pytest.raises(InvalidRecipeError, match=r"ops\[0\]\.follow: must be between 0 and 64"):
+        Recipe.from_dict({"ops": [{"op": "recover", "region": region, "follow": 65}]})
+    with pytest.raises(InvalidRecipeError, match="follow"):
+        recover_region(np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8), radius=16, follow=-1)

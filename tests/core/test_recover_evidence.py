@@ -35,7 +35,7 @@ def red_strand_on_clutter(seed: int, *, clutter: float = 18, strand: bool = True
     return rgb, ai
 
 
-def no_evidence(rgb, a, s, unknown, accepted, reached, radius):
+def no_evidence(photo, a, s, unknown, accepted):
     """A stand-in for ``recover._with_photo_evidence``: the solve's own acceptance only."""
     return accepted, s
 

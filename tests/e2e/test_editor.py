@@ -612,17 +612,18 @@ def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claime
     from jewelreview.repairs.services import revision_create
 
     photo = claimed["photo"]
-    recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0}
+    recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0, "follow": 32.0}
     revision_create(photo=photo, author=claimed["tom"], recipe={"version": 1, "ops": [recover]}, base_revision=None)
     with editor_session(chromium, live_url, photo.pk) as (page, problems):
         expect(page.locator("#op-list li")).to_have_count(1)
-        expect(page.locator("#op-list")).to_contain_text("Recover lost detail (auto-fix) · reach 16 px")
+        expect(page.locator("#op-list")).to_contain_text("Recover lost detail (auto-fix) · reach 16 px · follows lines 32 px")
         region = page.locator(".editor-shapes path.shape-recover")
         expect(region).to_have_count(1)
         assert region.get_attribute("d") == recover["region"]
         page.locator("#op-list .op-label").first.click()  # selected: its box's corners, nothing moved
         expect(page.locator(".editor-handles rect.anchor:not([display])")).to_have_count(4)
         expect(page.locator("#recover-reach")).to_have_value("16")
+        expect(page.locator("#recover-follow")).to_have_value("32")
         save_and_render(page, "checked the auto-fix")
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
@@ -703,9 +704,11 @@ def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_u
         page.locator("#op-list .op-label").nth(1).click()
         expect(page.locator("#panel-refine")).to_be_visible()
         expect(page.locator("#recover-reach")).to_be_enabled()
+        expect(page.locator("#recover-follow")).to_have_value("0")
         page.locator("#recover-reach").fill("24")
-        expect(page.locator("#op-list li").nth(1)).to_contain_text("reach 24 px")
-        expect(page.locator("#op-list li").nth(0)).to_contain_text("reach 16 px")
+        page.locator("#recover-follow").fill("12")
+        expect(page.locator("#op-list li").nth(1)).to_contain_text("reach 24 px · follows lines 12 px")
+        expect(page.locator("#op-list li").nth(0)).to_have_text(re.compile(r"reach 16 px(?! · follows)"))
         region = page.locator(".editor-shapes path.shape-recover").nth(1)
         x, y = to_screen(view, (760, 420))
         page.mouse.move(x, y)
@@ -726,7 +729,7 @@ def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_u
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     first, op = recipe["ops"]
     assert first == other
-    assert op["op"] == "recover" and op["radius"] == 24
+    assert op["op"] == "recover" and op["radius"] == 24 and op["follow"] == 12
     corners = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", op["region"])]
     assert corners[:4] == [600, 300, 760, 300] and corners[-2:] == [600, 420], op["region"]
     assert math.dist(corners[4:6], (780, 450)) <= 1.0, op["region"]

@@ -139,6 +139,11 @@ test("recipes: editor extras stay out, incomplete paths are left out, saved reci
   withRecover.ops.pop();
   assert.equal(pathDataOf(withRecover.ops[0]), recover.region);
   assert.deepEqual(toRecipe(withRecover).ops, [recover]);
+  // Auto-fix's ops follow the lines leaving their box: said in the list and kept on save.
+  const following = { ...recover, follow: 32 };
+  const withFollow = fromRecipe({ ops: [following] });
+  assert.equal(opSummary(withFollow.ops[0]), "Recover lost detail (auto-fix) · reach 16 px · follows lines 32 px");
+  assert.deepEqual(toRecipe(withFollow).ops, [following]);
 });
 
 test("a refine op with a region (auto-fix's bleed fix) loads with editable anchors; the global one has no shape", () => {

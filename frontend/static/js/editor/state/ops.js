@@ -16,7 +16,7 @@ import { shapeFromPathData, shapeToPathData } from "./path_shape.js";
  * @typedef {{id: string, op: "channel", enabled: boolean, region: string, shape: Shape | null, channel: "auto" | "r" | "g" | "b",
  *   black: number | null, white: number | null, gamma: number, invert: boolean | null, mode: "replace" | "add" | "subtract"}} ChannelOp
  * @typedef {{id: string, op: "matte", enabled: boolean, region: string, shape: Shape | null, radius: number}} MatteOp
- * @typedef {{id: string, op: "recover", enabled: boolean, region: string, shape: Shape | null, radius: number}} RecoverOp
+ * @typedef {{id: string, op: "recover", enabled: boolean, region: string, shape: Shape | null, radius: number, follow?: number}} RecoverOp
  * @typedef {{id: string, op: "refine", enabled: boolean, smooth: number, feather: number, contrast: number, shift_edge: number,
  *   region?: string, shape?: Shape | null}} RefineOp
  * @typedef {RefineOp & {region: string, shape: Shape | null}} RegionRefineOp
@@ -164,7 +164,7 @@ export function opSummary(op) {
     case "matte":
       return `Refine Edge brush · radius ${short(op.radius)} px`;
     case "recover":
-      return `Recover lost detail (auto-fix) · reach ${short(op.radius)} px`;
+      return `Recover lost detail (auto-fix) · reach ${short(op.radius)} px${op.follow ? ` · follows lines ${short(op.follow)} px` : ""}`;
     case "refine":
       return `Refine${op.region ? " in a region" : ""} · smooth ${short(op.smooth)} · feather ${short(op.feather)} · contrast ${short(op.contrast)} % · shift ${short(op.shift_edge)} %`;
     case "decontaminate":

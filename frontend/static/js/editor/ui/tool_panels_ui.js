@@ -5,7 +5,7 @@
  * refine op, made at the start of the recipe on first use (Select and Mask refines the mask the
  * AI delivered), or, while one is selected, a refine op limited to a region (auto-fix proposes
  * them for bleed bands); Decontaminate is an op at the end; the brush's size, the selected
- * matte op's edge radius and the selected recover op's reach live here too.
+ * matte op's edge radius and the selected recover op's reach and line following live here too.
  */
 
 import { displayedOps, opChange, selectedOp } from "../state/editor_state.js";
@@ -43,6 +43,7 @@ export function bindToolPanels(store, hooks) {
   const deconAmount = input("decon-amount");
   const matteRadius = input("matte-radius");
   const recoverReach = input("recover-reach");
+  const recoverFollow = input("recover-follow");
   const anchorDelete = /** @type {HTMLButtonElement} */ (byId("anchor-delete"));
   const pathFinish = /** @type {HTMLButtonElement} */ (byId("path-finish"));
   /** @type {NodeListOf<HTMLInputElement>} */
@@ -127,6 +128,14 @@ export function bindToolPanels(store, hooks) {
   recoverReach.addEventListener("change", () => reach(true));
 
   /** @param {boolean} final */
+  const follow = (final) => {
+    const op = selectedOp(store.getState());
+    if (op && op.op === "recover") edit({ ...op, follow: Number(recoverFollow.value) }, final, "Follow lines", 0, "follow");
+  };
+  recoverFollow.addEventListener("input", () => follow(false));
+  recoverFollow.addEventListener("change", () => follow(true));
+
+  /** @param {boolean} final */
   const feather = (final) => {
     const op = selectedOp(store.getState());
     if (op && op.op === "path") edit({ ...op, feather: Number(featherPath.value) }, final, "Path feather", 0, "feather");
@@ -194,6 +203,8 @@ export function bindToolPanels(store, hooks) {
     const recover = selected && selected.op === "recover" ? selected : null;
     recoverReach.disabled = !recover;
     show(recoverReach, recover ? recover.radius : 16);
+    recoverFollow.disabled = !recover;
+    show(recoverFollow, recover ? recover.follow || 0 : 0);
     anchorDelete.disabled = !(selected && state.selection.anchor);
     pathFinish.disabled = !state.drawing;
     byId("brush-size").textContent = `${state.brushSize} px`;
