@@ -160,6 +160,7 @@ def seed(count: int):
                 status=status,
                 assignee=assignee,
                 risk=(n % 97) / 97 if n % 2 else None,
+                damage_extent=(n % 89) / 890 if n % 2 else None,  # orders equal risks in the queue
                 preview_original=f"photos/{n}/run/preview_original.webp" if prepared else "",
                 preview_cutout=f"photos/{n}/run/preview_cutout.webp" if prepared else "",
                 tiles_original=f"photos/{n}/run/original.dzi" if prepared else "",

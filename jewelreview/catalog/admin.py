@@ -43,6 +43,7 @@ class PhotoAdmin(ManagerAdminMixin, admin.ModelAdmin):
         "prepare_error",
         "prepared_at",
         "risk",
+        "damage_extent",
     ]
 
     def has_add_permission(self, request, *args) -> bool:

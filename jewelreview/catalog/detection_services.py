@@ -1,5 +1,10 @@
 """Detection writes: run ``core.detect`` on a photo and store its risk, regions and auto-fix proposal.
 
+With the risk goes ``damage_extent`` (``catalog.detections.damage_extent``): the share of the
+photo the regions cover, weighted by confidence, which orders photos of equal risk (risk is
+1.00 on nearly every damaged photo). It is computed here from the regions as stored, so it is
+the figure the migration gives photos detected before it existed.
+
 Runs as the ``photo_detect`` task, queued after a photo's previews exist (``catalog.tasks``).
 Detection informs review (the queue sorts by risk, the review screen outlines the regions); it
 never blocks it: a failure is logged and recorded as a ``detect_failed`` event, the photo keeps
@@ -20,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from jewelreview import stored_files
-from jewelreview.catalog.detections import detections_parse
+from jewelreview.catalog.detections import damage_extent, detections_parse
 from jewelreview.catalog.models import Photo
 from jewelreview.reviews.events import event_record
 
@@ -76,6 +81,11 @@ def detection_regions_stored(detection: Detection, *, width: int, height: int) -
     return [d.as_dict() for d in detections_parse(raw, width=width, height=height)]
 
 
+def regions_damage_extent(regions: list[dict[str, Any]], *, width: int, height: int) -> float:
+    """``Photo.damage_extent`` for regions in ``Photo.detections``' form."""
+    return damage_extent(detections_parse(regions, width=width, height=height), width=width, height=height)
+
+
 def detection_proposal_stored(detection: Detection) -> dict[str, Any]:
     """The auto-fix proposal for ``detection`` in ``Photo.autofix_proposal``'s form."""
     from core.autofix import MIN_CONFIDENCE, propose_recipe
@@ -94,7 +104,7 @@ def proposal_versions() -> dict[str, Any]:
 
 
 def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | None:
-    """Record a detection's risk, regions and auto-fix proposal on the photo (None when it is gone).
+    """Record a detection's risk, regions, damage extent and auto-fix proposal (None when the photo is gone).
 
     Neither ``version`` nor ``updated_at`` moves: detection is no decision, so it must not make a
     reviewer's approve stale (409) nor reset the dashboard's "waiting since".
@@ -110,9 +120,13 @@ def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | Non
             return None
         photo.risk = detection_stored_risk(detection)
         photo.detections = detection_regions_stored(detection, width=photo.width, height=photo.height)
+        photo.damage_extent = regions_damage_extent(photo.detections, width=photo.width, height=photo.height)
         photo.autofix_proposal = proposal
         Photo.objects.filter(pk=photo_id).update(
-            risk=photo.risk, detections=photo.detections, autofix_proposal=photo.autofix_proposal
+            risk=photo.risk,
+            detections=photo.detections,
+            damage_extent=photo.damage_extent,
+            autofix_proposal=photo.autofix_proposal,
         )
     return photo
 

@@ -4,13 +4,18 @@
 boxes in upright image pixels (x right, y down, origin top-left, like flag pins' regions), ``kind``
 a short word (``clipped_prong``, ``halo``...), ``confidence`` in [0, 1]. The detector (a later
 issue) writes the list; until it runs the list is empty and the review screen shows no regions.
+
+``damage_extent`` sums the regions up in a second figure next to the risk (``Photo.damage_extent``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from jewelreview.errors import InvalidInput
 
@@ -54,6 +59,36 @@ def detections_parse(raw: Any, *, width: int, height: int) -> list[Detection]:
         raise _error(f"at most {MAX_DETECTIONS} detections, got {len(raw)}", index=None)
     parsed = [_detection(index, item, width, height) for index, item in enumerate(raw)]
     return sorted(parsed, key=lambda d: -d.confidence)
+
+
+def damage_extent(detections: Sequence[Detection], *, width: int, height: int) -> float:
+    """The expected share of a ``width x height`` photo inside a real damaged region, 0..1.
+
+    Each region is taken as real with its confidence, as the risk takes it (risk = 1 - prod(1 -
+    confidence) over the regions: the chance that at least one is real); a pixel is then damaged
+    with 1 - prod(1 - confidence) over the boxes that cover it, and this is that figure summed
+    over the photo, divided by its area. So overlapping boxes count their overlap once, not once
+    per box (a halo band and a lost prong on the same edge, or a region reported twice, do not
+    make a photo look twice as damaged), and the figure never passes 1. Risk saturates at 1.00 on
+    nearly every damaged photo; this is what tells them apart (the queue's order after risk).
+
+    Exact, on the grid the boxes' own edges make (at most 2 x ``MAX_DETECTIONS`` columns and rows).
+
+    >>> boxes = [Detection(0, 0, 10, 10, "halo", 1.0), Detection(5, 0, 15, 10, "halo", 0.5)]
+    >>> damage_extent(boxes, width=100, height=10)  # 100 px sure, 50 more at one half
+    0.125
+    """
+    if not detections or width <= 0 or height <= 0:
+        return 0.0
+    xs = np.unique([edge for d in detections for edge in (d.x0, d.x1)])
+    ys = np.unique([edge for d in detections for edge in (d.y0, d.y1)])
+    clean = np.ones((len(ys) - 1, len(xs) - 1))  # chance that no real region covers each cell
+    for d in detections:
+        columns = slice(np.searchsorted(xs, d.x0), np.searchsorted(xs, d.x1))
+        rows = slice(np.searchsorted(ys, d.y0), np.searchsorted(ys, d.y1))
+        clean[rows, columns] *= 1.0 - d.confidence
+    damaged = float(np.diff(ys) @ (1.0 - clean) @ np.diff(xs))
+    return min(1.0, max(0.0, damaged / (width * height)))
 
 
 def _detection(index: int, item: Any, width: int, height: int) -> Detection:

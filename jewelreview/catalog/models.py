@@ -85,6 +85,15 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_photos"
     )
     risk = models.FloatField(null=True, blank=True, help_text="0..1 from detection; null until detected")
+    # Risk saturates at 1.00 on nearly every damaged photo; this second figure from the same
+    # detection tells them apart (orderings "highest risk first" sort by it next):
+    # ``catalog.detections.damage_extent``.
+    damage_extent = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="0..1: the share of the photo its detected regions cover, weighted by confidence "
+        "(overlaps counted once); null until detected",
+    )
     current_revision = models.ForeignKey(
         "repairs.Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -137,6 +146,10 @@ class Photo(models.Model):
             models.CheckConstraint(
                 condition=models.Q(risk__isnull=True) | models.Q(risk__gte=0, risk__lte=1),
                 name="catalog_photo_risk_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(damage_extent__isnull=True) | models.Q(damage_extent__gte=0, damage_extent__lte=1),
+                name="catalog_photo_damage_extent_0_1",
             ),
         ]
 

@@ -27,6 +27,13 @@ class SkuStatus:
 
 REPAIR_STATUSES = (PhotoStatus.FLAGGED, PhotoStatus.IN_REPAIR, PhotoStatus.REOPENED)
 
+# "Highest risk first": risk is 1.00 on nearly every damaged photo, so photos of equal risk come
+# in order of how much of them the detected regions cover (``Photo.damage_extent``). Photos not
+# yet scored (both null) sort last, on SQLite and PostgreSQL alike. Callers add their last keys.
+HIGHEST_RISK_FIRST = (F("risk").desc(nulls_last=True), F("damage_extent").desc(nulls_last=True))
+# Orderings that go on to a second field when the first ties, the same way round.
+ORDERING_TIES = {"risk": "damage_extent"}
+
 
 def superseded_photos() -> QuerySet[Photo]:
     """Photos sent for reshoot whose SKU has a newer photo (imported later) of the same view: the
@@ -122,10 +129,12 @@ def photo_list(
     if risk_below is not None:
         qs = qs.filter(risk__lt=risk_below)  # not yet scored (null) never counts as low risk
     if ordering and ordering.lstrip("-") in PHOTO_ORDERINGS:
-        field = F(ordering.lstrip("-"))
+        name = ordering.lstrip("-")
+        fields = [F(name)] + ([F(ORDERING_TIES[name])] if name in ORDERING_TIES else [])
         # Photos not yet scored (risk null) sort last both ways, on SQLite and PostgreSQL alike.
-        order = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
-        return qs.order_by(order, "id")
+        descending = ordering.startswith("-")
+        order = [field.desc(nulls_last=True) if descending else field.asc(nulls_last=True) for field in fields]
+        return qs.order_by(*order, "id")
     return qs.order_by("sku__code", "view", "id")
 
 

@@ -72,7 +72,8 @@ class PhotoFilterInput(serializers.Serializer):
     ordering = serializers.ChoiceField(
         choices=[name for key in PHOTO_ORDERINGS for name in (key, f"-{key}")],
         required=False,
-        help_text="created, risk, status, sku or id; prefix - for descending. Default: SKU, view.",
+        help_text="created, risk, status, sku or id; prefix - for descending (risk: equal risks by damage_extent, "
+        "the same way round). Default: SKU, view.",
     )
 
     @staticmethod
@@ -99,7 +100,12 @@ class PhotoOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=PhotoStatus.choices)
     width = serializers.IntegerField()
     height = serializers.IntegerField()
-    risk = serializers.FloatField(allow_null=True)
+    risk = serializers.FloatField(allow_null=True, help_text="0..1 from detection; null until detected.")
+    damage_extent = serializers.FloatField(
+        allow_null=True,
+        help_text="0..1: the share of the photo detection's regions cover, weighted by confidence (overlaps "
+        "counted once); it orders photos of equal risk. Null until detected.",
+    )
     current_revision = serializers.IntegerField(source="current_revision_id", allow_null=True)
     current_revision_number = serializers.IntegerField(source="current_revision.number", allow_null=True)
     version = serializers.IntegerField(help_text="Send it back with an action for optimistic locking.")

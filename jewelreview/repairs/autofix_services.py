@@ -10,10 +10,10 @@ Who and when (``accounts.roles``: ``PHOTO_AUTOFIX`` for reviewers and managers,
   the ``photo_detect`` task after ingest): applying it runs no detector in the request, and it
   repairs exactly the regions the reviewer sees outlined. Only a photo without a stored proposal
   of this engine and detector version (detected before the proposal was kept, or by another
-  version of core) is detected again here, and the fresh risk and regions are stored with the
-  revision. On a 24 MP studio shot that is the detector's ~1-3 s; on a photo that is no studio
-  shot the detector also runs its matting search (``core.recover``: ~35,000 band px/s, at most
-  1,000,000 px, so up to ~30 s, inside gunicorn's 120 s timeout).
+  version of core) is detected again here, and the fresh risk, regions and damage extent are
+  stored with the revision. On a 24 MP studio shot that is the detector's ~1-3 s; on a photo that
+  is no studio shot the detector also runs its matting search (``core.recover``: ~35,000 band
+  px/s, at most 1,000,000 px, so up to ~30 s, inside gunicorn's 120 s timeout).
 - The proposal is a normal recipe (``base: "ai"``), appended like any revision (its parent is the
   current one, nothing is lost) and rendered in the background.
 
@@ -38,8 +38,10 @@ from jewelreview.catalog.detection_services import (
     detection_regions_stored,
     detection_stored_risk,
     photo_detection_compute,
+    regions_damage_extent,
 )
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus
+from jewelreview.catalog.selectors import HIGHEST_RISK_FIRST
 from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotFound, from_core_error
 from jewelreview.repairs.autofix_selectors import (
@@ -134,6 +136,7 @@ def photo_autofix_apply(
             locked.detections = detection_regions_stored(
                 proposal.detection, width=locked.width, height=locked.height
             )
+            locked.damage_extent = regions_damage_extent(locked.detections, width=locked.width, height=locked.height)
             locked.autofix_proposal = proposal.stored_form
         locked.version += 1
         locked.save()
@@ -176,7 +179,7 @@ def batch_autofix_enqueue(
     )
     photo_ids = list(
         qualifying.filter(lease_free(timezone.now()))  # a reviewer is looking at the others right now
-        .order_by("-risk", "pk")
+        .order_by(*HIGHEST_RISK_FIRST, "pk")
         .values_list("pk", flat=True)
     )
     held = qualifying.count() - len(photo_ids)

@@ -13,11 +13,13 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.selectors import HIGHEST_RISK_FIRST
 from jewelreview.reviews.models import Flag
 
-# Highest risk first once detection has scored photos (unscored ones after them), then oldest first:
-# with no detection at all this is plain age order.
-QUEUE_ORDER = (F("risk").desc(nulls_last=True), F("created_at").asc(), F("id").asc())
+# Highest risk first once detection has scored photos (unscored ones after them), equal risks by
+# the share of the photo the regions cover, then oldest first: with no detection at all this is
+# plain age order.
+QUEUE_ORDER = (*HIGHEST_RISK_FIRST, F("created_at").asc(), F("id").asc())
 
 
 @dataclass(frozen=True)

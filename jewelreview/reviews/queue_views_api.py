@@ -27,8 +27,9 @@ class QueueNextView(ApiView):
         tags=["workflow"],
         summary="Lease the next photo to review (never one another reviewer holds)",
         description=(
-            "Hands out the photo waiting for review that comes first in queue order (highest risk, then "
-            f"oldest), under a review lease of {int(REVIEW_LEASE.total_seconds() // 60)} minutes that no other "
+            "Hands out the photo waiting for review that comes first in queue order (highest risk, equal "
+            "risks by `damage_extent`, then oldest), under a review lease of "
+            f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes that no other "
             "reviewer's `next` can take. Deciding the photo (approve, flag) ends the lease. `photo` is null "
             "when nothing is left."
         ),

@@ -21,3 +21,21 @@ def region_letter(counter: int) -> str:
         n, rest = divmod(n - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+@register.filter
+def extent_percent(extent: float | None) -> str:
+    """``Photo.damage_extent`` (0..1) as the percentage a reviewer reads: whole percents from 10 %,
+    one decimal below, and "< 0.1 %" for what one decimal would show as nothing.
+
+    >>> [extent_percent(x) for x in (0, 0.0004, 0.024, 0.1234, 1)]
+    ['0 %', '< 0.1 %', '2.4 %', '12 %', '100 %']
+    """
+    if extent is None:
+        return ""
+    percent = float(extent) * 100
+    if percent == 0:
+        return "0 %"
+    if percent < 0.05:
+        return "< 0.1 %"
+    return f"{percent:.0f} %" if percent >= 10 else f"{percent:.1f} %"

@@ -81,6 +81,12 @@ def test_photo_list_ordering(api, catalog):
     assert ids(get("/api/photos/?ordering=-risk")) == [a, e, c, b, d]  # unscored last
     assert ids(get("/api/photos/?ordering=risk")) == [b, c, e, a, d]
     assert ids(get("/api/photos/?ordering=-created")) == [e, d, c, b, a]
+    # equal risks: by the share of the photo the regions cover, the same way round
+    Photo.objects.filter(pk=c).update(risk=0.9, damage_extent=0.5)
+    Photo.objects.filter(pk=a).update(damage_extent=0.1)
+    assert ids(get("/api/photos/?ordering=-risk")) == [c, a, e, b, d]
+    assert ids(get("/api/photos/?ordering=risk")) == [b, e, a, c, d]
+    assert get(f"/api/photos/{c}/").json()["damage_extent"] == 0.5
     assert ids(get("/api/photos/?ordering=status")) == [b, e, c, d, a]
     assert ids(get("/api/photos/?ordering=-sku"))[:3] == [c, d, e]
 
@@ -188,7 +194,7 @@ def test_photo_detail_fields_and_urls(api, make_photo, users, scenes):
     assert body["id"] == photo.pk and body["sku"] == "RING-9" and body["view"] == "front"
     assert (body["status"], body["assignee"], body["width"], body["height"]) == ("in_repair", "tom", 64, 48)
     assert body["current_revision"] == render.revision_id and body["current_revision_number"] == 1
-    assert body["version"] == 1 and body["risk"] is None
+    assert body["version"] == 1 and body["risk"] is None and body["damage_extent"] is None
     assert body["actions"] == ["release", "submit"]
     assert body["original_url"] == f"{base}/files/original"
     assert body["ai_mask_url"] == f"{base}/files/ai_mask"

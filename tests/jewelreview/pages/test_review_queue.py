@@ -42,7 +42,10 @@ def test_the_queue_lists_waiting_photos_oldest_first_until_detection_scores_them
     make_photo(sku="C", view="done", status="approved")
     html = browsers.reviewer.get("/queue/").content.decode()
     assert rows(html) == ["A · old", "B · new"]
-    assert "2 photos, highest risk first (once detection has scored them), then oldest." in html
+    assert (
+        "2 photos, highest risk first (once detection has scored them; equal risks by how much of the photo "
+        "the regions cover), then oldest." in html
+    )
 
 
 def test_scored_photos_come_first_by_risk(browsers, make_photo):
@@ -53,6 +56,18 @@ def test_scored_photos_come_first_by_risk(browsers, make_photo):
     html = browsers.reviewer.get("/queue/").content.decode()
     assert rows(html) == ["HIGH · v", "LOW · v", "OLD · unscored"]
     assert ">0.75<" in html and "not scored" in html
+
+
+def test_equal_risks_come_by_how_much_of_the_photo_the_regions_cover(browsers, make_photo):
+    """Risk saturates at 1.00 on damaged photos; the share the regions cover tells them apart."""
+    region = {"box": {"x0": 0, "y0": 0, "x1": 8, "y1": 6}, "kind": "halo", "confidence": 1.0}
+    small = aged(make_photo(sku="SMALL", view="v"), 90)  # older: came first on age alone
+    large = make_photo(sku="LARGE", view="v")
+    Photo.objects.filter(pk=small.pk).update(risk=1.0, damage_extent=0.0004, detections=[region])
+    Photo.objects.filter(pk=large.pk).update(risk=1.0, damage_extent=0.156, detections=[region, region])
+    html = browsers.reviewer.get("/queue/").content.decode()
+    assert rows(html) == ["LARGE · v", "SMALL · v"]
+    assert ">2 regions · 16 %</span>" in html and ">1 region · &lt; 0.1 %</span>" in html
 
 
 def test_counts_per_status_follow_the_other_filters(browsers, make_photo):

@@ -126,17 +126,18 @@ def test_a_proposal_that_cannot_be_made_does_not_lose_the_risk(scene_photo, monk
     ],
 )
 def test_a_proposal_from_another_core_is_made_again(users, scene_photo, client_of, stored):
-    from jewelreview.catalog.detection_services import proposal_versions
+    from jewelreview.catalog.detection_services import proposal_versions, regions_damage_extent
 
     photo = scene_photo()
     if "engine" not in stored:
         stored = {**stored, **proposal_versions(), "regions_fixed": 1}  # this version, but unreadable
-    Photo.objects.filter(pk=photo.pk).update(autofix_proposal=stored, risk=0.0)
+    Photo.objects.filter(pk=photo.pk).update(autofix_proposal=stored, risk=0.0, damage_extent=0.0)
     response = client_of(users.reviewer).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
     assert response.status_code == 201, response.json()
     assert [op["op"] for op in response.json()["recipe"]["ops"]] == ["channel"]
     photo.refresh_from_db()
     assert photo.risk > 0.9 and photo.autofix_proposal["recipe"] == response.json()["recipe"]
+    assert photo.damage_extent == regions_damage_extent(photo.detections, width=160, height=160) > 0
     assert {k: photo.autofix_proposal[k] for k in ("engine", "detector")} == proposal_versions()
 
 
@@ -215,6 +216,17 @@ def test_the_batch_action_queues_only_unrepaired_photos_above_the_threshold(
     assert response.json() == {"batch": risky.batch_id, "min_risk": 0.5, "queued": 1, "photos": [risky.pk], "held": 0}
     assert Revision.objects.get(photo=risky).note == "auto-fix: 1 region"
     assert not Revision.objects.filter(photo=elsewhere).exists()
+
+
+def test_the_batch_action_queues_equal_risks_most_damaged_first(users, scene_photo, client_of):
+    """The order auto-fix works through a batch: risk, then the share of the photo damaged."""
+    small, large, larger = (scene_photo(risk=1.0, batch="launch") for _ in range(3))
+    for photo, extent in ((small, 0.01), (large, 0.2), (larger, 0.5)):
+        Photo.objects.filter(pk=photo.pk).update(damage_extent=extent)
+    manager = client_of(users.manager)
+    response = manager.post(f"/api/batches/{small.batch_id}/autofix/", {"min_risk": 0.5}, format="json")
+    assert response.status_code == 202
+    assert response.json()["photos"] == [larger.pk, large.pk, small.pk]
 
 
 def test_the_batch_action_refuses_bad_input(users, make_photo, client_of):

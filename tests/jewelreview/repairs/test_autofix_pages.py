@@ -157,6 +157,14 @@ def test_the_grid_filters_by_risk_below_and_shows_each_risk(users, make_photo):
     assert "Ensure this value is less than or equal to 1" in bad and len(tiles(bad)) == 4
 
 
+def test_a_grid_tile_says_how_much_of_the_photo_the_regions_cover(users, make_photo):
+    region = {"box": {"x0": 0, "y0": 0, "x1": 8, "y1": 6}, "kind": "halo", "confidence": 1.0}
+    photo = make_photo(sku="A")
+    Photo.objects.filter(pk=photo.pk).update(risk=1.0, damage_extent=0.024, detections=[region, region])
+    html = signed_in(users.reviewer).get("/grid/").content.decode()
+    assert 'title="Detection risk: 2 regions covering 2.4 % of the photo"' in html
+
+
 def test_low_risk_photos_are_bulk_approved_from_the_filtered_grid(users, make_photo):
     low = [with_risk(make_photo(sku=f"L{i}"), 0.05) for i in range(2)]
     high = with_risk(make_photo(sku="H"), 0.9)

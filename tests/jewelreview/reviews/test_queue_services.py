@@ -51,6 +51,17 @@ def test_scored_photos_come_first_by_risk_then_unscored_by_age(users, make_photo
     assert review_next(actor=reviewer2).photo.pk == unscored_old.pk
 
 
+@pytest.mark.django_db
+def test_equal_risks_are_handed_out_by_the_share_of_the_photo_damaged(users, make_photo):
+    small, large, unmeasured = make_photo(), make_photo(), make_photo()
+    _age(small, 60), _age(unmeasured, 120)
+    Photo.objects.filter(pk=small.pk).update(risk=1.0, damage_extent=0.01)
+    Photo.objects.filter(pk=large.pk).update(risk=1.0, damage_extent=0.3)
+    Photo.objects.filter(pk=unmeasured.pk).update(risk=1.0)  # scored before the extent was kept
+    order = [review_next(actor=user).photo.pk for user in (users.reviewer, users.manager, _reviewer("rob"))]
+    assert order == [large.pk, small.pk, unmeasured.pk]
+
+
 def _reviewer(name):
     from django.contrib.auth import get_user_model
 
