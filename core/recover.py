@@ -38,16 +38,17 @@ says alpha can have been lost:
    of another colour behind the piece) is refused.
 
 6. **Follow** (only when the op's ``follow`` is over 0; auto-fix proposes :data:`FOLLOW`): a
-   strand standing farther out than the reach is pinned to the background where it crosses the
-   reach's end, and comes back only over its first half. So the solve also takes the pixels of
-   the bright lines (step 5's ridge, over :data:`FOLLOW_QUANTILE` of the background ring's) that
-   leave the band within the region and run on, connected, up to ``follow`` px past the reach,
-   inside the region or not, widened by a pixel each side (the response marks a line's
-   middle). They are judged like every other pixel (steps 2-5): the line only opens them to the
-   solve. Measured on the benchmark's real photos (follow 32 px): thin recall 0.670 -> 0.692
-   (the bonsai's twigs 0.575 -> 0.694), SAD 6.27 -> 6.20, IoU 0.967 -> 0.967; 16 px gave 0.686,
-   48 px 0.675 (SAD 6.26). Reaching as far for every pixel of the band instead (a 48 px reach)
-   took background with the twigs: SAD worse than the AI mask's on 3 of 6 photos.
+   strand standing farther out than the reach, or leaving the region's edge, is pinned to the
+   background (or to the mask's alpha) where it crosses that line, and comes back only over its
+   first half. So the solve also takes the pixels of the bright lines (step 5's ridge, over
+   :data:`FOLLOW_QUANTILE` of the background ring's) that leave the band and run on, connected,
+   up to ``follow`` px past the reach, inside the region or not, widened by a pixel each side
+   (the response marks a line's middle). They are judged like every other pixel (steps 2-5):
+   the line only opens them to the solve. Measured on the benchmark's real photos (follow 32 px):
+   thin recall 0.670 -> 0.702 (the bonsai's twigs 0.575 -> 0.715), SAD 6.27 -> 6.15, IoU
+   0.967 -> 0.968; 16 px gave 0.699, 48 px 0.685, 64 px 0.696. Reaching as far for every pixel
+   of the band instead (a 48 px reach) took background with the twigs: SAD worse than the AI
+   mask's on 3 of 6 photos.
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage (a followed line counts as covered): never lower than the input; unchanged outside the
@@ -94,7 +95,7 @@ __all__ = [
 RADIUS_RANGE = (2.0, 64.0)  # as RecoverOp in core/recipe.py
 RADIUS = 16.0  # default reach past the mask, px: 97-100 % of the benchmark's lost thin pixels lie within 10 px
 FOLLOW_RANGE = (0.0, 64.0)  # as RecoverOp in core/recipe.py
-# What auto-fix proposes (step 6): on the real photos 16 px gave a thin recall of 0.686, 32 px 0.692, 48 px 0.675.
+# What auto-fix proposes (step 6): on the real photos 16 px gave a thin recall of 0.699, 32 px 0.702, 48 px 0.685.
 FOLLOW = 32.0
 # A followed pixel's ridge exceeds this quantile of the background ring's (0.8-0.9 measured alike);
 # looser than step 5's RIDGE_QUANTILE, which lifts pixels by itself where this only lets the solve in.
@@ -172,7 +173,7 @@ def recover_region(
         return out
     photo = _PhotoEvidence.of(rgb, a, reached, radius)
     if follow and photo is not None:
-        followed = _followed_lines(photo, unknown, reached, radius, follow)
+        followed = _followed_lines(photo, a, unknown, reached, radius, follow)
         unknown = unknown | followed
         cover = np.where(followed, np.uint8(255), cover)
     solved = matte._solve_in_boxes(rgb, a8, unknown, known.astype(np.float64)).astype(np.float32)
@@ -364,26 +365,23 @@ class _PhotoEvidence:
 
 
 def _followed_lines(
-    photo: _PhotoEvidence, unknown: np.ndarray, reached: np.ndarray, radius: float, follow: float
+    photo: _PhotoEvidence, a: np.ndarray, unknown: np.ndarray, reached: np.ndarray, radius: float, follow: float
 ) -> np.ndarray:
-    """Step 6: line pixels past the band, connected to its outer edge within the region, up to
-    ``follow`` px farther out."""
+    """Step 6: line pixels outside the solved band (past the reach, or past the region's edge)
+    connected to it, up to ``follow`` px past the reach, widened by a pixel each side."""
     line = photo.line(FOLLOW_QUANTILE)
     if line is None:
         return np.zeros(unknown.shape, bool)
-    zone = line & (reached > radius - 1.0) & (reached <= radius + follow)
-    edge = unknown & (reached > radius - 1.5)
-    if not edge.any():
-        return np.zeros(unknown.shape, bool)
-    n, labels = cv2.connectedComponents((zone | edge).view(np.uint8), connectivity=8)
+    open_ = ~unknown & (a < _SOLID) & (reached <= radius + follow)
+    zone = line & open_
+    n, labels = cv2.connectedComponents((zone | unknown).view(np.uint8), connectivity=8)
     leaving = np.zeros(n, bool)
-    leaving[np.unique(labels[edge])] = True
+    leaving[np.unique(labels[unknown])] = True
     leaving[0] = False
     lines = (zone & leaving[labels]).view(np.uint8)
     # The response marks a line's middle; its mixed sides are solved too, or the background
     # pinned beside a 3 px strand holds it down (on the tests' strands: 0.15 of them raised, 0.97 so).
-    sides = cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool) & (reached > radius - 1.0)
-    return sides & ~unknown
+    return cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool) & open_
 
 
 def _with_photo_evidence(

@@ -188,6 +188,23 @@ def test_follow_brings_back_strands_standing_past_the_reach_and_nothing_else():
     assert np.array_equal(followed[far], ai[far])
 
 
+def test_follow_takes_a_strand_out_through_the_side_of_a_tight_box():
+    """Auto-fix's boxes hug a strand's base (4 px round what detection raised): the strand leaves
+    the box inside the band, where the photo's alpha (0) would pin it down."""
+    rgb, ai, truth = long_strands_scene()
+    region = np.zeros(ai.shape, np.uint8)
+    region[108:160, 20:40] = 255  # the first strand's base, 12 px up from the bar
+    strand = (truth > 0) & (ai < 128)
+    strand[:, 40:] = False
+    without = recover_region(rgb, ai, region, radius=RADIUS)
+    followed = recover_region(rgb, ai, region, radius=RADIUS, follow=32)
+    assert np.mean(without[strand] >= 128) < 0.4
+    assert np.mean(followed[strand] >= 128) >= 0.85
+    others = np.ones(ai.shape, bool)
+    others[:, :45] = False  # the other strands: their region does not hold them
+    assert np.array_equal(followed[others], ai[others])
+
+
 def test_follow_leaves_a_correct_mask_alone():
     rgb, _, truth = long_strands_scene(seed=2)
     out = recover_region(rgb, truth, everywhere(truth.shape), radius=RADIUS, follow=32)
