@@ -15,7 +15,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser
 
 from jewelreview.accounts.roles import Action, require
-from jewelreview.catalog.models import Photo
+from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.errors import InvalidInput, ServiceError
 from jewelreview.reviews.services import photo_approve, photo_assign, photo_reopen, photo_reshoot
 
@@ -52,7 +52,7 @@ class BulkItem:
     photo_id: int
     label: str  # "SKU / view", or "#id" for a photo that does not exist
     code: str = ""  # the refusal's error code (empty when done)
-    message: str = ""
+    message: str = ""  # why it was refused; for one done, what else happened to it (empty: nothing)
 
 
 @dataclass
@@ -99,12 +99,19 @@ def photos_bulk_apply(
             continue
         label = f"{photo.sku.code} / {photo.view}"
         try:
-            _apply_one(action, photo=photo, actor=actor, version=target.version, assignee=assignee, note=note)
+            after = _apply_one(action, photo=photo, actor=actor, version=target.version, assignee=assignee, note=note)
         except ServiceError as exc:
             report.refused.append(BulkItem(photo.pk, label, exc.code, exc.message))
         else:
-            report.done.append(BulkItem(photo.pk, label))
+            report.done.append(BulkItem(photo.pk, label, message=_released_by_unassigning(action, photo, after)))
     return report
+
+
+def _released_by_unassigning(action: BulkAction, before: Photo, after: Photo) -> str:
+    """Unassigning a photo in repair releases its claim (``photo_assign``): say where it went."""
+    if action is not BulkAction.ASSIGN or after.status == before.status:
+        return ""
+    return f"it was in repair: with no one holding it, its claim was released ({PhotoStatus(after.status).phrase} now)."
 
 
 def _apply_one(
@@ -115,15 +122,15 @@ def _apply_one(
     version: int | None,
     assignee: AbstractBaseUser | None,
     note: str,
-) -> None:
+) -> Photo:
     if action is BulkAction.APPROVE:
-        photo_approve(photo=photo, actor=actor, expected_version=version, note=note)
+        return photo_approve(photo=photo, actor=actor, expected_version=version, note=note)
     elif action is BulkAction.ASSIGN:
-        photo_assign(photo=photo, actor=actor, assignee=assignee, expected_version=version, note=note)
+        return photo_assign(photo=photo, actor=actor, assignee=assignee, expected_version=version, note=note)
     elif action is BulkAction.REOPEN:
-        photo_reopen(photo=photo, actor=actor, expected_version=version, note=note)
+        return photo_reopen(photo=photo, actor=actor, expected_version=version, note=note)
     elif action is BulkAction.RESHOOT:
-        photo_reshoot(photo=photo, actor=actor, expected_version=version, note=note)
+        return photo_reshoot(photo=photo, actor=actor, expected_version=version, note=note)
     else:  # pragma: no cover - BulkAction is closed
         raise TypeError(f"unknown bulk action {action!r}")
 

@@ -1,4 +1,5 @@
-"""A bulk action's report as page messages: one summary, then one line per photo left as it was."""
+"""A bulk action's report as page messages: one summary, one line per photo that moved on more than
+asked (unassigned while in repair: released), then one per photo left as it was."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def bulk_report_messages(request: HttpRequest, report: BulkReport) -> None:
         messages.success(request, f"{done} {noun} {verb}.")
     else:
         messages.warning(request, f"{done} of {report.total} {noun} {verb}; {len(report.refused)} could not be.")
+    for item in [item for item in report.done if item.message][:MAX_REFUSAL_LINES]:
+        messages.info(request, f"{item.label} (photo {item.photo_id}): {item.message}")
     for item in report.refused[:MAX_REFUSAL_LINES]:
         messages.error(request, f"{item.label} (photo {item.photo_id}) was not {verb}: {item.message}")
     if len(report.refused) > MAX_REFUSAL_LINES:

@@ -175,12 +175,24 @@ def photo_release(
     The event's data say ``nothing_to_repair`` then.
     """
     require(actor, Action.PHOTO_RELEASE)
+    return _claim_release(photo=photo, actor=actor, expected_version=expected_version, note=note)
+
+
+def _claim_release(
+    *,
+    photo: Photo,
+    actor: AbstractBaseUser,
+    expected_version: int | None,
+    note: str,
+    data: dict[str, Any] | None = None,
+) -> Photo:
+    """``photo_release`` once the role is checked; ``data`` goes into the event with the rest."""
 
     def drop_claim(locked: Photo) -> dict[str, Any]:
         _require_claim_holder(locked, actor)
         previous = locked.assignee.get_username() if locked.assignee_id else None
         locked.assignee = None
-        return {"released_by": actor.get_username(), "previous_assignee": previous}
+        return {"released_by": actor.get_username(), "previous_assignee": previous, **(data or {})}
 
     return _transition(
         photo=photo,
@@ -276,10 +288,18 @@ def photo_assign(
     expected_version: int | None = None,
     note: str = "",
 ) -> Photo:
-    """Set (or clear, with None) who works on a photo (manager). The status does not change.
+    """Set (or clear, with None) who works on a photo (manager). The status does not change,
+    except on unassigning a photo in repair.
 
     Assigning an in-repair photo hands its claim to the new assignee. How long the photo has
     waited (``status_since``) goes on: it waits for the same thing, whoever is to do it.
+
+    Unassigning an in-repair photo releases its claim (``photo_release``, its event a ``release``
+    with ``via: "assign"``): back to flagged, where any retoucher may claim it, or to review with
+    nothing left to repair. A claim is who holds the photo, so "in repair, held by no one" is no
+    state: nobody could save, submit or release it but a manager, and it showed on no one's work
+    list. Refusing instead would send the manager to a release the pages only offer the claim's
+    holder (My work); and the workflow table already says where a dropped claim goes.
     """
     require(actor, Action.PHOTO_ASSIGN)
     if assignee is not None and not user_roles(assignee) & {Role.RETOUCHER, Role.MANAGER}:
@@ -295,6 +315,11 @@ def photo_assign(
                 f"Cannot assign a photo that is {PhotoStatus(locked.status).phrase}.",
                 code="transition_not_allowed",
                 details={"action": "assign", "status": locked.status, "allowed_from": sorted(ASSIGNABLE)},
+            )
+        if assignee is None and locked.status == PhotoStatus.IN_REPAIR:
+            require(actor, Action.PHOTO_RELEASE)
+            return _claim_release(
+                photo=locked, actor=actor, expected_version=locked.version, note=note, data={"via": "assign"}
             )
         previous = locked.assignee.get_username() if locked.assignee_id else None
         locked.assignee = assignee

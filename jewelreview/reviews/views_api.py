@@ -49,7 +49,10 @@ ACTION_SUMMARIES = {
     "submit": "Submit a repair for review (in_repair | reopened -> needs_review)",
     "reopen": "Reopen an approved photo (manager; approved -> reopened)",
     "reshoot": "Send to reshoot: unfixable (manager; any -> reshoot)",
-    "assign": "Assign to a retoucher or manager, or unassign with null (manager)",
+    "assign": (
+        "Assign to a retoucher or manager, or unassign with null (manager; unassigning a photo in repair "
+        "releases its claim, as release does)"
+    ),
 }
 
 

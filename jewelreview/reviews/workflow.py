@@ -18,6 +18,10 @@ photo whose last open flag is resolved (``services.flag_resolve``) goes back to 
 so does a claim released with nothing left to repair (its last flag resolved while it was in
 repair): "flagged" would leave it on every to-claim list with no flag saying what to fix.
 
+A claim is who holds the photo: assigning an in-repair photo to someone hands them the claim, and
+a manager unassigning it (``services.photo_assign`` with no one) releases it, as ``release``, so
+no photo is in repair with nobody holding it.
+
 Who may take an action is ``jewelreview.accounts.roles``; services combine both and write the
 event. ``prepare`` is taken by the system when a photo's previews exist.
 """

@@ -1,8 +1,8 @@
 """The status machine under random actions by random people (a hypothesis stateful test).
 
-Each step picks a service (approve, flag, claim, release, submit, reopen, reshoot, assign, save a
-revision, resolve a flag), an actor of any role (or none) and a version (current, stale or none),
-and calls it on one of two photos. An independent model in this file, written from the issue's
+Each step picks a service (approve, flag, claim, release, submit, reopen, reshoot, assign to anyone
+or no one, save a revision, resolve a flag), an actor of any role (or none) and a version (current,
+stale or none), and calls it on one of two photos. An independent model in this file, written from the issue's
 tables rather than from ``workflow.TRANSITIONS``, says whether the call must succeed; the test
 checks that it does exactly then, that a refusal changes nothing, and after every step that:
 
@@ -38,6 +38,7 @@ MODEL = {
     "submit": ({"retoucher", "manager"}, {"in_repair", "reopened"}, "needs_review"),
     "reopen": ({"manager"}, {"approved"}, "reopened"),
     "reshoot": ({"manager"}, {"new", "needs_review", "approved", "flagged", "in_repair", "reopened"}, "reshoot"),
+    # unassigning (no one) an in-repair photo releases its claim: assign_target
     "assign": ({"manager"}, {"new", "needs_review", "flagged", "in_repair", "reopened"}, None),
     "revision": ({"retoucher", "manager"}, {"in_repair", "reopened"}, None),
 }
@@ -60,6 +61,14 @@ def release_target(photo_id: int) -> str:
     if Flag.objects.filter(photo_id=photo_id, resolved_at__isnull=True).exists() or reopening_in_force(photo_id):
         return "flagged"
     return "needs_review"
+
+
+def assign_target(photo: Photo, target_name: str | None) -> str | None:
+    """Unassigning a photo in repair releases its claim (nobody holds it, so it is claimable again);
+    any other assignment leaves the status alone."""
+    if target_name is None and photo.status == "in_repair":
+        return release_target(photo.pk)
+    return None
 
 
 def snapshot(photo_id: int) -> tuple:
@@ -93,7 +102,7 @@ def expected_success(action: str, actor_name: str, photo: Photo, users, *, versi
             return manager
         return (holder_ok or manager) and photo.current_revision_id is not None
     if action == "assign":
-        return ROLE_OF.get(target_name) in ("retoucher", "manager")
+        return target_name is None or ROLE_OF.get(target_name) in ("retoucher", "manager")
     if action == "revision":
         return (photo.status == "in_repair" and (holder_ok or manager)) or (photo.status == "reopened" and manager)
     return True
@@ -137,7 +146,7 @@ def make_machine(users, make_photo):
             actor_name=st.sampled_from(ACTORS),
             which=st.integers(0, 1),
             version=st.sampled_from(["current", "stale", "none"]),
-            target_name=st.sampled_from(ACTORS),
+            target_name=st.sampled_from((*ACTORS, None)),  # None: assign to no one
         )
         def act(self, action, actor_name, which, version, target_name):
             self.attempt(action, actor_name, which, version, target_name)
@@ -156,8 +165,14 @@ def make_machine(users, make_photo):
             action = data.draw(st.sampled_from(actions))
             actors = sorted(name for name, role in ROLE_OF.items() if role in MODEL[action][0])
             actor_name = data.draw(st.sampled_from(actors))
-            target_name = data.draw(st.sampled_from(["retoucher", "retoucher2", "manager", "reviewer"]))
+            target_name = data.draw(st.sampled_from(["retoucher", "retoucher2", "manager", "reviewer", None]))
             self.attempt(action, actor_name, which, data.draw(st.sampled_from(["current", "none"])), target_name)
+
+        @rule(which=st.integers(0, 1), actor_name=st.sampled_from(["manager", "manager", "retoucher"]))
+        def unassign(self, which, actor_name):
+            """Assign to no one, whatever the status: a manager clearing who holds a photo in repair
+            is what random steps seldom reach (a claim, then that exact call)."""
+            self.attempt("assign", actor_name, which, "current", None)
 
         def attempt(self, action, actor_name, which, version, target_name):
             photo = Photo.objects.get(pk=self.photo_ids[which])
@@ -166,9 +181,15 @@ def make_machine(users, make_photo):
             predicted = expected_success(
                 action, actor_name, photo, users, version_ok=version != "stale", target_name=target_name
             )
-            target = release_target(photo.pk) if action == "release" else MODEL[action][2]
+            if action == "release":
+                target = release_target(photo.pk)
+            elif action == "assign":
+                target = assign_target(photo, target_name)
+            else:
+                target = MODEL[action][2]
+            assignee = getattr(users, target_name) if target_name else None
             try:
-                call(action, photo, getattr(users, actor_name), expected_version, target=getattr(users, target_name))
+                call(action, photo, getattr(users, actor_name), expected_version, target=assignee)
             except ServiceError as exc:
                 assert not predicted, f"{action} by {actor_name} on {photo.status} refused: {exc}"
                 assert snapshot(photo.pk) == before, f"{action} was refused but wrote something"
@@ -180,7 +201,9 @@ def make_machine(users, make_photo):
             assert (after[7] != before[7]) == (after[0] != before[0]), f"{action}: status_since"
             assert after[2] == before[2] + 1
             assert after[4] == before[4] + 1
-            event(f"{action}: {before[0]} -> {after[0]}")
+            if action == "assign":
+                assert after[1] == (assignee.pk if assignee else None)
+            event(f"{action}{' to no one' if action == 'assign' and not assignee else ''}: {before[0]} -> {after[0]}")
 
         @rule(actor_name=st.sampled_from(ACTORS), which=st.integers(0, 1))
         def resolve_a_flag(self, actor_name, which):

@@ -226,6 +226,16 @@ def test_assign_by_username_or_id_and_unassign(reference, api, users, make_photo
     assert cleared.status_code == 200 and cleared.json()["assignee"] is None
 
 
+def test_unassigning_a_photo_in_repair_answers_it_released(api, users, make_photo):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
+    response = api.manager.post(f"/api/photos/{photo.pk}/assign/", {"user": None, "version": 1}, format="json")
+    assert response.status_code == 200
+    state = response.json()
+    assert (state["status"], state["assignee"], state["version"]) == ("flagged", None, 2)
+    assert "claim" in state["actions"]
+
+
 @pytest.mark.parametrize(
     ("user", "code", "message"),
     [

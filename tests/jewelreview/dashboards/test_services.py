@@ -112,8 +112,19 @@ def test_bulk_assign_reopen_reshoot(make_photo, users):
     assert Photo.objects.get(pk=flagged.pk).assignee is None
 
     unassigned = make_photo(status="flagged", assignee=users.retoucher)
-    photos_bulk_apply(actor=users.manager, action=BulkAction.ASSIGN, targets=[PhotoTarget(unassigned.pk)])
-    assert Photo.objects.get(pk=unassigned.pk).assignee is None
+    report = photos_bulk_apply(actor=users.manager, action=BulkAction.ASSIGN, targets=[PhotoTarget(unassigned.pk)])
+    assert Photo.objects.get(pk=unassigned.pk).assignee is None and report.done[0].message == ""
+
+
+def test_bulk_unassigning_photos_in_repair_releases_them_and_says_so(make_photo, users):
+    claimed = make_photo(status="in_repair", assignee=users.retoucher)
+    Flag.objects.create(photo=claimed, reason="halo", created_by=users.reviewer)
+    report = photos_bulk_apply(actor=users.manager, action=BulkAction.ASSIGN, targets=[PhotoTarget(claimed.pk, 1)])
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.assignee) == ("flagged", None)
+    assert [item.message for item in report.done] == [
+        "it was in repair: with no one holding it, its claim was released (flagged now)."
+    ]
 
 
 def test_approving_resolves_flags_as_the_single_service_does(make_photo, users):

@@ -14,7 +14,7 @@ from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
 from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.repairs.services import render_complete
-from jewelreview.reviews.models import Event
+from jewelreview.reviews.models import Event, Flag
 from jewelreview.reviews.services import photo_approve, photo_assign, photo_flag
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,21 @@ def test_reassign_reopen_reshoot_with_a_report(browsers, make_photo, users):
     done = browsers.manager.post("/dashboard/photos/", {"photo": [str(flagged.pk)], "action": "reshoot"}, follow=True)
     assert "1 photo marked for reshoot." in done.content.decode()
     assert Photo.objects.get(pk=flagged.pk).status == "reshoot"
+
+
+def test_reassigning_a_photo_in_repair_to_no_one_releases_it_and_says_so(browsers, make_photo, users):
+    claimed = make_photo(sku="RING-3", view="front", status="in_repair", assignee=users.retoucher)
+    Flag.objects.create(photo=claimed, reason="halo", created_by=users.reviewer)
+    response = browsers.manager.post(
+        "/dashboard/photos/", {"photo": [f"{claimed.pk}:1"], "action": "assign", "assignee": ""}, follow=True
+    )
+    html = response.content.decode()
+    assert "1 photo reassigned." in html
+    assert (
+        f"RING-3 / front (photo {claimed.pk}): it was in repair: with no one holding it, its claim was released "
+        "(flagged now)." in html
+    )
+    assert Photo.objects.filter(pk=claimed.pk, status="flagged", assignee=None).exists()
 
 
 def test_bad_actions_change_nothing(browsers, make_photo):

@@ -288,6 +288,42 @@ def test_manager_assigns_a_retoucher_and_the_event_says_so(users, make_photo):
     )
 
 
+def test_unassigning_a_photo_in_repair_releases_its_claim(users, make_photo):
+    """No photo stays in repair held by no one: it goes where a released claim goes."""
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    _in_repair_for_a_flag(photo, users.reviewer)
+    cleared = services.photo_assign(photo=photo, actor=users.manager, assignee=None, expected_version=1, note="busy")
+    assert (cleared.status, cleared.assignee_id, cleared.version) == ("flagged", None, 2)
+    event = Event.objects.get(photo=photo)
+    assert (event.action, event.from_status, event.to_status, event.note) == ("release", "in_repair", "flagged", "busy")
+    assert event.data == {"released_by": "mona", "previous_assignee": "tom", "via": "assign"}
+    assert cleared.status_since > photo.status_since  # a new status: the wait starts again
+
+    # with nothing left to repair (its flag resolved while it was claimed): back to review
+    fixed = make_photo(status="in_repair", assignee=users.retoucher)
+    back = services.photo_assign(photo=fixed, actor=users.manager, assignee=None)
+    assert (back.status, back.assignee_id) == ("needs_review", None)
+    assert Event.objects.get(photo=fixed).data["nothing_to_repair"] is True
+
+
+def test_unassigning_photos_not_in_repair_leaves_their_status(users, make_photo):
+    for status in ("new", "needs_review", "flagged", "reopened"):
+        photo = make_photo(status=status, assignee=users.retoucher)
+        cleared = services.photo_assign(photo=photo, actor=users.manager, assignee=None)
+        assert (cleared.status, cleared.assignee_id) == (status, None)
+        assert Event.objects.get(photo=photo).action == "assign"
+
+
+def test_unassigning_a_photo_in_repair_with_a_stale_version_changes_nothing(users, make_photo):
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    Photo.objects.filter(pk=photo.pk).update(version=3)
+    before = _snapshot(photo)
+    with pytest.raises(Conflict) as caught:
+        services.photo_assign(photo=photo, actor=users.manager, assignee=None, expected_version=2)
+    assert caught.value.code == "stale_version"
+    assert _snapshot(photo) == before
+
+
 def test_assign_refusals(users, make_photo):
     photo = make_photo(status="flagged")
     with pytest.raises(NotAllowed):
