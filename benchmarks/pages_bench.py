@@ -4,9 +4,10 @@
     DATABASE_URL=postgres://user@127.0.0.1:5432/jewelreview .venv/bin/python benchmarks/pages_bench.py
 
 Fills a throw-away SQLite database (a temporary file, migrated from scratch) with a realistic
-catalogue: 10 batches, 2,500 SKUs of 4 views, photos in every status with assignees, revisions
-and finished renders, open and resolved flags with pins, and ~3 workflow events per photo over
-30 days. With ``DATABASE_URL`` pointing at PostgreSQL it then does the same in a throw-away
+catalogue: 10 batches, 2,500 SKUs of 4 views, photos in every status with assignees, waiting
+since any of the past 30 days (``status_since``, as ``updated_at``), risks, revisions and
+finished renders, open and resolved flags with pins, and ~3 workflow events per photo over 30
+days. With ``DATABASE_URL`` pointing at PostgreSQL it then does the same in a throw-away
 ``<name>_pages_bench`` database on that server (created and dropped, as Django's test runner does).
 
 Each page is requested through Django's test client as a signed-in manager (middleware,
@@ -170,8 +171,11 @@ def seed(count: int):
         )
     photos = Photo.objects.bulk_create(photos, batch_size=1000)
     now = timezone.now()
-    for day in range(30):  # photos last changed over the past month
-        Photo.objects.filter(pk__in=[p.pk for p in photos[day::30]]).update(updated_at=now - dt.timedelta(days=day))
+    for day in range(30):  # photos entered their status (and last changed) over the past month
+        since = now - dt.timedelta(days=day)
+        # status_since is what "Waiting" counts from (the queue, My work, the dashboard's waiting
+        # longest and its index); updated_at is the photo list's "Last change".
+        Photo.objects.filter(pk__in=[p.pk for p in photos[day::30]]).update(status_since=since, updated_at=since)
 
     repaired = [p for p in photos if p.status in ("approved", "in_repair") and p.pk % 2 == 0]
     revisions = Revision.objects.bulk_create(
