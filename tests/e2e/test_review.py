@@ -40,7 +40,12 @@ def queue(transactional_db, django_user_model, ring_scene):
     assert len(report.imported) == 2, report
     photos = {p.sku.code: p for p in Photo.objects.select_related("sku")}
     assert all(p.status == "needs_review" and p.tiles_cutout for p in photos.values())
-    Photo.objects.filter(pk=photos["RING1"].pk).update(created_at=timezone.now() - timedelta(hours=1))
+    # Detection scores both scenes on ingest; with RING2's figures (risk, then the share of the photo
+    # damaged) RING1 comes first in queue order by age alone.
+    ring2 = photos["RING2"]
+    Photo.objects.filter(pk=photos["RING1"].pk).update(
+        created_at=timezone.now() - timedelta(hours=1), risk=ring2.risk, damage_extent=ring2.damage_extent
+    )
     return reviewer, photos["RING1"], photos["RING2"]
 
 
