@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import InvalidPathError
-from core.limits import MAX_PATH_SEGMENTS
+from core.limits import MAX_PATH_SEGMENTS, MAX_SIDE
 from core.pathdata_flatten import flatten
 from core.pathdata_grammar import context
 from core.pathdata_scan import tokenize
@@ -91,6 +91,35 @@ class PathGeometry:
         """
         x0, y0, x1, y1 = self.bbox
         return Rect.covering(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+
+    def edge_rows(self) -> int:
+        """Pixel rows crossed by the flattened edges, summed over edges: the rasterizers' work.
+
+        An edge from y = 1.0 to y = 3.0 crosses rows 1 and 2; horizontal edges cross none (they
+        cover nothing). Only rows 0..MAX_SIDE count, the rows any image can have. Both
+        rasterizers (:mod:`core.rasterize`, :mod:`core.rasterize_sweep`) visit each edge once
+        per row it crosses, and the sweep also orders the edges of each row and follows their
+        crossings there, so this bounds the cost of drawing the path (the recipe's budget:
+        ``core.limits.MAX_RECIPE_EDGE_ROWS``).
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> parse_path("M 2 1 H 12 V 3 H 2 Z").edge_rows()
+        4
+        >>> parse_path("M 0 -1e6 V 1e6 H 1 V -1e6 Z").edge_rows() == 2 * MAX_SIDE  # rows past any image do not count
+        True
+        """
+        rows = 0
+        for ring in self.polygons:
+            y = np.clip(ring[:, 1], 0.0, float(MAX_SIDE))
+            y0, y1 = y, np.roll(y, -1)  # the last vertex joins the first
+            crossed = np.ceil(np.maximum(y0, y1)) - np.floor(np.minimum(y0, y1))
+            rows += int(crossed[y0 != y1].sum())
+        return rows
 
     def scaled(self, s: float) -> PathGeometry:
         """The geometry scaled by ``s`` > 0 about the origin (image to preview pixels).

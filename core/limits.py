@@ -16,6 +16,17 @@ MAX_PATH_SEGMENTS = 20_000
 # Segments in all paths of one recipe together (same reasoning, whole-recipe budget).
 MAX_RECIPE_SEGMENTS = 200_000
 
+# Pixel rows crossed by the edges of all paths of one recipe, each edge counted once per row it
+# crosses (``PathGeometry.edge_rows``): what rasterizing costs, since both rasterizers visit
+# every edge in every row it crosses, and the exact sweep for self-overlapping paths also orders
+# them there and follows their crossings. Segment counts do not bound it: 10 zig-zags of 20,000
+# edges, each edge 4,000 px tall, cross 800M rows. Measured on the 2-core machine (24 MP canvas):
+# 16-50 ns per edge-row for long edges, up to ~190 ns where the edges cross each other thousands
+# of times per row (random-walk outlines), so 5M is at most about 1 s of rasterizing. Real
+# recipes stay far below: the quality benchmark's heaviest (paths traced round every damaged
+# part of a scene) crosses 88,763 rows; 500 regions each round a whole 24 MP image, 4M.
+MAX_RECIPE_EDGE_ROWS = 5_000_000
+
 # Ops in one recipe. An editing session rarely exceeds a few dozen; 500 bounds render time.
 MAX_OPS = 500
 

@@ -24,6 +24,10 @@ sweep of :mod:`core.rasterize_sweep`, which slices rows at edge crossings and ap
 nonzero rule inside each pixel. That module needs numba, whose import and cached functions cost
 about a second at process start, so only self-overlapping paths pay it. (A sub-pixel overlap
 that keeps every sum within [0, 1] is not seen; its error is at most the overlap's own area.)
+The sweep is exact for every path, so windows whose edges would be cut into more pieces than
+the numpy pass handles cheaply (long edges: the pieces grow with the edges' length in pixels)
+go to it directly, as do windows with many pieces in one pixel (the crossing test is pairwise
+within a cell).
 Why not skia (measured): its analytic anti-aliasing truncates (the x = 10.5 edge gives 127) and
 approximates where edges meet inside a pixel; ``cv2.fillPoly`` with LINE_AA is not area
 coverage at all (about 0.4 px fat).
@@ -47,6 +51,18 @@ _ROUNDING_SLACK = 1e-3
 _FULL_RESOLUTION_SIGMA = 8.0
 # Signed areas beyond [-1, 1] by more than rounding noise mean overlapping subpaths.
 _OVERLAP_SLACK = 1e-4
+# Edge pieces (module docstring, step 1) past which a window goes straight to the sweep. Pieces
+# grow with the edges' length in pixels, not their number: a zig-zag of 20,000 edges 2,000 px
+# wide made 80M, for which the numpy pass took 31 s and 9.8 GB (~0.4 us, ~120 bytes a piece)
+# only to find that the path crosses itself and hand it to the sweep (0.7 s; it keeps one row at
+# a time). The pass is wasted on every such path, so it is tried only where that costs little:
+# 250k pieces, ~60 ms and 30 MB. Drawn and traced paths stay far below (the quality benchmark's
+# largest, traced round a real photo's damaged parts: 18,021), so they keep the numpy pass and
+# its exact bytes, and numba stays unloaded.
+_MAX_ACCUMULATION_PIECES = 250_000
+# Pieces sharing one pixel cell past which the crossing test (pairwise within a cell) is left to
+# the sweep: a scribble of thousands of edges inside a few pixels would make it quadratic.
+_MAX_PIECES_PER_CELL = 64
 
 
 def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
@@ -75,7 +91,10 @@ def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
     out = np.zeros((height, width), np.uint8)
     if window.empty:
         return out
-    rows, cols, weights, crossing = _cell_contributions(geometry, window)
+    edges = _window_edges(geometry, window)
+    if _accumulation_pieces(edges, window) > _MAX_ACCUMULATION_PIECES:
+        return _exact(geometry, window)  # exact for every path, and its memory does not grow with the pieces
+    rows, cols, weights, crossing = _cell_contributions(edges, window)
     if crossing:
         return _exact(geometry, window)
     if len(rows) == 0:
@@ -242,9 +261,9 @@ def _exact(geometry: PathGeometry, window: Rect) -> np.ndarray:
     return exact_coverage(geometry, window, polygon_edges)
 
 
-def _cell_contributions(geometry: PathGeometry, window: Rect):
-    """(row, column, weight) of every accumulation term in window cells (see module docstring),
-    and whether two edges cross inside a cell of the window (then the sums are not exact)."""
+def _window_edges(geometry: PathGeometry, window: Rect):
+    """The edges that can change the window, in window coordinates: x0, y0, x1, y1 and, per edge,
+    its ring, position in it and ring length (for :func:`_edges_cross_in_a_cell`)."""
     height, width = window.shape
     x0, y0, x1, y1 = polygon_edges(geometry)
     ring, position, ring_length = _ring_positions(geometry)
@@ -253,8 +272,23 @@ def _cell_contributions(geometry: PathGeometry, window: Rect):
     # Horizontal edges cover nothing; edges wholly above, below or right of the window change
     # nothing inside it (cover flows only rightwards).
     keep = (y0 != y1) & (np.maximum(y0, y1) > 0) & (np.minimum(y0, y1) < height) & (np.minimum(x0, x1) < width)
-    x0, y0, x1, y1 = x0[keep], y0[keep], x1[keep], y1[keep]
-    ring, position, ring_length = ring[keep], position[keep], ring_length[keep]
+    return x0[keep], y0[keep], x1[keep], y1[keep], ring[keep], position[keep], ring_length[keep]
+
+
+def _accumulation_pieces(edges, window: Rect) -> int:
+    """How many pieces step 1 of the module docstring cuts ``edges`` (:func:`_window_edges`) into:
+    one per edge plus one per pixel row or column boundary it crosses inside the window. Counted
+    in O(edges) before any piece is made, because a few long edges can make hundreds of millions."""
+    height, width = window.shape
+    x0, y0, x1, y1 = edges[:4]
+    return len(x0) + _crossing_count(y0, y1, height) + _crossing_count(x0, x1, width)
+
+
+def _cell_contributions(edges, window: Rect):
+    """(row, column, weight) of every accumulation term in window cells (see module docstring),
+    and whether two edges cross inside a cell of the window (then the sums are not exact)."""
+    height, width = window.shape
+    x0, y0, x1, y1, ring, position, ring_length = edges
     n = len(x0)
     if n == 0:
         empty = np.zeros(0, np.int64)
@@ -303,6 +337,9 @@ def _edges_cross_in_a_cell(row, col, edge, xa, ya, xb, yb, ring, position, ring_
     key = row.astype(np.int64) * (width + 2) + (col.astype(np.int64) + 1)
     order = np.argsort(key, kind="stable")
     key, edge = key[order], edge[order]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1], [True]]))
+    if np.diff(starts).max() > _MAX_PIECES_PER_CELL:
+        return True  # not necessarily a crossing, but the sweep is exact either way
     xa, ya, xb, yb = xa[order], ya[order], xb[order], yb[order]
     for k in range(1, len(key)):
         i = np.nonzero(key[:-k] == key[k:])[0]
@@ -344,12 +381,22 @@ def _ring_positions(geometry: PathGeometry):
     return ring, position, lengths[ring]
 
 
-def _crossings(a0: np.ndarray, a1: np.ndarray, da: np.ndarray, limit: int):
-    """Parameters t in (0, 1) where each edge crosses an integer k in [0, limit], and edge ids."""
+def _crossing_counts(a0: np.ndarray, a1: np.ndarray, limit: int):
+    """Per edge: the first integer k in [0, limit] strictly between a0 and a1, and how many there are."""
     lo = np.maximum(np.floor(np.minimum(a0, a1)) + 1, 0)
     hi = np.minimum(np.ceil(np.maximum(a0, a1)) - 1, limit)
     counts = np.maximum(hi - lo + 1, 0).astype(np.int64)
-    counts[da == 0] = 0
+    counts[a0 == a1] = 0
+    return lo, counts
+
+
+def _crossing_count(a0: np.ndarray, a1: np.ndarray, limit: int) -> int:
+    return int(_crossing_counts(a0, a1, limit)[1].sum())
+
+
+def _crossings(a0: np.ndarray, a1: np.ndarray, da: np.ndarray, limit: int):
+    """Parameters t in (0, 1) where each edge crosses an integer k in [0, limit], and edge ids."""
+    lo, counts = _crossing_counts(a0, a1, limit)
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0), np.zeros(0, np.int64)

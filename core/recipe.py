@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Mapping
 
 from core.errors import InvalidPathError, InvalidRecipeError
 from core.geometry import PathGeometry, parse_path, path_data_from_polygon
-from core.limits import MAX_OPS, MAX_PATH_DATA_CHARS, MAX_RECIPE_SEGMENTS
+from core.limits import MAX_OPS, MAX_PATH_DATA_CHARS, MAX_RECIPE_EDGE_ROWS, MAX_RECIPE_SEGMENTS
 
 RECIPE_VERSION = 1
 BASES = ("ai", "auto")
@@ -127,6 +127,10 @@ class Op(ABC):
     def path_segments(self) -> int:
         return 0
 
+    def path_edge_rows(self) -> int:
+        """Pixel rows its path's edges cross (:meth:`core.geometry.PathGeometry.edge_rows`)."""
+        return 0
+
     def scaled(self, factor: float) -> "Op":
         """This op for an image reduced by ``factor`` (see :meth:`Recipe.scaled`); by default itself."""
         return self
@@ -174,6 +178,9 @@ class RefineOp(Op):
     def path_segments(self) -> int:
         return self.region_geometry.n_segments if self.region_geometry else 0
 
+    def path_edge_rows(self) -> int:
+        return self.region_geometry.edge_rows() if self.region_geometry else 0
+
     def scaled(self, factor: float) -> "RefineOp":
         """Blur sigmas (smooth, feather) and the region x ``factor``; contrast and shift edge are per pixel."""
         region, geometry = _scaled_path(self.region, self.region_geometry, factor)
@@ -208,6 +215,9 @@ class PathOp(Op):
 
     def path_segments(self) -> int:
         return self.geometry.n_segments if self.geometry else 0
+
+    def path_edge_rows(self) -> int:
+        return self.geometry.edge_rows() if self.geometry else 0
 
     def scaled(self, factor: float) -> "PathOp":
         """Outline and feather x ``factor``."""
@@ -265,6 +275,9 @@ class ChannelOp(Op):
     def path_segments(self) -> int:
         return self.region_geometry.n_segments if self.region_geometry else 0
 
+    def path_edge_rows(self) -> int:
+        return self.region_geometry.edge_rows() if self.region_geometry else 0
+
     def scaled(self, factor: float) -> "ChannelOp":
         """Region x ``factor``; channel, levels and mode are per pixel."""
         region, geometry = _scaled_path(self.region, self.region_geometry, factor)
@@ -297,6 +310,9 @@ class _BandOp(Op):
 
     def path_segments(self) -> int:
         return self.region_geometry.n_segments if self.region_geometry else 0
+
+    def path_edge_rows(self) -> int:
+        return self.region_geometry.edge_rows() if self.region_geometry else 0
 
     def scaled(self, factor: float) -> "_BandOp":
         """Region and band radius x ``factor``; the radius keeps the recipe's floor."""
@@ -410,6 +426,7 @@ class Recipe:
         total = sum(op.path_segments() for op in ops)
         if total > MAX_RECIPE_SEGMENTS:
             raise top.error("ops", f"paths have {total} segments in all; the limit is {MAX_RECIPE_SEGMENTS}")
+        _check_edge_rows(top, ops)
         return cls(version=RECIPE_VERSION, base=base, ops=ops)
 
     @classmethod
@@ -471,6 +488,22 @@ class Recipe:
         if factor == 1:
             return self
         return replace(self, ops=tuple(op.scaled(factor) for op in self.ops))
+
+
+def _check_edge_rows(top: _Fields, ops: tuple[Op, ...]) -> None:
+    """Refuse paths too costly to draw (``MAX_RECIPE_EDGE_ROWS``), naming the costliest."""
+    rows = [op.path_edge_rows() for op in ops]
+    total = sum(rows)
+    if total <= MAX_RECIPE_EDGE_ROWS:
+        return
+    worst = max(range(len(ops)), key=rows.__getitem__)
+    field = "d" if isinstance(ops[worst], PathOp) else "region"
+    raise top.error(
+        "ops",
+        f"paths cross {total:,} pixel rows in all, counting each edge once per row it crosses "
+        f"(ops[{worst}].{field} alone {rows[worst]:,}); the limit is {MAX_RECIPE_EDGE_ROWS:,}: "
+        "use fewer or shorter edges",
+    )
 
 
 def _parse_op(index: int, raw: Any) -> Op:

@@ -189,6 +189,22 @@ def test_window_covers_the_pixels_touched():
     assert g.window(pad=1.5) == Rect(1, 1, 14, 15)
 
 
+def test_edge_rows_count_each_edge_once_per_pixel_row_it_crosses():
+    assert parse_path("M 2 3 H 12 V 13 H 2 Z").edge_rows() == 20  # two sides of 10 rows; horizontals none
+    assert parse_path("M 2 3.5 H 12 V 13.2 H 2 Z").edge_rows() == 22  # rows 3..13 each
+    assert parse_path("M 0 0.2 L 50 0.7 L 0 0.9 Z").edge_rows() == 3  # inside one row: once per edge
+    assert parse_path("M 0 0 L 10 10 Z").edge_rows() == 20  # a ring's closing edge counts (here: back up)
+    assert parse_path("M 0 0 L 10 10 Z M 0 0 L 10 10 Z").edge_rows() == 40  # every subpath
+
+
+def test_edge_rows_count_only_rows_an_image_can_have():
+    from core.limits import MAX_SIDE
+
+    assert parse_path("M 0 -900000 V 900000 H 1 V -900000 Z").edge_rows() == 2 * MAX_SIDE
+    assert parse_path("M 0 -500 V -100 H 1 V -500 Z").edge_rows() == 0
+    assert parse_path("M 0 70000 V 90000 H 1 Z").edge_rows() == 0
+
+
 def test_scaled_scales_about_the_origin():
     g = parse_path("M 2 4 H 12 V 14 Z")
     s = g.scaled(0.25)

@@ -1,4 +1,5 @@
 import doctest
+import hashlib
 
 import cv2
 import numpy as np
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 import core.rasterize
 from core.geometry import parse_path, path_data_from_polygon
-from core.rasterize import coverage, path_alpha, reference_coverage
+from core.rasterize import coverage, path_alpha, polygon_edges, reference_coverage
 from core.window import Rect
 
 
@@ -233,6 +234,120 @@ def test_too_many_crossings_in_one_row_fall_back_and_stay_close():
     g, window = crossing_bars(40)  # 1600 crossings in one slice: over the budget
     diff = np.abs(coverage(g, window) / 255 - reference_coverage(g, window, supersample=64)) * 255
     assert diff.mean() < 10  # the overlaps inside pixels are approximate here (measured 5.7)
+
+
+# --- cost: long edges, crowded pixels, and the bytes of ordinary paths -------------------------
+
+
+def zig_zag(n, width, height):
+    """n long, nearly horizontal edges zig-zagging down the window and back up between them:
+    every edge crosses the window and the edges of the other pass."""
+    half = n // 2
+    i = np.arange(n)
+    down = np.c_[np.where(i[:half] % 2 == 0, 5.0, width - 5.0), np.linspace(5, height - 5, half)]
+    up = np.c_[np.where(i[: n - half] % 2 == 0, width - 5.0, 5.0), np.linspace(height - 5, 5, n - half) + 0.37]
+    return np.vstack([down, up])
+
+
+def test_long_crossing_edges_go_to_the_sweep_without_being_cut_into_pieces(monkeypatch):
+    # 1,000 edges 1,000 px long would be cut into ~1M pixel pieces by the numpy pass, only for it
+    # to find the crossings and hand the path to the sweep (QA: 10 paths of 20,000 such edges took
+    # minutes and ~10 GB a path). They now go to the sweep at once.
+    g = parse_path(path_data_from_polygon(zig_zag(1000, 1000, 400)))
+    window = Rect(0, 0, 1000, 400)
+    cut = []
+    real_crossings = core.rasterize._crossings
+
+    def counted_crossings(*args):
+        t, edge = real_crossings(*args)
+        cut.append(len(t))
+        return t, edge
+
+    monkeypatch.setattr(core.rasterize, "_crossings", counted_crossings)
+    a = coverage(g, window)
+    assert sum(cut) == 0
+    from core.rasterize_sweep import exact_coverage
+
+    assert np.array_equal(a, exact_coverage(g, window, polygon_edges))
+    part = Rect(480, 190, 500, 196)  # nearly horizontal edges: the oracle needs fine sampling (measured 0.44 / 1.3)
+    mean, worst = edge_error(a[part.relative_to(window).slices()], reference_coverage(g, part, supersample=256))
+    assert mean < 0.6 and worst < 2.0
+
+
+def test_a_long_path_sent_to_the_sweep_renders_as_the_numpy_pass_would(monkeypatch):
+    # A comb of 600 teeth 990 px long crosses nothing, but its ~600k pieces are past the numpy
+    # pass's budget: the sweep draws it, to the same bytes
+    n, width = 600, 1000
+    i = np.arange(n)
+    teeth = np.c_[np.where(i % 2 == 0, 5.0, width - 5.0), 5 + i * 0.75]
+    pts = np.vstack([teeth, [[width - 2.0, teeth[-1, 1]], [width - 2.0, 2.0], [5.0, 2.0]]])
+    g = parse_path(path_data_from_polygon(pts))
+    window = Rect(0, 0, width, 460)
+    swept = coverage(g, window)
+    monkeypatch.setattr(core.rasterize, "_MAX_ACCUMULATION_PIECES", 10**9)
+    assert np.array_equal(swept, coverage(g, window))
+    assert abs(swept.sum() / 255 - shoelace(pts)) <= ((swept > 0) & (swept < 255)).sum() * 0.5 / 255
+
+
+def test_a_scribble_inside_one_pixel_skips_the_pairwise_crossing_test(monkeypatch):
+    # 2,000 teeth of a comb inside one pixel: the crossing test pairs the pieces of a cell, which
+    # made such a scribble quadratic (20,000 teeth: 18 s). Past 64 pieces in a cell the sweep,
+    # exact either way, decides.
+    n = 2000
+    i = np.arange(n)
+    teeth = np.c_[np.where(i % 2 == 0, 0.1, 0.8), 0.1 + i * 0.8 / n]
+    pts = np.vstack([teeth, [[0.95, 0.9], [0.95, 0.05], [0.1, 0.05]]])
+    g = parse_path(path_data_from_polygon(pts), max_segments=n + 10)
+    pairs = []
+    real_meet = core.rasterize._segments_meet
+
+    def counted_meet(*args):
+        pairs.append(len(args[0]))
+        return real_meet(*args)
+
+    monkeypatch.setattr(core.rasterize, "_segments_meet", counted_meet)
+    a = coverage(g, Rect(0, 0, 2, 2))
+    assert pairs == []
+    assert a.tolist() == [[round(255 * shoelace(pts)), 0], [0, 0]]
+
+
+def drawn_cases():
+    """(geometry, window, feather) of ordinary paths: simple outlines (the numpy pass),
+    overlapping and self-crossing polygons (the sweep; a third with vertices on a quarter-pixel
+    grid, so edges meet in shared points), a row of 144 crossings, curves with a hole, feathers."""
+    rng = np.random.default_rng(2026)
+    cases = []
+    for _ in range(30):
+        g = parse_path(path_data_from_polygon(star(rng, int(rng.integers(3, 60)), (130, 130), 5, 120)))
+        cases.append((g, g.window().pad(1), 0.0))
+    for i in range(30):
+        n, m = int(rng.integers(3, 25)), int(rng.integers(1, 4))
+        rings = [rng.uniform(0, 40, (n, 2)) for _ in range(m)]
+        if i % 3 == 0:
+            rings = [np.round(p * 4) / 4 for p in rings]
+        cases.append((parse_path(" ".join(path_data_from_polygon(p) for p in rings)), Rect(-2, -2, 42, 42), 0.0))
+    cases.append((*crossing_bars(12), 0.0))
+    curve = parse_path(
+        "M 100 60 C 300 0 420 240 260 330 Q 150 380 120 250 A 60 40 20 0 1 100 60 Z M 200 150 h 40 v 40 h -40 z"
+    )
+    for feather, window in ((0.0, Rect(37, 91, 300, 200)), (2.5, Rect(0, 0, 450, 400)), (6.0, Rect(90, 50, 140, 400)),
+                            (20.0, Rect(0, 0, 450, 400))):  # fmt: skip
+        cases.append((curve, window, feather))
+    angles = np.linspace(0, 4 * np.pi, 6)[:-1] - np.pi / 2
+    pentagram = parse_path(path_data_from_polygon(np.c_[50 + 45 * np.cos(angles), 50 + 45 * np.sin(angles)]))
+    return cases + [(pentagram, Rect(0, 0, 100, 100), 0.0), (pentagram, Rect(20, 30, 70, 61), 3.0)]
+
+
+def test_ordinary_paths_render_to_the_same_bytes_as_before_the_cost_fixes():
+    # The digest of these cases' alphas as engine 0.2.5 drew them before the sweep followed only
+    # the edges that cross and long edges skipped the numpy pass (commit 2024342): renders of
+    # ordinary paths must not change by a single level.
+    digest = hashlib.sha256()
+    for g, window, feather in drawn_cases():
+        alpha = path_alpha(g, window, feather)
+        digest.update(repr(alpha.shape).encode())
+        digest.update(alpha.tobytes())
+    assert digest.hexdigest() == "af7cd7d200476e2e2b7fa78d9cb587ddc9b8cb083a5ecdee5c20107366cf41cd"
 
 
 # --- feathering --------------------------------------------------------------------------------

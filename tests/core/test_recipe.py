@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import InvalidRecipeError
-from core.limits import MAX_OPS
+from core.limits import MAX_OPS, MAX_RECIPE_EDGE_ROWS
 from core.recipe import ChannelOp, DecontaminateOp, MatteOp, PathOp, Recipe, RefineOp
 
 ISSUE_EXAMPLE = {
@@ -126,6 +126,40 @@ def test_million_segment_path_is_refused():
     with pytest.raises(InvalidRecipeError) as info:
         Recipe.from_dict({"ops": [{"op": "path", "d": d}]})
     assert info.value.field == "d"
+
+
+def tall_zig_zag(strokes, height):
+    """``strokes`` edges of ``height`` rows each, in few characters."""
+    return "M 0 0" + f" l 1 {height} l 1 -{height}" * (strokes // 2)
+
+
+def test_paths_crossing_too_many_pixel_rows_are_refused_naming_the_costliest():
+    # 84 strokes 60,000 px tall: few segments, but 5,040,000 edge-rows to draw (10 such paths of
+    # 20,000 strokes across a 24 MP photo took minutes to render)
+    small = {"op": "path", "d": "M 0 0 H 10 V 10 H 0 Z"}
+    raw = {"ops": [small, {"op": "channel", "region": tall_zig_zag(84, 60_000)}, small]}
+    with pytest.raises(InvalidRecipeError) as info:
+        Recipe.from_dict(raw)
+    assert (info.value.op_index, info.value.field) == (None, "ops")
+    assert str(info.value) == (
+        "ops: paths cross 5,040,040 pixel rows in all, counting each edge once per row it crosses "
+        "(ops[1].region alone 5,040,000); the limit is 5,000,000: use fewer or shorter edges"
+    )
+
+
+def test_the_row_budget_is_for_the_whole_recipe_enabled_or_not():
+    half = {"op": "path", "d": tall_zig_zag(40, 60_000)}  # 2,400,000 rows
+    assert Recipe.from_dict({"ops": [half, half]}).ops[1].path_edge_rows() == 2_400_000
+    with pytest.raises(InvalidRecipeError, match=r"ops\[0\]\.d alone 2,400,000\); the limit is 5,000,000"):
+        Recipe.from_dict({"ops": [half, half, {**half, "enabled": False}]})  # switched off, it still counts
+
+
+def test_a_zig_zag_across_the_image_fits_the_row_budget():
+    # The QA recipe: 10 self-crossing zig-zags of 19,990 segments across a 2,000 px image.
+    # Long, nearly horizontal edges cross few rows each, and they are fast to draw again.
+    d = "M 5 5" + "".join(f" L {1995 if k % 2 else 5} {5 + k * 0.1:.1f}" for k in range(1, 19_990)) + " Z"
+    recipe = Recipe.from_dict({"ops": [{"op": "path", "d": d}] * 10})
+    assert sum(op.path_edge_rows() for op in recipe.ops) < MAX_RECIPE_EDGE_ROWS / 10
 
 
 def test_invalid_json_text():

@@ -115,6 +115,12 @@ def test_stale_base_revision_is_409_and_the_edit_is_kept(api, users, claimed, re
         ),
         ({"version": 99, "ops": []}, None, {"field": "version"}),
         ("not a recipe", None, {}),
+        (  # few segments, but too costly to draw: refused on save, not left to hang the render
+            {"version": 1, "ops": [{"op": "path", "d": "M 0 0" + " l 1 60000 l 1 -60000" * 42}]},
+            "ops: paths cross 5,040,000 pixel rows in all, counting each edge once per row it crosses "
+            "(ops[0].d alone 5,040,000); the limit is 5,000,000: use fewer or shorter edges",
+            {"field": "ops"},
+        ),
     ],
 )
 def test_bad_recipe_is_400_naming_op_and_field_and_nothing_is_written(api, claimed, recipe, message, details):
