@@ -340,9 +340,9 @@ class RecoverOp(_BandOp):
     FOLLOW_RANGE: ClassVar[tuple[float, float]] = (0.0, 64.0)  # as core.recover.FOLLOW_RANGE
     # How far past the mask a lost strand may reach (px); see core.recover.RADIUS.
     radius: float = 16.0
-    # How much farther (px) a raised strand is followed along its line, past the reach and the
-    # region (core.recover, step 6). 0, the default, keeps every change inside the region; auto-fix
-    # proposes core.recover.FOLLOW. Written only when set, so recipes saved before it are unchanged.
+    # How much farther than the reach (px) a line leaving the band is solved, past the reach or the
+    # region's edge (core.recover, step 6). 0, the default, keeps every change inside the region;
+    # auto-fix proposes core.recover.FOLLOW. Written only when set: recipes saved before it are unchanged.
     follow: float = 0.0
 
     @classmethod
