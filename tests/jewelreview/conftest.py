@@ -234,3 +234,27 @@ def api(users):
         manager=token_client(users.manager),
         nobody=token_client(users.nobody),
     )
+
+
+@pytest.fixture
+def migrate(transactional_db):
+    """``migrate(("app", "migration"), ...) -> apps``: move the test database's schema to those
+    migrations (applying or unapplying what it takes, as ``manage.py migrate app migration``
+    does; other apps stay as they are) and return the models of the migrations then applied. The
+    test's end migrates to the latest again.
+
+    For a data migration's test against the schema and models it was written for, not today's."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.recorder import MigrationRecorder
+
+    def to(*targets: tuple[str, str]):
+        executor = MigrationExecutor(connection)
+        executor.migrate(list(targets))
+        graph = executor.loader.graph
+        applied = [key for key in MigrationRecorder(connection).applied_migrations() if key in graph.nodes]
+        return executor.loader.project_state(applied).apps
+
+    yield to
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
