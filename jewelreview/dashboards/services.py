@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import InvalidInput, ServiceError
 from jewelreview.reviews.services import photo_approve, photo_assign, photo_reopen, photo_reshoot
 
@@ -99,19 +101,12 @@ def photos_bulk_apply(
             continue
         label = f"{photo.sku.code} / {photo.view}"
         try:
-            after = _apply_one(action, photo=photo, actor=actor, version=target.version, assignee=assignee, note=note)
+            said = _apply_one(action, photo=photo, actor=actor, version=target.version, assignee=assignee, note=note)
         except ServiceError as exc:
             report.refused.append(BulkItem(photo.pk, label, exc.code, exc.message))
         else:
-            report.done.append(BulkItem(photo.pk, label, message=_released_by_unassigning(action, photo, after)))
+            report.done.append(BulkItem(photo.pk, label, message=said))
     return report
-
-
-def _released_by_unassigning(action: BulkAction, before: Photo, after: Photo) -> str:
-    """Unassigning a photo in repair releases its claim (``photo_assign``): say where it went."""
-    if action is not BulkAction.ASSIGN or after.status == before.status:
-        return ""
-    return f"it was in repair: with no one holding it, its claim was released ({PhotoStatus(after.status).phrase} now)."
 
 
 def _apply_one(
@@ -122,17 +117,37 @@ def _apply_one(
     version: int | None,
     assignee: AbstractBaseUser | None,
     note: str,
-) -> Photo:
+) -> str:
+    """Apply ``action`` to one photo; what else happened to it (empty: nothing)."""
     if action is BulkAction.APPROVE:
-        return photo_approve(photo=photo, actor=actor, expected_version=version, note=note)
+        photo_approve(photo=photo, actor=actor, expected_version=version, note=note)
     elif action is BulkAction.ASSIGN:
-        return photo_assign(photo=photo, actor=actor, assignee=assignee, expected_version=version, note=note)
+        return _assign(photo=photo, actor=actor, version=version, assignee=assignee, note=note)
     elif action is BulkAction.REOPEN:
-        return photo_reopen(photo=photo, actor=actor, expected_version=version, note=note)
+        photo_reopen(photo=photo, actor=actor, expected_version=version, note=note)
     elif action is BulkAction.RESHOOT:
-        return photo_reshoot(photo=photo, actor=actor, expected_version=version, note=note)
+        photo_reshoot(photo=photo, actor=actor, expected_version=version, note=note)
     else:  # pragma: no cover - BulkAction is closed
         raise TypeError(f"unknown bulk action {action!r}")
+    return ""
+
+
+def _assign(
+    *, photo: Photo, actor: AbstractBaseUser, version: int | None, assignee: AbstractBaseUser | None, note: str
+) -> str:
+    """``photo_assign``, saying where the photo went when unassigning it released its claim.
+
+    Whether it was in repair is read from the row as locked for the change, not from the photo
+    loaded for the report's label: with no version sent, a photo claimed since then is released
+    (and must be reported), and one released since then is only unassigned (and must not be).
+    The lock is held until ``photo_assign`` is done, so nobody moves the photo in between.
+    """
+    with transaction.atomic():
+        locked = photo_lock(photo_id=photo.pk, expected_version=version)
+        after = photo_assign(photo=locked, actor=actor, assignee=assignee, expected_version=locked.version, note=note)
+    if locked.status != PhotoStatus.IN_REPAIR or after.status == PhotoStatus.IN_REPAIR:
+        return ""
+    return f"it was in repair: with no one holding it, its claim was released ({PhotoStatus(after.status).phrase} now)."
 
 
 def _unique(targets: list[PhotoTarget]) -> list[PhotoTarget]:

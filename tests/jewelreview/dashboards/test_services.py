@@ -8,7 +8,7 @@ from jewelreview.catalog.models import Photo
 from jewelreview.dashboards.services import MAX_BULK_PHOTOS, BulkAction, PhotoTarget, photos_bulk_apply
 from jewelreview.errors import InvalidInput, NotAllowed
 from jewelreview.reviews.models import Event, Flag
-from jewelreview.reviews.services import photo_flag
+from jewelreview.reviews.services import photo_claim, photo_flag, photo_release
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,54 @@ def test_bulk_unassigning_photos_in_repair_releases_them_and_says_so(make_photo,
     assert [item.message for item in report.done] == [
         "it was in repair: with no one holding it, its claim was released (flagged now)."
     ]
+
+
+@pytest.fixture
+def moved_after_loading(monkeypatch):
+    """``moved_after_loading(photo, change)``: run ``change()`` once the bulk service has loaded its
+    photos (for the report's labels) and before it applies the action: someone else's step between."""
+    from django.db.models.query import QuerySet
+
+    def arrange(photo, change):
+        in_bulk = QuerySet.in_bulk
+
+        def in_bulk_then_change(queryset, *args, **kwargs):
+            loaded = in_bulk(queryset, *args, **kwargs)
+            if queryset.model is Photo and photo.pk in loaded:
+                change()
+            return loaded
+
+        monkeypatch.setattr(QuerySet, "in_bulk", in_bulk_then_change)
+
+    return arrange
+
+
+def test_a_photo_claimed_after_loading_and_released_by_unassigning_is_reported(make_photo, users, moved_after_loading):
+    """It compared the status loaded before the change with the result: flagged both, so no word."""
+    photo = make_photo(status="flagged")
+    Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
+    moved_after_loading(photo, lambda: photo_claim(photo=photo, actor=users.retoucher))
+    report = photos_bulk_apply(actor=users.manager, action=BulkAction.ASSIGN, targets=[PhotoTarget(photo.pk)])
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee) == ("flagged", None)
+    assert Event.objects.filter(photo=photo).order_by("-id").first().data["via"] == "assign"
+    assert [item.message for item in report.done] == [
+        "it was in repair: with no one holding it, its claim was released (flagged now)."
+    ]
+
+
+def test_a_photo_released_after_loading_is_only_unassigned_and_no_release_is_reported(
+    make_photo, users, moved_after_loading
+):
+    """It compared the status loaded before the change (in repair) with the result (flagged)."""
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
+    moved_after_loading(photo, lambda: photo_release(photo=photo, actor=users.retoucher))
+    report = photos_bulk_apply(actor=users.manager, action=BulkAction.ASSIGN, targets=[PhotoTarget(photo.pk)])
+    photo.refresh_from_db()
+    assert (photo.status, photo.assignee) == ("flagged", None)
+    assert list(Event.objects.filter(photo=photo).values_list("action", flat=True)) == ["release", "assign"]
+    assert [item.message for item in report.done] == [""]
 
 
 def test_approving_resolves_flags_as_the_single_service_does(make_photo, users):
