@@ -44,11 +44,12 @@ says alpha can have been lost:
    :data:`FOLLOW_QUANTILE` of the background ring's) that leave the band and run on, connected,
    up to ``follow`` px past the reach, inside the region or not, widened by a pixel each side
    (the response marks a line's middle). They are judged like every other pixel (steps 2-5):
-   the line only opens them to the solve. Measured on the benchmark's real photos (follow 32 px):
-   thin recall 0.670 -> 0.702 (the bonsai's twigs 0.575 -> 0.715), SAD 6.27 -> 6.15, IoU
-   0.967 -> 0.968; 16 px gave 0.699, 48 px 0.685, 64 px 0.696. Reaching as far for every pixel
-   of the band instead (a 48 px reach) took background with the twigs: SAD worse than the AI
-   mask's on 3 of 6 photos.
+   the line only opens them to the solve. Step 5's evidence stays calibrated on what the op
+   reads without following, as the strand search calibrates it. Measured on the benchmark's
+   real photos (follow 32 px): thin recall 0.670 -> 0.696 (the bonsai's twigs 0.575 -> 0.699),
+   SAD 6.27 -> 6.13, IoU 0.967 -> 0.968; 16 px gave 0.692, 48 px 0.676, 64 px 0.691. Reaching as
+   far for every pixel of the band instead (a 48 px reach) took background with the twigs: SAD
+   worse than the AI mask's on 3 of 6 photos.
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage (a followed line counts as covered): never lower than the input; unchanged outside the
@@ -95,7 +96,7 @@ __all__ = [
 RADIUS_RANGE = (2.0, 64.0)  # as RecoverOp in core/recipe.py
 RADIUS = 16.0  # default reach past the mask, px: 97-100 % of the benchmark's lost thin pixels lie within 10 px
 FOLLOW_RANGE = (0.0, 64.0)  # as RecoverOp in core/recipe.py
-# What auto-fix proposes (step 6): on the real photos 16 px gave a thin recall of 0.699, 32 px 0.702, 48 px 0.685.
+# What auto-fix proposes (step 6): on the real photos 16 px gave a thin recall of 0.692, 32 px 0.696, 48 px 0.676.
 FOLLOW = 32.0
 # A followed pixel's ridge exceeds this quantile of the background ring's (0.8-0.9 measured alike);
 # looser than step 5's RIDGE_QUANTILE, which lifts pixels by itself where this only lets the solve in.
@@ -130,8 +131,9 @@ def recover_region(
     radius : float
         2..64 px: how far past the mask (any alpha over 0.03) a lost part may reach.
     follow : float
-        0..64 px: how much farther a line leaving the band within the region is followed
-        (step 6 of the module notes); 0 follows nothing.
+        0..64 px: bright lines leaving the band (past the reach, or through the region's edge)
+        are solved up to ``radius + follow`` px from the mask, inside the region or not (step 6
+        of the module notes); 0 follows nothing and changes nothing outside the region.
 
     Returns
     -------
@@ -171,7 +173,10 @@ def recover_region(
     unknown, known, reached = _trimap(a, cover, radius)
     if not unknown.any():
         return out
-    photo = _PhotoEvidence.of(rgb, a, reached, radius)
+    # Calibrated on what the op reads without following (as the strand search calibrates it),
+    # applied to all it reads.
+    calibration = box.pad(recover_margin(radius)).clip(crop).relative_to(crop)
+    photo = _PhotoEvidence.of(rgb, a, reached, radius, calibration)
     if follow and photo is not None:
         followed = _followed_lines(photo, a, unknown, reached, radius, follow)
         unknown = unknown | followed
@@ -349,10 +354,19 @@ class _PhotoEvidence:
     ridge: np.ndarray | None
 
     @classmethod
-    def of(cls, rgb: np.ndarray, a: np.ndarray, reached: np.ndarray, radius: float) -> "_PhotoEvidence | None":
-        samples = _samples(a, reached, radius)
+    def of(
+        cls, rgb: np.ndarray, a: np.ndarray, reached: np.ndarray, radius: float, calibration: Rect
+    ) -> "_PhotoEvidence | None":
+        """Samples taken inside ``calibration`` (a part of the arrays), the model applied to all of them."""
+        window = calibration.slices()
+        samples = _samples(a[window], reached[window], radius)
         if samples is None:
             return None
+        width = a.shape[1]
+        samples = tuple(
+            (index // calibration.width + calibration.y0) * width + index % calibration.width + calibration.x0
+            for index in samples
+        )
         lab = evidence.lab_of(rgb)
         colour = evidence.ColourEvidence.fit(lab, *samples)
         return cls(lab, samples, colour if colour is not None and colour.trusted else None, evidence.ridge_strength(lab, *samples))

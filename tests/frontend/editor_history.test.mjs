@@ -144,6 +144,8 @@ test("recipes: editor extras stay out, incomplete paths are left out, saved reci
   const withFollow = fromRecipe({ ops: [following] });
   assert.equal(opSummary(withFollow.ops[0]), "Recover lost detail (auto-fix) · reach 16 px · follows lines 32 px");
   assert.deepEqual(toRecipe(withFollow).ops, [following]);
+  // Set back to 0 it is left out, as core leaves it out: the recipe is the one saved before.
+  assert.deepEqual(toRecipe({ ...withFollow, ops: [{ ...withFollow.ops[0], follow: 0 }] }).ops, [recover]);
 });
 
 test("a refine op with a region (auto-fix's bleed fix) loads with editable anchors; the global one has no shape", () => {

@@ -122,7 +122,8 @@ export function toRecipe(doc) {
     /** @type {Record<string, unknown>} */
     const out = {};
     for (const [key, value] of Object.entries(op)) {
-      if (key === "id" || key === "shape" || (key === "enabled" && value === true)) continue;
+      // Defaults core leaves out of a recipe: written, they would make an unchanged recipe differ.
+      if (key === "id" || key === "shape" || (key === "enabled" && value === true) || (key === "follow" && value === 0)) continue;
       out[key] = value;
     }
     ops.push(out);
