@@ -3,7 +3,11 @@
 ``page_size`` is checked, not quietly mended as DRF's paginator does (a value that is no number,
 under 1 or over the maximum gave the default or the maximum, answering a different page than the
 one asked for): it is a 400 naming the parameter and its bounds, as the filters' errors are, and
-so is either parameter given twice. ``page`` is DRF's: a page that does not exist is a 404.
+so is either parameter given twice. So is a ``page`` that is no whole number or under 1 (DRF's
+paginator answered those 404 "Invalid page.", as if the request were right and the page merely
+missing; it also took ``last``, which the schema's integer never offered). A page past the last
+stays a 404, as in DRF: the request is well formed and names a page that does not exist (yet),
+as a photo id does; page 1 always exists, empty when nothing matches.
 """
 
 from __future__ import annotations
@@ -30,11 +34,20 @@ def _page_size_field() -> serializers.IntegerField:
     )
 
 
-class PageParams(serializers.Serializer):
-    """What the paginator checks: ``page_size``, and that ``page`` is given once (its value is
-    DRF's to read: a page that does not exist is a 404)."""
+def _page_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="1-based page number (default 1). Not a whole number, or under 1, is a 400; "
+        "a page past the last is a 404 (page 1 always exists, empty when nothing matches).",
+    )
 
-    page = serializers.CharField(required=False)
+
+class PageParams(serializers.Serializer):
+    """What the paginator reads, checked: each given once, ``page`` a whole number from 1,
+    ``page_size`` within its bounds."""
+
+    page = _page_field()
     page_size = _page_size_field()
 
 
@@ -42,9 +55,18 @@ class Pagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    # The only page the paginator can still refuse once ``page`` is checked: one past the last.
+    invalid_page_message = "There is no page {page_number}: the list ends before it."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.params = validated_query(PageParams, request.query_params)
+        return super().paginate_queryset(queryset, request, view=view)
 
     def get_page_size(self, request) -> int:
-        return validated_query(PageParams, request.query_params).get("page_size", self.page_size)
+        return self.params.get("page_size", self.page_size)
+
+    def get_page_number(self, request, paginator) -> int:
+        return self.params.get("page", 1)
 
 
 def paginated_response(*, queryset, serializer_class: type[serializers.Serializer], request, view) -> Response:
@@ -75,5 +97,5 @@ def paginated(serializer_class: type[serializers.Serializer]) -> type[serializer
 class PageQuery(serializers.Serializer):
     """Query parameters of every paginated list (documentation; the paginator reads them)."""
 
-    page = serializers.IntegerField(required=False, min_value=1, help_text="1-based page number.")
+    page = _page_field()
     page_size = _page_size_field()

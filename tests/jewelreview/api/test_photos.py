@@ -119,7 +119,37 @@ def test_pagination_shape_and_page_size(api, catalog):
     last = api.reviewer.get("/api/photos/?page_size=2&page=3").json()
     assert len(last["results"]) == 1 and last["next"] is None
     missing = api.reviewer.get("/api/photos/?page=9")
-    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "code": "not_found",
+        "message": "There is no page 9: the list ends before it.",
+        "details": {},
+    }
+    assert api.reviewer.get("/api/photos/?page_size=2&page=").json()["results"] == first["results"]  # blank: page 1
+    nothing = api.reviewer.get("/api/photos/?status=reshoot&page=1").json()
+    assert nothing["count"] == 0 and nothing["results"] == []  # page 1 always exists
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "A valid integer is required."),
+        ("2.5", "A valid integer is required."),
+        ("last", "A valid integer is required."),  # DRF's alias for the last page; the schema says integer
+        ("0", "Ensure this value is greater than or equal to 1."),
+        ("-1", "Ensure this value is greater than or equal to 1."),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/photos/", "/api/skus/", "/api/batches/"])
+def test_a_page_that_is_no_whole_number_from_1_is_400_as_page_size_is(api, catalog, path, value, message):
+    """DRF answered these 404 "Invalid page.", as if the request were right and the page missing."""
+    response = api.reviewer.get(f"{path}?page={value}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"page: {message}",
+        "details": {"field": "page", "fields": {"page": [message]}},
+    }
 
 
 @pytest.mark.parametrize(

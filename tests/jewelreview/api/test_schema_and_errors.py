@@ -49,7 +49,10 @@ def test_schema_says_status_filters_repeat_and_page_size_bounds(api):
     for path in ("/api/photos/", "/api/skus/", "/api/batches/"):
         params = {p["name"]: p for p in paths[path]["get"]["parameters"]}
         assert (params["page_size"]["schema"]["minimum"], params["page_size"]["schema"]["maximum"]) == (1, 500)
-        assert "400" in paths[path]["get"]["responses"]
+        assert (params["page"]["schema"]["type"], params["page"]["schema"]["minimum"]) == ("integer", 1)
+        assert "under 1, is a 400" in params["page"]["description"]
+        assert "past the last is a 404" in params["page"]["description"]
+        assert {"400", "404"} <= set(paths[path]["get"]["responses"])
 
 
 def test_every_operation_documents_its_errors(api):
