@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
-from django.apps import apps
 
 from core.detect import Detection as CoreDetection
 from core.detect import Region
 from jewelreview.catalog.detection_services import photo_detection_store
-from jewelreview.catalog.detections import Detection, damage_extent
+from jewelreview.catalog.detections import Detection, damage_extent, detections_parse
 from jewelreview.catalog.models import Photo
 from jewelreview.catalog.tasks import photo_detect
+from jewelreview.errors import InvalidInput
 
 migration = importlib.import_module("jewelreview.catalog.migrations.0008_photo_damage_extent")
 
@@ -122,19 +124,81 @@ def test_a_photo_not_yet_detected_has_no_extent(make_photo):
 # --- migration 0008 ---------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_the_migration_gives_scored_photos_the_extent_of_their_stored_regions(make_photo):
-    scored = make_photo(width=100, height=100)
-    Photo.objects.filter(pk=scored.pk).update(
-        risk=1.0, detections=[stored(0, 0, 10, 10), stored(5, 0, 15, 10, 0.5)]
-    )
-    clean = make_photo()
-    Photo.objects.filter(pk=clean.pk).update(risk=0.0, detections=[])
-    unscored = make_photo()
-    broken = make_photo(width=10, height=10)  # regions outside the photo: left to detect_photos --all
-    Photo.objects.filter(pk=broken.pk).update(risk=0.9, detections=[stored(0, 0, 50, 50)])
+def test_the_migration_gives_scored_photos_the_extent_of_their_stored_regions(migrate):
+    """Run on the schema and models it was written for (it was run on today's, through forwards)."""
+    apps = migrate(("catalog", "0007_photo_status_since"))
+    Batch, Sku, Photo = (apps.get_model("catalog", name) for name in ("Batch", "Sku", "Photo"))
+    batch, sku = Batch.objects.create(name="old"), Sku.objects.create(code="RING-1")
 
-    migration.forwards(apps, None)
+    def make(view: str, *, width: int = 64, height: int = 48, **fields):
+        return Photo.objects.create(
+            batch=batch, sku=sku, view=view, source_name=f"{view}.jpg", original=f"originals/{view}.jpg",
+            original_sha256=view.ljust(64, "0"), original_bytes=1, ai_mask="masks/m.png", ai_mask_sha256="0" * 64,
+            width=width, height=height, status="needs_review", **fields,
+        )
 
-    extents = dict(Photo.objects.values_list("pk", "damage_extent"))
+    regions = [stored(0, 0, 10, 10), stored(5, 0, 15, 10, 0.5)]
+    scored = make("scored", width=100, height=100, risk=1.0, detections=regions)
+    clean = make("clean", risk=0.0, detections=[])
+    unscored = make("unscored")
+    # regions outside the photo: left to detect_photos --all
+    broken = make("broken", width=10, height=10, risk=0.9, detections=[stored(0, 0, 50, 50)])
+
+    apps = migrate(("catalog", "0008_photo_damage_extent"))
+
+    extents = dict(apps.get_model("catalog", "Photo").objects.values_list("pk", "damage_extent"))
     assert extents == {scored.pk: 0.0125, clean.pk: 0.0, unscored.pk: None, broken.pk: None}
+
+
+def test_the_migration_imports_nothing_from_the_project():
+    """It imported catalog.detections: any later edit there would have changed what it does."""
+    tree = ast.parse(Path(migration.__file__).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in {"jewelreview", "core"}}
+
+
+def _as_tuples(regions) -> list[tuple]:
+    return [(r.x0, r.y0, r.x1, r.y1, r.kind, r.confidence) for r in regions]
+
+
+def test_the_migrations_frozen_copy_agrees_with_catalog_detections_today():
+    """The migration keeps its own copy of the parser and the figure. If a deliberate change to
+    catalog.detections makes this fail, change this test, not the migration."""
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        width, height = (int(v) for v in rng.integers(1, 400, size=2))
+        raw = []
+        for _ in range(int(rng.integers(0, 14))):
+            x0, x1 = sorted(rng.uniform(0, width, size=2))
+            y0, y1 = sorted(rng.uniform(0, height, size=2))
+            raw.append(stored(float(x0), float(y0), float(x1), float(y1), float(rng.uniform(0, 1))))
+        live = detections_parse(raw, width=width, height=height)
+        frozen = migration.detections_parse(raw, width=width, height=height)
+        assert _as_tuples(frozen) == _as_tuples(live)
+        assert migration.damage_extent(frozen, width=width, height=height) == damage_extent(
+            live, width=width, height=height
+        )
+    sure = {"box": {"x0": 0, "y0": 0, "x1": 5, "y1": 5}, "kind": "halo", "confidence": 1}
+    refused = [
+        {"not": "a list"},
+        [sure] * 201,
+        [{"box": sure["box"], "kind": "halo"}],
+        [{**sure, "box": {"x0": 0, "y0": 0, "x1": 5}}],
+        [{**sure, "box": {"x0": 5, "y0": 0, "x1": 5, "y1": 5}}],
+        [{**sure, "box": {"x0": 0, "y0": 0, "x1": 50, "y1": 5}}],
+        [{**sure, "box": {"x0": True, "y0": 0, "x1": 5, "y1": 5}}],
+        [{**sure, "box": {"x0": float("nan"), "y0": 0, "x1": 5, "y1": 5}}],
+        [{**sure, "kind": ""}],
+        [{**sure, "kind": "k" * 41}],
+        [sure, {**sure, "confidence": 1.5}],
+    ]
+    for raw in refused:
+        with pytest.raises(InvalidInput) as live_error:
+            detections_parse(raw, width=10, height=10)
+        with pytest.raises(migration.UnparsableDetections) as frozen_error:
+            migration.detections_parse(raw, width=10, height=10)
+        assert str(frozen_error.value) == live_error.value.message
+    for raw in (None, [], [sure]):
+        frozen = migration.detections_parse(raw, width=10, height=10)
+        assert _as_tuples(frozen) == _as_tuples(detections_parse(raw, width=10, height=10))
