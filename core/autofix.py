@@ -70,7 +70,7 @@ from core.detect import SHAPE_MODE_BELOW, Detection, detect
 from core.recipe import Recipe
 from core.recover import FOLLOW as RECOVER_FOLLOW
 from core.recover import RADIUS as RECOVER_RADIUS
-from core.recover import STRAND_OP_MARGIN_PX as RECOVER_MARGIN_PX
+from core.recover_strands import STRAND_OP_MARGIN_PX as RECOVER_MARGIN_PX
 
 # Regions at or above this confidence are repaired; the others are only shown to the reviewer.
 # At 0.35 a colour-confirmed edge finding of ~20 work px, or a thin structure of ~7 sigmas over

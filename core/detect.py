@@ -29,7 +29,7 @@ colour or ridge confidence is scaled down by it. Under :data:`SHAPE_MODE_BELOW` 
 are dropped and the detector turns to evidence that needs no studio: the mask's own shape
 (:mod:`core.detect_shape`: opacity-bleed plateaus as ``bleed``; a mask with no thin structure
 at all) and, for such a mask, the photo's colours through raise-only matting
-(:func:`core.recover.find_lost_strands`: strands as ``thin_loss``). :mod:`core.autofix`
+(:func:`core.recover_strands.find_lost_strands`: strands as ``thin_loss``). :mod:`core.autofix`
 repairs these with the same recipe ops (refine for bleed, ``recover`` for the strands).
 """
 
@@ -206,7 +206,7 @@ def detect(rgb: np.ndarray, ai_alpha: np.ndarray) -> Detection:
 
 def _shape_regions(rgb: np.ndarray, ai_alpha: np.ndarray, size: tuple[int, int]) -> list[Region]:
     """Findings for a photo that is no studio shot (module notes)."""
-    from core.recover import find_lost_strands
+    from core.recover_strands import find_lost_strands
 
     # The plateaus are found beside the strand search, whose solve leaves a core idle at times
     # (OpenCV and the solver release the GIL): 0.3 s less on the 24 MP cluttered scene.

@@ -1,13 +1,15 @@
-"""core.recover: raise-only, thin-gated matting for photos that are no studio shot."""
+"""core.recover: raise-only, thin-gated matting for photos that are no studio shot, and the strand
+search built on it (core.recover_strands), on the same scenes."""
 
 import cv2
 import numpy as np
 import pytest
 
-from core import codecs
+from core import codecs, recover_strands
 from core.errors import InvalidRecipeError
 from core.recipe import Recipe, RecoverOp
-from core.recover import FOLLOW, FOLLOW_RANGE, RADIUS, RADIUS_RANGE, find_lost_strands, recover_margin, recover_region
+from core.recover import FOLLOW, FOLLOW_RANGE, RADIUS, RADIUS_RANGE, recover_margin, recover_region
+from core.recover_strands import find_lost_strands
 from core.render import render, render_window
 from core.window import Rect
 
@@ -144,10 +146,8 @@ def test_find_lost_strands_groups_them_and_ignores_a_correct_mask():
 
 
 def test_too_large_a_band_is_not_searched(monkeypatch):
-    import core.recover
-
     rgb, ai, _ = cluttered_scene()
-    monkeypatch.setattr(core.recover, "MAX_SOLVE_PX", 100)
+    monkeypatch.setattr(recover_strands, "MAX_SOLVE_PX", 100)
     assert find_lost_strands(rgb, ai) is None
 
 

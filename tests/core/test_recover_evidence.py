@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core import recover, recover_evidence
+from core import recover, recover_evidence, recover_strands
 from core.recover_evidence import (
     ColourEvidence,
     background_coloured,
@@ -214,7 +214,7 @@ def test_the_strand_search_still_reports_lost_prongs_over_cables():
     found = 0
     for seed in range(8):
         rgb, mask, prong = gold_ring_over_cables(seed, prong=True, prong_size=(4, 17))
-        found += any(on(s.box, prong) for s in recover.find_lost_strands(rgb, mask))
+        found += any(on(s.box, prong) for s in recover_strands.find_lost_strands(rgb, mask))
     # 7 of 8: seed 4 stands the prong on a block of nearly its own colour, where the solve does
     # not raise it.
     assert found >= 7
@@ -224,9 +224,9 @@ def test_the_strand_search_does_not_report_the_cables_behind_rings(monkeypatch):
     from benchmarks.clutter_bench import make_scene
 
     rgb, _, lost = make_scene()  # six rings whose chains the mask lost, over cables: 6 MP
-    reported = len(recover.find_lost_strands(rgb, lost))
+    reported = len(recover_strands.find_lost_strands(rgb, lost))
     monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
-    unvetoed = len(recover.find_lost_strands(rgb, lost))
+    unvetoed = len(recover_strands.find_lost_strands(rgb, lost))
     assert unvetoed >= 40  # 48: cables touching the rings, 46 of them off the chains
     assert reported <= 10  # 7
 
@@ -317,7 +317,7 @@ def test_the_strand_search_reports_a_lost_chain_of_a_second_metal(background, me
     ys, xs = np.nonzero(lost)
 
     def on_chain():
-        return [s for s in recover.find_lost_strands(rgb, mask)
+        return [s for s in recover_strands.find_lost_strands(rgb, mask)
                 if s.box[0] <= xs.max() and xs.min() < s.box[0] + s.box[2]
                 and s.box[1] <= ys.max() and ys.min() < s.box[1] + s.box[3]]
 
