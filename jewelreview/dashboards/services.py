@@ -147,7 +147,8 @@ def _assign(
         after = photo_assign(photo=locked, actor=actor, assignee=assignee, expected_version=locked.version, note=note)
     if locked.status != PhotoStatus.IN_REPAIR or after.status == PhotoStatus.IN_REPAIR:
         return ""
-    return f"it was in repair: with no one holding it, its claim was released ({PhotoStatus(after.status).phrase} now)."
+    # After "SKU / view (photo N): " on the page: one colon per line.
+    return f"it was in repair, so unassigning it released its claim ({PhotoStatus(after.status).phrase} now)."
 
 
 def _unique(targets: list[PhotoTarget]) -> list[PhotoTarget]:

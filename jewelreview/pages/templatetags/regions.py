@@ -26,16 +26,18 @@ def region_letter(counter: int) -> str:
 @register.filter
 def extent_percent(extent: float | None) -> str:
     """``Photo.damage_extent`` (0..1) as the percentage a reviewer reads: whole percents from 10 %,
-    one decimal below, and "< 0.1 %" for what one decimal would show as nothing.
+    one decimal below, and "< 0.1 %" for what one decimal would show as nothing. Rounded to one
+    decimal first, then the format chosen, so 9.96 % reads "10 %", not "10.0 %".
 
-    >>> [extent_percent(x) for x in (0, 0.0004, 0.024, 0.1234, 1)]
-    ['0 %', '< 0.1 %', '2.4 %', '12 %', '100 %']
+    >>> [extent_percent(x) for x in (0, 0.0004, 0.024, 0.0996, 0.1234, 1)]
+    ['0 %', '< 0.1 %', '2.4 %', '10 %', '12 %', '100 %']
     """
     if extent is None:
         return ""
     percent = float(extent) * 100
     if percent == 0:
         return "0 %"
-    if percent < 0.05:
+    one_decimal = f"{percent:.1f}"
+    if float(one_decimal) == 0:
         return "< 0.1 %"
-    return f"{percent:.0f} %" if percent >= 10 else f"{percent:.1f} %"
+    return f"{percent:.0f} %" if float(one_decimal) >= 10 else f"{one_decimal} %"

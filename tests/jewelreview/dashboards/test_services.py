@@ -123,7 +123,7 @@ def test_bulk_unassigning_photos_in_repair_releases_them_and_says_so(make_photo,
     claimed.refresh_from_db()
     assert (claimed.status, claimed.assignee) == ("flagged", None)
     assert [item.message for item in report.done] == [
-        "it was in repair: with no one holding it, its claim was released (flagged now)."
+        "it was in repair, so unassigning it released its claim (flagged now)."
     ]
 
 
@@ -157,7 +157,7 @@ def test_a_photo_claimed_after_loading_and_released_by_unassigning_is_reported(m
     assert (photo.status, photo.assignee) == ("flagged", None)
     assert Event.objects.filter(photo=photo).order_by("-id").first().data["via"] == "assign"
     assert [item.message for item in report.done] == [
-        "it was in repair: with no one holding it, its claim was released (flagged now)."
+        "it was in repair, so unassigning it released its claim (flagged now)."
     ]
 
 

@@ -236,6 +236,16 @@ def test_a_decided_photo_in_the_queue_flow_leases_nothing(browsers, make_photo):
     assert (config["queue"]["flow"], config["queue"]["lease"]) == (True, False)
 
 
+def test_damage_extent_reads_in_whole_percents_from_10_once_rounded():
+    """0.0996 read "10.0 %": the format was chosen before rounding (9.96 < 10, one decimal)."""
+    from jewelreview.pages.templatetags.regions import extent_percent
+
+    values = (None, 0, 0.0004, 0.000496, 0.0005, 0.024, 0.09949, 0.0995, 0.0996, 0.1234, 0.9996, 1)
+    assert [extent_percent(x) for x in values] == [
+        "", "0 %", "< 0.1 %", "< 0.1 %", "0.1 %", "2.4 %", "9.9 %", "10 %", "10 %", "12 %", "100 %", "100 %"
+    ]
+
+
 def test_region_letters_count_as_the_viewer_and_an_ol_type_a_do():
     from jewelreview.pages.templatetags.regions import region_letter
 
