@@ -18,16 +18,24 @@ rasterizers (libart, font-rs), vectorised with numpy:
    edge pieces plus one byte per output pixel, not a float sum over every pixel of the box).
 
 This is exact for every path whose subpaths neither overlap nor cross themselves: drawn
-outlines, outlines with holes. When the sums show overlap (a signed area above 1, or both signs
-in one window: winding numbers of 2 or of opposite signs), the window is redone by the exact
-sweep of :mod:`core.rasterize_sweep`, which slices rows at edge crossings and applies the
-nonzero rule inside each pixel. That module needs numba, whose import and cached functions cost
-about a second at process start, so only self-overlapping paths pay it. (A sub-pixel overlap
-that keeps every sum within [0, 1] is not seen; its error is at most the overlap's own area.)
-The sweep is exact for every path, so windows whose edges would be cut into more pieces than
-the numpy pass handles cheaply (long edges: the pieces grow with the edges' length in pixels)
-go to it directly, as do windows with many pieces in one pixel (the crossing test is pairwise
-within a cell).
+outlines, outlines with holes. When the sums show overlap (a signed area above 1, or both signs:
+winding numbers of 2 or of opposite signs), the path is drawn by the sweep of
+:mod:`core.rasterize_sweep` instead, which slices rows at edge crossings and applies the nonzero
+rule inside each pixel. That module needs numba, whose import and cached functions cost about a
+second at process start, so only self-overlapping paths pay it. (A sub-pixel overlap that keeps
+every sum within [0, 1] is not seen; its error is at most the overlap's own area.) The sweep is
+exact for any path except in rows it finds too tangled to slice (thousands of vertices or
+crossings in one pixel row), which it accumulates like the numpy pass, so paths whose edges
+would be cut into more pieces than the numpy pass handles cheaply (long edges: the pieces grow
+with the edges' length in pixels) go to it directly, as do paths with many pieces in one pixel
+(the crossing test is pairwise within a cell).
+
+Which of the two draws a path is decided once, from the whole path (its own bounding window),
+never from the window asked for: otherwise a tile and the full render could be drawn by
+different rasterisers, whose coverages differ beyond rounding where subpaths overlap. Both round
+``255 * coverage`` alike, with :data:`_ROUNDING_SLACK`, so the sums of a crop and of the full
+render, which differ only in their last bits, give the same levels (unless one lands within those
+bits of a level's threshold, shifted off the exact halves by the slack).
 Why not skia (measured): its analytic anti-aliasing truncates (the x = 10.5 edge gives 127) and
 approximates where edges meet inside a pixel; ``cv2.fillPoly`` with LINE_AA is not area
 coverage at all (about 0.4 px fat).
@@ -36,6 +44,7 @@ coverage at all (about 0.4 px fat).
 from __future__ import annotations
 
 import math
+import weakref
 
 import cv2
 import numpy as np
@@ -44,25 +53,30 @@ from core.geometry import PathGeometry
 from core.window import Rect
 
 # 255 * coverage is rounded to nearest. Summing in float64 can land an exact .5 a hair below:
-# this slack (a thousandth of a level) puts it back.
+# this slack (a thousandth of a level) puts it back. The sweep rounds with the same slack
+# (core.rasterize_sweep._ROUNDING_SLACK), so sums that differ only in their last bits, as a
+# tile's and the full render's do, round alike.
 _ROUNDING_SLACK = 1e-3
 # Wider blurs run on a coarser grid (a 49 px kernel costs ~50 ms per 4 MP; feather 250 would
 # take seconds at full resolution), within 3 levels of the full-resolution blur.
 _FULL_RESOLUTION_SIGMA = 8.0
 # Signed areas beyond [-1, 1] by more than rounding noise mean overlapping subpaths.
 _OVERLAP_SLACK = 1e-4
-# Edge pieces (module docstring, step 1) past which a window goes straight to the sweep. Pieces
+# Edge pieces (module docstring, step 1) past which a path goes straight to the sweep. Pieces
 # grow with the edges' length in pixels, not their number: a zig-zag of 20,000 edges 2,000 px
 # wide made 80M, for which the numpy pass took 31 s and 9.8 GB (~0.4 us, ~120 bytes a piece)
 # only to find that the path crosses itself and hand it to the sweep (0.7 s; it keeps one row at
 # a time). The pass is wasted on every such path, so it is tried only where that costs little:
 # 250k pieces, ~60 ms and 30 MB. Drawn and traced paths stay far below (the quality benchmark's
 # largest, traced round a real photo's damaged parts: 18,021), so they keep the numpy pass and
-# its exact bytes, and numba stays unloaded.
+# its exact bytes, and numba stays unloaded. Counted over the path's own window, so a path that
+# runs far past the image counts the pieces out there too.
 _MAX_ACCUMULATION_PIECES = 250_000
 # Pieces sharing one pixel cell past which the crossing test (pairwise within a cell) is left to
 # the sweep: a scribble of thousands of edges inside a few pixels would make it quadratic.
 _MAX_PIECES_PER_CELL = 64
+# Per path, whether the sweep draws it (:func:`_drawn_by_sweep`); an entry lives as long as its geometry.
+_SWEEP_VERDICTS: weakref.WeakKeyDictionary[PathGeometry, bool] = weakref.WeakKeyDictionary()
 
 
 def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
@@ -88,26 +102,61 @@ def coverage(geometry: PathGeometry, window: Rect) -> np.ndarray:
     [[0, 0, 0, 0], [0, 255, 255, 128], [0, 255, 255, 128], [0, 0, 0, 0]]
     """
     height, width = window.shape
-    out = np.zeros((height, width), np.uint8)
     if window.empty:
-        return out
-    edges = _window_edges(geometry, window)
-    if _accumulation_pieces(edges, window) > _MAX_ACCUMULATION_PIECES:
-        return _exact(geometry, window)  # exact for every path, and its memory does not grow with the pieces
-    rows, cols, weights, crossing = _cell_contributions(edges, window)
-    if crossing:
+        return np.zeros((height, width), np.uint8)
+    runs = None
+    if geometry not in _SWEEP_VERDICTS and window.contains(geometry.window()):
+        # The window holds the whole path: its sums are the path's own test, made once.
+        runs = _signed_area_runs(geometry, window, test=True)
+        _SWEEP_VERDICTS[geometry] = runs is None
+    if _drawn_by_sweep(geometry):
         return _exact(geometry, window)
-    if len(rows) == 0:
-        return out
-    lengths, area = _row_runs(rows, cols, weights, height, width)
-    lowest, highest = float(area.min()), float(area.max())
-    beyond_one = highest > 1 + _OVERLAP_SLACK or lowest < -1 - _OVERLAP_SLACK
-    if beyond_one or lowest < -_OVERLAP_SLACK < _OVERLAP_SLACK < highest:  # winding 2, or of both signs
-        return _exact(geometry, window)
+    if runs is None:
+        runs = _signed_area_runs(geometry, window, test=False)
+    lengths, area = runs
     # |255 * area| rounded and saturated (paths drawn either way round), once per run.
-    scale = 255.0 if highest >= -lowest else -255.0
+    scale = 255.0 if area.max() >= -area.min() else -255.0
     levels = cv2.convertScaleAbs(area, alpha=scale, beta=_ROUNDING_SLACK).ravel()
     return np.repeat(levels, lengths).reshape(height, width)
+
+
+def _drawn_by_sweep(geometry: PathGeometry) -> bool:
+    """Whether the sweep draws every window of ``geometry`` (module docstring), decided once per path.
+
+    The numpy pass's test runs over the path's own window, never the window asked for: a verdict
+    per window would draw a tile with one rasteriser and the full render with the other, and
+    their roundings differ. The verdict is kept as long as the geometry lives.
+    """
+    verdict = _SWEEP_VERDICTS.get(geometry)
+    if verdict is None:
+        own = geometry.window()
+        verdict = not own.empty and _signed_area_runs(geometry, own, test=True) is None
+        _SWEEP_VERDICTS[geometry] = verdict
+    return verdict
+
+
+def _signed_area_runs(geometry: PathGeometry, window: Rect, *, test: bool):
+    """The numpy pass over ``window`` up to its running sums (module docstring, steps 1-3), as
+    :func:`_row_runs` returns them.
+
+    With ``test``, None instead when the pass cannot draw the path exactly or cheaply: more than
+    ``_MAX_ACCUMULATION_PIECES`` pieces (counted before any is made), two edges crossing inside a
+    cell, or sums showing overlap (beyond [-1, 1], or of both signs).
+    """
+    height, width = window.shape
+    edges = _window_edges(geometry, window)
+    if test and _accumulation_pieces(edges, window) > _MAX_ACCUMULATION_PIECES:
+        return None
+    rows, cols, weights, crossing = _cell_contributions(edges, window, test=test)
+    if crossing:
+        return None
+    lengths, area = _row_runs(rows, cols, weights, height, width)
+    if test:
+        lowest, highest = float(area.min()), float(area.max())
+        beyond_one = highest > 1 + _OVERLAP_SLACK or lowest < -1 - _OVERLAP_SLACK
+        if beyond_one or lowest < -_OVERLAP_SLACK < _OVERLAP_SLACK < highest:  # winding 2, or of both signs
+            return None
+    return lengths, area
 
 
 def _row_runs(rows, cols, weights, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -284,9 +333,10 @@ def _accumulation_pieces(edges, window: Rect) -> int:
     return len(x0) + _crossing_count(y0, y1, height) + _crossing_count(x0, x1, width)
 
 
-def _cell_contributions(edges, window: Rect):
+def _cell_contributions(edges, window: Rect, *, test: bool):
     """(row, column, weight) of every accumulation term in window cells (see module docstring),
-    and whether two edges cross inside a cell of the window (then the sums are not exact)."""
+    and, with ``test``, whether two edges cross inside a cell of the window (then the sums are
+    not exact; without ``test``, False)."""
     height, width = window.shape
     x0, y0, x1, y1, ring, position, ring_length = edges
     n = len(x0)
@@ -310,7 +360,7 @@ def _cell_contributions(edges, window: Rect):
     cover = yb - ya
     row = np.floor(ym)
     inside = (row >= 0) & (row < height) & (xm < width) & (cover != 0)
-    crossing = _edges_cross_in_a_cell(
+    crossing = test and _edges_cross_in_a_cell(
         row[inside], np.floor(xm[inside]), e[inside], xa[inside], ya[inside], xb[inside], yb[inside],
         ring, position, ring_length, width,
     )

@@ -1,7 +1,8 @@
 """The exact scanline sweep behind :func:`core.rasterize.coverage`, for overlapping subpaths.
 
 :mod:`core.rasterize` accumulates signed areas with numpy, which is exact unless subpaths
-overlap (or a path crosses itself) inside a pixel. When it sees that, it calls
+overlap (or a path crosses itself) inside a pixel. When it sees that anywhere in a path (or the
+path is too long for its numpy pass), it draws every window of that path with
 :func:`exact_coverage` here. This module imports numba, whose import and cached-function
 loading cost about a second at process start, so only such paths pay it:
 
@@ -19,7 +20,10 @@ loading cost about a second at process start, so only such paths pay it:
 
 A row whose slicing would cost too much (over ``_ROW_BUDGET`` edge-slices or ``_CROSS_BUDGET``
 crossings: thousands of vertices or crossings within one pixel row, never seen in drawn paths)
-falls back to plain signed-area accumulation, clamped.
+falls back to plain signed-area accumulation, clamped: exact unless subpaths overlap in that row,
+where the overlap counts twice (a pixel three quarters covered by two overlapping subpaths gives
+255, not 191). Every edge crossing a row counts towards its budgets, whatever the window, so a
+row falls back in a crop exactly when it does in the full render.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ _CROSS_BUDGET = 1024  # crossings found in one slice before the row falls back
 # pairwise heights differ in the last bits): a thinner sub-slice would be ordered by x values
 # that differ only by rounding. Moving a piece's end by 1e-7 px changes areas by far less than a level.
 _SAME_HEIGHT = 1e-7
+# core.rasterize._ROUNDING_SLACK (that module imports this one, not the reverse): an exact .5 of
+# a level whose sum lands a hair below is rounded up, as the numpy pass rounds it. Without it,
+# the sums of a tile and of the full render, equal but for their last bits, rounded apart.
+_ROUNDING_SLACK = 1e-3
 
 
 def exact_coverage(geometry: PathGeometry, window: Rect, edges_of, work: np.ndarray | None = None) -> np.ndarray:
@@ -65,8 +73,10 @@ def _edges_in_window(geometry: PathGeometry, window: Rect, edges_of):
     down = y1 > y0
     xa, ya = np.where(down, x0, x1), np.where(down, y0, y1)
     xb, yb = np.where(down, x1, x0), np.where(down, y1, y0)
-    # Edges right of the window only change coverage right of it; edges left of it still count.
-    keep = (y0 != y1) & (yb > 0) & (ya < window.height) & (np.minimum(xa, xb) < window.width)
+    # Every edge crossing the window's rows is kept, even those right of the window, which change
+    # no pixel in it: a row is then sliced, and judged against the budgets, the same in every
+    # window, so a crop is drawn as the full render draws it.
+    keep = (y0 != y1) & (yb > 0) & (ya < window.height)
     order = np.argsort(ya[keep], kind="stable")
     direction = np.where(down, 1, -1)[keep][order].astype(np.int64)
     return xa[keep][order], ya[keep][order], xb[keep][order], yb[keep][order], direction
@@ -517,4 +527,5 @@ def _write_row(out, row, acc, mark, touched, n_touched, width):
 
 @numba.njit(cache=True)
 def _level(s):
-    return int(min(abs(s), 1.0) * 255.0 + 0.5)
+    """255 * coverage rounded as :mod:`core.rasterize` rounds it (with its slack)."""
+    return int(min(abs(s), 1.0) * 255.0 + 0.5 + _ROUNDING_SLACK)

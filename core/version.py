@@ -12,6 +12,11 @@ object and like the background (a second metal is neither).
 of by preconditioned conjugate gradients stopped at a tolerance: ``matte`` and ``recover``
 pixels and strand boxes may differ where the old solve had not converged.
 0.2.5: auto-fix's ``recover`` ops follow the lines that leave their band (``follow``: 32 px).
+0.2.6: the sweep that draws self-overlapping paths (core.rasterize_sweep) rounds an exact half
+level up, as the numpy pass always has (it rounded down where its sum landed a hair below, and
+a crop's sum can land on the other side of the full render's); which of the two draws a path is
+decided from the whole path, not per window: pixels of self-overlapping paths may go up by one
+level, other paths' are unchanged.
 """
 
-ENGINE_VERSION = "0.2.5"
+ENGINE_VERSION = "0.2.6"

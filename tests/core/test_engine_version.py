@@ -29,6 +29,8 @@ FINGERPRINTS = {
     "0.2.4": "6e23f1284bb9cc1d",
     # recover ops proposed with follow=32, which also solves the clutter's lines leaving their boxes
     "0.2.5": "4815db6b3b86cd15",
+    # the sweep rounds exact half levels up: these scenes' rectangles never reach it
+    "0.2.6": "4815db6b3b86cd15",
 }
 
 

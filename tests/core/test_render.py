@@ -201,3 +201,22 @@ def test_preview_keeps_alpha_and_fits_2048():
     preview = Image.open(io.BytesIO(encode_preview_of(result, fmt="png")))
     assert max(preview.size) == 2048
     assert preview.mode == "RGBA"
+
+
+def test_every_tile_of_a_long_path_renders_like_the_full_image():
+    # A comb of 120 slanted teeth 1,100 px tall on fractional coordinates: past the numpy pass's
+    # budget in the full render, not in a 256 px tile. Each tile was drawn by the rasteriser its
+    # own window chose, and 336 pixels came out a level apart; the path now decides for all.
+    teeth = []
+    for i in range(120):
+        left = 20.29 + i * 16.3
+        teeth.append(f"L {left} 1120.61 L {left + 7.31} 20.37 L {left + 15.95} 20.37 L {left + 8.64} 1120.61")
+    d = "M 20.29 1160.74 " + " ".join(teeth) + " L 1976.29 1120.61 L 1976.29 1160.74 Z"
+    recipe = Recipe.from_dict({"ops": [{"op": "path", "d": d}]})
+    rgb, ai = np.zeros((1190, 1990, 3), np.uint8), np.zeros((1190, 1990), np.uint8)
+    full = render(decoded(rgb), ai, recipe).alpha
+    for y in range(0, 1190, 256):
+        for x in range(0, 1990, 256):
+            tile = Rect(x, y, min(x + 256, 1990), min(y + 256, 1190))
+            part = render_window(decoded(rgb), ai, recipe, tile).alpha
+            assert np.array_equal(part, full[tile.slices()]), tile
