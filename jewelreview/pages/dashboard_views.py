@@ -41,11 +41,11 @@ from jewelreview.pages.bulk_messages import bulk_report_messages
 from jewelreview.pages.paging import page_of
 from jewelreview.pages.photo_filters import (
     SKU_PAGE_SIZE,
+    ASSIGN_NO_ONE,
     SKU_STATUS_LABELS,
     BulkActionForm,
     DashboardPhotoFilterForm,
     SkuFilterForm,
-    cleaned_value,
 )
 
 # Two weeks of throughput: a working fortnight, 14 points that fit the chart's width.
@@ -107,6 +107,7 @@ def dashboard_photos(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "people": people,
+            "assign_no_one": ASSIGN_NO_ONE,
             "page": page_of(photos, number=request.GET.get("page"), size=form.rows_per_page()),
             "query": request.GET.urlencode(),
         },
@@ -153,6 +154,6 @@ def _apply_to_selection(request: HttpRequest) -> HttpResponse:
 
 
 def _assignee(form: BulkActionForm):
-    """The person chosen in the form, or None ("no one") to unassign."""
-    username = cleaned_value(form, "assignee", "")
+    """The person chosen in the form, or None ("No one") to unassign."""
+    username = form.assignee_username()
     return user_by_username(username=username) if username else None

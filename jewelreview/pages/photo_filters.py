@@ -23,6 +23,9 @@ from jewelreview.ids import parse_id
 
 ANY = ""
 UNASSIGNED = "none"
+# The bulk reassign's "No one": a value no username can take (Django's usernames are letters,
+# digits and @.+-_), so a person called "none" can still be chosen.
+ASSIGN_NO_ONE = "(no one)"
 STATUS_CHOICES = [(ANY, "Any status"), *PhotoStatus.choices]
 SKU_STATUS_LABELS = {
     SkuStatus.DONE: "Done",
@@ -196,3 +199,22 @@ class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a.value, a.value) for a in BulkAction] + [("zip", "zip")])
     assignee = forms.CharField(max_length=150, required=False)
     note = forms.CharField(max_length=5000, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Reassigning needs an explicit choice: "No one" releases claims, so it is never what an
+        # untouched select sends.
+        if cleaned.get("action") == BulkAction.ASSIGN and not cleaned.get("assignee"):
+            self.add_error(
+                "assignee",
+                ValidationError(
+                    'Choose whom to assign the selected photos to: a person, or "No one" to unassign them.',
+                    code="assignee_missing",
+                ),
+            )
+        return cleaned
+
+    def assignee_username(self) -> str | None:
+        """The chosen person's username, or None for "No one" (call after a valid ``assign``)."""
+        username = self.cleaned_data["assignee"]
+        return None if username == ASSIGN_NO_ONE else username

@@ -209,3 +209,56 @@ def test_manager_downloads_csv_and_zips_and_reassigns(live_url, scene, chromium,
         expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("tess")
 
     assert Photo.objects.get(pk=scene["RING2_front"]).assignee.username == "tess"
+
+
+def test_reassign_needs_a_choice_and_asks_before_releasing_claims(
+    live_url, scene, chromium, sign_in, django_user_model
+):
+    """The select starts on "Choose…", which Reassign refuses in place; "No one" over a photo in
+    repair asks first (dismissed: nothing is sent; accepted: the claim is released)."""
+    from playwright.sync_api import expect
+
+    from jewelreview.catalog.models import Photo
+    from jewelreview.reviews.services import photo_claim
+
+    tom = django_user_model.objects.get(username="tom")
+    assert photo_claim(photo=Photo.objects.get(pk=scene["RING2_front"]), actor=tom).status == "in_repair"
+    questions: list[str] = []
+    answers: list[bool] = [False, True]
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.on(
+            "dialog",
+            lambda dialog: (questions.append(dialog.message), dialog.accept() if answers.pop(0) else dialog.dismiss()),
+        )
+        sign_in(page, "mona", PASSWORD)
+        page.goto(f"{live_url}/dashboard/photos/")
+        select = page.get_by_label("Assign to")
+        expect(select).to_have_value("")
+        page.get_by_label("Select RING2 front").check()
+        page.get_by_label("Select RING1 front").check()
+        page.get_by_role("button", name="Reassign (2)").click()
+        expect(page.get_by_role("alert")).to_have_text(
+            'Choose whom to assign the selected photos to: a person, or "No one" to unassign them.'
+        )
+        expect(select).to_be_focused()
+        assert questions == [] and page.url == f"{live_url}/dashboard/photos/"
+
+        select.select_option(label="No one (unassign; releases claims)")
+        expect(page.locator("[data-assignee-error]")).to_be_hidden()
+        question = (
+            "Unassign the 2 selected photos? 1 of them is in repair: unassigning releases its claim, "
+            "and the retoucher holding it loses it."
+        )
+        page.get_by_role("button", name="Reassign (2)").click()  # dismissed
+        assert questions == [question]
+        expect(page.get_by_label("Select RING2 front")).to_be_checked()  # still on the page, nothing sent
+        expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("In repair")
+
+        page.get_by_role("button", name="Reassign (2)").click()  # accepted
+        expect(page.get_by_role("status").first).to_contain_text("2 photos reassigned.")
+        assert questions == [question, question]
+        expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("Flagged")
+
+    released = Photo.objects.get(pk=scene["RING2_front"])
+    assert (released.status, released.assignee) == ("flagged", None)

@@ -162,13 +162,49 @@ def test_reassigning_a_photo_in_repair_to_no_one_releases_it_and_says_so(browser
     claimed = make_photo(sku="RING-3", view="front", status="in_repair", assignee=users.retoucher)
     Flag.objects.create(photo=claimed, reason="halo", created_by=users.reviewer)
     response = browsers.manager.post(
-        "/dashboard/photos/", {"photo": [f"{claimed.pk}:1"], "action": "assign", "assignee": ""}, follow=True
+        "/dashboard/photos/", {"photo": [f"{claimed.pk}:1"], "action": "assign", "assignee": "(no one)"}, follow=True
     )
     html = response.content.decode()
     assert "1 photo reassigned." in html
     line = f"RING-3 / front (photo {claimed.pk}): it was in repair, so unassigning it released its claim (flagged now)."
     assert line in html and line.count(":") == 1  # it read "(photo N): it was in repair: with no one holding it, ..."
     assert Photo.objects.filter(pk=claimed.pk, status="flagged", assignee=None).exists()
+
+
+def test_the_reassign_select_starts_on_no_choice(browsers, make_photo):
+    """Ticking photos and clicking Reassign must not unassign them (and release claims) by default."""
+    claimed = make_photo(status="in_repair")
+    html = browsers.manager.get("/dashboard/photos/").content.decode()
+    select = re.search(r'<select name="assignee" id="bulk-assignee".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option[^>]*>[^<]*</option>", select)[:2] == [
+        '<option value="" selected>Choose…</option>',
+        '<option value="(no one)" data-no-one>No one (unassign; releases claims)</option>',
+    ]
+    assert f'data-photo-id="{claimed.pk}" data-status="in_repair"' in html  # what photos.js asks about
+
+
+def test_reassign_without_a_choice_changes_nothing_and_says_why(browsers, make_photo, users):
+    claimed = make_photo(status="in_repair", assignee=users.retoucher)
+    for data in ({"assignee": ""}, {}):
+        response = browsers.manager.post(
+            "/dashboard/photos/", {"photo": [f"{claimed.pk}:1"], "action": "assign", **data}, follow=True
+        )
+        assert (
+            "Nothing was changed: Choose whom to assign the selected photos to: "
+            "a person, or &quot;No one&quot; to unassign them."
+        ) in response.content.decode()
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.assignee, claimed.version) == ("in_repair", users.retoucher, 1)
+    assert not Event.objects.exists()
+
+
+def test_a_person_named_none_can_be_chosen(browsers, make_photo, django_user_model):
+    from jewelreview.accounts.services import user_set_roles
+
+    user_set_roles(user=django_user_model.objects.create_user("none", password="x" * 20), roles=["retoucher"])
+    photo = make_photo(status="flagged")
+    browsers.manager.post("/dashboard/photos/", {"photo": [f"{photo.pk}:1"], "action": "assign", "assignee": "none"})
+    assert Photo.objects.get(pk=photo.pk).assignee.username == "none"
 
 
 def test_bad_actions_change_nothing(browsers, make_photo):
