@@ -80,6 +80,7 @@ from core import matte
 from core import recover_evidence as evidence
 from core.detect_shape import distance_to
 from core.errors import InvalidRecipeError
+from core.result_cache import ResultCache
 from core.window import Rect
 
 __all__ = [
@@ -99,6 +100,12 @@ FOLLOW = 32.0
 # A followed pixel's ridge exceeds this quantile of the background ring's (0.8-0.9 measured alike);
 # looser than step 5's RIDGE_QUANTILE, which lifts pixels by itself where this only lets the solve in.
 FOLLOW_QUANTILE = 0.9
+# Results kept per process (core.result_cache): the editor's previews re-render a recover op on
+# every slider release of the ops after it. 128 MB holds five of a 24 MP photo's whole-image
+# results, or hundreds of auto-fix's strand boxes; a preview process also keeps decoded photos
+# (800 MB), a worker one render's working set (about 1 GB at 100 MP).
+RESULT_CACHE_BYTES = 128 * 1024 * 1024
+_RESULTS = ResultCache(max_bytes=RESULT_CACHE_BYTES)
 _SOLID = 0.95
 _EMPTY = 0.03
 _RAISE = 0.1  # a gain smaller than this is no evidence
@@ -167,13 +174,28 @@ def recover_region(
         return out
     crop = box.pad(recover_margin(radius, follow)).clip(Rect.of_shape(alpha.shape))
     a8, cover, rgb = alpha[crop.slices()], region[crop.slices()], rgb[crop.slices()]
+    # The region's box in the crop is the bounding box of ``cover``: the key holds it already.
+    key = _RESULTS.key(rgb, a8, cover, radius, follow)
+    result = _RESULTS.get(key)
+    if result is None:
+        result = _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
+        _RESULTS.put(key, result)
+    out[crop.slices()] = result
+    return out
+
+
+def _recovered(
+    rgb: np.ndarray, a8: np.ndarray, cover: np.ndarray, box: Rect, radius: float, follow: float
+) -> np.ndarray:
+    """:func:`recover_region` on its crop (``box``: the region's bounding box in it)."""
+    out = a8.copy()
     a = a8.astype(np.float32) * (1.0 / 255.0)
     unknown, known, reached = _trimap(a, cover, radius)
     if not unknown.any():
         return out
     # Calibrated on what the op reads without following (as the strand search calibrates it),
     # applied to all it reads.
-    calibration = box.pad(recover_margin(radius)).clip(crop).relative_to(crop)
+    calibration = box.pad(recover_margin(radius)).clip(Rect.of_shape(a8.shape))
     photo = _PhotoEvidence.of(rgb, a, reached, radius, calibration)
     if follow and photo is not None:
         followed = _followed_lines(photo, a, unknown, reached, radius, follow)
@@ -187,8 +209,7 @@ def recover_region(
     raised = np.where(accepted, np.maximum(a, value), a)
     weight = cover.astype(np.float32) * (1.0 / 255.0)
     mixed = np.rint((weight * raised + (1.0 - weight) * a) * 255.0)
-    out[crop.slices()] = np.maximum(a8, np.clip(mixed, 0, 255).astype(np.uint8))
-    return out
+    return np.maximum(a8, np.clip(mixed, 0, 255).astype(np.uint8))
 
 
 def recover_margin(radius: float, follow: float = 0.0) -> int:

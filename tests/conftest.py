@@ -35,6 +35,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jewelreview.settings")
 django.setup()
 
 
+@pytest.fixture(autouse=True)
+def no_op_results_kept(monkeypatch):
+    """Tests solve their recover ops every time: core.recover keeps results per process
+    (core.result_cache), which a test patching the op's steps halfway must not be served from.
+    The cache's own tests put a real one back."""
+    from core import recover
+
+    monkeypatch.setattr(recover, "_RESULTS", recover.ResultCache(max_bytes=0))
+
+
 @pytest.fixture
 def isolated_media(settings, tmp_path):
     """Uploads and renders go to a temporary media folder (never var/media); fast password

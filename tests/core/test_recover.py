@@ -238,3 +238,27 @@ def test_follow_parses_with_its_limits_scales_and_is_written_only_when_set():
         Recipe.from_dict({"ops": [{"op": "recover", "region": region, "follow": 65}]})
     with pytest.raises(InvalidRecipeError, match="follow"):
         recover_region(np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8), radius=16, follow=-1)
+
+
+def test_a_repeated_op_is_served_from_the_cache_with_the_same_pixels(monkeypatch):
+    """The editor previews re-render a recover op whose input did not change (a slider of a later
+    op moved): the second time it is not solved again; any change of its input is."""
+    from core import recover
+
+    monkeypatch.setattr(recover, "_RESULTS", recover.ResultCache(max_bytes=recover.RESULT_CACHE_BYTES))
+    solves = []
+    real = recover._recovered
+    monkeypatch.setattr(recover, "_recovered", lambda *args: solves.append(1) or real(*args))
+    rgb, ai, _ = cluttered_scene()
+    region = everywhere(ai.shape)
+    first = recover_region(rgb, ai, region, radius=REACH)
+    again = recover_region(rgb, ai, region, radius=REACH)
+    assert np.array_equal(first, again) and len(solves) == 1
+    again[:] = 0  # the caller's copy: the cache keeps its own
+    assert np.array_equal(recover_region(rgb, ai, region, radius=REACH), first) and len(solves) == 1
+    changed = ai.copy()
+    changed[0, 0] = 1
+    recover_region(rgb, changed, region, radius=REACH)
+    recover_region(rgb, ai, region, radius=REACH, follow=8)
+    recover_region(rgb, ai, region, radius=REACH - 1)
+    assert len(solves) == 4

@@ -1,0 +1,87 @@
+"""A small in-process cache of op results keyed by a digest of everything they read.
+
+The editor previews a window of the photo on every slider release, and core renders each op
+again. Band ops (``recover``) need their whole region and re-solve it every time (0.9-2 s on a
+0.5 MP photo's auto-fix box), though a retoucher mostly edits ops after them, which leaves their
+input the same. Keyed by a digest of the op's input pixels and settings, a result is found again
+whatever the window or recipe around it; entries are dropped oldest first past a byte budget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+__all__ = ["ResultCache"]
+
+
+class ResultCache:
+    """Least-recently-used arrays, at most ``max_bytes`` of them in all.
+
+    Examples
+    --------
+    >>> cache = ResultCache(max_bytes=100)
+    >>> a = np.zeros((4, 4), np.uint8)
+    >>> key = cache.key(a, 16.0)
+    >>> cache.get(key) is None
+    True
+    >>> cache.put(key, a + 1)
+    >>> int(cache.get(key).sum()), cache.hits, cache.misses
+    (16, 1, 1)
+    >>> cache.key(a.copy(), 16.0) == key, cache.key(a, 8.0) == key, cache.key(a[:2], 16.0) == key
+    (True, False, False)
+    """
+
+    def __init__(self, *, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(*parts: np.ndarray | float | int | str) -> bytes:
+        """A digest of arrays (their shape, type and pixels) and plain values."""
+        digest = hashlib.blake2b(digest_size=20)
+        for part in parts:
+            if isinstance(part, np.ndarray):
+                digest.update(f"{part.dtype.str}{part.shape}".encode())
+                digest.update(np.ascontiguousarray(part).data)
+            else:
+                digest.update(repr(part).encode())
+            digest.update(b"\0")
+        return digest.digest()
+
+    def get(self, key: bytes) -> np.ndarray | None:
+        """A copy of the stored array, or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found.copy()
+
+    def put(self, key: bytes, value: np.ndarray) -> None:
+        """Store a copy of ``value``; one larger than the whole budget is not kept."""
+        if value.nbytes > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value.copy()
+            self._bytes += value.nbytes
+            while self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self.hits = self.misses = 0
