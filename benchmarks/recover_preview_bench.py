@@ -1,0 +1,81 @@
+"""Previews of auto-fix's ``recover`` ops: the first render of a photo's auto-fix recipe, and the
+next ones while a retoucher moves a slider of an op after them.
+
+A recover op re-solves its whole region whatever the window, so without
+:mod:`core.result_cache` every preview of a cluttered photo's auto-fix revision took the solve's
+time again. Per real photo of the benchmark (``benchmarks.datasets``; skipped when the data is
+absent): the auto-fix recipe plus a decontaminate op whose amount changes between renders, the
+whole photo rendered by ``core.render.render_window`` (what the preview endpoint runs), in this
+process:
+
+    .venv/bin/python -m benchmarks.recover_preview_bench [--runs 3]
+
+Columns: recover ops in the recipe; the first render (solves them); the median of the next
+renders (served from the cache); the same with the cache disabled (solved every time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from benchmarks.datasets import data_root, load_real_scene, real_names
+from core import codecs, recover
+from core.autofix import propose_recipe
+from core.detect import detect
+from core.recipe import Recipe
+from core.render import render_window
+from core.result_cache import ResultCache
+from core.window import Rect
+
+
+def _timed(image, alpha, recipes) -> list[float]:
+    window = Rect.of_shape(alpha.shape)
+    times = []
+    for recipe in recipes:
+        started = time.perf_counter()
+        render_window(image, alpha, recipe, window)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def measure(name: str, runs: int) -> tuple[int, float, float, float]:
+    """(recover ops, first render s, median cached s, median uncached s) for one real photo."""
+    scene = load_real_scene(name)
+    proposal = propose_recipe(detect(scene.rgb, scene.ai_alpha)).to_dict()
+    recipes = [
+        Recipe.from_dict({**proposal, "ops": proposal["ops"] + [{"op": "decontaminate", "amount": 40 + 5 * i}]})
+        for i in range(runs + 1)
+    ]
+    image = codecs.DecodedImage(
+        rgb=scene.rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(scene.rgb)
+    )
+    kept = recover._RESULTS
+    try:
+        recover._RESULTS = ResultCache(max_bytes=recover.RESULT_CACHE_BYTES)
+        cached = _timed(image, scene.ai_alpha, recipes)
+        recover._RESULTS = ResultCache(max_bytes=0)
+        uncached = _timed(image, scene.ai_alpha, recipes[1:])
+    finally:
+        recover._RESULTS = kept
+    ops = sum(op["op"] == "recover" for op in proposal["ops"])
+    return ops, cached[0], statistics.median(cached[1:]), statistics.median(uncached)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="renders after the first (default 3)")
+    args = parser.parse_args(argv)
+    if not (data_root() / "real").is_dir():
+        print(f"no real photos under {data_root()}: nothing measured")
+        return 0
+    print(f"{'photo':<28} {'recover ops':>11} {'first s':>8} {'next s':>7} {'uncached s':>10}")
+    for name in real_names():
+        ops, first, cached, uncached = measure(name, args.runs)
+        print(f"{name:<28} {ops:>11} {first:>8.2f} {cached:>7.2f} {uncached:>10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
