@@ -22,6 +22,8 @@ bench:
 	.venv/bin/python benchmarks/render_bench.py
 	.venv/bin/python -m benchmarks.detect_bench
 	.venv/bin/python -m benchmarks.clutter_bench
+	.venv/bin/python -m benchmarks.recover_preview_bench
+	.venv/bin/python -m benchmarks.path_bench
 
 # Screenshots of the main pages in real Chromium (Debian's package) into docs/screenshots/.
 screenshots:
