@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Collection
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Round
 
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
 from jewelreview.errors import NotFound
@@ -27,12 +28,18 @@ class SkuStatus:
 
 REPAIR_STATUSES = (PhotoStatus.FLAGGED, PhotoStatus.IN_REPAIR, PhotoStatus.REOPENED)
 
-# "Highest risk first": risk is 1.00 on nearly every damaged photo, so photos of equal risk come
-# in order of how much of them the detected regions cover (``Photo.damage_extent``). Photos not
-# yet scored (both null) sort last, on SQLite and PostgreSQL alike. Callers add their last keys.
-HIGHEST_RISK_FIRST = (F("risk").desc(nulls_last=True), F("damage_extent").desc(nulls_last=True))
-# Orderings that go on to a second field when the first ties, the same way round.
-ORDERING_TIES = {"risk": "damage_extent"}
+# Risk as the pages show it (``floatformat:2``): the order compares what the reviewer reads, so a
+# photo at 0.996 ("1.00") with more of it damaged comes before one at 1.000 ("1.00") with less.
+# Stored risks have 3 decimals; SQLite's and PostgreSQL's ROUND (on the value cast to numeric)
+# both round those halves up as floatformat does (a test checks every value 0.000-1.000 on the
+# database it runs on).
+RISK_SHOWN = Round("risk", 2)
+# "Highest risk first": risk is 1.00 on nearly every damaged photo, so photos of equal shown risk
+# come in order of how much of them the detected regions cover (``Photo.damage_extent``). Photos
+# not yet scored (both null) sort last, on SQLite and PostgreSQL alike. Callers add their last keys.
+HIGHEST_RISK_FIRST = (RISK_SHOWN.desc(nulls_last=True), F("damage_extent").desc(nulls_last=True))
+# What an ordering name sorts by, where that is more than the field itself (the same way round).
+ORDERING_KEYS = {"risk": (RISK_SHOWN, F("damage_extent"))}
 
 
 def superseded_photos() -> QuerySet[Photo]:
@@ -130,7 +137,7 @@ def photo_list(
         qs = qs.filter(risk__lt=risk_below)  # not yet scored (null) never counts as low risk
     if ordering and ordering.lstrip("-") in PHOTO_ORDERINGS:
         name = ordering.lstrip("-")
-        fields = [F(name)] + ([F(ORDERING_TIES[name])] if name in ORDERING_TIES else [])
+        fields = ORDERING_KEYS.get(name, (F(name),))
         # Photos not yet scored (risk null) sort last both ways, on SQLite and PostgreSQL alike.
         descending = ordering.startswith("-")
         order = [field.desc(nulls_last=True) if descending else field.asc(nulls_last=True) for field in fields]

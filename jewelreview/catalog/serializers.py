@@ -72,8 +72,9 @@ class PhotoFilterInput(serializers.Serializer):
     ordering = serializers.ChoiceField(
         choices=[name for key in PHOTO_ORDERINGS for name in (key, f"-{key}")],
         required=False,
-        help_text="created, risk, status, sku or id; prefix - for descending (risk: equal risks by damage_extent, "
-        "the same way round). Default: SKU, view.",
+        help_text="created, risk, status, sku or id; prefix - for descending (risk: compared to 2 decimals, as "
+        "the pages show it, so 0.996 and 1.0 are equal; equal risks by damage_extent, the same way round). "
+        "Default: SKU, view.",
     )
 
     @staticmethod

@@ -16,8 +16,8 @@ from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.selectors import HIGHEST_RISK_FIRST
 from jewelreview.reviews.models import Flag
 
-# Highest risk first once detection has scored photos (unscored ones after them), equal risks by
-# the share of the photo the regions cover, then oldest first: with no detection at all this is
+# Highest risk first once detection has scored photos (unscored ones after them), equal risks (to
+# the 2 decimals shown) by the share of the photo the regions cover, then oldest first: with no detection at all this is
 # plain age order.
 QUEUE_ORDER = (*HIGHEST_RISK_FIRST, F("created_at").asc(), F("id").asc())
 

@@ -27,8 +27,8 @@ class QueueNextView(ApiView):
         tags=["workflow"],
         summary="Lease the next photo to review (never one another reviewer holds)",
         description=(
-            "Hands out the photo waiting for review that comes first in queue order (highest risk, equal "
-            "risks by `damage_extent`, then oldest), under a review lease of "
+            "Hands out the photo waiting for review that comes first in queue order (highest risk to 2 "
+            "decimals, as the pages show it; equal risks by `damage_extent`, then oldest), under a review lease of "
             f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes that no other "
             "reviewer's `next` can take. Deciding the photo (approve, flag) ends the lease. `photo` is null "
             "when nothing is left."

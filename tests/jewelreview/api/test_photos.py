@@ -87,6 +87,11 @@ def test_photo_list_ordering(api, catalog):
     assert ids(get("/api/photos/?ordering=-risk")) == [c, a, e, b, d]
     assert ids(get("/api/photos/?ordering=risk")) == [b, e, a, c, d]
     assert get(f"/api/photos/{c}/").json()["damage_extent"] == 0.5
+    # risks are compared as the pages show them (2 decimals): 0.896 reads 0.90, and goes on to the extent
+    Photo.objects.filter(pk=a).update(risk=0.896, damage_extent=0.6)
+    assert get(f"/api/photos/{a}/").json()["risk"] == 0.896
+    assert ids(get("/api/photos/?ordering=-risk")) == [a, c, e, b, d]
+    assert ids(get("/api/photos/?ordering=risk")) == [b, e, c, a, d]
     assert ids(get("/api/photos/?ordering=status")) == [b, e, c, d, a]
     assert ids(get("/api/photos/?ordering=-sku"))[:3] == [c, d, e]
 

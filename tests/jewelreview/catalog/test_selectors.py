@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from jewelreview.catalog.selectors import batch_list, photo_get, photo_list, sku_list, sku_status_counts
+from jewelreview.catalog.selectors import (
+    HIGHEST_RISK_FIRST,
+    RISK_SHOWN,
+    batch_list,
+    photo_get,
+    photo_list,
+    sku_list,
+    sku_status_counts,
+)
 from jewelreview.errors import NotFound
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +106,36 @@ def test_a_reshoot_replaced_by_a_newer_photo_of_its_view_no_longer_holds_its_sku
     assert totals.counts["reshoot"] == 2, "the photo counts stay what they are: two photos were sent for reshoot"
     [batch] = batch_list()
     assert (batch.photo_count, batch.count_reshoot) == (5, 2), "a batch counts every photo it holds"
+
+
+def test_the_risk_ordered_on_is_the_risk_shown_for_every_stored_value(make_photo):
+    """Risks are stored to 3 decimals and shown to 2 (floatformat:2, halves up): the database's
+    rounding must give what the page reads for each of them, halves (0.005, 0.995...) included."""
+    from django.template.defaultfilters import floatformat
+
+    from jewelreview.catalog.models import Photo
+
+    photo = make_photo()
+    differ = []
+    for thousandths in range(1001):
+        risk = round(thousandths / 1000, 3)
+        Photo.objects.filter(pk=photo.pk).update(risk=risk)
+        ordered_on = Photo.objects.filter(pk=photo.pk).annotate(shown=RISK_SHOWN).values_list("shown", flat=True)[0]
+        if f"{ordered_on:.2f}" != floatformat(risk, 2):
+            differ.append((risk, ordered_on, floatformat(risk, 2)))
+    assert differ == []
+
+
+def test_highest_risk_first_compares_the_risk_as_shown_then_the_share_damaged(make_photo):
+    """0.996 reads "1.00": with more of the photo damaged it comes before a 1.000 with less."""
+    from jewelreview.catalog.models import Photo
+
+    figures = {"full_small": (1.0, 0.01), "nearly_large": (0.996, 0.3), "lower": (0.994, 0.9), "unscored": (None, None)}
+    made = {}
+    for name, (risk, extent) in figures.items():
+        made[name] = make_photo(view=name).pk
+        Photo.objects.filter(pk=made[name]).update(risk=risk, damage_extent=extent)
+    order = list(Photo.objects.order_by(*HIGHEST_RISK_FIRST, "pk").values_list("view", flat=True))
+    assert order == ["nearly_large", "full_small", "lower", "unscored"]
+    assert [p.view for p in photo_list(ordering="-risk")] == order
+    assert [p.view for p in photo_list(ordering="risk")] == ["lower", "full_small", "nearly_large", "unscored"]

@@ -70,6 +70,17 @@ def test_equal_risks_come_by_how_much_of_the_photo_the_regions_cover(browsers, m
     assert ">2 regions · 16 %</span>" in html and ">1 region · &lt; 0.1 %</span>" in html
 
 
+def test_risks_that_read_the_same_are_equal_in_the_order(browsers, make_photo):
+    """0.996 reads "1.00": it is not put after every 1.000 when more of the photo is damaged."""
+    full = aged(make_photo(sku="FULL", view="v"), 90)
+    nearly = make_photo(sku="NEARLY", view="v")
+    Photo.objects.filter(pk=full.pk).update(risk=1.0, damage_extent=0.01)
+    Photo.objects.filter(pk=nearly.pk).update(risk=0.996, damage_extent=0.3)
+    html = browsers.reviewer.get("/queue/").content.decode()
+    assert rows(html) == ["NEARLY · v", "FULL · v"]
+    assert html.count(">1.00<") == 2
+
+
 def test_counts_per_status_follow_the_other_filters(browsers, make_photo):
     for status in ("needs_review", "needs_review", "approved", "flagged"):
         make_photo(status=status, batch="launch")

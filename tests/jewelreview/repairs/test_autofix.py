@@ -229,6 +229,16 @@ def test_the_batch_action_queues_equal_risks_most_damaged_first(users, scene_pho
     assert response.json()["photos"] == [larger.pk, large.pk, small.pk]
 
 
+def test_the_batch_action_takes_risks_as_shown(users, scene_photo, client_of):
+    """0.996 reads "1.00": with more of the photo damaged it goes before a 1.000 with less."""
+    full, nearly = scene_photo(risk=1.0, batch="launch"), scene_photo(risk=0.996, batch="launch")
+    Photo.objects.filter(pk=full.pk).update(damage_extent=0.01)
+    Photo.objects.filter(pk=nearly.pk).update(damage_extent=0.3)
+    response = client_of(users.manager).post(f"/api/batches/{full.batch_id}/autofix/", {"min_risk": 0.5}, format="json")
+    assert response.status_code == 202
+    assert response.json()["photos"] == [nearly.pk, full.pk]
+
+
 def test_the_batch_action_refuses_bad_input(users, make_photo, client_of):
     photo = make_photo()
     manager = client_of(users.manager)

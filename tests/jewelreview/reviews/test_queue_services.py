@@ -62,6 +62,16 @@ def test_equal_risks_are_handed_out_by_the_share_of_the_photo_damaged(users, mak
     assert order == [large.pk, small.pk, unmeasured.pk]
 
 
+@pytest.mark.django_db
+def test_risks_equal_as_shown_are_handed_out_by_the_share_damaged(users, make_photo):
+    full, nearly = make_photo(), make_photo()
+    _age(full, 60)
+    Photo.objects.filter(pk=full.pk).update(risk=1.0, damage_extent=0.01)  # shown 1.00
+    Photo.objects.filter(pk=nearly.pk).update(risk=0.996, damage_extent=0.3)  # shown 1.00 too
+    order = [review_next(actor=user).photo.pk for user in (users.reviewer, users.manager)]
+    assert order == [nearly.pk, full.pk]
+
+
 def _reviewer(name):
     from django.contrib.auth import get_user_model
 
