@@ -163,6 +163,8 @@ def _recipe_parse(recipe: Any):
     from core.recipe import Recipe
 
     try:
+        # With the edge-row budget, as a save: the editor's unsaved recipe is new work, drawn inside
+        # the request (only stored revisions render without it, in the render task).
         return Recipe.from_dict(recipe)
     except CoreError as exc:
         raise from_core_error(exc) from None

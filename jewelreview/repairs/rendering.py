@@ -99,7 +99,10 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     watch = watch or Stopwatch()
     revision = render.revision
     photo = revision.photo
-    recipe = Recipe.from_dict(revision.recipe)
+    # A stored revision was accepted when it was saved: the budget on new paths' edge rows, newer
+    # than some revisions, is checked on save (recipe_validate), never again here, or a revision
+    # saved before it could never render.
+    recipe = Recipe.from_dict(revision.recipe, edge_row_budget=False)
     original = stored_files.read_bytes(photo.original.name)
     mask = stored_files.read_bytes(photo.ai_mask.name)
     watch.lap("read")

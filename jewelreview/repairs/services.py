@@ -46,7 +46,11 @@ MAX_ERROR_CHARS = 4000
 
 
 def recipe_validate(*, recipe: Any) -> dict[str, Any]:
-    """Validate a recipe with ``core`` and return its canonical dict (InvalidInput naming op and field)."""
+    """Validate a recipe with ``core`` and return its canonical dict (InvalidInput naming op and field).
+
+    Every check, the edge-row budget included: this is where new recipes enter. Stored revisions
+    render without that budget (``rendering.render_to_storage``), as some were saved before it.
+    """
     from core.errors import CoreError
     from core.recipe import Recipe
 

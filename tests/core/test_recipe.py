@@ -154,6 +154,19 @@ def test_the_row_budget_is_for_the_whole_recipe_enabled_or_not():
         Recipe.from_dict({"ops": [half, half, {**half, "enabled": False}]})  # switched off, it still counts
 
 
+def test_a_recipe_stored_before_the_row_budget_still_parses_without_it():
+    # Revisions saved before the budget existed must still render: the render task reads them
+    # with edge_row_budget=False. Every other check still applies.
+    heavy = {"ops": [{"op": "path", "d": tall_zig_zag(700, 8000)}]}  # 5,600,000 rows
+    with pytest.raises(InvalidRecipeError, match=r"paths cross 5,600,000 pixel rows"):
+        Recipe.from_dict(heavy)
+    recipe = Recipe.from_dict(heavy, edge_row_budget=False)
+    assert recipe.ops[0].path_edge_rows() == 5_600_000
+    assert Recipe.from_json(recipe.to_json(), edge_row_budget=False) == recipe
+    with pytest.raises(InvalidRecipeError, match=r"ops\[1\]\.contrast: must be between 0 and 100"):
+        Recipe.from_dict({"ops": [*heavy["ops"], {"op": "refine", "contrast": 400}]}, edge_row_budget=False)
+
+
 def test_a_zig_zag_across_the_image_fits_the_row_budget():
     # The QA recipe: 10 self-crossing zig-zags of 19,990 segments across a 2,000 px image.
     # Long, nearly horizontal edges cross few rows each, and they are fast to draw again.

@@ -100,6 +100,14 @@ def test_the_auto_base_is_cores_auto_base(api, claimed):
             "contrast",
             "ops[0].contrast: must be between 0 and 100, got 101",
         ),
+        (  # a preview draws the editor's unsaved recipe inside the request: new work, held to the
+            # edge-row budget as a save is (a stored revision over it still renders: repairs' task)
+            {"recipe": {"ops": [{"op": "path", "d": "M 0 0" + " l 1 8000 l 1 -8000" * 350}]}},
+            "invalid_recipe",
+            "ops",
+            "ops: paths cross 5,600,000 pixel rows in all, counting each edge once per row it crosses "
+            "(ops[0].d alone 5,600,000); the limit is 5,000,000: use fewer or shorter edges",
+        ),
         (
             {"rect": {"x0": 10, "y0": 10, "x1": 10, "y1": 20}},
             "invalid_window",

@@ -202,3 +202,35 @@ def test_a_slow_workers_failure_does_not_fail_the_attempt_that_took_over(queued_
     render = Render.objects.get(pk=queued_render.pk)
     assert (render.state, render.attempts, render.error) == ("running", 2, "")
     assert "ignored fail from attempt 1" in caplog.text
+
+
+# Saved before the edge-row budget existed (c28b24c): 700 strokes 8,000 px tall, 5,600,000 rows.
+HEAVY_RECIPE = {"version": 1, "base": "ai", "ops": [{"op": "path", "d": "M 0 0" + " l 1 8000 l 1 -8000" * 350}]}
+
+
+def test_a_revision_stored_before_the_edge_row_budget_renders_and_its_failed_render_can_be_retried(users, make_photo):
+    from core.recipe import Recipe
+
+    from jewelreview.repairs.models import RenderState, Revision
+    from jewelreview.repairs.services import render_enqueue
+
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    stored = Recipe.from_dict(HEAVY_RECIPE, edge_row_budget=False)
+    revision = Revision.objects.create(
+        photo=photo, number=1, author=users.retoucher, recipe=stored.to_dict(), recipe_sha256=stored.sha256()
+    )
+    photo.current_revision = revision
+    photo.save()
+    # its render as the budget left it: failed on "paths cross 5,600,000 pixel rows", retry or not
+    failed = render_enqueue(revision=revision)
+    Render.objects.filter(pk=failed.pk).update(
+        state=RenderState.FAILED, attempts=1, error="InvalidRecipeError: ops: paths cross 5,600,000 pixel rows ..."
+    )
+    render_retry(render=Render.objects.get(pk=failed.pk), actor=users.retoucher)
+    render_revision.call(render_id=failed.pk)
+    render = Render.objects.get(pk=failed.pk)
+    assert (render.state, render.error) == ("done", "")
+    assert photo_final_render(photo=photo) == render
+    alpha = _decode_rgba(stored_files.read_bytes(render.final.name))[..., 3]
+    # the strokes' thin triangles leave gaps of 2 * y / 8000 px between them: nearly opaque
+    assert alpha.shape == (48, 64) and alpha.min() >= 250

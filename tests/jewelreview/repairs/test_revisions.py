@@ -63,6 +63,20 @@ def test_a_bad_recipe_is_refused_naming_the_op_and_field_and_nothing_is_written(
     assert Revision.objects.count() == 0 and Event.objects.count() == 0
 
 
+def test_a_recipe_too_costly_to_draw_is_refused_naming_the_op_and_nothing_is_written(users, claimed):
+    # Few segments, but 700 strokes 8,000 px tall: 5,600,000 pixel rows to draw, past the budget
+    # that new revisions keep (stored ones render without it: test_render_task)
+    heavy = {"version": 1, "ops": [{"op": "path", "d": "M 0 0" + " l 1 8000 l 1 -8000" * 350}]}
+    with pytest.raises(InvalidInput) as caught:
+        revision_create(photo=claimed, author=users.retoucher, recipe=heavy, base_revision=None)
+    assert str(caught.value) == (
+        "ops: paths cross 5,600,000 pixel rows in all, counting each edge once per row it crosses "
+        "(ops[0].d alone 5,600,000); the limit is 5,000,000: use fewer or shorter edges"
+    )
+    assert (caught.value.code, caught.value.details) == ("invalid_recipe", {"field": "ops"})
+    assert Revision.objects.count() == 0 and Render.objects.count() == 0 and Event.objects.count() == 0
+
+
 def test_optimistic_conflict_keeps_both_edits(users, make_photo, recipe):
     photo = make_photo(status="in_repair", assignee=users.retoucher)
     base = revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
