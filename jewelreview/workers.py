@@ -60,8 +60,10 @@ def warm_up() -> float:
     import core.detect
     import core.render  # noqa: F401  (imported for the horses to inherit)
     from core.matte import preload_solver
+    from core.rasterize import preload_sweep
 
     preload_solver()
+    preload_sweep()
     return time.perf_counter() - started
 
 

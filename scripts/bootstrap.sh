@@ -38,9 +38,11 @@ if [ ! -f "$stamp" ]; then
     else
         .venv/bin/python -m pip install --quiet -e .
     fi
-    # Compile numba's caches now, not in the first worker or test: the matting solver's kernels
-    # (2 s), and pymatting's (about a minute, once), which the tests use as a reference.
+    # Compile numba's caches now, not in the first worker, save or test: the matting solver's
+    # kernels (2 s), the path sweep's (17 s), and pymatting's (about a minute, once), which the
+    # tests use as a reference.
     .venv/bin/python -c "from core.matte import preload_solver; preload_solver()"
+    .venv/bin/python -c "from core.rasterize import preload_sweep; preload_sweep()"
     if [ -n "$extras" ]; then .venv/bin/python -c "import pymatting"; fi
     touch "$stamp"
 fi

@@ -503,3 +503,15 @@ def test_wide_feather_on_a_coarse_grid_matches_a_full_resolution_blur(feather):
 def test_bad_feather_is_refused():
     with pytest.raises(ValueError):
         path_alpha(parse_path("M 0 0 H 1 V 1 Z"), Rect(0, 0, 2, 2), -1.0)
+
+
+def test_preloading_the_sweep_runs_it(monkeypatch):
+    """The bootstrap and workers compile the sweep's kernels before the first save needs them
+    (17 s cold): preload_sweep must draw through the sweep, not the numpy pass."""
+    from core import rasterize
+
+    swept = []
+    real = rasterize._exact
+    monkeypatch.setattr(rasterize, "_exact", lambda *args: swept.append(1) or real(*args))
+    rasterize.preload_sweep()
+    assert swept == [1]

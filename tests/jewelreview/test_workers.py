@@ -22,18 +22,19 @@ def test_the_project_runs_its_own_worker_class():
     assert settings.RQ["WORKER_CLASS"] == "jewelreview.workers.Worker"
 
 
-def test_warm_up_loads_the_solver_and_sets_one_opencv_thread():
+def test_warm_up_loads_the_solver_and_the_sweep_and_sets_one_opencv_thread():
     # In a fresh process: the warm-up changes process-wide state (OpenCV's threads).
     script = (
         "import sys, cv2; from jewelreview.workers import warm_up; "
         "assert 'core.matte_system' not in sys.modules; seconds = warm_up(); "
         "solver = sys.modules['core.matte_system']; "
+        "sweep = sys.modules['core.rasterize_sweep']; "
         "print(cv2.getNumThreads(), bool(solver._assemble.signatures and solver._upper_csc.signatures), "
-        "'core.render' in sys.modules, 'qdldl' in sys.modules)"
+        "'core.render' in sys.modules, 'qdldl' in sys.modules, bool(sweep._sweep.signatures))"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["1", "True", "True", "True"]
+    assert out.stdout.split() == ["1", "True", "True", "True", "True"]
 
 
 def _resident_after_freeing(warm: bool) -> tuple[int, int]:
