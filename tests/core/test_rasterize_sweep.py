@@ -2,26 +2,11 @@
 
 import numpy as np
 
+from benchmarks.path_bench import lattice
 from core.geometry import parse_path, path_data_from_polygon
 from core.rasterize import polygon_edges, reference_coverage
 from core.rasterize_sweep import exact_coverage
 from core.window import Rect
-
-
-def lattice(n, width, height, lean, seed=3):
-    """n nearly vertical strokes, each spanning every row: a rightward pass leaning right and a
-    leftward pass leaning left, so every row holds n edges in one slice and hundreds of crossings."""
-    half = n // 2
-    span = width - 4 * lean - 20
-    i = np.arange(half)
-    y_right = np.where(i % 2 == 0, 2.0, height - 2.0)
-    x_right = 10 + 2 * lean + i * span / half + np.where(y_right < height / 2, -lean, lean)
-    j = np.arange(n - half)
-    y_left = np.where((j + half) % 2 == 0, 2.0, height - 2.0)
-    x_left = 10 + 2 * lean + span - j * span / half + 0.37 + np.where(y_left < height / 2, lean, -lean)
-    pts = np.vstack([np.c_[x_right, y_right], np.c_[x_left, y_left]])
-    pts[:, 0] += np.random.default_rng(seed).uniform(-0.3, 0.3, n)
-    return pts
 
 
 def crossings_in_row(pts, row):
