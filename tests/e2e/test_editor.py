@@ -630,6 +630,60 @@ def test_an_autofix_recover_op_is_listed_drawn_and_kept_on_save(live_url, claime
     assert recipe["ops"] == [recover]
 
 
+def test_the_recipe_list_shows_whole_summaries_and_unset_sliders_read_as_unset(live_url, claimed, chromium):
+    """At 1280 and 800 px: every op's summary is shown whole (it wraps between its parts, the
+    buttons stay on its first line, nothing leaves the list), and with no recover or matte op
+    selected their sliders' outputs read "—", muted, instead of a default taken for a value."""
+    from playwright.sync_api import expect
+
+    from jewelreview.repairs.services import revision_create
+
+    photo = claimed["photo"]
+    recover = {"op": "recover", "region": "M 600 300 H 760 V 420 H 600 Z", "radius": 16.0, "follow": 32.0}
+    bleed = {"op": "refine", "smooth": 0.0, "feather": 0.0, "contrast": 90.0, "shift_edge": 100.0,
+             "region": "M 560 200 H 700 V 340 H 560 Z"}
+    recipe = {"version": 1, "ops": [recover, bleed, {"op": "decontaminate", "amount": 60}]}
+    revision_create(photo=photo, author=claimed["tom"], recipe=recipe, base_revision=None)
+    summaries = [
+        "1. Recover lost detail (auto-fix) · reach 16 px · follows lines 32 px",
+        "2. Refine in a region · smooth 0 · feather 0 · contrast 90 % · shift 100 %",
+        "3. Decontaminate · 60 %",
+    ]
+    layout = """list => [...list.querySelectorAll('.op-item')].map(item => {
+        const label = item.querySelector('.op-label'), up = item.querySelector('[data-action=up]');
+        const l = label.getBoundingClientRect(), u = up.getBoundingClientRect(), box = list.getBoundingClientRect();
+        const lines = Math.round(l.height / parseFloat(getComputedStyle(label).lineHeight));
+        return {text: label.textContent, cut: label.scrollWidth > label.clientWidth, lines,
+                beside: l.right <= u.left, firstLine: Math.abs(u.top - l.top) < 6,
+                inside: item.getBoundingClientRect().right <= box.right + 0.5};
+    })"""
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        for width in (1280, 800):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.keyboard.press("r")
+            expect(page.locator("#panel-refine")).to_be_visible()
+            rows = page.locator("#op-list").evaluate(layout)
+            assert [row["text"] for row in rows] == summaries, width
+            for row in rows:
+                assert not row["cut"] and row["beside"] and row["firstLine"] and row["inside"], (width, row)
+            assert [row["lines"] for row in rows][0] == 2 and max(row["lines"] for row in rows) <= 3, (width, rows)
+
+            colour = "e => getComputedStyle(e).color"
+            muted = page.locator("#channel-status").evaluate(colour)  # class="muted"
+            for slider in ("matte-radius", "recover-reach", "recover-follow"):
+                output = page.locator(f'output[for="{slider}"]')
+                expect(output).to_have_text("—")
+                assert output.evaluate(colour) == muted == page.locator(f'label[for="{slider}"]').evaluate(colour)
+            page.locator("#op-list .op-label").first.click()
+            expect(page.locator('output[for="recover-reach"]')).to_have_text("16 px")
+            expect(page.locator('output[for="recover-follow"]')).to_have_text("32 px")
+            assert page.locator('output[for="recover-reach"]').evaluate(colour) != muted
+            page.keyboard.press("Escape")
+            page.locator("#op-list .op-label").nth(2).click()  # decontaminate: no recover op selected again
+            expect(page.locator('output[for="recover-reach"]')).to_have_text("—")
+        assert problems == []
+
+
 def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url, claimed, chromium):
     """Auto-fix's bleed fix is a ``refine`` op limited to a box: selected in the list, the refine
     panel edits *that* op (not the whole-mask refine), its region is drawn, and a save keeps the

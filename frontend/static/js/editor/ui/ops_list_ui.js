@@ -68,6 +68,18 @@ export function bindOpsList(list, store, hooks) {
     return node;
   }
 
+  /**
+   * The op's select button: its number and summary, whole. The summary wraps between its parts
+   * ("reach 16 px" stays on one line), never cut short.
+   * @param {EditorOp} op @param {number} index @param {string} summary
+   */
+  function label(op, index, summary) {
+    const [name, ...details] = summary.split(" · ");
+    const button = element("button", { type: "button", class: "link-button op-label", "data-action": "select", "data-op": op.id }, `${index + 1}. ${name}`);
+    for (const detail of details) button.append(" · ", element("span", { class: "op-part" }, detail));
+    return button;
+  }
+
   /** @param {EditorState} state */
   function render(state) {
     const ops = state.doc.ops;
@@ -82,7 +94,7 @@ export function bindOpsList(list, store, hooks) {
       /** @type {HTMLInputElement} */ (visible).checked = op.enabled;
       item.append(
         visible,
-        element("button", { type: "button", class: "link-button op-label", "data-action": "select", "data-op": op.id, title: summary }, `${index + 1}. ${summary}`),
+        label(op, index, summary),
         element("button", { type: "button", class: "button-small", "data-action": "up", "data-op": op.id, "aria-label": `Move op ${index + 1} up` }, "↑"),
         element("button", { type: "button", class: "button-small", "data-action": "down", "data-op": op.id, "aria-label": `Move op ${index + 1} down` }, "↓"),
         element("button", { type: "button", class: "button-small", "data-action": "delete", "data-op": op.id, "aria-label": `Delete op ${index + 1}` }, "✕"),

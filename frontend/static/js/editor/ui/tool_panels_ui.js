@@ -171,11 +171,17 @@ export function bindToolPanels(store, hooks) {
     return true;
   }
 
-  /** @param {HTMLInputElement} slider @param {number} value */
+  /**
+   * A slider's value and its output; a disabled slider (no op selected for it) reads "—", so
+   * its default is not taken for a setting.
+   * @param {HTMLInputElement} slider @param {number} value
+   */
   function show(slider, value) {
     if (document.activeElement !== slider || slider.value !== String(value)) slider.value = String(value);
     const output = document.querySelector(`output[for="${slider.id}"]`);
-    if (output) output.textContent = slider.dataset.unit ? `${value} ${slider.dataset.unit}` : String(value);
+    if (!output) return;
+    const text = slider.disabled ? "—" : slider.dataset.unit ? `${value} ${slider.dataset.unit}` : String(value);
+    if (output.textContent !== text) output.textContent = text;
   }
 
   /** @param {EditorState} state */
