@@ -5,6 +5,7 @@ cards past the window's right edge."""
 from __future__ import annotations
 
 import io
+import re
 
 import cv2
 import numpy as np
@@ -57,6 +58,17 @@ WIDEST_LEAVES = """() => [...document.querySelectorAll('body *')]
     + ' "' + (e.textContent || '').trim().slice(0, 30) + '" ' + Math.round(e.getBoundingClientRect().width) + 'px')
   .join(', ')"""
 
+# Table captions whose text runs past the right edge of the table's scroll box (a caption is as
+# wide as its table, so a long one is cut off with the last columns): their beginnings.
+CAPTIONS_CUT = """() => [...document.querySelectorAll('.table-scroll')].flatMap((box) => {
+  const right = box.getBoundingClientRect().right;
+  return [...box.querySelectorAll('caption:not(.visually-hidden)')].filter((caption) => {
+    const text = document.createRange();
+    text.selectNodeContents(caption);
+    return text.getBoundingClientRect().right > right + 1;
+  }).map((caption) => caption.textContent.trim().slice(0, 40));
+})"""
+
 PAGES = {
     "mona": ["/dashboard/", "/dashboard/photos/", "/dashboard/?batch={batch}", "/grid/", "/queue/"],
     "rita": ["/queue/", "/grid/", "/photos/{photo}/review/"],
@@ -81,5 +93,26 @@ def test_long_names_stay_inside_the_window(live_url, long_named, chromium, sign_
                 if overflow > 0:
                     culprits = page.evaluate(WIDEST_LEAVES)
                     too_wide.append(f"{path} as {username}: {overflow} px past the right edge ({culprits})")
+                for caption in page.evaluate(CAPTIONS_CUT):
+                    too_wide.append(f"{path} as {username}: caption cut off in its table's scroll box: {caption!r}")
             context.close()
     assert not too_wide, "\n".join(too_wide)
+
+
+def test_the_queue_explains_its_order_outside_the_tables_scroll_box(live_url, long_named, chromium, sign_in):
+    """At 800 px the queue's table scrolls sideways; the sentence saying its order wraps in the
+    page, whole, rather than running off with the table's last columns."""
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
+        sign_in(page, "rita", PASSWORD)
+        page.goto(f"{live_url}/queue/?status=")
+        scroll = page.locator(".table-scroll")
+        assert scroll.evaluate("box => box.scrollWidth > box.clientWidth")  # the case in question
+        summary = page.get_by_text("highest risk first")
+        expect(summary).to_have_text(re.compile(r"^\s*\d+ photos?, highest risk first .*\), then oldest\.\s*$"))
+        assert summary.evaluate("e => !e.closest('.table-scroll')")
+        text_right = summary.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().right; }")
+        assert text_right <= scroll.bounding_box()["x"] + scroll.bounding_box()["width"]
+        assert page.locator(".queue-table").get_attribute("aria-describedby") == summary.get_attribute("id")
