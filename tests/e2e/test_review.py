@@ -420,3 +420,69 @@ def test_a_flag_sent_without_a_reason_shows_the_problem_and_goes_to_the_reason(f
         page.keyboard.press("Escape")
         expect(page.locator("#flag-form")).to_be_hidden()
         expect(page.locator("#flag-open")).to_be_focused()  # back where the form was opened
+
+
+def relative_luminance(rgb) -> float:
+    """WCAG's relative luminance of an sRGB colour (0-255 channels)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_region_letter_is_drawn_on_its_badge_and_reads_on_every_backdrop(live_url, queue, chromium, sign_in):
+    """Regions touching the image's top edge are lettered too (inside their corner: above them is
+    off the image), every letter lies on the photo, and on the checker, white, black and grey
+    backdrops each letter reads on its dark badge at 7:1 or more, measured on screen pixels."""
+    import cv2
+    import numpy as np
+    from playwright.sync_api import expect
+
+    from jewelreview.catalog.models import Photo
+
+    _, first, _ = queue
+    regions = [
+        (300, 0, 420, 80),  # on the top edge
+        (600, 0, 640, 5),  # on the top edge, thinner than its letter
+        (700, 300, 800, 380),
+        (0, 500, 10, 600),  # on the left edge, narrower than its letter
+    ]
+    detections = [
+        {"box": {"x0": x0, "y0": y0, "x1": x1, "y1": y1}, "kind": "halo", "confidence": 0.9}
+        for x0, y0, x1, y1 in regions
+    ]
+    Photo.objects.filter(pk=first.pk).update(detections=detections)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sign_in(page, "rita", PASSWORD)
+        page.goto(f"{live_url}/photos/{first.pk}/review/")
+        expect(page.locator("#zoom-readout")).to_have_text(re.compile(r"^\d+ %"))
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1200)  # the fit's animation
+        badges = page.locator("#viewer-main .detection-badge")
+        expect(badges).to_have_count(len(regions))
+        assert page.locator("#viewer-main .detection-label").all_text_contents() == ["A", "B", "C", "D"]
+
+        viewer = page.locator("#viewer-main").bounding_box()
+        left, top = screen_point(viewer, (0, 0))
+        right, bottom = screen_point(viewer, (WIDTH, HEIGHT))
+        shown = [badge.locator(".detection-badge-box").bounding_box() for badge in badges.all()]
+        for letter, box in zip("ABCD", shown, strict=True):
+            # (the badge's 1 px rim is half outside its box)
+            inside = left - 1 <= box["x"] and box["x"] + box["width"] <= right + 1
+            inside &= top - 1 <= box["y"] and box["y"] + box["height"] <= bottom + 1
+            assert inside, f"{letter}'s badge {box} is not on the photo ({left}, {top}) - ({right}, {bottom})"
+        a_box = screen_point(viewer, (300, 0))
+        assert shown[0]["y"] >= a_box[1] and shown[0]["x"] >= a_box[0], "A sits inside its box's corner"
+
+        for backdrop in ("checker", "white", "black", "grey"):
+            page.locator(f"#backdrops input[value={backdrop}]").check(force=True)
+            expect(page.locator("#stage")).to_have_class(re.compile(rf"\bbackdrop-{backdrop}\b"))
+            for letter, box in zip("ABCD", shown, strict=True):
+                png = page.screenshot(clip=box)
+                pixels = cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+                h, w = pixels.shape[:2]
+                inner = pixels[2 : h - 2, 2 : w - 2].reshape(-1, 3)  # within the badge's light rim
+                lum = np.array([relative_luminance(p) for p in inner])
+                # The badge is what most of its inner pixels show; the letter its brightest.
+                badge_lum, letter_lum = float(np.median(lum)), float(lum.max())
+                ratio = (letter_lum + 0.05) / (badge_lum + 0.05)
+                assert ratio >= 7, f"{letter} on {backdrop}: contrast {ratio:.1f}:1 (badge {badge_lum:.3f})"

@@ -116,16 +116,38 @@ test("detected regions are lettered as an <ol type=A> counts, so they never read
   assert.deepEqual([0, 1, 25, 26, 27, 51, 52, 701, 702].map(regionLetter), ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
 });
 
+const IMAGE = { x0: 0, y0: 0, x1: 1200, y1: 900 };
+
 test("region labels take the first free spot beside their box and never cover one another", () => {
   const taken = [];
   const box = { x0: 100, y0: 100, x1: 200, y1: 150 };
-  const first = labelSpot(box, 20, 10, taken, 2);
+  const first = labelSpot(box, 20, 10, taken, 2, IMAGE);
   assert.deepEqual(first, { x0: 100, y0: 88, x1: 120, y1: 98 }, "just above the top-left corner");
-  const twin = labelSpot({ x0: 105, y0: 101, x1: 190, y1: 160 }, 20, 10, taken, 2);
+  const twin = labelSpot({ x0: 105, y0: 101, x1: 190, y1: 160 }, 20, 10, taken, 2, IMAGE);
   assert.deepEqual(twin, { x0: 107, y0: 103, x1: 127, y1: 113 }, "inside its corner when above is taken");
-  for (let i = 0; i < 6; i++) labelSpot({ x0: 100 + i, y0: 100, x1: 200, y1: 150 }, 20, 10, taken, 2);
+  for (let i = 0; i < 10; i++) labelSpot({ x0: 100 + i, y0: 100, x1: 200, y1: 150 }, 20, 10, taken, 2, IMAGE);
   for (let i = 0; i < taken.length; i++) {
     for (let j = i + 1; j < taken.length; j++) assert.equal(overlaps(taken[i], taken[j]), false, `${i} and ${j}`);
   }
-  assert.equal(labelSpot({ x0: 101, y0: 100, x1: 199, y1: 150 }, 20, 10, taken, 2), null, "no room: unlabelled");
+  assert.equal(taken.length, 8, "eight spots round the box");
+  assert.equal(labelSpot({ x0: 101, y0: 100, x1: 199, y1: 150 }, 20, 10, taken, 2, IMAGE), null, "no room: unlabelled");
+});
+
+test("region labels stay inside the image: a box on the top edge is lettered inside its corner", () => {
+  assert.deepEqual(labelSpot({ x0: 100, y0: 0, x1: 220, y1: 80 }, 20, 10, [], 2, IMAGE), { x0: 102, y0: 2, x1: 122, y1: 12 });
+  // A box thinner than the label, on the top edge: inside spots reach below it, still in the image.
+  assert.deepEqual(labelSpot({ x0: 600, y0: 0, x1: 640, y1: 5 }, 20, 10, [], 2, IMAGE), { x0: 602, y0: 2, x1: 622, y1: 12 });
+  // On the bottom edge and the image's full height: inside, as no spot above or below fits.
+  assert.deepEqual(labelSpot({ x0: 300, y0: 0, x1: 400, y1: 900 }, 20, 10, [], 2, IMAGE), { x0: 302, y0: 2, x1: 322, y1: 12 });
+  // Past a side edge (a box narrower than its label at the right edge): slid back in.
+  assert.deepEqual(labelSpot({ x0: 1190, y0: 500, x1: 1200, y1: 600 }, 20, 10, [], 2, IMAGE), { x0: 1180, y0: 488, x1: 1200, y1: 498 });
+  // Every spot found lies in the image, wherever the box is.
+  const taken = [];
+  for (let y = 0; y < 900; y += 37) {
+    for (let x = 0; x < 1200; x += 53) {
+      const spot = labelSpot({ x0: x, y0: y, x1: Math.min(x + 40, 1200), y1: Math.min(y + 30, 900) }, 20, 10, taken, 2, IMAGE);
+      if (spot) assert.ok(spot.x0 >= 0 && spot.y0 >= 0 && spot.x1 <= 1200 && spot.y1 <= 900, JSON.stringify(spot));
+    }
+  }
+  assert.ok(taken.length > 0);
 });

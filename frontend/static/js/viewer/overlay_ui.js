@@ -100,10 +100,12 @@ export function createOverlay(element, deepZoom, size) {
   function draw() {
     const nodes = [];
     // Letters, as in the page's lettered list (kind and confidence are there); pins are numbered.
-    // Each letter takes the first spot beside its box no other label holds, or none at all.
+    // Each letter takes the first spot beside its box, inside the image, that no other label
+    // holds, or none at all.
     /** @type {import("../state/label_spots.js").Box[]} */
     const taken = [];
     const [width, height, gap] = [BADGE_WIDTH_PX / scale, BADGE_HEIGHT_PX / scale, BADGE_GAP_PX / scale];
+    const image = { x0: 0, y0: 0, x1: size.width, y1: size.height };
     content.detections.forEach((detection, index) => {
       const group = shape("g", { "data-detection": index }, "detection");
       group.append(rect(detection.box, "detection-box"));
@@ -112,7 +114,7 @@ export function createOverlay(element, deepZoom, size) {
     // The badges in a layer of their own above every box, so no box line crosses a letter.
     const badges = shape("g", {}, "detection-badges");
     content.detections.forEach((detection, index) => {
-      const spot = labelSpot(detection.box, width, height, taken, gap);
+      const spot = labelSpot(detection.box, width, height, taken, gap, image);
       if (spot) badges.append(badge(spot, regionLetter(index)));
     });
     nodes.push(badges);
