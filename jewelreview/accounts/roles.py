@@ -113,14 +113,32 @@ def user_is_manager(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return Role.MANAGER in user_roles(user)
 
 
+def roles_allowed(action: Action) -> list[Role]:
+    """The roles that may take ``action``, in the table's order (reviewer, retoucher, manager)."""
+    return [role for role in Role if action in ROLE_ACTIONS[role]]
+
+
+def roles_phrase(roles: list[Role]) -> str:
+    """``reviewers and managers``: roles as a sentence names them."""
+    names = [f"{role.value}s" for role in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def role_refusal_details(user: AbstractBaseUser | AnonymousUser | None, allowed: list[Role]) -> dict[str, list[str]]:
+    """What every refusal by role says besides its message: the roles that may (``allowed_roles``)
+    and the caller's own (``your_roles``), so neither is read for the other."""
+    return {"allowed_roles": [role.value for role in allowed], "your_roles": sorted(user_roles(user))}
+
+
 def require(user: AbstractBaseUser | AnonymousUser | None, action: Action) -> None:
     """Raise NotAllowed unless one of the user's roles may take ``action``."""
     if user_can(user, action):
         return
     roles = sorted(user_roles(user))
     who = f"Your role ({', '.join(roles)})" if roles else "A user without a role"
+    allowed = roles_allowed(action)
     raise NotAllowed(
-        f"{who} may not {ACTION_LABELS[action]}.",
+        f"{who} may not {ACTION_LABELS[action]}; only {roles_phrase(allowed)} may.",
         code="role_not_allowed",
-        details={"action": action.value, "roles": roles},
+        details={"action": action.value, **role_refusal_details(user, allowed)},
     )

@@ -9,7 +9,9 @@ from rest_framework import serializers
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: `details.field` (or `details.fields`) names what is wrong.",
     401: "No or invalid credentials (session or `Authorization: Token ...`).",
-    403: "Your role may not do this (`role_not_allowed`), or a CSRF failure (`csrf_failed`).",
+    403: "Your role may not do this (`role_not_allowed`: `details.allowed_roles` are the roles that may, "
+    "`details.your_roles` yours), the photo is held by someone else (`not_claim_holder`, `assigned_to_other`), "
+    "or a CSRF failure (`csrf_failed`).",
     404: "No such object, or its file does not exist yet.",
     409: "The current state forbids it; `details` says what is current.",
     413: "Too large; `details.limit_bytes` gives the limit.",

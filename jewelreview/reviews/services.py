@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from jewelreview.accounts.roles import Action, Role, require, user_is_manager, user_roles
+from jewelreview.accounts.roles import Action, Role, require, role_refusal_details, user_is_manager, user_roles
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
 from jewelreview.editor.services import photo_drafts_delete
@@ -234,6 +234,7 @@ def photo_submit(
                 raise NotAllowed(
                     "Only a manager may send a reopened photo back to review; claim it first to repair it.",
                     code="manager_only",
+                    details=role_refusal_details(actor, [Role.MANAGER]),
                 )
         else:
             _require_claim_holder(locked, actor)

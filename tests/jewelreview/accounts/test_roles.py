@@ -43,11 +43,19 @@ def test_role_table():
 def test_user_roles_and_checks(users, django_user_model):
     assert user_roles(users.reviewer) == {Role.REVIEWER}
     assert user_can(users.retoucher, Action.PHOTO_CLAIM) and not user_can(users.retoucher, Action.EXPORT)
-    with pytest.raises(NotAllowed, match=r"Your role \(reviewer\) may not claim photos for repair\.") as caught:
+    with pytest.raises(NotAllowed) as caught:
         require(users.reviewer, Action.PHOTO_CLAIM)
-    assert caught.value.details == {"action": "photo_claim", "roles": ["reviewer"]}
-    with pytest.raises(NotAllowed, match="A user without a role may not view photos"):
+    assert caught.value.message == "Your role (reviewer) may not claim photos for repair; only retouchers and managers may."
+    # Who may, and who you are, each under its own name ("roles": ["reviewer"] read as who may).
+    assert caught.value.details == {
+        "action": "photo_claim",
+        "allowed_roles": ["retoucher", "manager"],
+        "your_roles": ["reviewer"],
+    }
+    with pytest.raises(NotAllowed) as caught:
         require(users.nobody, Action.PHOTO_VIEW)
+    assert caught.value.message == "A user without a role may not view photos; only reviewers, retouchers and managers may."
+    assert caught.value.details["your_roles"] == []
     boss = django_user_model.objects.create_superuser("root", password="pw")
     assert user_roles(boss) == {Role.MANAGER}
     inactive = django_user_model.objects.create_user("gone", is_active=False)

@@ -177,7 +177,8 @@ def test_role_that_may_not_is_403_and_nothing_changes(action, role, api, make_ph
     )
     assert response.status_code == 403
     assert response.json()["code"] == "role_not_allowed"
-    assert response.json()["details"]["roles"] == [role]
+    assert response.json()["details"]["your_roles"] == [role]
+    assert "manager" in response.json()["details"]["allowed_roles"] and role not in response.json()["details"]["allowed_roles"]
     assert snapshot(photo) == before
 
 
@@ -262,6 +263,21 @@ def test_resolve_a_flag(api, users, make_photo):
     again = api.reviewer.post(f"/api/flags/{flag.pk}/resolve/", {}, format="json")
     assert again.status_code == 409 and again.json()["code"] == "flag_resolved"
     assert api.reviewer.post("/api/flags/999999/resolve/", {}, format="json").status_code == 404
+
+
+def test_a_retoucher_resolving_a_flag_is_told_who_may(api, users, make_photo):
+    """The 403 names the roles that may resolve a flag, and the caller's own under its own key (it
+    said "roles": ["retoucher"], which read as the roles allowed)."""
+    photo = make_photo(status="flagged")
+    flag = Flag.objects.create(photo=photo, reason="halo", created_by=users.reviewer)
+    response = api.retoucher.post(f"/api/flags/{flag.pk}/resolve/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "role_not_allowed",
+        "message": "Your role (retoucher) may not resolve flags; only reviewers and managers may.",
+        "details": {"action": "flag_resolve", "allowed_roles": ["reviewer", "manager"], "your_roles": ["retoucher"]},
+    }
+    assert Flag.objects.get(pk=flag.pk).resolved_at is None
 
 
 def test_events_are_the_audit_log(api, users, make_photo):

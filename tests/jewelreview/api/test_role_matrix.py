@@ -238,6 +238,9 @@ def test_role_matrix(name, role, api, users, user_of, make_photo, scene_photo, s
     if expected == 403:
         body = response.json()
         assert body["code"] == "role_not_allowed" and body["message"].startswith(f"Your role ({role}) may not")
+        # Every role-restricted endpoint names who may (as this matrix says) and who you are.
+        assert set(body["details"]["allowed_roles"]) == case.allowed & ALL, (name, body)
+        assert body["details"]["your_roles"] == [role]
 
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if "nobody" not in c.allowed and c.anonymous == 401])

@@ -145,7 +145,7 @@ def test_a_manager_may_autofix_a_retoucher_may_not(users, scene_photo, client_of
     photo = scene_photo()
     refused = client_of(users.retoucher).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json")
     assert refused.status_code == 403
-    assert refused.json()["message"] == "Your role (retoucher) may not apply auto-fix."
+    assert refused.json()["message"] == "Your role (retoucher) may not apply auto-fix; only reviewers and managers may."
     assert Revision.objects.count() == 0
     assert client_of(users.manager).post(f"/api/photos/{photo.pk}/autofix/", {}, format="json").status_code == 201
 
@@ -247,7 +247,7 @@ def test_the_batch_action_refuses_bad_input(users, make_photo, client_of):
     missing = manager.post("/api/batches/9999/autofix/", {}, format="json")
     assert missing.status_code == 404 and missing.json()["message"] == "Batch 9999 does not exist."
     refused = client_of(users.reviewer).post(f"/api/batches/{photo.batch_id}/autofix/", {}, format="json")
-    assert refused.status_code == 403 and refused.json()["message"] == "Your role (reviewer) may not auto-fix batches."
+    assert refused.status_code == 403 and refused.json()["message"] == "Your role (reviewer) may not auto-fix batches; only managers may."
 
 
 def test_the_background_task_skips_a_photo_that_moved_on(users, scene_photo):

@@ -176,7 +176,7 @@ def test_a_retoucher_may_not_ask_for_next_and_nothing_is_leased(users, make_phot
     photo = make_photo()
     with pytest.raises(NotAllowed) as refused:
         review_next(actor=users.retoucher)
-    assert refused.value.message == "Your role (retoucher) may not approve photos."
+    assert refused.value.message == "Your role (retoucher) may not approve photos; only reviewers and managers may."
     assert _holder(photo) == (None, None)
 
 

@@ -270,8 +270,9 @@ def test_submit_refuses_when_another_revision_became_current_than_the_one_meant(
 
 def test_a_retoucher_cannot_submit_a_reopened_photo_without_claiming_it(users, make_photo):
     photo = make_photo(status="reopened")
-    with pytest.raises(NotAllowed, match="Only a manager may send a reopened photo back"):
+    with pytest.raises(NotAllowed, match="Only a manager may send a reopened photo back") as caught:
         services.photo_submit(photo=photo, actor=users.retoucher)
+    assert caught.value.details == {"allowed_roles": ["manager"], "your_roles": ["retoucher"]}
     assert services.photo_claim(photo=photo, actor=users.retoucher).status == "in_repair"
 
 
