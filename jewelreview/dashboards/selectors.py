@@ -9,7 +9,7 @@ photo of its view no longer counts (``catalog.selectors.superseded_photos``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -100,11 +100,12 @@ def batch_counts_list() -> list[BatchCounts]:
     return rows
 
 
-def sku_progress_list(*, batch_id: int | None = None, rollup: str | None = None) -> QuerySet:
+def sku_progress_list(*, batch_id: int | None = None, rollup: str | Collection[str] | None = None) -> QuerySet:
     """One row (a dict) per SKU with photos in the scope, in import order (by SKU id).
 
     Rows: ``sku_id``, ``photo_count``, ``count_<status>`` (within the scope) and
-    ``rollup_status`` (a ``SkuStatus``); ``rollup`` keeps only SKUs of that rolled-up status.
+    ``rollup_status`` (a ``SkuStatus``); ``rollup`` keeps only SKUs of that rolled-up status (or
+    of any of several).
     Grouping by the SKU id alone follows the photo table's SKU index, so a page stops early
     instead of grouping every photo first; :func:`sku_rows_named` adds codes and titles to a page.
     """
@@ -125,7 +126,7 @@ def sku_progress_list(*, batch_id: int | None = None, rollup: str | None = None)
         )
     )
     if rollup:
-        rows = rows.filter(rollup_status=rollup)
+        rows = rows.filter(rollup_status=rollup) if isinstance(rollup, str) else rows.filter(rollup_status__in=rollup)
     return rows.order_by("sku_id")
 
 

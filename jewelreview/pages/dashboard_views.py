@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = SkuFilterForm(request.GET, batches=[row.batch for row in batches])
     batch_id = form.value("batch")
     throughput = throughput_per_person(today=timezone.now().date(), days=THROUGHPUT_DAYS, batch_id=batch_id)
-    skus = sku_progress_list(batch_id=batch_id, rollup=form.value("rollup"))
+    skus = sku_progress_list(batch_id=batch_id, rollup=form.rollups() or None)
     reasons = flags_by_reason(batch_id=batch_id)
     sku_page = page_of(skus, number=request.GET.get("page"), size=form.value("page_size", SKU_PAGE_SIZE))
     sku_page.object_list = [

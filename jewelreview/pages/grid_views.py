@@ -55,7 +55,7 @@ def _grid_context(request: HttpRequest) -> dict:
         "colour": form.value("colour", DEFAULT_CUSTOM_COLOUR),
         # Only photos waiting for review can be approved: filtered to another status, no such button.
         "can_approve": user_can(request.user, Action.PHOTO_APPROVE)
-        and form.value("status") in (None, PhotoStatus.NEEDS_REVIEW),
+        and (not form.statuses() or PhotoStatus.NEEDS_REVIEW in form.statuses()),
         "query": request.GET.urlencode(),
     }
 

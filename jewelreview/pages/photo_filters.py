@@ -20,6 +20,7 @@ from jewelreview.catalog.pairing import MAX_CODE_LENGTH
 from jewelreview.catalog.selectors import SkuStatus
 from jewelreview.dashboards.services import MAX_BULK_PHOTOS, BulkAction, PhotoTarget
 from jewelreview.ids import parse_id
+from jewelreview.pages.status_filter import StatusFilterField, chosen_values, statuses_chosen
 
 ANY = ""
 UNASSIGNED = "none"
@@ -74,6 +75,13 @@ def page_size_choices(sizes: Iterable[int]) -> list[tuple[str, str]]:
     return [(str(size), str(size)) for size in sizes]
 
 
+def offer_page_sizes(field: forms.ChoiceField, sizes: Iterable[int]) -> None:
+    """``field`` offers ``sizes``, and a size it does not offer is refused naming them."""
+    field.choices = page_size_choices(sizes)
+    offered = ", ".join(str(size) for size in sizes)
+    field.error_messages["invalid_choice"] = f"%(value)s per page is not offered: choose {offered}."
+
+
 class PageSizeForm(forms.Form):
     """``?page_size=`` alone, one of ``sizes`` (else the second of them)."""
 
@@ -82,7 +90,7 @@ class PageSizeForm(forms.Form):
     def __init__(self, data: Mapping[str, Any], *, sizes: tuple[int, ...], **kwargs):
         super().__init__(with_default(data, "page_size", sizes[1]), **kwargs)
         self.sizes = sizes
-        self.fields["page_size"].choices = page_size_choices(sizes)
+        offer_page_sizes(self.fields["page_size"], sizes)
 
     def rows_per_page(self) -> int:
         return cleaned_value(self, "page_size", self.sizes[1])
@@ -93,7 +101,7 @@ class PhotoFilterForm(forms.Form):
 
     batch = forms.TypedChoiceField(label="Batch", coerce=int, empty_value=None, required=False)
     sku = forms.CharField(label="SKU", max_length=MAX_CODE_LENGTH, required=False, strip=True)
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    status = StatusFilterField(label="Status", choices=STATUS_CHOICES)
     page_size = forms.TypedChoiceField(label="Per page", coerce=int, empty_value=None, required=False)
 
     page_sizes: tuple[int, ...] = LIST_PAGE_SIZES
@@ -101,14 +109,18 @@ class PhotoFilterForm(forms.Form):
     def __init__(self, data: Mapping[str, Any], *, batches: Iterable[Batch], **kwargs):
         super().__init__(with_default(data, "page_size", self.page_sizes[1]), **kwargs)
         self.fields["batch"].choices = batch_choices(batches)
-        self.fields["page_size"].choices = page_size_choices(self.page_sizes)
+        offer_page_sizes(self.fields["page_size"], self.page_sizes)
 
     def value(self, name: str, default: Any = None) -> Any:
         """The cleaned value of a field, or ``default`` when it is missing, empty or invalid."""
         return cleaned_value(self, name, default)
 
+    def statuses(self) -> tuple[str, ...]:
+        """The statuses shown, any of them (repeated ``status``, as on the API); () for every status."""
+        return statuses_chosen(chosen_values(self, "status"), every=ANY)
+
     def selector_kwargs(self) -> dict[str, Any]:
-        return {"batch_id": self.value("batch"), "sku": self.value("sku"), "status": self.value("status")}
+        return {"batch_id": self.value("batch"), "sku": self.value("sku"), "status": self.statuses() or None}
 
     def rows_per_page(self) -> int:
         return self.value("page_size", self.page_sizes[1])
@@ -158,18 +170,20 @@ class SkuFilterForm(forms.Form):
     """The dashboard's scope (a batch or all) and its SKU table's rolled-up status."""
 
     batch = forms.TypedChoiceField(label="Batch", coerce=int, empty_value=None, required=False)
-    rollup = forms.ChoiceField(
-        label="SKU status", choices=[(ANY, "Any"), *SKU_STATUS_LABELS.items()], required=False
-    )
+    rollup = StatusFilterField(label="SKU status", choices=[(ANY, "Any"), *SKU_STATUS_LABELS.items()])
     page_size = forms.TypedChoiceField(label="SKUs per page", coerce=int, empty_value=None, required=False)
 
     def __init__(self, data, *, batches: Iterable[Batch], **kwargs):
         super().__init__(with_default(data, "page_size", SKU_PAGE_SIZE), **kwargs)
         self.fields["batch"].choices = batch_choices(batches)
-        self.fields["page_size"].choices = page_size_choices(LIST_PAGE_SIZES)
+        offer_page_sizes(self.fields["page_size"], LIST_PAGE_SIZES)
 
     def value(self, name: str, default: Any = None) -> Any:
         return cleaned_value(self, name, default)
+
+    def rollups(self) -> tuple[str, ...]:
+        """The SKU statuses shown, any of them; () for every one."""
+        return statuses_chosen(chosen_values(self, "rollup"), every=ANY)
 
 
 class PhotoTargetsField(forms.Field):

@@ -76,8 +76,8 @@ def _status_tabs(filters: QueueFilters) -> list[dict]:
         {
             "label": status.label,
             "count": counts[status.value],
-            "current": filters.status == status.value,
-            "query": queue_query(QueueFilters(filters.batch_id, filters.sku, status.value, filters.assignee)),
+            "current": filters.statuses == (status.value,),
+            "query": queue_query(QueueFilters(filters.batch_id, filters.sku, (status.value,), filters.assignee)),
         }
         for status in PhotoStatus
     ]
@@ -85,8 +85,8 @@ def _status_tabs(filters: QueueFilters) -> list[dict]:
         {
             "label": "All",
             "count": sum(counts.values()),
-            "current": filters.status is None,
-            "query": queue_query(QueueFilters(filters.batch_id, filters.sku, None, filters.assignee)),
+            "current": filters.statuses == (),
+            "query": queue_query(QueueFilters(filters.batch_id, filters.sku, (), filters.assignee)),
         }
     )
     return tabs

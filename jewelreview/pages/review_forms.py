@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from jewelreview.accounts.roles import Role
 from jewelreview.catalog.models import Batch, PhotoStatus
 from jewelreview.catalog.pairing import MAX_CODE_LENGTH
+from jewelreview.pages.status_filter import StatusFilterField, chosen_values, statuses_chosen
 from jewelreview.reviews.queue_selectors import QueueFilters
 
 ALL_STATUSES = "all"
@@ -23,14 +24,24 @@ class QueueFilterForm(forms.Form):
         queryset=Batch.objects.order_by("-created_at", "-id"), required=False, empty_label="All batches"
     )
     sku = forms.CharField(label="SKU", max_length=MAX_CODE_LENGTH, required=False, strip=True)
-    status = forms.ChoiceField(
-        choices=[*PhotoStatus.choices, (ALL_STATUSES, "All statuses")], required=False, initial=PhotoStatus.NEEDS_REVIEW
+    # Repeated, any of them (``?status=flagged&status=reopened``), as on the API.
+    status = StatusFilterField(
+        choices=[*PhotoStatus.choices, (ALL_STATUSES, "All statuses")], initial=[PhotoStatus.NEEDS_REVIEW]
     )
     assignee = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False, empty_label="Anyone", to_field_name="username"
     )
     page_size = forms.IntegerField(
-        label="Rows per page", min_value=1, max_value=MAX_PAGE_SIZE, required=False, initial=DEFAULT_PAGE_SIZE
+        label="Rows per page",
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        required=False,
+        initial=DEFAULT_PAGE_SIZE,
+        # Every refusal names the bounds ("Enter a whole number." alone left them to guess).
+        error_messages={
+            key: f"Rows per page: enter a whole number from 1 to {MAX_PAGE_SIZE}."
+            for key in ("invalid", "min_value", "max_value")
+        },
     )
 
     def __init__(self, data=None, *args, **kwargs):
@@ -58,14 +69,16 @@ class QueueFilterForm(forms.Form):
 
     def filters(self) -> QueueFilters:
         data = self.valid_data()
-        status = data.get("status") or PhotoStatus.NEEDS_REVIEW
         batch, assignee = data.get("batch"), data.get("assignee")
         return QueueFilters(
             batch_id=batch.pk if batch else None,
             sku=data.get("sku") or None,
-            status=None if status == ALL_STATUSES else status,
+            statuses=statuses_chosen(self._status_values() or [PhotoStatus.NEEDS_REVIEW], every=ALL_STATUSES),
             assignee=assignee.get_username() if assignee else None,
         )
+
+    def _status_values(self) -> list[str]:
+        return chosen_values(self, "status") if self.is_bound else []
 
     def rows_per_page(self) -> int:
         return self.valid_data().get("page_size") or DEFAULT_PAGE_SIZE
@@ -76,10 +89,10 @@ def queue_query(filters: QueueFilters, **extra) -> str:
     params = {
         "batch": filters.batch_id,
         "sku": filters.sku,
-        "status": filters.status or ALL_STATUSES,
+        "status": list(filters.statuses) or ALL_STATUSES,
         "assignee": filters.assignee,
         **extra,
     }
-    if params["status"] == PhotoStatus.NEEDS_REVIEW:
+    if filters.statuses == (PhotoStatus.NEEDS_REVIEW,):
         del params["status"]  # the default
-    return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return urlencode({key: value for key, value in params.items() if value not in (None, "")}, doseq=True)

@@ -24,11 +24,12 @@ QUEUE_ORDER = (*HIGHEST_RISK_FIRST, F("created_at").asc(), F("id").asc())
 
 @dataclass(frozen=True)
 class QueueFilters:
-    """What the queue shows. ``status`` None means every status; ``assignee`` is a username."""
+    """What the queue shows: photos in any of ``statuses`` (() means every status); ``assignee``
+    is a username."""
 
     batch_id: int | None = None
     sku: str | None = None
-    status: str | None = PhotoStatus.NEEDS_REVIEW
+    statuses: tuple[str, ...] = (PhotoStatus.NEEDS_REVIEW,)
     assignee: str | None = None
 
 
@@ -44,8 +45,8 @@ def _filtered(qs: QuerySet[Photo], filters: QueueFilters, *, with_status: bool =
         qs = qs.filter(sku__code=unicodedata.normalize("NFC", filters.sku))  # as ingest stores codes
     if filters.assignee:
         qs = qs.filter(assignee__username=filters.assignee)
-    if with_status and filters.status:
-        qs = qs.filter(status=filters.status)
+    if with_status and filters.statuses:
+        qs = qs.filter(status__in=filters.statuses)
     return qs
 
 
@@ -79,7 +80,7 @@ def queue_candidates(
 ) -> QuerySet[Photo]:
     """Photos "next" may hand out at ``now``: waiting for review, not leased, in queue order."""
     qs = Photo.objects.filter(status=PhotoStatus.NEEDS_REVIEW).filter(lease_free(now))
-    qs = _filtered(qs, QueueFilters(batch_id=batch_id, sku=sku, status=None))
+    qs = _filtered(qs, QueueFilters(batch_id=batch_id, sku=sku, statuses=()))
     if exclude_ids:
         qs = qs.exclude(pk__in=exclude_ids)
     return qs.order_by(*QUEUE_ORDER)

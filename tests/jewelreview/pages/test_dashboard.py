@@ -133,6 +133,23 @@ def test_photos_page_filters_by_assignee(browsers, make_photo, users):
     assert '<option value="tess">tess</option>' in html and '<option value="rita">' not in html
 
 
+def test_status_filters_take_repeats_as_any_of_them(browsers, make_photo):
+    """As on the API: the photo list's ?status= and the SKU table's ?rollup= repeated mean any of them."""
+    flagged = make_photo(sku="RING-1", status="flagged")
+    approved = make_photo(sku="RING-2", status="approved")
+    make_photo(sku="RING-3", status="needs_review")
+    html = browsers.manager.get("/dashboard/photos/?status=flagged&status=approved").content.decode()
+    assert rows(html, "data-photo-row") == [str(flagged.pk), str(approved.pk)]
+    assert re.findall(r'<option value="(\w+)" selected>', html.split('name="status"', 1)[1].split("</select>")[0]) == [
+        "approved",
+        "flagged",
+    ]
+    skus = browsers.manager.get("/dashboard/?rollup=done&rollup=needs_repair").content.decode()
+    assert rows(skus, "data-sku") == ["RING-1", "RING-2"]
+    bad_size = browsers.manager.get("/dashboard/photos/?page_size=7").content.decode()
+    assert "7 per page is not offered: choose 25, 50, 100, 200." in bad_size
+
+
 def test_reassign_reopen_reshoot_with_a_report(browsers, make_photo, users):
     flagged = make_photo(sku="RING-1", view="front", status="flagged", assignee=users.retoucher)
     approved = make_photo(sku="RING-2", view="front", status="approved")

@@ -64,11 +64,24 @@ def test_grid_filters_like_the_queue(browsers, make_photo):
     assert [t.split(":")[0] for t in tiles(approved)] == [str(summer.pk)]
 
 
+def test_a_repeated_status_means_any_of_them(browsers, make_photo):
+    flagged = make_photo(sku="RING-1", status="flagged")
+    approved = make_photo(sku="RING-2", status="approved")
+    make_photo(sku="RING-3")
+    html = browsers.reviewer.get("/grid/?status=flagged&status=approved").content.decode()
+    assert [t.split(":")[0] for t in tiles(html)] == [str(flagged.pk), str(approved.pk)]
+    assert re.search(r'<select name="status" id="id_status" multiple size="8">', html)
+    assert "Approve selected" not in html  # none of them waits for review
+    mixed = browsers.reviewer.get("/grid/?status=needs_review&status=flagged").content.decode()
+    assert len(tiles(mixed)) == 2 and "Approve selected" in mixed
+
+
 def test_bad_filters_are_reported_and_ignored(browsers, make_photo):
     photo = make_photo()
     html = browsers.reviewer.get("/grid/?batch=abc&status=nope&page_size=7&backdrop=plaid").content.decode()
     assert tiles(html) == [f"{photo.pk}:{photo.version}"]
     assert html.count('class="errorlist"') == 4
+    assert "7 per page is not offered: choose 24, 48, 96, 200." in html
     assert "backdrop-checkerboard" in html
 
 

@@ -115,6 +115,36 @@ def test_filters_by_batch_sku_status_and_assignee(browsers, make_photo, users):
     assert len(rows(get("/queue/?status=all").content.decode())) == 4
 
 
+def test_a_repeated_status_means_any_of_them_as_on_the_api(browsers, make_photo):
+    """``?status=flagged&status=approved`` kept the last (approved only); the API means any of them."""
+    for view, status in (("a", "flagged"), ("b", "approved"), ("c", "needs_review"), ("d", "reopened")):
+        make_photo(sku="RING", view=view, status=status)
+    get = browsers.reviewer.get
+    both = get("/queue/?status=flagged&status=approved&page_size=1").content.decode()
+    assert re.search(r"^\s*2 photos, highest risk first", both, re.M)
+    listed = rows(both) + rows(get("/queue/?status=flagged&status=approved&page_size=1&page=2").content.decode())
+    assert sorted(listed) == ["RING · a", "RING · b"]
+    # The select shows both (a list box while several are chosen) and the pages keep both.
+    select = re.search(r'<select name="status"[^>]*>.*?</select>', both, re.S).group(0)
+    assert "multiple" in select.split(">", 1)[0]
+    assert re.findall(r'<option value="(\w+)" selected>', select) == ["approved", "flagged"]
+    assert 'href="?status=flagged&amp;status=approved&amp;page_size=1&amp;page=2"' in both
+    assert 'aria-current="page"' not in both.split('aria-label="Photos per status"', 1)[1].split("</nav>", 1)[0]
+    assert len(rows(get("/queue/?status=flagged&status=all").content.decode())) == 4  # any of everything
+    single = get("/queue/?status=flagged").content.decode()
+    assert rows(single) == ["RING · a"]
+    assert '<select name="status" id="id_status">' in single  # one status: the usual select
+
+
+def test_a_bad_page_size_names_its_bounds(browsers, make_photo):
+    make_photo()
+    for value in ("abc", "0", "201", "2.5"):
+        html = browsers.reviewer.get(f"/queue/?page_size={value}").content.decode()
+        assert "Rows per page: enter a whole number from 1 to 200." in html, value
+        assert "Enter a whole number." not in html
+        assert len(rows(html)) == 1  # the default size applies meanwhile
+
+
 def test_links_keep_the_queues_batch_and_sku_for_next(browsers, make_photo):
     photo = make_photo(sku="RING-1", batch="launch")
     html = browsers.reviewer.get(f"/queue/?batch={photo.batch_id}&sku=RING-1").content.decode()
@@ -131,6 +161,11 @@ def test_an_invalid_filter_is_shown_and_the_others_still_apply(browsers, make_ph
     assert response.status_code == 200
     assert "Select a valid choice. bogus is not one of the available choices." in html
     assert rows(html) == ["RING-2 · b"]
+    # Given with a good one, the bad status is reported and the good one still filters.
+    make_photo(sku="RING-3", view="c", status="flagged")
+    mixed = browsers.reviewer.get("/queue/?status=bogus&status=flagged").content.decode()
+    assert "Select a valid choice. bogus is not one of the available choices." in mixed
+    assert rows(mixed) == ["RING-3 · c"] and '<option value="flagged" selected>' in mixed
 
 
 def test_the_queue_shows_who_is_reviewing_what(browsers, make_photo, users):
