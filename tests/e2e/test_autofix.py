@@ -54,9 +54,19 @@ def test_reviewer_sees_the_region_and_applies_autofix(live_url, detected, chromi
         assert outlined.count() == len(photo.detections)
         expect(page.locator("#detection-list")).to_contain_text("Lost prong, chain or wire")
         # Lettered on the photo as in the list (pins are the numbered marks).
-        letters = page.locator("#viewer-main .detection-badges .detection-label").all_text_contents()
+        # Read in one step: the layer is redrawn while the viewer settles on its fit, and a badge
+        # read apart from its letters may have been replaced in between (bounding_box() None).
+        expect(page.locator("#viewer-main .detection-badges .detection-label")).to_have_count(len(photo.detections))
+        letters, badges = page.locator("#viewer-main").evaluate(
+            """viewer => [
+                [...viewer.querySelectorAll(".detection-badges .detection-label")].map((t) => t.textContent),
+                [...viewer.querySelectorAll(".detection-badge-box")].map((r) => {
+                    const b = r.getBoundingClientRect();
+                    return { x: b.x, y: b.y, width: b.width, height: b.height };
+                }),
+            ]"""
+        )
         assert letters == [chr(ord("A") + i) for i in range(len(photo.detections))], letters
-        badges = [b.bounding_box() for b in page.locator("#viewer-main .detection-badge-box").all()]
         assert all(
             a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
             or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
