@@ -26,7 +26,6 @@ from core.autofix import propose_recipe
 from core.detect import detect
 from core.recipe import Recipe
 from core.render import render_window
-from core.result_cache import ResultCache
 from core.window import Rect
 
 
@@ -51,14 +50,13 @@ def measure(name: str, runs: int) -> tuple[int, float, float, float]:
     image = codecs.DecodedImage(
         rgb=scene.rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(scene.rgb)
     )
-    kept = recover._RESULTS
     try:
-        recover._RESULTS = ResultCache(max_bytes=recover.RESULT_CACHE_BYTES)
+        recover.keep_results(recover.RESULT_CACHE_BYTES)
         cached = _timed(image, scene.ai_alpha, recipes)
-        recover._RESULTS = ResultCache(max_bytes=0)
+        recover.keep_results(0)
         uncached = _timed(image, scene.ai_alpha, recipes[1:])
     finally:
-        recover._RESULTS = kept
+        recover.keep_results(recover.RESULT_CACHE_BYTES)
     ops = sum(op["op"] == "recover" for op in proposal["ops"])
     return ops, cached[0], statistics.median(cached[1:]), statistics.median(uncached)
 

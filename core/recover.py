@@ -88,6 +88,8 @@ __all__ = [
     "FOLLOW_RANGE",
     "RADIUS",
     "RADIUS_RANGE",
+    "RESULT_CACHE_BYTES",
+    "keep_results",
     "recover_margin",
     "recover_region",
 ]
@@ -174,14 +176,29 @@ def recover_region(
         return out
     crop = box.pad(recover_margin(radius, follow)).clip(Rect.of_shape(alpha.shape))
     a8, cover, rgb = alpha[crop.slices()], region[crop.slices()], rgb[crop.slices()]
+    results = _RESULTS
+    if not results.max_bytes:
+        out[crop.slices()] = _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
+        return out
     # The region's box in the crop is the bounding box of ``cover``: the key holds it already.
-    key = _RESULTS.key(rgb, a8, cover, radius, follow)
-    result = _RESULTS.get(key)
+    key = results.key(rgb, a8, cover, radius, follow)
+    result = results.get(key)
     if result is None:
         result = _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
-        _RESULTS.put(key, result)
+        results.put(key, result)
     out[crop.slices()] = result
     return out
+
+
+def keep_results(max_bytes: int) -> None:
+    """Keep up to ``max_bytes`` of recover results in this process (:data:`RESULT_CACHE_BYTES` by
+    default); 0 keeps none and hashes nothing, for processes that never render an op twice (a
+    worker's job runs in a forked process whose cache dies with it).
+
+    >>> keep_results(0); keep_results(RESULT_CACHE_BYTES)
+    """
+    global _RESULTS
+    _RESULTS = ResultCache(max_bytes=max_bytes)
 
 
 def _recovered(

@@ -38,11 +38,11 @@ if [ ! -f "$stamp" ]; then
     else
         .venv/bin/python -m pip install --quiet -e .
     fi
-    # Compile numba's caches now, not in the first worker, save or test: the matting solver's
-    # kernels (2 s), the path sweep's (17 s), and pymatting's (about a minute, once), which the
-    # tests use as a reference.
-    .venv/bin/python -c "from core.matte import preload_solver; preload_solver()"
-    .venv/bin/python -c "from core.rasterize import preload_sweep; preload_sweep()"
+    # pymatting's numba caches (about a minute, once): the tests use it as a reference.
     if [ -n "$extras" ]; then .venv/bin/python -c "import pymatting"; fi
     touch "$stamp"
 fi
+# Compile core's numba kernels now, not in the first worker, save or test: the matting solver's
+# (2 s) and the path sweep's (17 s). On every run, since a pull may change them without touching
+# pyproject.toml; with numba's cache warm this takes about a second.
+.venv/bin/python -c "from core.matte import preload_solver; from core.rasterize import preload_sweep; preload_solver(); preload_sweep()"

@@ -240,25 +240,82 @@ def test_follow_parses_with_its_limits_scales_and_is_written_only_when_set():
         recover_region(np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8), radius=16, follow=-1)
 
 
-def test_a_repeated_op_is_served_from_the_cache_with_the_same_pixels(monkeypatch):
-    """The editor previews re-render a recover op whose input did not change (a slider of a later
-    op moved): the second time it is not solved again; any change of its input is."""
+@pytest.fixture
+def results_kept(monkeypatch):
+    """core.recover's results cache as a process has it (tests run without it: tests/conftest.py),
+    counting the solves it saves."""
     from core import recover
 
-    monkeypatch.setattr(recover, "_RESULTS", recover.ResultCache(max_bytes=recover.RESULT_CACHE_BYTES))
+    recover.keep_results(recover.RESULT_CACHE_BYTES)
     solves = []
     real = recover._recovered
     monkeypatch.setattr(recover, "_recovered", lambda *args: solves.append(1) or real(*args))
+    yield solves
+    recover.keep_results(0)
+
+
+def test_a_repeated_op_is_served_from_the_cache_and_any_change_of_its_input_solves_again(results_kept):
+    """The editor's previews re-render a recover op whose input did not change (a slider of a later
+    op moved): not solved again. A change of any input it reads is."""
     rgb, ai, _ = cluttered_scene()
     region = everywhere(ai.shape)
     first = recover_region(rgb, ai, region, radius=REACH)
-    again = recover_region(rgb, ai, region, radius=REACH)
-    assert np.array_equal(first, again) and len(solves) == 1
-    again[:] = 0  # the caller's copy: the cache keeps its own
-    assert np.array_equal(recover_region(rgb, ai, region, radius=REACH), first) and len(solves) == 1
-    changed = ai.copy()
-    changed[0, 0] = 1
-    recover_region(rgb, changed, region, radius=REACH)
-    recover_region(rgb, ai, region, radius=REACH, follow=8)
-    recover_region(rgb, ai, region, radius=REACH - 1)
-    assert len(solves) == 4
+    assert np.array_equal(recover_region(rgb, ai, region, radius=REACH), first) and len(results_kept) == 1
+    changed_alpha = ai.copy()
+    changed_alpha[0, 0] = 1
+    changed_colour = rgb.copy()
+    changed_colour[0, 0, 0] ^= 1
+    softer = region.copy()
+    softer[40:, :] = 200  # the same box, other coverage
+    for args, kwargs in [
+        ((rgb, changed_alpha, region), {"radius": REACH}),
+        ((changed_colour, ai, region), {"radius": REACH}),
+        ((rgb.astype(np.uint16) * 257, ai, region), {"radius": REACH}),  # the same colours, 16-bit
+        ((rgb, ai, softer), {"radius": REACH}),
+        ((rgb, ai, region), {"radius": REACH, "follow": 8}),
+        ((rgb, ai, region), {"radius": REACH - 1}),
+    ]:
+        solved = len(results_kept)
+        recover_region(*args, **kwargs)
+        assert len(results_kept) == solved + 1, kwargs
+
+
+def test_renders_through_the_cache_equal_renders_without_it(results_kept):
+    """A recipe with a refine before the recover op and one after: moving the later one is served
+    from the cache, moving the earlier one solves again; every render equals one made without it."""
+    from core import recover
+
+    rgb, ai, _ = cluttered_scene()
+    image = codecs.DecodedImage(rgb=rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(rgb))
+
+    def recipe(before, after):
+        return Recipe.from_dict({"ops": [
+            {"op": "refine", "shift_edge": before, "region": "M 0 70 H 160 V 90 H 0 Z"},
+            {"op": "recover", "region": "M 10 50 H 150 V 100 H 10 Z", "radius": REACH, "follow": 8},
+            {"op": "refine", "contrast": after},
+        ]})
+
+    steps = [recipe(0, 0), recipe(0, 10), recipe(0, 20), recipe(40, 20)]
+    cached = [render(image, ai, r).alpha for r in steps]
+    assert len(results_kept) == 2  # the first render and the one after the earlier op moved
+    recover.keep_results(0)
+    for r, alpha in zip(steps, cached):
+        assert np.array_equal(render(image, ai, r).alpha, alpha)
+    assert not np.array_equal(cached[2], cached[3])  # the earlier op did change the recover's input
+
+
+def test_the_cache_hands_out_copies_and_drops_the_oldest_past_its_budget():
+    from core.result_cache import ResultCache
+
+    cache = ResultCache(max_bytes=250)
+    one, two, three = (np.full((10, 10), v, np.uint8) for v in (1, 2, 3))
+    cache.put(b"1", one)
+    one[:] = 9  # the caller's array: the cache keeps its own
+    got = cache.get(b"1")
+    got[:] = 7  # and what it hands out is a copy
+    assert (cache.get(b"1") == 1).all()
+    cache.put(b"2", two)
+    cache.put(b"3", three)  # 300 bytes: the least recently used (1) goes
+    assert cache.get(b"1") is None and (cache.get(b"2") == 2).all() and (cache.get(b"3") == 3).all()
+    cache.put(b"big", np.zeros(300, np.uint8))  # larger than the budget: not kept
+    assert cache.get(b"big") is None and cache.get(b"2") is not None
