@@ -41,7 +41,7 @@ MAX_SOLVE_PX = 1_000_000
 
 
 def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = recover.RADIUS) -> tuple[LostStrand, ...] | None:
-    """Where :func:`recover_region` over the whole image would raise alpha, grouped.
+    """Where :func:`core.recover.recover_region` over the whole image would raise alpha, grouped.
 
     Accepted pixels closer than :data:`STRAND_GAP_PX` are one group; a group's parts of the
     background's colours (step 5's veto, calibrated on the group's neighbourhood) are left out,
@@ -56,7 +56,7 @@ def find_lost_strands(rgb: np.ndarray, alpha: np.ndarray, *, radius: float = rec
     alpha : ndarray, shape (H, W), uint8
         The mask (the AI's). Neither is modified.
     radius : float
-        As in :func:`recover_region`.
+        As in :func:`core.recover.recover_region`.
 
     Returns
     -------

@@ -20,7 +20,8 @@ repair): "flagged" would leave it on every to-claim list with no flag saying wha
 
 A claim is who holds the photo: assigning an in-repair photo to someone hands them the claim, and
 a manager unassigning it (``services.photo_assign`` with no one) releases it, as ``release``, so
-no photo is in repair with nobody holding it.
+no action leaves a photo in repair with nobody holding it (deleting the holder's account in the
+admin does: ``Photo.assignee`` is set to null; unassigning the photo then releases it).
 
 Who may take an action is ``jewelreview.accounts.roles``; services combine both and write the
 event. ``prepare`` is taken by the system when a photo's previews exist.
