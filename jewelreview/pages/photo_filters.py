@@ -101,7 +101,7 @@ class PhotoFilterForm(forms.Form):
 
     batch = forms.TypedChoiceField(label="Batch", coerce=int, empty_value=None, required=False)
     sku = forms.CharField(label="SKU", max_length=MAX_CODE_LENGTH, required=False, strip=True)
-    status = StatusFilterField(label="Status", choices=STATUS_CHOICES)
+    status = StatusFilterField(label="Status", choices=STATUS_CHOICES, fallback=[ANY])
     page_size = forms.TypedChoiceField(label="Per page", coerce=int, empty_value=None, required=False)
 
     page_sizes: tuple[int, ...] = LIST_PAGE_SIZES
@@ -170,7 +170,9 @@ class SkuFilterForm(forms.Form):
     """The dashboard's scope (a batch or all) and its SKU table's rolled-up status."""
 
     batch = forms.TypedChoiceField(label="Batch", coerce=int, empty_value=None, required=False)
-    rollup = StatusFilterField(label="SKU status", choices=[(ANY, "Any"), *SKU_STATUS_LABELS.items()])
+    rollup = StatusFilterField(
+        label="SKU status", choices=[(ANY, "Any"), *SKU_STATUS_LABELS.items()], fallback=[ANY]
+    )
     page_size = forms.TypedChoiceField(label="SKUs per page", coerce=int, empty_value=None, required=False)
 
     def __init__(self, data, *, batches: Iterable[Batch], **kwargs):

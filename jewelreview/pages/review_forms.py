@@ -25,8 +25,11 @@ class QueueFilterForm(forms.Form):
     )
     sku = forms.CharField(label="SKU", max_length=MAX_CODE_LENGTH, required=False, strip=True)
     # Repeated, any of them (``?status=flagged&status=reopened``), as on the API.
+    # Absent, blank or bad: the default, waiting for review; an explicit "all" shows every status.
     status = StatusFilterField(
-        choices=[*PhotoStatus.choices, (ALL_STATUSES, "All statuses")], initial=[PhotoStatus.NEEDS_REVIEW]
+        choices=[*PhotoStatus.choices, (ALL_STATUSES, "All statuses")],
+        initial=[PhotoStatus.NEEDS_REVIEW],
+        fallback=[PhotoStatus.NEEDS_REVIEW],
     )
     assignee = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False, empty_label="Anyone", to_field_name="username"
@@ -47,9 +50,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, data=None, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         if data is not None:
-            # Absent means the default (waiting for review); an explicit "all" shows every status.
             data = data.copy()
-            data.setdefault("status", PhotoStatus.NEEDS_REVIEW)
             data.setdefault("page_size", str(DEFAULT_PAGE_SIZE))
         super().__init__(data, *args, **kwargs)
         # Photos are assigned to retouchers and managers (reviews.services.photo_assign).
@@ -73,12 +74,9 @@ class QueueFilterForm(forms.Form):
         return QueueFilters(
             batch_id=batch.pk if batch else None,
             sku=data.get("sku") or None,
-            statuses=statuses_chosen(self._status_values() or [PhotoStatus.NEEDS_REVIEW], every=ALL_STATUSES),
+            statuses=statuses_chosen(chosen_values(self, "status"), every=ALL_STATUSES),
             assignee=assignee.get_username() if assignee else None,
         )
-
-    def _status_values(self) -> list[str]:
-        return chosen_values(self, "status") if self.is_bound else []
 
     def rows_per_page(self) -> int:
         return self.valid_data().get("page_size") or DEFAULT_PAGE_SIZE

@@ -5,7 +5,11 @@ for the query above while ``/api/photos/`` showed both. :class:`StatusFilterFiel
 value; its select is the usual single one while one status (or none) is chosen, and a list box
 with each chosen status selected when several are, so the page shows what it filters by and a
 change keeps them (Ctrl/Cmd-click adds or removes one). As with the pages' other filters, a
-bad value is reported on the field and ignored: the statuses given with it still filter.
+bad value is reported on the field and ignored: the statuses given with it still filter. A blank
+value is no value, unless blank is one of the choices ("any status"): ``?status=`` on the queue
+means its default, as an absent ``status`` does. When no valid status is given the filter uses
+its ``fallback`` (the queue's "needs review", the lists' "any"), and the select shows what the
+page filters by: the valid statuses given, else that fallback, selected.
 """
 
 from __future__ import annotations
@@ -32,27 +36,42 @@ class StatusSelect(forms.SelectMultiple):
 
 
 class StatusFilterField(forms.MultipleChoiceField):
-    """Any number of statuses, each one of ``choices``; cleans to a list without repeats."""
+    """Any number of statuses, each one of ``choices``; cleans to a list without repeats.
+
+    ``fallback``: the values filtered by when no valid one is given (absent, blank or all bad).
+    """
 
     widget = StatusSelect
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, fallback: Iterable[str], **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.fallback = [str(value) for value in fallback]
+
+    def to_python(self, value) -> list[str]:
+        # A blank value is no value (``?status=`` reported "Select a valid choice.  is not one of
+        # the available choices."), unless blank is itself a choice (the lists' "any").
+        blank_chosen = self.valid_value("")
+        return [item for item in super().to_python(value) if item != "" or blank_chosen]
 
     def clean(self, value) -> list[str]:
         return list(dict.fromkeys(super().clean(value)))
 
+    def chosen(self, given) -> list[str]:
+        """The values filtered by: the valid ones among ``given`` (the others are reported on the
+        field), else ``fallback``."""
+        valid = [item for item in self.to_python(given) if self.valid_value(item)]
+        return list(dict.fromkeys(valid)) or list(self.fallback)
+
+    def bound_data(self, data, initial) -> list[str]:
+        # The select shows what the page filters by: with ``?status=bogus`` the queue used its
+        # fallback while no option was selected, so the browser showed the first one ("New").
+        return self.chosen(data)
+
 
 def chosen_values(form: forms.Form, name: str) -> list[str]:
-    """The values of ``form``'s status filter ``name``: all of them when valid, else the valid
-    ones among those given (the field reports the others)."""
-    _ = form.errors  # cleans once
-    if name in form.cleaned_data:
-        return form.cleaned_data[name]
-    field = form.fields[name]
-    given = form[name].data or []
-    return list(dict.fromkeys(value for value in given if field.valid_value(value)))
+    """The values ``form``'s status filter ``name`` filters by (``StatusFilterField.chosen``)."""
+    return form.fields[name].chosen(form[name].data)
 
 
 def statuses_chosen(values: Iterable[str] | None, *, every: str) -> tuple[str, ...]:

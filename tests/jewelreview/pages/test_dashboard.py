@@ -150,6 +150,27 @@ def test_status_filters_take_repeats_as_any_of_them(browsers, make_photo):
     assert "7 per page is not offered: choose 25, 50, 100, 200." in bad_size
 
 
+def test_a_blank_or_bad_status_filter_shows_any_selected(browsers, make_photo):
+    """Blank is "Any"; a bad value is reported and every status shown, so "Any" is the option
+    selected (none was: the browser showed the first by chance)."""
+    flagged = make_photo(sku="RING-1", status="flagged")
+    approved = make_photo(sku="RING-2", status="approved")
+
+    def selected(html: str, name: str) -> list[str]:
+        select = re.search(rf'<select name="{name}"[^>]*>.*?</select>', html, re.S).group(0)
+        return re.findall(r"<option [^>]*selected>[^<]*</option>", select)
+
+    for value in ("", "bogus"):
+        html = browsers.manager.get(f"/dashboard/photos/?status={value}").content.decode()
+        assert rows(html, "data-photo-row") == [str(flagged.pk), str(approved.pk)], value
+        assert selected(html, "status") == ['<option value="" selected>Any status</option>'], value
+        skus = browsers.manager.get(f"/dashboard/?rollup={value}").content.decode()
+        assert rows(skus, "data-sku") == ["RING-1", "RING-2"], value
+        assert selected(skus, "rollup") == ['<option value="" selected>Any</option>'], value
+        reported = "Select a valid choice. bogus is not one of the available choices."
+        assert (reported in html, reported in skus) == (value == "bogus",) * 2
+
+
 def test_reassign_reopen_reshoot_with_a_report(browsers, make_photo, users):
     flagged = make_photo(sku="RING-1", view="front", status="flagged", assignee=users.retoucher)
     approved = make_photo(sku="RING-2", view="front", status="approved")

@@ -85,6 +85,20 @@ def test_bad_filters_are_reported_and_ignored(browsers, make_photo):
     assert "backdrop-checkerboard" in html
 
 
+def test_a_blank_or_bad_status_shows_any_status_selected(browsers, make_photo):
+    """Blank is the grid's "Any status"; a bad status is reported and the grid shows every status,
+    so "Any status" is the option selected (none was: the browser showed the first by chance)."""
+    waiting, approved = make_photo(sku="RING-1"), make_photo(sku="RING-2", status="approved")
+    for query in ("status=", "status=bogus"):
+        html = browsers.reviewer.get(f"/grid/?{query}").content.decode()
+        assert [t.split(":")[0] for t in tiles(html)] == [str(waiting.pk), str(approved.pk)], query
+        select = re.search(r'<select name="status"[^>]*>.*?</select>', html, re.S).group(0)
+        assert re.findall(r"<option [^>]*selected>[^<]*</option>", select) == [
+            '<option value="" selected>Any status</option>'
+        ], query
+        assert ("Select a valid choice. bogus is not one of the available choices." in html) == (query != "status=")
+
+
 def test_backdrop_and_custom_colour_come_from_the_url(browsers, make_photo):
     make_photo()
     black = browsers.reviewer.get("/grid/?backdrop=black").content.decode()

@@ -168,6 +168,30 @@ def test_an_invalid_filter_is_shown_and_the_others_still_apply(browsers, make_ph
     assert rows(mixed) == ["RING-3 · c"] and '<option value="flagged" selected>' in mixed
 
 
+def selected_statuses(html: str) -> list[str]:
+    """The options selected in the status select, by value."""
+    select = re.search(r'<select name="status"[^>]*>.*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="(\w*)" selected>', select)
+
+
+def test_a_blank_or_bad_status_means_the_default_and_the_select_shows_it(browsers, make_photo):
+    """``?status=`` read "Select a valid choice.  is not one of the available choices."; with
+    ``?status=bogus`` the queue showed photos waiting for review while no option was selected (the
+    browser showed the first, "New")."""
+    make_photo(sku="RING-1", view="a")
+    make_photo(sku="RING-2", view="b", status="flagged")
+    blank = browsers.reviewer.get("/queue/?status=").content.decode()
+    assert "Select a valid choice" not in blank and 'class="errorlist"' not in blank
+    assert rows(blank) == ["RING-1 · a"] and selected_statuses(blank) == ["needs_review"]
+    bogus = browsers.reviewer.get("/queue/?status=bogus").content.decode()
+    assert "Select a valid choice. bogus is not one of the available choices." in bogus
+    assert rows(bogus) == ["RING-1 · a"] and selected_statuses(bogus) == ["needs_review"]
+    # Blank with a good one: the good one filters, alone selected.
+    flagged = browsers.reviewer.get("/queue/?status=&status=flagged").content.decode()
+    assert 'class="errorlist"' not in flagged
+    assert rows(flagged) == ["RING-2 · b"] and selected_statuses(flagged) == ["flagged"]
+
+
 def test_the_queue_shows_who_is_reviewing_what(browsers, make_photo, users):
     mine, theirs = make_photo(sku="MINE", view="v"), make_photo(sku="THEIRS", view="v")
     until = timezone.now() + timedelta(minutes=5)
