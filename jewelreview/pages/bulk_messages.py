@@ -8,8 +8,9 @@ from django.http import HttpRequest
 
 from jewelreview.dashboards.services import BulkAction, BulkReport
 
-# Past this many refusals the rest are summed up in one line: the page stays readable.
-MAX_REFUSAL_LINES = 20
+# Photo lines of each kind (claims released, refusals): past this many, the rest of that kind
+# are counted in one "… and N more" line, so the page stays readable.
+MAX_LINES_PER_KIND = 20
 
 PAST_TENSE = {
     BulkAction.APPROVE: "approved",
@@ -27,9 +28,23 @@ def bulk_report_messages(request: HttpRequest, report: BulkReport) -> None:
         messages.success(request, f"{done} {noun} {verb}.")
     else:
         messages.warning(request, f"{done} of {report.total} {noun} {verb}; {len(report.refused)} could not be.")
-    for item in [item for item in report.done if item.message][:MAX_REFUSAL_LINES]:
+    # A done photo says more only when unassigning it released its claim (dashboards.services).
+    released = [item for item in report.done if item.message]
+    for item in released[:MAX_LINES_PER_KIND]:
         messages.info(request, f"{item.label} (photo {item.photo_id}): {item.message}")
-    for item in report.refused[:MAX_REFUSAL_LINES]:
+    if len(released) > MAX_LINES_PER_KIND:
+        messages.info(request, _more_released(len(released) - MAX_LINES_PER_KIND))
+    for item in report.refused[:MAX_LINES_PER_KIND]:
         messages.error(request, f"{item.label} (photo {item.photo_id}) was not {verb}: {item.message}")
-    if len(report.refused) > MAX_REFUSAL_LINES:
-        messages.error(request, f"… and {len(report.refused) - MAX_REFUSAL_LINES} more photos were not {verb}.")
+    if len(report.refused) > MAX_LINES_PER_KIND:
+        messages.error(request, _more_refused(len(report.refused) - MAX_LINES_PER_KIND, verb))
+
+
+def _more_released(count: int) -> str:
+    if count == 1:
+        return "… and 1 more photo was in repair, so unassigning it released its claim."
+    return f"… and {count} more photos were in repair, so unassigning them released their claims."
+
+
+def _more_refused(count: int, verb: str) -> str:
+    return f"… and 1 more photo was not {verb}." if count == 1 else f"… and {count} more photos were not {verb}."

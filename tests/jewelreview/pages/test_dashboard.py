@@ -209,6 +209,28 @@ def test_reassigning_a_photo_in_repair_to_no_one_releases_it_and_says_so(browser
     assert Photo.objects.filter(pk=claimed.pk, status="flagged", assignee=None).exists()
 
 
+def test_a_long_report_counts_the_claims_released_past_its_twenty_lines(browsers, make_photo, users):
+    """Unassigning 25 photos in repair named 20 releases and said nothing of the other 5."""
+    claimed = [make_photo(sku=f"RING-{n:02d}", status="in_repair", assignee=users.retoucher) for n in range(25)]
+    selection = [f"{photo.pk}:1" for photo in claimed]
+    html = browsers.manager.post(
+        "/dashboard/photos/", {"photo": selection, "action": "assign", "assignee": "(no one)"}, follow=True
+    ).content.decode()
+    assert html.count("so unassigning it released its claim (") == 20
+    assert "… and 5 more photos were in repair, so unassigning them released their claims." in html
+    assert not Photo.objects.filter(status="in_repair").exists()
+
+    # One past the twenty, of either kind, reads in the singular.
+    held = [make_photo(sku=f"RING-{n:02d}", status="in_repair", assignee=users.retoucher) for n in range(21)]
+    unassign = {"photo": [f"{p.pk}:1" for p in held], "action": "assign", "assignee": "(no one)"}
+    held_html = browsers.manager.post("/dashboard/photos/", unassign, follow=True).content.decode()
+    assert "… and 1 more photo was in repair, so unassigning it released its claim." in held_html
+    reopen = {"photo": selection[:21], "action": "reopen"}  # none is approved
+    refused = browsers.manager.post("/dashboard/photos/", reopen, follow=True).content.decode()
+    assert refused.count(") was not reopened: ") == 20
+    assert "… and 1 more photo was not reopened." in refused
+
+
 def test_the_reassign_select_starts_on_no_choice(browsers, make_photo):
     """Ticking photos and clicking Reassign must not unassign them (and release claims) by default."""
     claimed = make_photo(status="in_repair")
