@@ -20,8 +20,9 @@ PAST_TENSE = {
 }
 
 
-def bulk_report_messages(request: HttpRequest, report: BulkReport) -> None:
-    verb = PAST_TENSE[report.action]
+def bulk_report_messages(request: HttpRequest, report: BulkReport, *, unassigning: bool = False) -> None:
+    """``unassigning``: the action was an assign to no one, reported as "unassigned"."""
+    verb = "unassigned" if unassigning else PAST_TENSE[report.action]
     done = len(report.done)
     noun = "photo" if report.total == 1 else "photos"
     if not report.refused:

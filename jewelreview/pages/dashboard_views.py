@@ -119,7 +119,7 @@ def _apply_to_selection(request: HttpRequest) -> HttpResponse:
     form = BulkActionForm(request.POST)
     back = reverse("pages:dashboard-photos") + (f"?{request.GET.urlencode()}" if request.GET else "")
     if not form.is_valid():
-        errors = "; ".join(f"{error}" for errors in form.errors.values() for error in errors)
+        errors = "; ".join(_after_colon(f"{error}") for errors in form.errors.values() for error in errors)
         messages.error(request, f"Nothing was changed: {errors}")
         return redirect(back)
     targets = form.cleaned_data["photo"]
@@ -149,8 +149,15 @@ def _apply_to_selection(request: HttpRequest) -> HttpResponse:
     except (InvalidInput, NotFound) as exc:
         messages.error(request, exc.message)
     else:
-        bulk_report_messages(request, report)
+        bulk_report_messages(request, report, unassigning=action == BulkAction.ASSIGN and assignee is None)
     return redirect(back)
+
+
+def _after_colon(sentence: str) -> str:
+    """``sentence`` continuing one after a colon: its first letter in lower case, unless its first
+    word is an abbreviation ("SKU")."""
+    first_word = sentence.split(" ", 1)[0]
+    return sentence if len(first_word) > 1 and first_word.isupper() else sentence[:1].lower() + sentence[1:]
 
 
 def _assignee(form: BulkActionForm):

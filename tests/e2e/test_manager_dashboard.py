@@ -256,7 +256,7 @@ def test_reassign_needs_a_choice_and_asks_before_releasing_claims(
         expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("In repair")
 
         page.get_by_role("button", name="Reassign (2)").click()  # accepted
-        expect(page.get_by_role("status").first).to_contain_text("2 photos reassigned.")
+        expect(page.get_by_role("status").first).to_contain_text("2 photos unassigned.")
         assert questions == [question, question]
         expect(page.locator(f'tr[data-photo-row="{scene["RING2_front"]}"]')).to_contain_text("Flagged")
 

@@ -203,7 +203,7 @@ def test_reassigning_a_photo_in_repair_to_no_one_releases_it_and_says_so(browser
         "/dashboard/photos/", {"photo": [f"{claimed.pk}:1"], "action": "assign", "assignee": "(no one)"}, follow=True
     )
     html = response.content.decode()
-    assert "1 photo reassigned." in html
+    assert "1 photo unassigned." in html and "reassigned" not in html
     line = f"RING-3 / front (photo {claimed.pk}): it was in repair, so unassigning it released its claim (flagged now)."
     assert line in html and line.count(":") == 1  # it read "(photo N): it was in repair: with no one holding it, ..."
     assert Photo.objects.filter(pk=claimed.pk, status="flagged", assignee=None).exists()
@@ -231,6 +231,20 @@ def test_a_long_report_counts_the_claims_released_past_its_twenty_lines(browsers
     assert "… and 1 more photo was not reopened." in refused
 
 
+def test_unassigning_is_reported_as_unassigned(browsers, make_photo, users):
+    """Choosing "No one" read "N photos reassigned."."""
+    flagged = make_photo(sku="RING-1", view="front", status="flagged", assignee=users.retoucher)
+    approved = make_photo(sku="RING-2", view="front", status="approved")
+    selection = [f"{flagged.pk}:1", f"{approved.pk}:1"]
+    html = browsers.manager.post(
+        "/dashboard/photos/", {"photo": selection, "action": "assign", "assignee": "(no one)"}, follow=True
+    ).content.decode()
+    assert "1 of 2 photos unassigned; 1 could not be." in html
+    assert f"RING-2 / front (photo {approved.pk}) was not unassigned: Cannot assign a photo that is approved." in html
+    assert "reassigned" not in html
+    assert Photo.objects.get(pk=flagged.pk).assignee is None
+
+
 def test_the_reassign_select_starts_on_no_choice(browsers, make_photo):
     """Ticking photos and clicking Reassign must not unassign them (and release claims) by default."""
     claimed = make_photo(status="in_repair")
@@ -250,7 +264,7 @@ def test_reassign_without_a_choice_changes_nothing_and_says_why(browsers, make_p
             "/dashboard/photos/", {"photo": [f"{claimed.pk}:1"], "action": "assign", **data}, follow=True
         )
         assert (
-            "Nothing was changed: Choose whom to assign the selected photos to: "
+            "Nothing was changed: choose whom to assign the selected photos to: "
             "a person, or &quot;No one&quot; to unassign them."
         ) in response.content.decode()
     claimed.refresh_from_db()
@@ -276,7 +290,7 @@ def test_bad_actions_change_nothing(browsers, make_photo):
     bad_action = browsers.manager.post(
         "/dashboard/photos/", {"photo": [str(photo.pk)], "action": "delete"}, follow=True
     )
-    assert "Nothing was changed: Select a valid choice. delete is not one of the available choices." in (
+    assert "Nothing was changed: select a valid choice. delete is not one of the available choices." in (
         bad_action.content.decode()
     )
     nothing = browsers.manager.post("/dashboard/photos/", {"action": "reopen"}, follow=True)
