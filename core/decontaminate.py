@@ -37,13 +37,12 @@ Two shortcuts keep it near O(edge pixels) on 24-megapixel photos:
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
 from core.decontaminate_fusion import _BLOCK, _COARSE_BLOCKS, _CoarseMeans, _fine_pass
 from core.decontaminate_strips import _FINE, _soft_tiles, _strips
-from core.errors import CoreError, InvalidRecipeError, SizeMismatchError
+from core.errors import CoreError, SizeMismatchError, checked_number
 
 __all__ = ["decontaminate", "decontaminate_margin"]
 
@@ -145,12 +144,7 @@ def _check_inputs(rgb: np.ndarray, alpha: np.ndarray) -> None:
 
 
 def _check_amount(amount: float) -> float:
-    if isinstance(amount, bool) or not isinstance(amount, (int, float, np.integer, np.floating)):
-        raise InvalidRecipeError(f"must be a number, got {type(amount).__name__}", field="amount")
-    amount = float(amount)
-    if not math.isfinite(amount) or not 0.0 <= amount <= 100.0:
-        raise InvalidRecipeError(f"must be between 0 and 100, got {amount:g}", field="amount")
-    return amount
+    return checked_number(amount, "amount", 0.0, 100.0)
 
 
 def _check_origin(origin: tuple[int, int]) -> tuple[int, int]:

@@ -6,6 +6,9 @@ The CLI prints ``str(error)`` on one line; the service maps them to HTTP 400/413
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 
 class CoreError(Exception):
     """Base class: bad input that ``core`` refuses with a clear message."""
@@ -68,3 +71,26 @@ class SizeMismatchError(CoreError):
     """The AI result's size differs from the upright original's."""
 
     code = "size_mismatch"
+
+
+def checked_number(value: object, field: str, lo: float, hi: float, *, unit: str = "") -> float:
+    """``value`` as a float when it is a real number in ``[lo, hi]``; else InvalidRecipeError on ``field``.
+
+    For the settings core's functions take directly (a radius, an amount), checked as a recipe
+    checks its fields: booleans are no numbers, NaN and infinities are out of range.
+
+    Examples
+    --------
+    >>> checked_number(16, "radius", 2, 64)
+    16.0
+    >>> checked_number(99, "radius", 2, 64, unit=" px")
+    Traceback (most recent call last):
+    ...
+    core.errors.InvalidRecipeError: radius: must be between 2 and 64 px, got 99
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InvalidRecipeError(f"must be a number, got {type(value).__name__}", field=field)
+    number = float(value)
+    if not (math.isfinite(number) and lo <= number <= hi):
+        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g}{unit}, got {number:g}", field=field)
+    return number

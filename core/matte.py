@@ -46,7 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from core.errors import CoreError, InvalidRecipeError, SizeMismatchError
+from core.errors import CoreError, SizeMismatchError, checked_number
 from core.window import Rect
 
 __all__ = ["matte_margin", "matte_region", "preload_solver"]
@@ -292,10 +292,4 @@ def _check_arrays(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray) -> Non
 
 
 def _check_radius(radius: float) -> float:
-    lo, hi = _RADIUS_RANGE
-    if isinstance(radius, bool) or not isinstance(radius, (int, float, np.integer, np.floating)):
-        raise InvalidRecipeError(f"must be a number, got {type(radius).__name__}", field="radius")
-    radius = float(radius)
-    if not math.isfinite(radius) or not lo <= radius <= hi:
-        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g}, got {radius:g}", field="radius")
-    return radius
+    return checked_number(radius, "radius", *_RADIUS_RANGE)

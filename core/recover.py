@@ -79,7 +79,7 @@ import numpy as np
 from core import matte
 from core import recover_evidence as evidence
 from core.detect_shape import distance_to
-from core.errors import InvalidRecipeError
+from core.errors import checked_number
 from core.result_cache import ResultCache
 from core.window import Rect
 
@@ -366,20 +366,8 @@ def _samples(a: np.ndarray, reached: np.ndarray, radius: float) -> tuple[np.ndar
 
 
 def _check_follow(follow: float) -> float:
-    lo, hi = FOLLOW_RANGE
-    if isinstance(follow, bool) or not isinstance(follow, (int, float, np.integer, np.floating)):
-        raise InvalidRecipeError(f"must be a number, got {type(follow).__name__}", field="follow")
-    follow = float(follow)
-    if not (math.isfinite(follow) and lo <= follow <= hi):
-        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g} px, got {follow!r}", field="follow")
-    return follow
+    return checked_number(follow, "follow", *FOLLOW_RANGE, unit=" px")
 
 
 def _check_radius(radius: float) -> float:
-    lo, hi = RADIUS_RANGE
-    if isinstance(radius, bool) or not isinstance(radius, (int, float, np.integer, np.floating)):
-        raise InvalidRecipeError(f"must be a number, got {type(radius).__name__}", field="radius")
-    radius = float(radius)
-    if not (math.isfinite(radius) and lo <= radius <= hi):
-        raise InvalidRecipeError(f"must be between {lo:g} and {hi:g} px, got {radius!r}", field="radius")
-    return radius
+    return checked_number(radius, "radius", *RADIUS_RANGE, unit=" px")
