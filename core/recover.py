@@ -176,17 +176,10 @@ def recover_region(
         return out
     crop = box.pad(recover_margin(radius, follow)).clip(Rect.of_shape(alpha.shape))
     a8, cover, rgb = alpha[crop.slices()], region[crop.slices()], rgb[crop.slices()]
-    results = _RESULTS
-    if not results.max_bytes:
-        out[crop.slices()] = _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
-        return out
     # The region's box in the crop is the bounding box of ``cover``: the key holds it already.
-    key = results.key(rgb, a8, cover, radius, follow)
-    result = results.get(key)
-    if result is None:
-        result = _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
-        results.put(key, result)
-    out[crop.slices()] = result
+    out[crop.slices()] = _RESULTS.get_or_make(
+        (rgb, a8, cover, radius, follow), lambda: _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
+    )
     return out
 
 
@@ -293,7 +286,8 @@ class _PhotoEvidence:
         )
         lab = evidence.lab_of(rgb)
         colour = evidence.ColourEvidence.fit(lab, *samples)
-        return cls(lab, samples, colour if colour is not None and colour.trusted else None, evidence.ridge_strength(lab, *samples))
+        trusted = colour if colour is not None and colour.trusted else None
+        return cls(lab, samples, trusted, evidence.ridge_strength(lab, *samples))
 
     def line(self, quantile: float) -> np.ndarray | None:
         """Where the bright-line response exceeds ``quantile`` of the background samples'."""

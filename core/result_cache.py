@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -59,6 +60,32 @@ class ResultCache:
             digest.update(b"\0")
         return digest.digest()
 
+    def get_or_make(self, parts: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """The array stored under :meth:`key` of ``parts``, else ``make()``, stored. Read-only: the
+        cache and every caller share it. With a budget of 0 nothing is hashed or kept.
+
+        >>> cache = ResultCache(max_bytes=100)
+        >>> made = []
+        >>> a = cache.get_or_make((np.zeros(4, np.uint8), 1.0), lambda: made.append(1) or np.ones(4, np.uint8))
+        >>> b = cache.get_or_make((np.zeros(4, np.uint8), 1.0), lambda: made.append(1) or np.ones(4, np.uint8))
+        >>> a is b, a.flags.writeable, len(made)
+        (True, False, 1)
+        """
+        if not self.max_bytes:
+            return make()
+        key = self.key(*parts)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        value = make()
+        value.flags.writeable = False
+        self._store(key, value)
+        return value
+
     def get(self, key: bytes) -> np.ndarray | None:
         """A copy of the stored array, or None."""
         with self._lock:
@@ -72,12 +99,16 @@ class ResultCache:
 
     def put(self, key: bytes, value: np.ndarray) -> None:
         """Store a copy of ``value``; one larger than the whole budget is not kept."""
+        if value.nbytes <= self.max_bytes:
+            self._store(key, value.copy())
+
+    def _store(self, key: bytes, value: np.ndarray) -> None:
         if value.nbytes > self.max_bytes:
             return
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = value.copy()
+            self._entries[key] = value
             self._bytes += value.nbytes
             while self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
