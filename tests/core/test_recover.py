@@ -18,15 +18,21 @@ from core.window import Rect
 REACH = 24
 
 
+def busy_wall(rng, w, h):
+    """20 px blocks of different colours: clutter, no sweep."""
+    rgb = np.zeros((h, w, 3), np.uint8)
+    for y in range(0, h, 20):
+        for x in range(0, w, 20):
+            rgb[y : y + 20, x : x + 20] = rng.integers(120, 240, 3)
+    return rgb
+
+
 def cluttered_scene(seed=0, size=(160, 120)):
     """A dark bar with four 2-3 px dark strands on a busy wall (coloured blocks and noise, no
     sweep); the "AI" mask has the bar, lost the strands."""
     w, h = size
     rng = np.random.default_rng(seed)
-    rgb = np.zeros((h, w, 3), np.uint8)
-    for y in range(0, h, 20):  # blocks of different colours: clutter
-        for x in range(0, w, 20):
-            rgb[y : y + 20, x : x + 20] = rng.integers(120, 240, 3)
+    rgb = busy_wall(rng, w, h)
     truth = np.zeros((h, w), np.uint8)
     rgb[80:, :] = (30, 25, 20)
     truth[80:, :] = 255
@@ -156,10 +162,7 @@ def long_strands_scene(seed=0):
     strands standing 44 px: far past the default 16 px reach. The mask has the bar only."""
     size = 160
     rng = np.random.default_rng(seed)
-    rgb = np.zeros((size, size, 3), np.uint8)
-    for y in range(0, size, 20):
-        for x in range(0, size, 20):
-            rgb[y : y + 20, x : x + 20] = rng.integers(120, 240, 3)
+    rgb = busy_wall(rng, size, size)
     truth = np.zeros((size, size), np.uint8)
     rgb[120:, :] = (30, 25, 20)
     truth[120:, :] = 255
