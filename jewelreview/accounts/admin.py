@@ -4,6 +4,12 @@ Managers (not only superusers) manage accounts here: create users, set their rol
 role groups, through ``user_set_roles`` so ``is_staff`` follows the manager role), deactivate
 them. They never see or edit superusers, superuser status, raw groups or model permissions, and
 they deactivate rather than delete (the audit log keeps who did what).
+
+An account that stops working on photos here (deactivated, left with neither the retoucher nor
+the manager role, or deleted by a superuser) hands its photos back first
+(``reviews.services.user_work_release``): its claims are released and its other assignments
+cleared, each with an event by the admin user, so no photo stays held by someone who cannot
+save, submit or release it.
 """
 
 from __future__ import annotations
@@ -16,12 +22,15 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from jewelreview.accounts.admin_access import ManagerAdminMixin
 from jewelreview.accounts.roles import Role
+from jewelreview.accounts.roles import user_roles
 from jewelreview.accounts.services import user_set_roles
+from jewelreview.reviews.services import user_work_release
 
 User = get_user_model()
 
 ROLE_CHOICES = [(role.value, role.value.capitalize()) for role in Role]
 ROLE_NAMES = frozenset(role.value for role in Role)
+WORKING_ROLES = frozenset({Role.RETOUCHER, Role.MANAGER})
 
 
 def _roles_field() -> forms.MultipleChoiceField:
@@ -90,7 +99,25 @@ class RoleUserAdmin(ManagerAdminMixin, UserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        user_set_roles(user=form.instance, roles=form.cleaned_data.get("roles", []))
+        user = user_set_roles(user=form.instance, roles=form.cleaned_data.get("roles", []))
+        if change and not user_roles(user) & WORKING_ROLES:
+            why = "deactivated" if not user.is_active else "no longer a retoucher or manager"
+            self._hand_back_work(request, user, f"{user.get_username()}'s account is {why}.")
+
+    def delete_model(self, request, obj):
+        self._hand_back_work(request, obj, f"{obj.get_username()}'s account was deleted.")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self._hand_back_work(request, user, f"{user.get_username()}'s account was deleted.")
+        super().delete_queryset(request, queryset)
+
+    def _hand_back_work(self, request, user, reason: str) -> None:
+        released = user_work_release(user=user, actor=request.user, reason=reason)
+        if released:
+            ids = ", ".join(str(photo.pk) for photo in released)
+            self.message_user(request, f"{len(released)} photo(s) {user.get_username()} held were unassigned: {ids}.")
 
 
 if admin.site.is_registered(User):

@@ -338,6 +338,31 @@ def photo_assign(
     return locked
 
 
+def user_work_release(*, user: AbstractBaseUser, actor: AbstractBaseUser, reason: str) -> list[Photo]:
+    """Unassign every photo ``user`` is assigned to (``photo_assign`` to no one, as a manager):
+    their claims are released, back to flagged or to review. For an account that stops working
+    here (deactivated, no longer a retoucher or manager, or deleted), whose photos would otherwise
+    sit held by someone who can no longer save, submit or release them. ``reason`` is each
+    event's note. Returns the photos changed, in id order.
+
+    Each photo is unassigned at the version read with it: one that changed hands meanwhile (a
+    manager reassigned it) is read again and left alone unless it is still ``user``'s.
+    """
+    released = []
+    held = Photo.objects.filter(assignee=user, status__in=ASSIGNABLE)
+    for photo_id in held.order_by("pk").values_list("pk", flat=True):
+        while (photo := held.filter(pk=photo_id).first()) is not None:
+            try:
+                released.append(
+                    photo_assign(photo=photo, actor=actor, assignee=None, expected_version=photo.version, note=reason)
+                )
+                break
+            except Conflict as exc:
+                if exc.code != "stale_version":
+                    raise
+    return released
+
+
 def flag_resolve(*, flag: Flag, actor: AbstractBaseUser, note: str = "") -> Flag:
     """Mark one flag resolved (approving a photo resolves all of its open flags).
 
