@@ -422,6 +422,35 @@ def test_a_flag_sent_without_a_reason_shows_the_problem_and_goes_to_the_reason(f
         expect(page.locator("#flag-open")).to_be_focused()  # back where the form was opened
 
 
+def test_a_stray_a_or_j_while_a_flag_is_written_neither_approves_nor_leaves(first_photo_for_rita, queue, live_url):
+    """The QA pass's case: F, a reason, a note, a pin from the button (focus on it), then A and J."""
+    from playwright.sync_api import expect
+
+    _, first, _ = queue
+    with first_photo_for_rita(height=640) as page:
+        url = page.url
+        page.keyboard.press("f")
+        page.locator("#flag-reason").select_option("halo")
+        page.locator("#flag-note").fill("fringe on the left")
+        page.locator("#pin-centre").click()
+        expect(page.locator("#pin-list li")).to_have_count(1)
+        for key in ("a", "j", "k"):
+            page.keyboard.press(key)
+            expect(page.locator("#review-status")).to_have_text(
+                "A flag is being written: Ctrl+Enter sends it, Esc cancels it (and drops it)."
+            )
+        page.get_by_role("application", name="AI cutout, deep zoom").focus()
+        page.keyboard.press("a")
+        page.wait_for_timeout(500)
+        assert page.url == url
+        assert page.request.get(f"{live_url}/api/photos/{first.pk}/").json()["status"] == "needs_review"
+        expect(page.locator("#flag-note")).to_have_value("fringe on the left")
+        expect(page.locator("#pin-list li")).to_have_count(1)
+        page.keyboard.press("Control+Enter")  # what the draft was for: it is sent whole
+        expect(page).not_to_have_url(url)
+        assert page.request.get(f"{live_url}/api/photos/{first.pk}/").json()["status"] == "flagged"
+
+
 def relative_luminance(rgb) -> float:
     """WCAG's relative luminance of an sRGB colour (0-255 channels)."""
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb)]

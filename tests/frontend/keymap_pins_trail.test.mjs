@@ -151,3 +151,15 @@ test("region labels stay inside the image: a box on the top edge is lettered ins
   }
   assert.ok(taken.length > 0);
 });
+
+test("while a flag is written, A, J, K and X only say so; viewing keys and F still act", () => {
+  const writing = { inTextField: false, flagOpen: true };
+  for (const key of ["a", "A", "j", "k", "x"]) assert.equal(commandForKey({ key }, writing), "flag-pending", key);
+  assert.equal(commandForKey({ key: "z" }, writing), "zoom-toggle");
+  assert.equal(commandForKey({ key: "b" }, writing), "backdrop");
+  assert.equal(commandForKey({ key: "f" }, writing), "flag");
+  assert.equal(commandForKey({ key: "p" }, writing), "pin-centre");
+  assert.equal(commandForKey({ key: "a" }, { inTextField: true, flagOpen: true }), null, "typed into the note");
+  assert.equal(commandForKey({ key: "a" }, { inTextField: false, inSelect: true, flagOpen: true }), null);
+  assert.equal(commandForKey({ key: "a" }, idle), "approve");
+});

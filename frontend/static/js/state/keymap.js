@@ -5,10 +5,14 @@
  * Letters act only when no text field has the focus; Escape and Ctrl/Cmd+Enter work everywhere,
  * so a reviewer can type a note and still send or cancel the flag without the mouse. On a focused
  * select (the flag reason, the reference) letters pick options, so only P (pin the centre) acts.
+ * While a flag is being written, the keys that would decide the photo or leave it (A, J, K, X)
+ * only say so ("flag-pending"): one stray letter must not approve a photo the reviewer is
+ * rejecting, nor drop the reason, note and pins written so far.
  */
 
 /** @typedef {"approve" | "flag" | "next" | "previous" | "zoom-toggle" | "backdrop" | "backdrop-back"
- *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag" | "autofix" | "zoom-in" | "zoom-out"} Command */
+ *   | "original" | "mask" | "help" | "pin-centre" | "escape" | "send-flag" | "autofix" | "zoom-in" | "zoom-out"
+ *   | "flag-pending"} Command */
 
 /** @type {Readonly<Record<string, Command>>} */
 const LETTERS = {
@@ -29,6 +33,9 @@ const LETTERS = {
   _: "zoom-out",
 };
 
+/** What these commands would do to a flag being written: decide the photo or leave it. */
+const LEAVING = new Set(["approve", "next", "previous", "autofix"]);
+
 /**
  * @param {{key: string, ctrlKey?: boolean, metaKey?: boolean, altKey?: boolean, shiftKey?: boolean}} event
  * @param {{inTextField: boolean, inSelect?: boolean, flagOpen: boolean, helpOpen?: boolean}} context
@@ -44,6 +51,7 @@ export function commandForKey(event, context) {
   if (event.key === "B") return "backdrop-back";
   const command = LETTERS[event.key.length === 1 ? event.key.toLowerCase() : ""] ?? null;
   if (command === "pin-centre" && !context.flagOpen) return null;
+  if (command && context.flagOpen && LEAVING.has(command)) return "flag-pending";
   return command;
 }
 
