@@ -3,7 +3,8 @@
 Each list comes with its open flags prefetched (one more query per list, whatever its length)
 and the note of the photo's latest reopen (``reopen_note``, ``reopened_by``: why a manager sent an
 approved photo back, for a card with no open flags; ``reopened_at``), unless the photo was
-approved or flagged since.
+approved or flagged since. The user's own photos also carry ``draft_saved_at``: when the editor
+last kept a draft of theirs (edits not saved as a revision; a save drops the draft), or None.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, S
 
 from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.selectors import with_final_render
+from jewelreview.editor.models import Draft
 from jewelreview.reviews.models import Flag
 from jewelreview.reviews.selectors import reopens_in_force
 
 # A photo a retoucher may work on: claimed (in repair), or waiting to be claimed.
 CLAIMABLE = (PhotoStatus.FLAGGED, PhotoStatus.REOPENED)
-MINE = (PhotoStatus.IN_REPAIR, *CLAIMABLE)
+# Assigned ahead of review (a manager routed it): it comes to claim if a reviewer flags it.
+IN_REVIEW = (PhotoStatus.NEW, PhotoStatus.NEEDS_REVIEW)
+MINE = (PhotoStatus.IN_REPAIR, *CLAIMABLE, *IN_REVIEW)
 # "My work" is a to-do list, not a catalogue: past 200 photos the page says how many more.
 MY_WORK_LIMIT = 200
 
@@ -41,14 +45,21 @@ def _with_open_flags(photos: QuerySet[Photo]) -> QuerySet[Photo]:
 
 
 def retoucher_photos(*, user: AbstractBaseUser, limit: int = MY_WORK_LIMIT) -> list[Photo]:
-    """Photos held by or assigned to ``user``: in repair first, then waiting longest first.
+    """Photos held by or assigned to ``user``: in repair first, then those to claim, then those
+    still in review; each group waiting longest first.
 
     At most ``limit + 1`` are returned, so the caller can tell that there are more.
     """
     in_repair_first = Case(
-        When(status=PhotoStatus.IN_REPAIR, then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(status=PhotoStatus.IN_REPAIR, then=Value(0)),
+        When(status__in=CLAIMABLE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
     )
-    photos = Photo.objects.filter(assignee=user, status__in=MINE).annotate(in_repair_first=in_repair_first)
+    drafts = Draft.objects.filter(photo=OuterRef("pk"), author=user)
+    photos = Photo.objects.filter(assignee=user, status__in=MINE).annotate(
+        in_repair_first=in_repair_first, draft_saved_at=Subquery(drafts.values("saved_at")[:1])
+    )
     return list(_with_open_flags(photos).order_by("in_repair_first", "status_since", "id")[: limit + 1])
 
 

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST, require_safe
 
 from jewelreview.accounts.roles import ACTION_LABELS, Action, user_can
@@ -25,7 +27,13 @@ from jewelreview.ids import parse_id
 from jewelreview.pages.paging import page_of
 from jewelreview.pages.photo_filters import PageSizeForm
 from jewelreview.pages.pin_marks import PinMark, pin_marks
-from jewelreview.pages.retouch_selectors import MY_WORK_LIMIT, claimable_photos, retoucher_photos
+from jewelreview.pages.retouch_selectors import (
+    CLAIMABLE,
+    IN_REVIEW,
+    MY_WORK_LIMIT,
+    claimable_photos,
+    retoucher_photos,
+)
 from jewelreview.reviews.models import Flag
 from jewelreview.reviews.selectors import saved_since, submitted_by
 from jewelreview.reviews.services import photo_claim, photo_release, photo_submit
@@ -75,6 +83,27 @@ class WorkCard:
             return "No new revision since it was reopened."
         return ""
 
+    @property
+    def draft_warning(self) -> str:
+        """What the card says, and Submit asks about, when the editor keeps edits of this user's
+        that no revision holds: Submit sends the last saved revision without them (the editor's
+        own Submit refuses then)."""
+        saved_at = getattr(self.photo, "draft_saved_at", None)
+        if saved_at is None or self.photo.current_revision_id is None:
+            return ""
+        when = date_format(localtime(saved_at), "M j, H:i")
+        number = self.photo.current_revision.number
+        return f"The editor keeps edits of yours from {when} that are not saved: Submit sends revision r{number} without them."
+
+    @property
+    def submit_question(self) -> str:
+        """Submit's confirmation, empty when it needs none."""
+        if self.draft_warning:
+            return " ".join(filter(None, [self.draft_warning, self.unchanged_warning, "Send it to review without them?"]))
+        if self.unchanged_warning:
+            return f"{self.unchanged_warning} Send it back to review unchanged?"
+        return ""
+
 
 def work_card(photo: Photo) -> WorkCard:
     flags = getattr(photo, "open_flags", [])
@@ -107,7 +136,8 @@ def retouch(request: HttpRequest) -> HttpResponse:
         "retouch/retouch.html",
         {
             "claimed": [c for c in cards if c.photo.status == PhotoStatus.IN_REPAIR],
-            "assigned": [c for c in cards if c.photo.status != PhotoStatus.IN_REPAIR],
+            "assigned": [c for c in cards if c.photo.status in CLAIMABLE],
+            "upcoming": [c for c in cards if c.photo.status in IN_REVIEW],
             "more_mine": len(mine) > MY_WORK_LIMIT,
             "available": available,
             "available_cards": [work_card(photo) for photo in available],

@@ -89,6 +89,28 @@ def test_sections_claimed_assigned_available(browsers, make_photo, users):
     assert "a manager reopened this approved photo" in available_html
 
 
+def test_photos_assigned_before_review_are_listed_as_coming_and_move_up_when_flagged(browsers, make_photo, users):
+    """QA: a manager assigned a photo in review to a retoucher ("1 photo reassigned") and it showed
+    nowhere on their My work. It is listed, with nothing to claim yet, and once a reviewer flags it
+    (the assignee stays) it is theirs to claim."""
+    waiting = make_photo(status="needs_review", assignee=users.retoucher)
+    fresh = make_photo(status="new", assignee=users.retoucher)
+    make_photo(status="needs_review", assignee=users.retoucher2)  # someone else's
+    make_photo(status="approved", assignee=users.retoucher)  # done: not work
+    html = browsers.retoucher.get("/retouch/").content.decode()
+    upcoming = section(html, "upcoming-heading")
+    assert 'Assigned to you, still in review <span class="section-count">(2)' in upcoming
+    assert re.findall(r'id="photo-(\d+)"', upcoming) == [str(waiting.pk), str(fresh.pk)]
+    assert "In review: nothing to claim unless a reviewer flags it." in card(upcoming, waiting.pk)
+    assert "/claim/" not in upcoming
+    assert section(html, "assigned-heading") == ""
+
+    photo_flag(photo=waiting, actor=users.reviewer, reason="halo")
+    html = browsers.retoucher.get("/retouch/").content.decode()
+    assert f'action="/retouch/{waiting.pk}/claim/"' in card(section(html, "assigned-heading"), waiting.pk)
+    assert re.findall(r'id="photo-(\d+)"', section(html, "upcoming-heading")) == [str(fresh.pk)]
+
+
 def test_a_reopened_photos_card_says_who_reopened_it_and_why_also_once_claimed(browsers, make_photo, users):
     from jewelreview.reviews.services import photo_reopen
 
@@ -153,6 +175,34 @@ def test_submitting_nothing_new_is_said_and_asked_first(browsers, make_photo, us
     photo_claim(photo=photo, actor=users.retoucher)
     html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
     assert 'data-confirm="No new revision since it was reopened. Send it back to review unchanged?"' in html
+
+
+def test_edits_the_editor_keeps_unsaved_are_said_on_the_card_and_submit_asks_first(browsers, make_photo, users, recipe):
+    """QA: My work's Submit sent the last saved revision while the editor kept newer edits, and said
+    nothing (the editor's own Submit refuses then). Another person's draft says nothing here."""
+    from datetime import UTC, datetime
+
+    from jewelreview.editor.services import draft_save
+    from jewelreview.repairs.services import revision_create
+
+    photo = make_photo(status="in_repair", assignee=users.retoucher)
+    first = revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    draft_save(photo=photo, author=users.manager, document={"ops": []}, base_revision=first.pk,
+               saved_at=datetime(2026, 11, 30, 14, 20, tzinfo=UTC))
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert "data-confirm" not in html and "work-warning" not in html
+
+    draft_save(photo=photo, author=users.retoucher, document={"ops": [{"op": "refine", "shift_edge": 40}]},
+               base_revision=first.pk, saved_at=datetime(2026, 11, 30, 14, 31, tzinfo=UTC))
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    said = "The editor keeps edits of yours from Nov 30, 14:31 that are not saved: Submit sends revision r1 without them."
+    assert f'data-confirm="{said} Send it to review without them?"' in html
+    assert f'<p class="work-warning">{said} <a href="/photos/{photo.pk}/edit/">Open the editor to save them.</a></p>' in html
+
+    revision_create(photo=photo, author=users.retoucher, recipe={"ops": [{"op": "refine", "shift_edge": 40}]},
+                    base_revision=first.pk)  # saving drops the draft
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert "data-confirm" not in html and "work-warning" not in html
 
 
 def test_claim_then_submit_with_a_revision(browsers, make_photo, users):
