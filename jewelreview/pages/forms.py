@@ -76,7 +76,9 @@ class UploadForm(forms.Form):
             "RING1_front_cutout.png or RING1_front.png), optionally with a manifest.csv; or one zip of them."
         ),
         max_length=500,
-        allow_empty_file=False,
+        # An empty file is the ingest's to refuse, by name, in the report beside the others: the
+        # form's own "The submitted file is empty." refused the whole upload and named no file.
+        allow_empty_file=True,
         widget=MultipleFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     batch = forms.CharField(

@@ -156,6 +156,22 @@ def test_a_mask_of_the_wrong_size_is_refused_with_the_reason(browsers, ring):
     assert Photo.objects.count() == 0
 
 
+def test_an_empty_file_is_refused_by_name_in_the_report_and_the_rest_imports(browsers, ring, ring_pair):
+    """QA: one 0-byte file among twelve refused the whole upload ("The submitted file is empty.",
+    no file named) and cleared the selection; now it is a line of the report like any bad file."""
+    files = [*ring_pair(), upload("EMPTY_front.jpg", b""), upload("EMPTY_front_mask.png", ring.mask()),
+             upload("LONE_front.jpg", b"")]
+    response = post(browsers.manager, files)
+    html = response.content.decode()
+    assert response.status_code == 200, html[:2000]
+    assert f"{RING1_ROW}<td>Imported</td>" in html
+    row = '<th scope="row">EMPTY_front.jpg <span class="paired-file">with EMPTY_front_mask.png</span></th>'
+    assert f"{row}<td>Refused</td><td>not an image: the data is empty (0 bytes)</td>" in html
+    assert '<th scope="row">LONE_front.jpg</th><td>Refused</td><td>no AI result' in html
+    assert "The submitted file is empty." not in html
+    assert Photo.objects.count() == 1
+
+
 def test_other_files_are_listed_as_ignored(browsers, ring_pair):
     html = post(browsers.manager, [*ring_pair(), upload("notes.txt", b"shot on a Tuesday")]).content.decode()
     assert '<th scope="row">notes.txt</th><td>Ignored</td>' in html
