@@ -195,7 +195,7 @@ def autofix_alpha(rgb: np.ndarray, ai_alpha: np.ndarray, detection: Detection | 
 
     Parameters
     ----------
-    rgb : ndarray, shape (H, W, 3), uint8
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
     ai_alpha : ndarray, shape (H, W), uint8
         Not modified.
     detection : Detection, optional

@@ -154,8 +154,9 @@ def detect(rgb: np.ndarray, ai_alpha: np.ndarray) -> Detection:
 
     Parameters
     ----------
-    rgb : ndarray, shape (H, W, 3), uint8
-        The photo (upright, RGB).
+    rgb : ndarray, shape (H, W, 3), uint8 or uint16
+        The photo (upright, RGB). A 16-bit photo is looked at in 8 bits (its high bytes), as the
+        ops that repair it analyse it: detection's thresholds are 8-bit levels.
     ai_alpha : ndarray, shape (H, W), uint8
         The AI remover's alpha. Neither input is modified.
 
@@ -182,6 +183,8 @@ def detect(rgb: np.ndarray, ai_alpha: np.ndarray) -> Detection:
     ([('thin_loss', (77, 59, 6, 38))], True)
     """
     _check_inputs(rgb, ai_alpha)
+    if rgb.dtype == np.uint16:
+        rgb = (rgb >> 8).astype(np.uint8)
     height, width = ai_alpha.shape
     thin = find_thin_loss(rgb, ai_alpha, max_clutter=SHAPE_MODE_CLUTTER)
     studio = _clutter_factor(thin.clutter)
@@ -316,8 +319,13 @@ def _clip_box(box, size: tuple[int, int]) -> tuple[int, int, int, int]:
 
 
 def _check_inputs(rgb: np.ndarray, ai_alpha: np.ndarray) -> None:
-    if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-        raise CoreError(f"the photo must be an (H, W, 3) uint8 array, got {_describe(rgb)}")
+    if (
+        not isinstance(rgb, np.ndarray)
+        or rgb.dtype not in (np.uint8, np.uint16)
+        or rgb.ndim != 3
+        or rgb.shape[2] != 3
+    ):
+        raise CoreError(f"the photo must be an (H, W, 3) uint8 or uint16 array, got {_describe(rgb)}")
     if not isinstance(ai_alpha, np.ndarray) or ai_alpha.dtype != np.uint8 or ai_alpha.ndim != 2:
         raise CoreError(f"the AI mask must be an (H, W) uint8 array, got {_describe(ai_alpha)}")
     if ai_alpha.shape != rgb.shape[:2]:

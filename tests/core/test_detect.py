@@ -163,6 +163,18 @@ def test_seeded_scene_gives_the_same_detection_twice():
     assert detect(rgb, ai) == detect(rgb, ai)
 
 
+def test_a_16_bit_photo_is_detected_in_its_high_bytes():
+    """16-bit originals are supported end to end: detection looks at them in 8 bits, as the ops
+    that repair them analyse them. Low bytes that differ change nothing."""
+    truth = ring_truth()
+    rgb, ai = photo_of(truth), ai_without_prong()
+    rng = np.random.default_rng(3)
+    deep = rgb.astype(np.uint16) * 256 + rng.integers(0, 256, rgb.shape, dtype=np.uint16)
+    found = detect(deep, ai)
+    assert found == detect(rgb, ai) and found.regions
+    assert deep.dtype == np.uint16  # not modified
+
+
 # --- the JSON form the service stores ----------------------------------------------------------
 
 

@@ -46,6 +46,28 @@ def test_a_clean_photo_gets_risk_zero_and_no_regions(scene_photo):
     assert (photo.risk, photo.detections) == (0.0, [])
 
 
+def test_a_16_bit_original_is_detected_in_8_bits_as_an_8_bit_one_is(scene_photo):
+    """QA: 16-bit originals import, render and export, but detection failed on them ("the photo
+    must be an (H, W, 3) uint8 array"), so their risk stayed empty for good and batch auto-fix
+    skipped them. The same scene in 16 bits is found the same."""
+    import cv2
+    import numpy as np
+
+    rgb = np.full((160, 160, 3), 235, np.uint16) * 257
+    rgb[100:130, 40:120] = np.array((200, 150, 50), np.uint16) * 257
+    rgb[60:100, 79:81] = np.array((200, 150, 50), np.uint16) * 257
+    ok, png16 = cv2.imencode(".png", np.ascontiguousarray(rgb[..., ::-1]))
+    alpha = np.zeros((160, 160), np.uint8)
+    alpha[100:130, 40:120] = 255
+    ok2, mask = cv2.imencode(".png", alpha)
+    assert ok and ok2
+    photo = scene_photo(files=(png16.tobytes(), mask.tobytes()))
+    photo_detect.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert_prong_found(photo)
+    assert photo.autofix_proposal["recipe"]["ops"]
+
+
 def test_detection_is_idempotent_unless_forced(scene_photo):
     photo = scene_photo()
     Photo.objects.filter(pk=photo.pk).update(risk=0.1)
