@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum, TextField
 from django.db.models.functions import Cast, Length
+from django.utils import timezone
 
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.models import Photo
@@ -51,10 +52,17 @@ def draft_save(
 
     Refuses (Conflict ``newer_draft_exists``) a state older than the one kept, so a slow request
     from an earlier moment never overwrites a later one.
+
+    ``saved_at`` comes from the browser's clock: a moment past the server's now is kept as now, and
+    a kept moment past the server's clock (stored before this rule) counts as the moment the server
+    kept it (``updated_at``, its now then), so one draft stamped by a clock running ahead cannot
+    refuse every correctly stamped draft after it.
     """
     require(author, Action.REVISION_CREATE)
     size = _document_check(document)
     base = _base_revision(photo, base_revision)
+    now = timezone.now()
+    saved_at = min(saved_at, now)
     with transaction.atomic():
         draft = Draft.objects.select_for_update().filter(photo=photo, author=author).first()
         if draft is None:
@@ -62,11 +70,12 @@ def draft_save(
             return Draft.objects.create(
                 photo=photo, author=author, base_revision=base, document=document, saved_at=saved_at
             )
-        if saved_at < draft.saved_at:
+        kept_at = min(draft.saved_at, draft.updated_at)
+        if saved_at < kept_at:
             raise Conflict(
                 "A newer draft of this photo is kept already (from another tab or window).",
                 code="newer_draft_exists",
-                details={"saved_at": draft.saved_at.isoformat()},
+                details={"saved_at": kept_at.isoformat()},
             )
         draft.document, draft.base_revision, draft.saved_at = document, base, saved_at
         draft.save(update_fields=["document", "base_revision", "saved_at", "updated_at"])
