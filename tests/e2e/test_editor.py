@@ -892,3 +892,37 @@ def test_arrow_key_notches_of_a_slider_are_one_undo_step(live_url, claimed, chro
         page.locator("#redo").click()
         expect(contrast).to_have_value("5")
         assert problems == []
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_a_passing_message_goes_once_undone_or_outdone_and_never_covers_the_readouts(live_url, claimed, chromium):
+    """QA: "Anchor deleted (Ctrl+Z brings it back)." stayed after Ctrl+Z had brought it back and
+    two more actions, over the pointer and preview readouts. It goes with the undo, and with a
+    later action (another tool); while shown it sits beside the readouts, not on them."""
+    from playwright.sync_api import expect
+
+    photo = claimed["photo"]
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        view = view_at(page, PRONG_PIN, 200, pin=0)
+        page.keyboard.press("p")
+        for point in [(600, 230), (680, 230), (680, 320)]:
+            page.mouse.click(*to_screen(view, point))
+        page.mouse.move(*to_screen(view, (640, 280)))
+        status = page.locator("#editor-status")
+        page.keyboard.press("Delete")
+        expect(status).to_contain_text("deleted (Ctrl+Z brings it back).")
+        expect(page.locator("#pointer-readout")).not_to_be_empty()
+        readouts = page.locator(".editor-readouts").bounding_box()
+        said = status.bounding_box()
+        assert readouts and said and not boxes_overlap(said, readouts), (said, readouts)
+
+        page.keyboard.press("Control+z")
+        expect(status).to_be_empty(timeout=2000)  # at once, not after the 10 s a message may stay
+        page.keyboard.press("Delete")
+        expect(status).to_contain_text("deleted (Ctrl+Z brings it back).")
+        page.keyboard.press("c")
+        expect(status).to_be_empty(timeout=2000)
+        assert problems == []

@@ -13,6 +13,7 @@
 import { draftDiffers, draftToDoc, newestDraft } from "./state/drafts.js";
 import { currentRecipe, displayedOps, editorReduce, initialEditorState } from "./state/editor_state.js";
 import { fromRecipe } from "./state/ops.js";
+import { STATUS_MS, outlived, statusMessage } from "./state/status_message.js";
 import { ORIGINAL, initialReviewState, reviewReduce, viewPlan } from "../state/review_state.js";
 import { createStore } from "../state/store.js";
 import { createDeepZoom } from "../viewer/deep_zoom_ui.js";
@@ -32,8 +33,6 @@ import { bindToolbar } from "./ui/toolbar_ui.js";
 
 /** Image pixels of margin around a detected region the view zooms to. */
 const ZOOM_MARGIN = 24;
-/** How long a passing status message stays (ms). */
-const STATUS_MS = 10000;
 
 /** @param {string} id */
 function byId(id) {
@@ -42,24 +41,33 @@ function byId(id) {
   return element;
 }
 
+/** @typedef {import("./state/status_message.js").StatusMessage} StatusMessage */
+
 function start() {
   const config = JSON.parse(byId("editor-config").textContent || "{}");
   const size = { width: config.photo.width, height: config.photo.height };
   const statusLine = byId("editor-status");
+  /** The message on the status line, or null once it went. @type {StatusMessage | null} */
+  let shown = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let sayTimer;
   /**
-   * A message on the status line. A passing one ("Anchor deleted...") goes after STATUS_MS unless
-   * another replaced it; a problem (``lasting``) stays until the next message.
+   * A message on the status line. A passing one ("Anchor deleted...") goes once the editor moved
+   * on (state/status_message.js) or after STATUS_MS; a problem (``lasting``) stays until the next message.
    * @param {string} message @param {boolean} [lasting]
    */
   const say = (message, lasting = false) => {
+    const said = statusMessage(message, store.getState(), lasting);
+    shown = said;
     statusLine.textContent = message;
     clearTimeout(sayTimer);
-    if (lasting) return;
-    sayTimer = setTimeout(() => {
-      if (statusLine.textContent === message) statusLine.textContent = "";
-    }, STATUS_MS);
+    if (!lasting) sayTimer = setTimeout(() => unsay(said), STATUS_MS);
+  };
+  /** @param {StatusMessage} message */
+  const unsay = (message) => {
+    if (shown !== message) return;
+    shown = null;
+    statusLine.textContent = "";
   };
   const note = /** @type {HTMLTextAreaElement} */ (byId("save-note"));
   let baseRevision = config.revision ? config.revision.id : null;
@@ -230,6 +238,7 @@ function start() {
   }
 
   store.on((state, previous) => {
+    if (shown && outlived(shown, state)) unsay(shown);
     shapes.render(displayedOps(state), state.selection);
     toolbar.renderTools(state);
     panels.render(state);
