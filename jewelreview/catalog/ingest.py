@@ -32,7 +32,17 @@ from jewelreview.catalog.archives import (
     zip_entries,
 )
 from jewelreview.catalog.models import Batch, Photo
-from jewelreview.catalog.pairing import MANIFEST_NAME, Entry, ManifestRow, Pair, Refusal, entries_pair, manifest_parse
+from jewelreview.catalog.pairing import (
+    IGNORED_ARCHIVE,
+    MANIFEST_NAME,
+    Entry,
+    Ignored,
+    ManifestRow,
+    Pair,
+    Refusal,
+    entries_pair,
+    manifest_parse,
+)
 from jewelreview.catalog.services import batch_get_or_create, photo_prepare_enqueue, sku_get_or_create
 from jewelreview.errors import InvalidInput, ServiceError, TooLarge, Unprocessable
 from jewelreview.reviews.events import event_record
@@ -41,6 +51,12 @@ Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``, called after each pair."""
 
 STORED_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "TIFF": "tif", "WEBP": "webp"}
+
+# Why an archive among the files is not read, by where it came from.
+ARCHIVE_IN_ZIP = "archives inside a zip are not read"
+ARCHIVE_IN_FOLDER = "archives inside a folder are not read"
+ARCHIVE_WITH_FILES = "only one zip per upload, sent on its own: this one came with other files"
+MANIFEST_GIVEN = "not read: the manifest given with the import is used"
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,7 @@ class IngestReport:
     imported: list[ImportedPhoto] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
     manifests: list[ManifestRead] = field(default_factory=list)  # the manifest the upload carried, read
 
     def as_dict(self) -> dict[str, Any]:
@@ -82,7 +98,7 @@ class IngestReport:
             "imported": [asdict(item) for item in self.imported],
             "skipped": [asdict(item) for item in self.skipped],
             "refused": [asdict(item) for item in self.refused],
-            "ignored": list(self.ignored),
+            "ignored": [asdict(item) for item in self.ignored],
             "manifests": [asdict(item) for item in self.manifests],
         }
 
@@ -99,24 +115,33 @@ class IngestReport:
         ]
         out += [f"  skipped {s.name}{_with(s.ai_result)}: {s.reason}" for s in self.skipped]
         out += [f"  refused {r.name}{_with(r.ai_result)}: {r.reason}" for r in self.refused]
-        out += [f"  ignored {name}" for name in self.ignored]
+        out += [f"  ignored {i.name}: {i.reason}" for i in self.ignored]
         out += [f"  read {m.name}: {m.rows} row{'' if m.rows == 1 else 's'}" for m in self.manifests]
         return out
 
 
 class NothingImported(Unprocessable):
-    """An upload whose every pair was refused: a 422 whose body is the import report as well as
-    the error (``code``, ``message`` naming the first refused file, ``details``)."""
+    """An upload that imported nothing and was not only duplicates: a 422 whose body is the import
+    report as well as the error (``code``, ``message`` naming the first refused file, else the first
+    ignored one, and why; ``details``)."""
 
     default_code = "nothing_imported"
 
     def __init__(self, report: IngestReport):
-        first = report.refused[0]
-        more = len(report.refused) - 1
-        also = f" ({more} more file{'s' if more > 1 else ''} refused)" if more else ""
+        found, verb = (report.refused, "refused") if report.refused else (report.ignored, "ignored")
+        if found:
+            more = len(found) - 1
+            also = f" ({more} more file{'s' if more > 1 else ''} {verb})" if more else ""
+            message = f"Nothing was imported: {found[0].name}: {found[0].reason.rstrip('.')}{also}."
+        else:  # an empty zip, or only a manifest
+            message = "Nothing was imported: the upload holds no photos to import."
         super().__init__(
-            f"Nothing was imported: {first.name}: {first.reason.rstrip('.')}{also}.",
-            details={"file": first.name, "refused": len(report.refused)},
+            message,
+            details={
+                "file": found[0].name if found else None,
+                "refused": len(report.refused),
+                "ignored": len(report.ignored),
+            },
         )
         self.report = report
 
@@ -125,13 +150,13 @@ class NothingImported(Unprocessable):
 
 
 def upload_report_or_refusal(report: IngestReport) -> IngestReport:
-    """``report``, unless the upload imported nothing and refused a file: then :class:`NothingImported`.
+    """``report``, unless the upload imported nothing: then :class:`NothingImported`.
 
     A partly refused upload is a success (one bad file must not cost a shoot of hundreds); one
-    where every pair was refused is the caller's error. Duplicates alone are not: re-importing
-    is allowed and creates nothing.
+    where every pair was refused, or every file ignored (or that held none), is the caller's
+    error. Duplicates alone are not: re-importing is allowed and creates nothing.
     """
-    if not report.imported and report.refused:
+    if not report.imported and (report.refused or not report.skipped):
         raise NothingImported(report)
     return report
 
@@ -158,6 +183,7 @@ def ingest_directory(
         manifest=manifest,
         progress=progress,
         limits=limits or IngestLimits.from_settings(),
+        archive_reason=ARCHIVE_IN_FOLDER,
     )
 
 
@@ -191,6 +217,7 @@ def ingest_zip(
                 manifest=manifest,
                 progress=progress,
                 limits=limits,
+                archive_reason=ARCHIVE_IN_ZIP,
             )
     except zipfile.BadZipFile as exc:
         raise InvalidInput(f"{archive_name} is not a readable zip ({exc}).", code="bad_zip") from None
@@ -204,6 +231,7 @@ def ingest_files(
     manifest: dict[str, ManifestRow] | None = None,
     progress: Progress | None = None,
     limits: IngestLimits | None = None,
+    archive_reason: str = IGNORED_ARCHIVE,
 ) -> IngestReport:
     """Import uploaded files given as ``(name, file-like)``."""
     limits = limits or IngestLimits.from_settings()
@@ -215,6 +243,7 @@ def ingest_files(
         manifest=manifest,
         progress=progress,
         limits=limits,
+        archive_reason=archive_reason,
     )
 
 
@@ -232,7 +261,9 @@ def ingest_upload(
     if len(files) == 1 and is_zip(files[0][1]):
         name, stream = files[0]
         return ingest_zip(archive=stream, batch_name=batch_name, actor=actor, progress=progress, archive_name=name)
-    return ingest_files(files=files, batch_name=batch_name, actor=actor, progress=progress)
+    return ingest_files(
+        files=files, batch_name=batch_name, actor=actor, progress=progress, archive_reason=ARCHIVE_WITH_FILES
+    )
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -246,15 +277,21 @@ def _ingest_entries(
     manifest: dict[str, ManifestRow] | None,
     progress: Progress | None,
     limits: IngestLimits,
+    archive_reason: str,
 ) -> IngestReport:
     if actor is not None:
         require(actor, Action.BATCH_IMPORT)
     read = None
+    given = manifest is not None
     if manifest is None:
         manifest, read = _manifest_among(entries, limits)
-    pairing = entries_pair(entries, manifest=manifest)
+    pairing = entries_pair(entries, manifest=manifest, archive_reason=archive_reason)
     report.refused += pairing.refused
-    report.ignored += [name for name in pairing.ignored if name != read]
+    report.ignored += [
+        Ignored(item.name, MANIFEST_GIVEN) if given and item.name.lower() == MANIFEST_NAME else item
+        for item in pairing.ignored
+        if item.name != read
+    ]
     if read is not None:
         report.manifests.append(ManifestRead(read, len(manifest)))
     batch: Batch | None = None

@@ -9,7 +9,8 @@ Rules (the same for a folder, a zip and a web upload):
 - SKU and view come from the manifest row for the original (``file, sku, view, title``), else from
   the name: ``SKU_view`` split at the last underscore (no underscore: view ``main``).
 
-Files that are not images (``.json``, ``.txt``, hidden files, ``__MACOSX/``) are listed as ignored.
+Files that are not images (``.json``, ``.txt``, hidden files, ``__MACOSX/``, archives) are listed as
+ignored, each with the reason.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ DEFAULT_VIEW = "main"
 MAX_CODE_LENGTH = 120  # Sku.code and Photo.view columns
 # A manifest lists one row per photo; 10 MB is ~100,000 rows, far beyond any batch.
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+ARCHIVE_EXTENSIONS = frozenset({".zip", ".7z", ".rar", ".tar", ".gz", ".tgz", ".bz2", ".xz"})
+
+# Why a file was ignored: said in the report, one per file.
+IGNORED_HIDDEN = "hidden file: its name starts with a dot"
+IGNORED_MACOS = "macOS archive metadata (__MACOSX), not a photo"
+IGNORED_MANIFEST = "only the manifest.csv at the top of the upload is read"
+IGNORED_ARCHIVE = "archives inside an upload are not read: send one zip on its own"
+IGNORED_OTHER = "not an image or manifest"
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,12 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class Ignored:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ManifestRow:
     sku: str
     view: str
@@ -71,7 +86,7 @@ class ManifestRow:
 class Pairing:
     pairs: list[Pair] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
 
 
 def manifest_parse(data: bytes, *, name: str = MANIFEST_NAME) -> dict[str, ManifestRow]:
@@ -107,8 +122,17 @@ def manifest_parse(data: bytes, *, name: str = MANIFEST_NAME) -> dict[str, Manif
     return rows
 
 
-def entries_pair(entries: Iterable[Entry], *, manifest: dict[str, ManifestRow] | None = None) -> Pairing:
-    """Group entries into (original, AI result) pairs; list refusals and ignored files."""
+def entries_pair(
+    entries: Iterable[Entry],
+    *,
+    manifest: dict[str, ManifestRow] | None = None,
+    archive_reason: str = IGNORED_ARCHIVE,
+) -> Pairing:
+    """Group entries into (original, AI result) pairs; list refusals and ignored files.
+
+    ``archive_reason`` says why an archive among the entries is not read (the caller knows whether
+    they came from a zip, a folder or a web upload).
+    """
     manifest = manifest or {}
     result = Pairing()
     originals: dict[str, list[Entry]] = defaultdict(list)
@@ -116,8 +140,9 @@ def entries_pair(entries: Iterable[Entry], *, manifest: dict[str, ManifestRow] |
     for entry in entries:
         path = PurePosixPath(entry.name)
         ext = path.suffix.lower()
-        if _is_ignored(path) or path.name.lower() == MANIFEST_NAME:
-            result.ignored.append(entry.name)
+        reason = _ignored_reason(path, archive_reason=archive_reason)
+        if reason is not None:
+            result.ignored.append(Ignored(entry.name, reason))
             continue
         stem_key = _nfc(str(path.with_suffix("")))
         base = _strip_ai_suffix(stem_key)
@@ -126,7 +151,7 @@ def entries_pair(entries: Iterable[Entry], *, manifest: dict[str, ManifestRow] |
         elif ext in ORIGINAL_EXTENSIONS:
             originals[stem_key].append(entry)
         else:
-            result.ignored.append(entry.name)
+            result.ignored.append(Ignored(entry.name, IGNORED_OTHER))
 
     for key in sorted(originals):
         _pair_one(key, originals[key], ai_results.pop(key, []), manifest, result)
@@ -205,8 +230,17 @@ def _strip_ai_suffix(stem_key: str) -> str | None:
     return None
 
 
-def _is_ignored(path: PurePosixPath) -> bool:
-    return any(part.startswith(".") or part == "__MACOSX" for part in path.parts)
+def _ignored_reason(path: PurePosixPath, *, archive_reason: str) -> str | None:
+    """Why ``path`` is not read at all (``None``: it may be a photo or an AI result)."""
+    if "__MACOSX" in path.parts:
+        return IGNORED_MACOS
+    if any(part.startswith(".") for part in path.parts):
+        return IGNORED_HIDDEN
+    if path.name.lower() == MANIFEST_NAME:
+        return IGNORED_MANIFEST
+    if path.suffix.lower() in ARCHIVE_EXTENSIONS:
+        return archive_reason
+    return None
 
 
 def _check_code(label: str, value: str) -> str | None:

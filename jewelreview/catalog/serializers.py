@@ -220,6 +220,11 @@ class ReportBatchOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+class IgnoredOutput(serializers.Serializer):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class ManifestReadOutput(serializers.Serializer):
     name = serializers.CharField()
     rows = serializers.IntegerField(help_text="Files it names (SKU, view and title for each).")
@@ -230,7 +235,9 @@ class IngestReportOutput(serializers.Serializer):
     imported = ImportedOutput(many=True)
     skipped = SkippedOutput(many=True, help_text="Already imported (same sha256).")
     refused = RefusedOutput(many=True, help_text="Not imported, and why.")
-    ignored = serializers.ListField(child=serializers.CharField(), help_text="Not images (.txt, __MACOSX/...).")
+    ignored = IgnoredOutput(
+        many=True, help_text="Not read (.txt, __MACOSX/..., a zip sent with other files...), and why."
+    )
     manifests = ManifestReadOutput(many=True, help_text="The upload's manifest.csv, read (at most one).")
 
 
@@ -238,5 +245,8 @@ class NothingImportedOutput(IngestReportOutput):
     """The 422 of an upload whose every pair was refused: the report plus the error shape."""
 
     code = serializers.CharField(help_text="`nothing_imported`.")
-    message = serializers.CharField(help_text="Names the first refused file and why.")
-    details = serializers.DictField(help_text="`file`: the first refused file; `refused`: how many were.")
+    message = serializers.CharField(help_text="Names the first refused file (else the first ignored one) and why.")
+    details = serializers.DictField(
+        help_text="`file`: the first refused (else ignored) file, null when the upload held none; "
+        "`refused`, `ignored`: how many were."
+    )

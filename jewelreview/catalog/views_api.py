@@ -180,8 +180,10 @@ class UploadView(ApiView):
             **errors(400, *SIGNED_IN_ERRORS, 413, 415),
             422: OpenApiResponse(
                 NothingImportedOutput,
-                description="Every pair was refused, nothing imported: the report, with `code` "
-                "`nothing_imported` and a `message` naming the first refused file.",
+                description="Nothing imported, and not because every file was a duplicate: every pair "
+                "refused, every file ignored (two zips, a zip inside the zip, no image) or none sent (an "
+                "empty zip). The report, with `code` `nothing_imported` and a `message` naming the first "
+                "refused file (else the first ignored one) and why.",
             ),
         },
     )

@@ -60,7 +60,8 @@ def test_files_are_paired_imported_and_prepared(api, images, django_capture_on_c
             "ai_result": "",
         }
     ]
-    assert report["ignored"] == ["notes.txt"] and report["skipped"] == []
+    assert report["ignored"] == [{"name": "notes.txt", "reason": "not an image or manifest"}]
+    assert report["skipped"] == []
 
     # The prepare task ran in-process: previews and deep-zoom tiles are served through the API.
     photo_id = report["imported"][0]["photo_id"]
@@ -137,7 +138,7 @@ def test_non_images_are_refused_with_the_reason_and_nothing_of_them_is_stored(ap
     first = report["refused"][0]
     assert report["code"] == "nothing_imported"
     assert report["message"] == f"Nothing was imported: {first['name']}: {first['reason']} (1 more file refused)."
-    assert report["details"] == {"file": first["name"], "refused": 2}
+    assert report["details"] == {"file": first["name"], "refused": 2, "ignored": 0}
     assert Photo.objects.count() == 0 and not Batch.objects.exists() and nothing_stored()
 
 
@@ -215,3 +216,69 @@ def test_a_file_over_the_per_file_limit_is_refused_by_name(api, images, settings
     assert "limit for one file" in response.json()["refused"][0]["reason"]
     assert response.json()["message"].startswith("Nothing was imported: BIG-1_front.jpg: ")
     assert Photo.objects.count() == 0
+
+
+ONLY_ONE_ZIP = "only one zip per upload, sent on its own: this one came with other files"
+NESTED_ZIP = "archives inside a zip are not read"
+NOT_AN_IMAGE = "not an image or manifest"
+
+
+def _shoot_zip(images, seed=1) -> bytes:
+    return zip_of({"X_front.jpg": images.jpeg(64, 48, seed=seed), "X_front_cutout.png": images.cutout(64, 48)})
+
+
+@pytest.mark.parametrize(
+    ("files", "ignored", "message"),
+    [
+        (
+            lambda images: [upload("a.zip", _shoot_zip(images, 1)), upload("b.zip", _shoot_zip(images, 2))],
+            [("a.zip", ONLY_ONE_ZIP), ("b.zip", ONLY_ONE_ZIP)],
+            f"Nothing was imported: a.zip: {ONLY_ONE_ZIP} (1 more file ignored).",
+        ),
+        (
+            lambda images: [upload("outer.zip", zip_of({"inner.zip": _shoot_zip(images)}))],
+            [("inner.zip", NESTED_ZIP)],
+            f"Nothing was imported: inner.zip: {NESTED_ZIP}.",
+        ),
+        (
+            lambda images: [upload("weird.exe", b"MZ\x90\x00")],
+            [("weird.exe", NOT_AN_IMAGE)],
+            f"Nothing was imported: weird.exe: {NOT_AN_IMAGE}.",
+        ),
+        (
+            lambda images: [upload("..RING_front.jpg", images.jpeg(64, 48, seed=1))],
+            [("..RING_front.jpg", "hidden file: its name starts with a dot")],
+            "Nothing was imported: ..RING_front.jpg: hidden file: its name starts with a dot.",
+        ),
+    ],
+)
+def test_an_upload_whose_every_file_is_ignored_is_422_with_a_reason_per_file(api, images, files, ignored, message):
+    response = post(api.manager, files(images))
+    assert response.status_code == 422, response.json()
+    body = response.json()
+    assert body["code"] == "nothing_imported" and body["message"] == message
+    assert [(i["name"], i["reason"]) for i in body["ignored"]] == ignored
+    assert body["details"] == {"file": ignored[0][0], "refused": 0, "ignored": len(ignored)}
+    assert Photo.objects.count() == 0 and not Batch.objects.exists() and nothing_stored()
+
+
+def test_an_empty_zip_is_422_saying_it_holds_nothing_to_import(api):
+    response = post(api.manager, [upload("empty.zip", zip_of({}))])
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "nothing_imported"
+    assert body["message"] == "Nothing was imported: the upload holds no photos to import."
+    assert body["details"] == {"file": None, "refused": 0, "ignored": 0}
+    assert Photo.objects.count() == 0 and not Batch.objects.exists()
+
+
+def test_a_zip_sent_with_loose_files_is_ignored_with_its_reason_and_the_files_imported(api, images):
+    files = [
+        upload("shoot.zip", _shoot_zip(images)),
+        upload("RING-1_front.jpg", images.jpeg(64, 48, seed=3)),
+        upload("RING-1_front_cutout.png", images.cutout(64, 48)),
+    ]
+    response = post(api.manager, files)
+    assert response.status_code == 200, response.json()
+    assert [i["name"] for i in response.json()["imported"]] == ["RING-1_front.jpg"]
+    assert response.json()["ignored"] == [{"name": "shoot.zip", "reason": ONLY_ONE_ZIP}]

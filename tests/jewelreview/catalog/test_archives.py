@@ -45,7 +45,7 @@ def test_a_zip_is_imported_entry_by_entry(images, users):
     archive = _zip(_good_members(images) + [("shoot/notes.txt", b"hi"), ("shoot/", b"")])
     report = ingest_zip(archive=archive, batch_name="zip", actor=users.manager)
     assert [(i.name, i.sku, i.view) for i in report.imported] == [("shoot/RING-1_front.jpg", "RING-1", "front")]
-    assert report.ignored == ["shoot/notes.txt"]
+    assert [(i.name, i.reason) for i in report.ignored] == [("shoot/notes.txt", "not an image or manifest")]
 
 
 def test_web_upload_of_one_zip_is_recognised_by_its_bytes(images, users):

@@ -196,8 +196,9 @@ def test_one_refused_pair_does_not_stop_the_others(images, users):
     )
     assert [i.name for i in report.imported] == ["A_front.jpg"]
     assert sorted(r.name for r in report.refused) == ["B_front.jpg", "C_front.jpg", "D_front_cutout.png"]
-    assert report.ignored == ["readme.txt"]
+    assert [(i.name, i.reason) for i in report.ignored] == [("readme.txt", "not an image or manifest")]
     assert report.lines()[0] == "Batch 'b': imported 1, skipped 0, refused 3, ignored 1."
+    assert "  ignored readme.txt: not an image or manifest" in report.lines()
 
 
 def test_manifest_in_the_upload_sets_sku_view_and_title(images, users):

@@ -79,12 +79,18 @@ def test_non_images_hidden_files_and_the_manifest_are_ignored():
             ".DS_Store",
             "__MACOSX/._R_front.jpg",
             "manifest.csv",
+            "old/shoot.zip",
         )
     )
     assert len(pairing.pairs) == 1
-    assert sorted(pairing.ignored) == sorted(
-        ["notes.txt", "R_front.json", ".DS_Store", "__MACOSX/._R_front.jpg", "manifest.csv"]
-    )
+    assert sorted((i.name, i.reason) for i in pairing.ignored) == [
+        (".DS_Store", "hidden file: its name starts with a dot"),
+        ("R_front.json", "not an image or manifest"),
+        ("__MACOSX/._R_front.jpg", "macOS archive metadata (__MACOSX), not a photo"),
+        ("manifest.csv", "only the manifest.csv at the top of the upload is read"),
+        ("notes.txt", "not an image or manifest"),
+        ("old/shoot.zip", "archives inside an upload are not read: send one zip on its own"),
+    ]
 
 
 def test_manifest_gives_sku_view_and_title():

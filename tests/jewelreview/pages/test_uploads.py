@@ -174,7 +174,16 @@ def test_an_empty_file_is_refused_by_name_in_the_report_and_the_rest_imports(bro
 
 def test_other_files_are_listed_as_ignored(browsers, ring_pair):
     html = post(browsers.manager, [*ring_pair(), upload("notes.txt", b"shot on a Tuesday")]).content.decode()
-    assert '<th scope="row">notes.txt</th><td>Ignored</td>' in html
+    assert '<th scope="row">notes.txt</th><td>Ignored</td><td>not an image or manifest</td>' in html
+
+
+def test_a_zip_inside_the_zip_is_listed_as_ignored_with_why(browsers, ring):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("inner.zip", b"PK\x05\x06" + b"\0" * 18)
+    html = post(browsers.manager, [upload("outer.zip", buffer.getvalue())]).content.decode()
+    assert '<th scope="row">inner.zip</th><td>Ignored</td><td>archives inside a zip are not read</td>' in html
+    assert Batch.objects.count() == 0
 
 
 # --- bad requests, limits --------------------------------------------------------------------
