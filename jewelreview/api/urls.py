@@ -29,7 +29,7 @@ from jewelreview.repairs.views_api import (
     RenderPreviewView,
     RenderRetryView,
 )
-from jewelreview.reviews.queue_views_api import QueueNextView, QueueRenewView
+from jewelreview.reviews.queue_views_api import QueueNextView, QueueReleaseView, QueueRenewView
 from jewelreview.reviews.views_api import (
     FlagResolveView,
     PhotoActionView,
@@ -75,6 +75,7 @@ urlpatterns = [
     path("flags/<int:flag_id>/resolve/", FlagResolveView.as_view(), name="flag-resolve"),
     path("queue/next/", QueueNextView.as_view(), name="queue-next"),
     path("queue/renew/", QueueRenewView.as_view(), name="queue-renew"),
+    path("queue/release/", QueueReleaseView.as_view(), name="queue-release"),
     path("renders/<int:render_id>/", RenderDetailView.as_view(), name="render-detail"),
     path("renders/<int:render_id>/retry/", RenderRetryView.as_view(), name="render-retry"),
     path("renders/<int:render_id>/final.png", RenderFinalView.as_view(), name="render-final"),

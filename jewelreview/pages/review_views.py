@@ -143,6 +143,7 @@ def review_config(
             "render_base": reverse("api:render-detail", kwargs={"render_id": 0}),
             "next": reverse("api:queue-next"),
             "renew": reverse("api:queue-renew"),
+            "release": reverse("api:queue-release"),
             "queue": _with_query(reverse("pages:queue"), queue_query(scope)),
             "review_base": reverse("pages:review", kwargs={"photo_id": 0}),
             "query": queue_query(scope),

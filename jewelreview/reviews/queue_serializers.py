@@ -1,4 +1,4 @@
-"""API shapes of the review queue's "next"."""
+"""API shapes of the review queue's "next" and its leases (renew, release)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,18 @@ class QueueRenewOutput(serializers.Serializer):
         help_text="The photos whose lease is yours until `lease_until`; any other is no longer yours.",
     )
     lease_until = serializers.DateTimeField(source="until")
+
+
+class QueueReleaseInput(serializers.Serializer):
+    photos = serializers.ListField(
+        child=id_field(),
+        max_length=MAX_RENEW,
+        help_text="Photos whose review lease you give back (the review page's up next, as it is left).",
+    )
+
+
+class QueueReleaseOutput(serializers.Serializer):
+    released = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The photos whose lease was yours and is now free; any other was left alone.",
+    )

@@ -11,8 +11,9 @@
   is a no-op there), but our SQLite transactions ``BEGIN IMMEDIATE`` (settings), so writers run one
   after another and the conditional UPDATE sees every earlier lease.
 
-A lease is not a status: any status change ends it (``reviews.services``), and it lapses after
-``REVIEW_LEASE`` so a closed tab never hides a photo for long. Leasing does not bump the photo's
+A lease is not a status: any status change ends it (``reviews.services``), the review page gives
+its leases back as it is left (``review_lease_release``), and it lapses after ``REVIEW_LEASE`` so a
+tab that could not say goodbye (a crash, no network) never hides a photo for long. Leasing does not bump the photo's
 ``version``: it changes nothing a decision depends on.
 """
 
@@ -188,3 +189,20 @@ def review_lease_renew(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> 
             Photo.objects.filter(pk__in=ids, review_holder=actor, review_lease_until=until).values_list("pk", flat=True)
         )
     return LeaseRenewal(renewed=renewed, until=until)
+
+
+def review_lease_release(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> list[int]:
+    """Give back ``actor``'s review leases on ``photo_ids``; the ids released, sorted.
+
+    The review page calls this as it is left (closed, or another page opened) for the leases it
+    took and no longer needs, chiefly the photo up next: it returns to the queue at once instead of
+    after ``REVIEW_LEASE``. A lease someone else holds is left alone, as is one already gone.
+    """
+    require(actor, Action.PHOTO_APPROVE)
+    with transaction.atomic():
+        # Locked as read (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so the
+        # ids answered are exactly the leases this update ends.
+        held = Photo.objects.select_for_update().filter(pk__in=frozenset(photo_ids), review_holder=actor)
+        released = sorted(held.values_list("pk", flat=True))
+        Photo.objects.filter(pk__in=released, review_holder=actor).update(review_holder=None, review_lease_until=None)
+    return released

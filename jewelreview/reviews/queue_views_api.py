@@ -1,5 +1,6 @@
-"""API: ``POST /api/queue/next/``, the review queue's "next photo" (leased to the caller), and
-``POST /api/queue/renew/``, the review page's heartbeat that keeps its leases."""
+"""API: ``POST /api/queue/next/``, the review queue's "next photo" (leased to the caller),
+``POST /api/queue/renew/``, the review page's heartbeat that keeps its leases, and
+``POST /api/queue/release/``, which gives leases back as the review page is left."""
 
 from __future__ import annotations
 
@@ -15,8 +16,15 @@ from jewelreview.api.schema import SIGNED_IN_ERRORS, errors
 from jewelreview.api.views import ApiView, validated
 from jewelreview.catalog.selectors import photo_get
 from jewelreview.reviews.queue_selectors import queue_waiting_count
-from jewelreview.reviews.queue_serializers import QueueNextInput, QueueNextOutput, QueueRenewInput, QueueRenewOutput
-from jewelreview.reviews.queue_services import REVIEW_LEASE, review_lease_renew, review_next
+from jewelreview.reviews.queue_serializers import (
+    QueueNextInput,
+    QueueNextOutput,
+    QueueReleaseInput,
+    QueueReleaseOutput,
+    QueueRenewInput,
+    QueueRenewOutput,
+)
+from jewelreview.reviews.queue_services import REVIEW_LEASE, review_lease_release, review_lease_renew, review_next
 
 
 class QueueNextView(ApiView):
@@ -72,3 +80,24 @@ class QueueRenewView(ApiView):
         data = validated(QueueRenewInput, request.data)
         result = review_lease_renew(actor=request.user, photo_ids=data["photos"])
         return Response(QueueRenewOutput(result).data)
+
+
+class QueueReleaseView(ApiView):
+    required_actions = {"POST": Action.PHOTO_APPROVE}
+
+    @extend_schema(
+        operation_id="queue_release",
+        tags=["workflow"],
+        summary="Give back your review leases (the review page, as it is left)",
+        description=(
+            "Ends your review leases on `photos`, so they return to the queue at once rather than after "
+            f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes. A photo whose lease is not yours is left alone "
+            "and missing from `released`."
+        ),
+        request=QueueReleaseInput,
+        responses={200: QueueReleaseOutput, **errors(400, *SIGNED_IN_ERRORS, 415)},
+    )
+    def post(self, request):
+        data = validated(QueueReleaseInput, request.data)
+        released = review_lease_release(actor=request.user, photo_ids=data["photos"])
+        return Response(QueueReleaseOutput({"released": released}).data)

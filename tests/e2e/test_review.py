@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import math
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -317,6 +319,73 @@ def test_the_queue_flow_renews_its_leases_and_a_flag_is_sent_once(live_url, queu
 
     assert Flag.objects.filter(photo=first).count() == 1
     assert Photo.objects.get(pk=second.pk).review_holder_id == reviewer.pk
+
+
+def test_leaving_the_queue_flow_gives_its_leases_back_but_that_of_the_photo_it_opens(
+    live_url, queue, monkeypatch, chromium, sign_in
+):
+    """QA: a manager who closed the tab kept the look-ahead lease for up to ten minutes, and other
+    reviewers were told they were reviewing it. Leaving gives the page's leases back (a keepalive
+    request to /api/queue/release/), never that of the photo J or deciding opens."""
+    from playwright.sync_api import expect
+
+    from django.db import connection
+
+    from jewelreview.catalog.models import Photo
+    from jewelreview.reviews import queue_views_api
+
+    reviewer, first, second = queue
+
+    def read() -> dict[int, int | None]:
+        try:
+            return dict(Photo.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "review_holder_id"))
+        finally:
+            connection.close()
+
+    def holders(timeout_s: float = 0.0) -> dict[int, int | None]:
+        """The photos' lease holders; with ``timeout_s``, once both are free or the time is up. Read
+        in a thread of its own: Django refuses queries in the thread running Playwright's loop."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with ThreadPoolExecutor(1) as pool:
+                found = pool.submit(read).result()
+            if time.monotonic() >= deadline or not any(found.values()):
+                return found
+            time.sleep(0.1)
+
+    # What each release asked for, seen by the server: Playwright does not report a request the
+    # page sends as it unloads.
+    releases: list[list[int]] = []
+    release = queue_views_api.review_lease_release
+
+    def recorded(*, actor, photo_ids):
+        releases.append(list(photo_ids))
+        return release(actor=actor, photo_ids=photo_ids)
+
+    monkeypatch.setattr(queue_views_api, "review_lease_release", recorded)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sign_in(page, "rita", PASSWORD)
+        page.get_by_role("button", name="Review next photo").click()
+        expect(page.locator("#next-info")).to_contain_text("Next: RING2 · front")
+        assert holders() == {first.pk: reviewer.pk, second.pk: reviewer.pk}
+
+        page.keyboard.press("j")  # to the look-ahead photo: its lease stays, the one left goes
+        expect(page).to_have_url(f"{live_url}/photos/{second.pk}/review/?from=queue")
+        expect(page.locator("#next-info")).to_contain_text("Nothing else is waiting")
+        assert releases == [[first.pk]]
+        assert holders() == {first.pk: None, second.pk: reviewer.pk}
+
+        page.goto(f"{live_url}/queue/")  # away from the flow: nobody looks at the photo any more
+        assert holders(timeout_s=5) == {first.pk: None, second.pk: None}
+        assert releases[-1] == [second.pk]
+
+        page.get_by_role("button", name="Review next photo").click()
+        expect(page).to_have_url(re.compile(r"/photos/\d+/review/\?from=queue$"))
+        expect(page.locator("#next-info")).not_to_be_empty()  # its "next" call answered
+        assert any(holders().values())
+        page.close()  # the QA's case: the tab closed
+    assert holders(timeout_s=5) == {first.pk: None, second.pk: None}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import {
   heartbeatMs,
   leaseLapsed,
   queueFlowQuery,
+  releaseIds,
   renewalIds,
   renewalOutcome,
 } from "../../frontend/static/js/state/review_lease.js";
@@ -33,6 +34,14 @@ test("a heartbeat renews the photo on screen and the one up next, and reports th
   assert.deepEqual(renewalOutcome({ current: 4, upNext: 9 }, [4, 9]), { currentLost: false, upNextLost: false });
   assert.deepEqual(renewalOutcome({ current: 4, upNext: 9 }, [4]), { currentLost: false, upNextLost: true });
   assert.deepEqual(renewalOutcome({ current: null, upNext: 9 }, []), { currentLost: false, upNextLost: true });
+});
+
+test("leaving gives back every lease the page holds but that of the photo it opens", () => {
+  assert.deepEqual(releaseIds({ current: 4, upNext: 9 }, null), [4, 9], "closed or reloaded: both");
+  assert.deepEqual(releaseIds({ current: 4, upNext: 9 }, 9), [4], "J or a decision opens the up-next photo");
+  assert.deepEqual(releaseIds({ current: 4, upNext: 9 }, 2), [4, 9], "K opens a photo seen before");
+  assert.deepEqual(releaseIds({ current: null, upNext: 9 }, 9), []);
+  assert.deepEqual(releaseIds({ current: null, upNext: null }, null), []);
 });
 
 test("the queue flow marker is added to the filters", () => {

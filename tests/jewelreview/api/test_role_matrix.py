@@ -150,6 +150,9 @@ CASES: dict[str, Case] = {
     "approved.zip": Case("get", lambda ctx: "/api/exports/approved.zip", MANAGER),
     "queue next": Case("post", lambda ctx: "/api/queue/next/", REVIEW),
     "queue renew": Case("post", lambda ctx: "/api/queue/renew/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}),
+    "queue release": Case(
+        "post", lambda ctx: "/api/queue/release/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}
+    ),
     "autofix": Case("post", photo_url("autofix/"), REVIEW, ok=201, setup=autofix_ctx),
     "crop preview": Case(
         "post",
@@ -208,6 +211,7 @@ def test_every_routed_endpoint_is_in_the_matrix():
         "exports/approved.zip",
         "queue/next/",
         "queue/renew/",
+        "queue/release/",
         *[
             f"photos/<int:photo_id>/{action}/"
             for action in ("approve", "flag", "claim", "release", "submit", "reopen", "reshoot", "assign")

@@ -226,6 +226,7 @@ def test_only_the_queue_flow_leases_and_renews(browsers, make_photo):
     flow = config_of(browsers.reviewer.get(f"/photos/{photo.pk}/review/?from=queue"))
     assert (flow["queue"]["flow"], flow["queue"]["lease"], flow["queue"]["lease_seconds"]) == (True, True, 600)
     assert flow["urls"]["renew"] == "/api/queue/renew/"
+    assert flow["urls"]["release"] == "/api/queue/release/"
     assert flow["urls"]["query"] == ""  # the script adds from=queue to the next photo's URL itself
     assert Photo.objects.get(pk=photo.pk).review_holder_id is None  # the page leases through the API
 

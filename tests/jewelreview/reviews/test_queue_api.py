@@ -129,3 +129,38 @@ def test_renew_extends_the_callers_leases_and_names_them(users, make_photo):
     other = client_for(users.manager).post("/api/queue/renew/", {"photos": [photo.pk]}, format="json").json()
     assert other["renewed"] == []
     assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
+
+
+def test_release_gives_back_the_callers_leases_and_names_them(users, make_photo):
+    photo = make_photo()
+    assert client_for(users.reviewer).post(URL, {}, format="json").json()["photo"]["id"] == photo.pk
+    other = client_for(users.manager).post("/api/queue/release/", {"photos": [photo.pk]}, format="json")
+    assert other.status_code == 200 and other.json() == {"released": []}
+    assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
+    answer = client_for(users.reviewer).post("/api/queue/release/", {"photos": [photo.pk]}, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json() == {"released": [photo.pk]}
+    assert Photo.objects.get(pk=photo.pk).review_holder_id is None
+
+
+def test_release_from_the_review_page_needs_the_session_and_its_csrf_token(users, make_photo):
+    """The page's keepalive fetch sends the session cookie and X-CSRFToken, as its other calls do."""
+    photo = make_photo()
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(users.reviewer)
+    assert client.get("/api/me/").status_code == 200  # sets the csrftoken cookie
+    csrf = client.cookies["csrftoken"].value
+    assert client.post(URL, {}, format="json", HTTP_X_CSRFTOKEN=csrf).json()["photo"]["id"] == photo.pk
+    refused = client.post("/api/queue/release/", {"photos": [photo.pk]}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
+    assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
+    accepted = client.post("/api/queue/release/", {"photos": [photo.pk]}, format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert accepted.json() == {"released": [photo.pk]}
+    assert APIClient().post("/api/queue/release/", {"photos": [photo.pk]}, format="json").status_code == 401
+
+
+@pytest.mark.parametrize("payload", [{}, {"photos": "1"}, {"photos": list(range(1, 12))}])
+def test_release_refuses_bad_input_naming_photos(users, payload):
+    answer = client_for(users.reviewer).post("/api/queue/release/", payload, format="json")
+    assert answer.status_code == 400
+    assert "photos" in str(answer.json()["details"])

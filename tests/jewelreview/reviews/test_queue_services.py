@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from jewelreview.catalog.models import Photo
 from jewelreview.errors import InvalidInput, NotAllowed
-from jewelreview.reviews.queue_services import MAX_SKIP, REVIEW_LEASE, review_lease_renew, review_next
+from jewelreview.reviews.queue_services import (
+    MAX_SKIP,
+    REVIEW_LEASE,
+    review_lease_release,
+    review_lease_renew,
+    review_next,
+)
 from jewelreview.reviews.services import photo_approve, photo_flag
 
 
@@ -331,3 +337,35 @@ def test_a_retoucher_may_not_renew(users, make_photo):
     photo = make_photo()
     with pytest.raises(NotAllowed):
         review_lease_renew(actor=users.retoucher, photo_ids=[photo.pk])
+
+
+@pytest.mark.django_db
+def test_releasing_frees_the_up_next_lease_for_the_next_reviewer_at_once(users, make_photo):
+    on_screen, up_next = _age(make_photo(), 20), _age(make_photo(), 10)
+    review_next(actor=users.manager)  # leases on_screen
+    assert review_next(actor=users.manager, current=on_screen.pk).photo.pk == up_next.pk
+    assert review_lease_release(actor=users.manager, photo_ids=[up_next.pk]) == [up_next.pk]
+    assert _holder(up_next) == (None, None)
+    assert _holder(on_screen)[0] == users.manager.pk  # not asked for: kept
+    assert review_next(actor=users.reviewer).photo.pk == up_next.pk
+
+
+@pytest.mark.django_db
+def test_releasing_leaves_leases_of_others_alone(users, make_photo):
+    mine, theirs, free = make_photo(), make_photo(), make_photo()
+    soon = timezone.now() + timedelta(minutes=5)
+    Photo.objects.filter(pk=mine.pk).update(review_holder=users.reviewer, review_lease_until=soon)
+    Photo.objects.filter(pk=theirs.pk).update(review_holder=users.manager, review_lease_until=soon)
+    released = review_lease_release(actor=users.reviewer, photo_ids=[mine.pk, theirs.pk, free.pk, 999_999])
+    assert released == [mine.pk]
+    assert _holder(mine) == (None, None)
+    assert _holder(theirs) == (users.manager.pk, soon)
+
+
+@pytest.mark.django_db
+def test_a_retoucher_may_not_release(users, make_photo):
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(review_holder=users.reviewer, review_lease_until=timezone.now())
+    with pytest.raises(NotAllowed):
+        review_lease_release(actor=users.retoucher, photo_ids=[photo.pk])
+    assert _holder(photo)[0] == users.reviewer.pk

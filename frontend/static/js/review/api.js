@@ -17,9 +17,11 @@ function csrfToken() {
 /**
  * @param {string} url
  * @param {unknown} body
+ * @param {{keepalive?: boolean}} [options] ``keepalive``: the request outlives the page (sent as it
+ *   is left; unlike ``navigator.sendBeacon`` it carries the CSRF header the API asks of sessions)
  * @returns {Promise<Answer>}
  */
-export async function postJson(url, body) {
+export async function postJson(url, body, { keepalive = false } = {}) {
   let response;
   try {
     response = await fetch(url, {
@@ -27,6 +29,7 @@ export async function postJson(url, body) {
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(body),
+      keepalive,
     });
   } catch {
     return { ok: false, status: 0, data: { message: "The server could not be reached. Check the connection and try again." } };

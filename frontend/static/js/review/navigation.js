@@ -8,12 +8,14 @@
  * a photo that waits for review leases anything when it opens (config.queue.lease): a manager
  * browsing other lists leases nothing until J. While it holds leases, the page renews them every
  * third of the lease (POST /api/queue/renew/), and asks for a fresh up-next when its lease was lost
- * or has lapsed.
+ * or has lapsed. Left (closed, reloaded, another page opened), it gives them back (POST
+ * /api/queue/release/, a keepalive request), but that of the photo it opens next; back from the
+ * browser's back-forward cache, it leases again.
  */
 
 import { EMPTY_TRAIL, trailBack, trailForward, trailParse, trailSerialise, trailVisit } from "../state/trail.js";
 import { resultDziUrls } from "../state/layers.js";
-import { heartbeatMs, leaseLapsed, queueFlowQuery, renewalIds, renewalOutcome } from "../state/review_lease.js";
+import { heartbeatMs, leaseLapsed, queueFlowQuery, releaseIds, renewalIds, renewalOutcome } from "../state/review_lease.js";
 import { postJson, problemText } from "./api.js";
 import { prefetchPhoto } from "./prefetch.js";
 
@@ -40,6 +42,10 @@ export function createNavigation(config, hooks) {
   let currentHeld = false;
   /** Counts reservations: only the newest one's photo is prefetched. */
   let reservations = 0;
+  /** The up-next photo leased by the newest reservation, once its answer came. @type {UpNext | null} */
+  let reserved = null;
+  /** The photo the page is opening (J, deciding, K), whose lease leaving must not give back. @type {number | null} */
+  let openingNext = null;
   /** @type {Promise<UpNext | null> | null} */
   let upNext = leasing ? reserve() : null;
   /** @type {ReturnType<typeof setInterval> | null} */
@@ -60,6 +66,7 @@ export function createNavigation(config, hooks) {
       // Outside the queue flow the photo on screen is not leased, so it must not come back as next.
       skip: leasing ? trail.ids.filter((id) => id !== photoId) : trail.ids,
     });
+    if (reservation === reservations) reserved = null;
     if (!answer.ok) {
       hooks.onStatus(`Could not reserve the next photo: ${problemText(answer)}`);
       hooks.onUpNext(null, 0);
@@ -84,6 +91,7 @@ export function createNavigation(config, hooks) {
       dziUrls: resultDziUrls(photo),
       until: answer.data.lease_until,
     };
+    if (reservation === reservations) reserved = next;
     hooks.onUpNext(next, answer.data.waiting);
     if (leasing) {
       // The photo on screen first: the next one's tiles are asked for once its own have loaded.
@@ -109,6 +117,37 @@ export function createNavigation(config, hooks) {
     }
   }
 
+  /**
+   * Open another page; `photo` is the one it shows, if any, whose lease that page keeps.
+   * @param {string} url @param {number | null} photo
+   */
+  function open(url, photo) {
+    openingNext = photo;
+    window.location.assign(url);
+  }
+
+  /** The page is being left: give back the leases it holds, but the next page's. */
+  function leave() {
+    const ids = releaseIds({ current: currentHeld ? photoId : null, upNext: reserved ? reserved.id : null }, openingNext);
+    currentHeld = false;
+    reserved = null;
+    if (ids.length) void postJson(config.urls.release, { photos: ids }, { keepalive: true });
+  }
+  /** @param {PageTransitionEvent} event */
+  function onPageHide(event) {
+    if (leasing) leave();
+    // Kept in the back-forward cache: should it come back, it leases afresh (onPageShow).
+    if (!event.persisted) openingNext = null;
+  }
+  /** @param {PageTransitionEvent} event */
+  function onPageShow(event) {
+    if (!event.persisted || !leasing) return;
+    openingNext = null;
+    upNext = reserve();
+  }
+  window.addEventListener("pagehide", onPageHide);
+  window.addEventListener("pageshow", onPageShow);
+
   /** The up-next photo, asked for again when there is none yet or its lease has passed. */
   async function freshUpNext() {
     let next = upNext ? await upNext : null;
@@ -124,12 +163,12 @@ export function createNavigation(config, hooks) {
     async next() {
       const forward = trailForward(trail);
       if (forward !== null) {
-        window.location.assign(reviewUrl(forward));
+        open(reviewUrl(forward), forward);
         return;
       }
       const next = await freshUpNext();
-      if (next) window.location.assign(next.reviewUrl);
-      else window.location.assign(config.urls.queue);
+      if (next) open(next.reviewUrl, next.id);
+      else open(config.urls.queue, null);
     },
     /** K: the photo opened before this one. */
     previous() {
@@ -138,20 +177,22 @@ export function createNavigation(config, hooks) {
         hooks.onStatus("This is the first photo you opened in this session.");
         return;
       }
-      window.location.assign(reviewUrl(back));
+      open(reviewUrl(back), back);
     },
     /** After a decision: always the queue's next photo (the trail's forward entries were seen). */
     /** @param {(toPhoto: boolean) => void} [beforeLeaving] told whether a photo (not the queue) opens next */
     async afterDecision(beforeLeaving) {
       const next = await freshUpNext();
       if (beforeLeaving) beforeLeaving(Boolean(next));
-      window.location.assign(next ? next.reviewUrl : config.urls.queue);
+      open(next ? next.reviewUrl : config.urls.queue, next ? next.id : null);
     },
     upNext: () => upNext || Promise.resolve(null),
     prefetched: () => (prefetching ? prefetching.done : Promise.resolve(0)),
     destroy() {
       if (heartbeat !== null) clearInterval(heartbeat);
       prefetching?.cancel();
+      window.removeEventListener("pagehide", onPageHide);
+      window.removeEventListener("pageshow", onPageShow);
     },
   };
 }

@@ -6,7 +6,9 @@
  * A reviewer in the queue flow holds two leases (queue_services.REVIEW_LEASE each): the photo on
  * screen and the one up next. The page renews both every third of the lease, so one long look never
  * lets either lapse into another reviewer's "next"; an up-next whose lease lapsed anyway (a sleeping
- * laptop) is asked for again before the page opens it.
+ * laptop) is asked for again before the page opens it. Leaving the page (closing it, opening
+ * another) gives back the leases it holds, but that of the photo it opens next, which that photo's
+ * page keeps: nobody is looking at the others, and other reviewers' "next" should have them now.
  */
 
 /** The query parameter that marks a review page reached through the queue (Next photo, J, deciding). */
@@ -50,6 +52,16 @@ export function renewalOutcome(held, renewed) {
     currentLost: held.current !== null && !renewed.includes(held.current),
     upNextLost: held.upNext !== null && !renewed.includes(held.upNext),
   };
+}
+
+/**
+ * @param {{current: number | null, upNext: number | null}} held the photos whose lease the page holds
+ * @param {number | null} openingNext the photo the page is opening as it is left (J, deciding, K),
+ *   or null when it does not know (closed, reloaded, a link, the queue)
+ * @returns {number[]} the photos whose lease to give back as the page is left
+ */
+export function releaseIds(held, openingNext) {
+  return renewalIds(held).filter((id) => id !== openingNext);
 }
 
 /**
