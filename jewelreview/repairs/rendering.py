@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from core.render import RenderResult
 
 
+class StoredInputMissing(FileNotFoundError):
+    """A file the render reads is gone from storage (moved or deleted outside the app).
+
+    ``what`` names it for a person ("original", "AI mask"); the message, with the storage name,
+    is for the server's log.
+    """
+
+    def __init__(self, *, what: str, name: str):
+        super().__init__(f"the photo's stored {what} is missing from storage: {name}")
+        self.what = what
+
+
 @dataclass
 class RenderOutput:
     final: str
@@ -103,8 +115,8 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     # than some revisions, is checked on save (recipe_validate), never again here, or a revision
     # saved before it could never render.
     recipe = Recipe.from_dict(revision.recipe, edge_row_budget=False)
-    original = stored_files.read_bytes(photo.original.name)
-    mask = stored_files.read_bytes(photo.ai_mask.name)
+    original = _read_input(photo.original.name, what="original")
+    mask = _read_input(photo.ai_mask.name, what="AI mask")
     watch.lap("read")
     image = codecs.decode_original(original)
     ai_alpha = codecs.decode_ai_result(mask, size=(image.info.width, image.info.height))
@@ -134,3 +146,10 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
         tiles=tiles,
         timings=timings,
     )
+
+
+def _read_input(name: str, *, what: str) -> bytes:
+    try:
+        return stored_files.read_bytes(name)
+    except FileNotFoundError as exc:
+        raise StoredInputMissing(what=what, name=name) from exc

@@ -40,6 +40,8 @@ RENDER_ENQUEUE_GRACE = timedelta(minutes=2)
 
 # The error a render records when the queue refused it; the sweeper re-enqueues these.
 ENQUEUE_FAILED_PREFIX = "could not enqueue the render: "
+# The rest of that error: the queue's own exception (its host and port) goes to the log only.
+ENQUEUE_FAILED = f"{ENQUEUE_FAILED_PREFIX}the task queue did not answer; it is queued again once the queue is back."
 
 # Stored error messages are for people; a traceback tail is enough.
 MAX_ERROR_CHARS = 4000
@@ -188,7 +190,7 @@ def render_enqueue(*, revision: Revision) -> Render:
 
 
 def render_retry(*, render: Render, actor: AbstractBaseUser) -> Render:
-    """Queue a failed render again (its error stays in ``error`` until the next attempt ends)."""
+    """Queue a failed render again; its old error is cleared (a queued render shows no reason to fail)."""
     require(actor, Action.RENDER_RETRY)
     with transaction.atomic():
         locked = _render_lock(render.pk)
@@ -200,7 +202,8 @@ def render_retry(*, render: Render, actor: AbstractBaseUser) -> Render:
             )
         locked.state = RenderState.QUEUED
         locked.task_id = ""  # the new job's id replaces the failed one's
-        locked.save(update_fields=["state", "task_id"])
+        locked.error = ""
+        locked.save(update_fields=["state", "task_id", "error"])
         _enqueue_after_commit(locked.pk)
     return locked
 
@@ -245,7 +248,8 @@ def renders_requeue_stale(*, stale_after: timedelta | None = None) -> dict[str, 
             render.state = RenderState.QUEUED
             render.task_id = ""
             render.started_at = None
-            render.save(update_fields=["state", "task_id", "started_at"])
+            render.error = ""
+            render.save(update_fields=["state", "task_id", "started_at", "error"])
             _enqueue_after_commit(render.pk)
     return found
 
@@ -350,7 +354,8 @@ def _enqueue_after_commit(render_id: int) -> None:
         try:
             result = render_revision.enqueue(render_id=render_id)
         except Exception as exc:  # noqa: BLE001  (the queue is down: the render must say so, not stay queued)
-            render_fail(render_id=render_id, error=f"{ENQUEUE_FAILED_PREFIX}{type(exc).__name__}: {exc}")
+            logger.warning("render %s: could not enqueue", render_id, exc_info=exc)
+            render_fail(render_id=render_id, error=ENQUEUE_FAILED)
             return
         Render.objects.filter(pk=render_id, task_id="").update(task_id=str(result.id)[:64])
 

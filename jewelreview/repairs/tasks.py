@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import errno
 import logging
-import traceback
 
 from django.tasks import task
 
@@ -31,7 +31,9 @@ def render_revision(render_id: int) -> dict:
         output = rendering.render_to_storage(render=render, watch=watch)
     except Exception as exc:
         render_fail(render_id=render_id, error=_describe(exc), timings=watch.total(), attempt=attempt)
-        logger.warning("render %s failed: %s", render_id, exc)
+        # The exception, its paths and its traceback are for the server's log; the Render keeps a
+        # sentence for people (shown on the API and in the editor to every signed-in user).
+        logger.warning("render %s failed", render_id, exc_info=exc)
         raise
     render_complete(
         render_id=render_id,
@@ -46,12 +48,24 @@ def render_revision(render_id: int) -> dict:
     return {"render": render_id, "final": output.final, "checksum": output.checksum}
 
 
+# What a failed render tells people when the cause is not theirs to read: no paths, no source
+# locations, but what to do.
+RENDER_OUT_OF_MEMORY = "the server ran out of memory; retry it, and tell a manager if it fails again."
+RENDER_DISK_FULL = "the server's storage is full; tell a manager, and retry it once space is freed."
+RENDER_UNEXPECTED = "something unexpected went wrong on the server; retry it, and tell a manager if it fails again."
+
+
 def _describe(exc: Exception) -> str:
-    """A message for a person: core's own message for bad input, else the exception and its origin."""
+    """A sentence for a person: core's own message for bad input, a missing stored file by what it
+    is, else what to do (the exception itself goes to the log)."""
     from core.errors import CoreError
 
     if isinstance(exc, CoreError):
         return str(exc)
-    origin = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    where = f" (at {origin[0].filename}:{origin[0].lineno})" if origin else ""
-    return f"{type(exc).__name__}: {exc}{where}"
+    if isinstance(exc, rendering.StoredInputMissing):
+        return f"the photo's stored {exc.what} is missing; ask a manager to re-import it."
+    if isinstance(exc, MemoryError):
+        return RENDER_OUT_OF_MEMORY
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return RENDER_DISK_FULL
+    return RENDER_UNEXPECTED

@@ -133,8 +133,10 @@ def test_redis_down_pages_and_api_serve_the_render_says_why_and_the_sweeper_fini
     render_id = saved.json()["render"]["id"]
     render = api.retoucher.get(f"/api/renders/{render_id}/").json()
     assert render["state"] == "failed"
-    assert render["error"].startswith("could not enqueue the render: ConnectionError: ")
-    assert str(CLOSED_PORT) in render["error"]
+    assert render["error"] == (
+        "could not enqueue the render: the task queue did not answer; it is queued again once the queue is back."
+    )
+    assert str(CLOSED_PORT) not in render["error"]  # the queue's address is for the server's log
 
     # Reading and deciding go on: the API and the pages do not need Redis.
     assert api.reviewer.get("/api/photos/").status_code == 200
@@ -185,7 +187,7 @@ def test_the_queue_connection_has_timeouts_so_a_stuck_redis_cannot_hang_a_reques
         took = time.monotonic() - began
     assert saved.status_code == 201 and took < 10, took
     render = Render.objects.get(pk=saved.json()["render"]["id"])
-    assert render.state == "failed" and render.error.startswith("could not enqueue the render: TimeoutError: ")
+    assert render.state == "failed" and render.error.startswith("could not enqueue the render: the task queue did")
 
 
 def test_a_render_whose_enqueue_never_happened_is_enqueued_by_the_sweeper(
@@ -373,7 +375,7 @@ def test_a_full_disk_fails_the_render_clearly_and_keeps_the_previous_files(
     assert second.status_code == 201  # the edit is kept: only its render failed
     render = api.retoucher.get(f"/api/renders/{second.json()['render']['id']}/").json()
     assert render["state"] == "failed"
-    assert render["error"].startswith("OSError: [Errno 28] No space left on device")
+    assert render["error"] == "the server's storage is full; tell a manager, and retry it once space is freed."
     files_after = {p.relative_to(media_storage): p.read_bytes() for p in renders_dir.rglob("*") if p.is_file()}
     assert files_after == files_before  # previous files intact, no partial file, no temporary left
     assert not [p for p in media_storage.rglob(".*.part")]

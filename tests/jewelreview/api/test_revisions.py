@@ -173,7 +173,8 @@ def test_render_detail_retry_and_files(api, users, make_photo, scenes):
         None,
     )
     retried = api.retoucher.post(f"/api/renders/{failed.pk}/retry/", format="json")
-    assert retried.status_code == 200 and retried.json()["state"] == "queued"
+    assert retried.status_code == 200 and (retried.json()["state"], retried.json()["error"]) == ("queued", "")
+    assert api.reviewer.get(f"/api/renders/{failed.pk}/").json()["error"] == ""  # no stale reason while queued
     again = api.retoucher.post(f"/api/renders/{failed.pk}/retry/", format="json")
     assert again.status_code == 409
     assert again.json() == {
@@ -183,6 +184,7 @@ def test_render_detail_retry_and_files(api, users, make_photo, scenes):
     }
     not_done = api.reviewer.get(f"/api/renders/{failed.pk}/final.png")
     assert not_done.status_code == 404 and not_done.json()["code"] == "render_not_done"
+    assert not_done.json()["details"] == {"state": "queued", "error": None}
 
     done = scenes.done_render(photo, users.retoucher)
     body = api.reviewer.get(f"/api/renders/{done.pk}/").json()
