@@ -6,6 +6,8 @@ Rules (the same for a folder, a zip and a web upload):
 - ``NAME.png`` next to a non-PNG original ``NAME.jpg`` (or .jpeg/.tif/.tiff/.webp) is the remover's
   usual output, hence the AI result;
 - files pair only within the same folder; names compare case-sensitively, extensions not;
+- an original's name (without extension) is used once per upload: the same name in two folders of
+  a zip or a folder tree is refused, as two such files sent loose are (both would be one SKU/view);
 - SKU and view come from the manifest row for the original (``file, sku, view, title``), else from
   the name: ``SKU_view`` split at the last underscore (no underscore: view ``main``).
 
@@ -153,8 +155,20 @@ def entries_pair(
         else:
             result.ignored.append(Ignored(entry.name, IGNORED_OTHER))
 
+    folders_of_name: dict[str, list[str]] = defaultdict(list)
     for key in sorted(originals):
-        _pair_one(key, originals[key], ai_results.pop(key, []), manifest, result)
+        folders_of_name[PurePosixPath(key).name].append(key)
+    for key in sorted(originals):
+        found = Pairing()
+        _pair_one(key, originals[key], ai_results.pop(key, []), manifest, found)
+        result.refused += found.refused
+        twins = folders_of_name[PurePosixPath(key).name]
+        if len(twins) == 1:
+            result.pairs += found.pairs
+            continue
+        shared = ", ".join(_original_among(originals[twin]).name for twin in twins)
+        reason = f"several originals share the name {PurePosixPath(key).name}: {shared}"
+        result.refused += [Refusal(pair.original.name, reason, ai_result=pair.ai_result.name) for pair in found.pairs]
     for key in sorted(ai_results):
         for entry in ai_results[key]:
             result.refused.append(Refusal(entry.name, f"no original photo named {PurePosixPath(key).name}.*"))
@@ -214,6 +228,12 @@ def _pair_one(
         result.refused.append(Refusal(original.name, problem))
         return
     result.pairs.append(Pair(original=original, ai_result=ai_results[0], sku=sku, view=view, title=title))
+
+
+def _original_among(entries: list[Entry]) -> Entry:
+    """The original of one folder's same-named files: a non-PNG if there is one (a PNG beside it is
+    the AI result), else the PNG."""
+    return next((e for e in entries if PurePosixPath(e.name).suffix.lower() != ".png"), entries[0])
 
 
 def _nfc(text: str) -> str:

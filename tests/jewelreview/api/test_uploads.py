@@ -282,3 +282,22 @@ def test_a_zip_sent_with_loose_files_is_ignored_with_its_reason_and_the_files_im
     assert response.status_code == 200, response.json()
     assert [i["name"] for i in response.json()["imported"]] == ["RING-1_front.jpg"]
     assert response.json()["ignored"] == [{"name": "shoot.zip", "reason": ONLY_ONE_ZIP}]
+
+
+def test_a_zip_with_the_same_name_in_two_folders_imports_neither(api, images):
+    archive = zip_of(
+        {
+            "ZS8_front.jpg": images.jpeg(64, 48, seed=1),
+            "ZS8_front.png": images.mask(64, 48),
+            "sub/ZS8_front.jpg": images.jpeg(64, 48, seed=2),
+            "sub/ZS8_front.png": images.mask(64, 48),
+        }
+    )
+    response = post(api.manager, [upload("shoot.zip", archive)])
+    assert response.status_code == 422, response.json()
+    reason = "several originals share the name ZS8_front: ZS8_front.jpg, sub/ZS8_front.jpg"
+    assert [(r["name"], r["reason"]) for r in response.json()["refused"]] == [
+        ("ZS8_front.jpg", reason),
+        ("sub/ZS8_front.jpg", reason),
+    ]
+    assert Photo.objects.count() == 0 and nothing_stored()

@@ -69,6 +69,22 @@ def test_ambiguous_names_are_refused():
     assert reasons["S_front.jpg"] == "several originals share the name S_front: S_front.jpg, S_front.tif"
 
 
+def test_the_same_name_in_two_folders_is_refused_as_loose_files_are():
+    """Sent loose, two ZS8_front.jpg are refused ("several originals share the name"); a zip or a
+    folder tree holding them in two folders must not import two photos of ZS8/front either."""
+    pairing = entries_pair(
+        _entries(
+            "ZS8_front.jpg", "ZS8_front.png", "sub/ZS8_front.jpg", "sub/ZS8_front.png", "ZS9_front.jpg", "ZS9_front.png"
+        )
+    )
+    assert _pairs(pairing) == [("ZS9_front.jpg", "ZS9_front.png", "ZS9", "front")]
+    reason = "several originals share the name ZS8_front: ZS8_front.jpg, sub/ZS8_front.jpg"
+    assert sorted((r.name, r.reason, r.ai_result) for r in pairing.refused) == [
+        ("ZS8_front.jpg", reason, "ZS8_front.png"),
+        ("sub/ZS8_front.jpg", reason, "sub/ZS8_front.png"),
+    ]
+
+
 def test_non_images_hidden_files_and_the_manifest_are_ignored():
     pairing = entries_pair(
         _entries(
