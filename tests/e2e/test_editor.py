@@ -373,9 +373,13 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed, 
         with urllib.request.urlopen(request, timeout=60) as answer:
             assert answer.status == 201
 
+        heading = page.locator("#current-revision")
+        expect(heading).to_have_text("")  # no revision when the page opened
         page.locator("#save").click()
         conflict = page.locator("#conflict")
         expect(conflict).to_be_visible()
+        # The header says so as soon as the conflict is known (QA: it kept the revision the page opened on).
+        expect(heading).to_have_text(" · editing your revision 2 · revision 1 is current")
         expect(page.locator("#conflict-theirs")).to_contain_text("Theirs: revision 1")
         expect(page.locator("#conflict-theirs")).to_contain_text("contrast 90 %")
         expect(page.locator("#conflict-mine")).to_contain_text("Yours: revision 2")
@@ -401,6 +405,7 @@ def test_a_save_that_raced_another_shows_both_and_keeps_both(live_url, claimed, 
             "Saved as revision 3 on top of revision 1 by mona, which stays in the history."
         )
         expect(conflict).to_be_hidden()
+        expect(heading).to_have_text(" · revision 3")
         assert [p for p in problems if "/revisions/" not in p] == []  # the 409 itself is expected
 
     revisions = {r.number: r for r in Revision.objects.filter(photo=photo)}
@@ -926,3 +931,40 @@ def test_a_passing_message_goes_once_undone_or_outdone_and_never_covers_the_read
         page.keyboard.press("c")
         expect(status).to_be_empty(timeout=2000)
         assert problems == []
+
+
+def test_continuing_from_theirs_after_a_raced_save_says_which_revision_the_editor_holds(live_url, claimed, chromium):
+    """QA: after a conflicting save the header still read "· revision 1" while revision 2 was
+    current and the retoucher's edit was revision 3. It names both while the conflict is open, and
+    the one taken once the retoucher continues from theirs."""
+    from playwright.sync_api import expect
+
+    from rest_framework.authtoken.models import Token
+
+    from jewelreview.repairs.services import revision_create
+
+    photo = claimed["photo"]
+    first = revision_create(
+        photo=photo, author=claimed["tom"], recipe={"version": 1, "base": "ai", "ops": []}, base_revision=None
+    )
+    token = Token.objects.create(user=claimed["mona"]).key
+    theirs = {"version": 1, "base": "ai", "ops": [{"op": "refine", "contrast": 90, "shift_edge": 100}]}
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        heading = page.locator("#current-revision")
+        expect(heading).to_have_text(" · revision 1")
+        request = urllib.request.Request(  # another tab's save
+            f"{live_url}/api/photos/{photo.pk}/revisions/",
+            data=json.dumps({"recipe": theirs, "base_revision": first.pk, "note": "bleed"}).encode(),
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            assert answer.status == 201
+        draw_closed_path_round_the_prong(page)
+        page.locator("#save").click()
+        expect(page.locator("#conflict")).to_be_visible()
+        expect(heading).to_have_text(" · editing your revision 3 · revision 2 is current")
+        page.locator("#conflict-take-theirs").click()
+        expect(page.locator("#conflict")).to_be_hidden()
+        expect(heading).to_have_text(" · revision 2")
+        assert [p for p in problems if "/revisions/" not in p] == []  # the 409 itself is expected

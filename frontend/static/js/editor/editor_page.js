@@ -13,6 +13,7 @@
 import { draftDiffers, draftToDoc, newestDraft } from "./state/drafts.js";
 import { currentRecipe, displayedOps, editorReduce, initialEditorState } from "./state/editor_state.js";
 import { fromRecipe } from "./state/ops.js";
+import { revisionHeading } from "./state/revision_heading.js";
 import { STATUS_MS, outlived, statusMessage } from "./state/status_message.js";
 import { ORIGINAL, initialReviewState, reviewReduce, viewPlan } from "../state/review_state.js";
 import { createStore } from "../state/store.js";
@@ -175,7 +176,7 @@ function start() {
     onSaved: (revision, changedMeanwhile) => {
       // "Discard the draft" now goes back to this revision; with nothing left unsaved it has nothing to discard.
       savedRevision = { id: revision.id, doc: fromRecipe(revision.recipe) };
-      byId("current-revision").textContent = ` · revision ${revision.number}`;
+      byId("current-revision").textContent = revisionHeading({ current: revision.number });
       if (changedMeanwhile) keeper.keep();
       else {
         keeper.discard();
@@ -188,6 +189,9 @@ function start() {
       current = key;
       showPlan();
     },
+    onConflict: (theirs, mine) => {
+      byId("current-revision").textContent = revisionHeading({ current: theirs ? theirs.number : null, editing: mine ? mine.number : null, conflict: true });
+    },
     onTakeTheirs: (revision) => {
       const state = store.getState();
       const theirs = fromRecipe(revision.recipe, `t${revision.number}-`).ops;
@@ -195,7 +199,7 @@ function start() {
       const set = { label: `Take revision ${revision.number}`, changes: [{ kind: "replace", before: state.doc.ops, after: theirs }] };
       store.dispatch({ type: "commit", set, selection: { opId: null, anchor: null }, drawing: null });
       savedRevision = { id: revision.id, doc: fromRecipe(revision.recipe) };
-      byId("current-revision").textContent = ` · revision ${revision.number}`;
+      byId("current-revision").textContent = revisionHeading({ current: revision.number });
     },
     say,
   });

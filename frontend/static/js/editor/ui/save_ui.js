@@ -32,9 +32,11 @@ function byId(id) {
  * @param {{store: {getState: () => EditorState}, config: any, note: HTMLTextAreaElement,
  *   baseRevision: {get: () => number | null, set: (id: number | null) => void},
  *   onSaved: (revision: RevisionInfo, changedMeanwhile: boolean) => void, onRendered: (render: any, revision: RevisionInfo) => void,
+ *   onConflict: (theirs: RevisionInfo | null, mine: RevisionInfo | null) => void,
  *   onTakeTheirs: (revision: RevisionInfo) => void, say: (message: string, lasting?: boolean) => void}} options
+ *   onConflict: a save raced another; the revisions are null when the list did not load
  */
-export function bindSave({ store, config, note, baseRevision, onSaved, onRendered, onTakeTheirs, say }) {
+export function bindSave({ store, config, note, baseRevision, onSaved, onRendered, onConflict, onTakeTheirs, say }) {
   const form = /** @type {HTMLFormElement} */ (byId("save-form"));
   const button = /** @type {HTMLButtonElement} */ (byId("save"));
   const status = byId("save-status");
@@ -129,6 +131,7 @@ export function bindSave({ store, config, note, baseRevision, onSaved, onRendere
     const theirs = revisions.find((revision) => revision.id === details.current_revision);
     const mine = revisions.find((revision) => revision.id === details.saved_revision);
     conflict.hidden = false;
+    onConflict(theirs ?? null, mine ?? null);
     describe(byId("conflict-theirs"), theirs, "theirs");
     describe(byId("conflict-mine"), mine, "yours");
     const keepMine = /** @type {HTMLButtonElement} */ (byId("conflict-keep-mine"));
