@@ -17,6 +17,7 @@ from jewelreview import stored_files
 from jewelreview.api.streams import ZipMember, csv_stream, zip_stream
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.selectors import sku_list, sku_status_counts
+from jewelreview.dashboards.selectors import LeftOut
 from jewelreview.repairs.models import Render
 
 STATUS_COLUMNS = [status.value for status in PhotoStatus]
@@ -46,10 +47,10 @@ def status_csv_response(*, batch: Batch | None) -> StreamingHttpResponse:
 
 
 def approved_zip_response(
-    *, finals: list[tuple[Photo, Render | None]], stem: str, left_out: Iterable[Photo] = ()
+    *, finals: list[tuple[Photo, Render | None]], stem: str, left_out: Iterable[LeftOut] = ()
 ) -> StreamingHttpResponse:
-    """The streamed ZIP of ``finals`` (as returned by ``approved_finals_of``); ``left_out``: photos
-    asked for but not approved, named in the manifest with their status."""
+    """The streamed ZIP of ``finals`` (as returned by ``approved_export_of``); ``left_out``: photos
+    asked for but not exported, named in the manifest with why."""
     members = approved_zip_members(finals, left_out=left_out)
     response = StreamingHttpResponse(zip_stream(members), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{stem}-approved.zip"'
@@ -61,13 +62,13 @@ def export_stem(batch: Batch | None) -> str:
 
 
 def approved_zip_members(
-    finals: Iterable[tuple[Photo, Render | None]], *, left_out: Iterable[Photo] = ()
+    finals: Iterable[tuple[Photo, Render | None]], *, left_out: Iterable[LeftOut] = ()
 ) -> Iterator[ZipMember]:
     """Members in order, then the manifest (built as we go; files are read lazily).
 
     The manifest lists every approved photo with its file and checksum, or why it has none (an
     approved photo whose current revision has no finished render, e.g. approved as delivered),
-    and every photo of ``left_out`` (selected but not approved) with its status.
+    and every photo of ``left_out`` (asked for but not exported) with why.
     """
     manifest = [["sku", "view", "photo_id", "file", "revision", "sha256", "missing"]]
     used: set[str] = set()
@@ -93,9 +94,8 @@ def approved_zip_members(
             size=render.final_bytes,
             modified=render.finished_at,
         )
-    for photo in left_out:
-        missing = f"not approved: it is {PhotoStatus(photo.status).phrase}"
-        manifest.append([photo.sku.code, photo.view, photo.pk, "", _revision_number(photo), "", missing])
+    for item in left_out:
+        manifest.append([item.sku, item.view, item.photo_id, "", item.revision, "", item.reason])
     text = "".join(csv_stream(manifest[0], manifest[1:])).encode()
     yield ZipMember(name="manifest.csv", open=lambda: io.BytesIO(text), size=len(text), compress=True)
 

@@ -19,6 +19,7 @@ from django.db.models import Case, CharField, Count, DateField, F, Func, Q, Quer
 from jewelreview.accounts.roles import Role
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
 from jewelreview.catalog.selectors import SkuStatus, superseded_photos, with_final_render
+from jewelreview.errors import Conflict, NotFound
 from jewelreview.repairs.models import Render
 from jewelreview.reviews.models import Event, Flag, FlagReason
 
@@ -273,11 +274,78 @@ def approved_finals_of(*, batch_id: int | None = None, photo_ids: list[int] | No
     return [(photo, renders.get(photo.final_render_id)) for photo in photos]
 
 
-def unapproved_among(*, photo_ids: list[int]) -> QuerySet[Photo]:
-    """The photos of ``photo_ids`` that are not approved (a selection's ZIP names them in its
-    manifest), in the order of :func:`approved_finals_of`."""
-    photos = Photo.objects.filter(pk__in=photo_ids).exclude(status=PhotoStatus.APPROVED)
-    return photos.select_related("sku", "current_revision").order_by("sku__code", "view", "id")
+@dataclass(frozen=True)
+class LeftOut:
+    """A photo asked for in an export but not in it, and why (a manifest row with no file)."""
+
+    photo_id: int
+    sku: str
+    view: str
+    revision: int | str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ApprovedExport:
+    finals: list[tuple[Photo, Render | None]]
+    left_out: list[LeftOut]
+
+
+# How many left-out photos a refusal's message names (details name them all).
+NAMED_IN_MESSAGE = 10
+
+
+def approved_export_of(*, batch_id: int | None = None, photo_ids: list[int] | None = None) -> ApprovedExport:
+    """What the approved ZIP holds: :func:`approved_finals_of`, and for a selection every photo
+    asked for but left out with why (no such photo, not approved, not in the batch).
+
+    Raises NotFound ``photo_not_found`` when no requested id is a photo, and Conflict
+    ``nothing_to_export`` when none of the requested photos can be exported, naming each and why:
+    an empty ZIP would read as success.
+    """
+    finals = approved_finals_of(batch_id=batch_id, photo_ids=photo_ids)
+    if photo_ids is None:
+        return ApprovedExport(finals, [])
+    left_out = _left_out_of(photo_ids, exported={photo.pk for photo, _ in finals}, batch_id=batch_id)
+    if not finals:
+        raise _nothing_to_export(left_out)
+    return ApprovedExport(finals, left_out)
+
+
+def _left_out_of(photo_ids: list[int], *, exported: set[int], batch_id: int | None) -> list[LeftOut]:
+    """The requested photos not exported, in the order of :func:`approved_finals_of`, then the ids
+    that are no photo."""
+    wanted = set(photo_ids) - exported
+    photos = Photo.objects.filter(pk__in=wanted).select_related("sku", "current_revision")
+    left_out = []
+    for photo in photos.order_by("sku__code", "view", "id"):
+        if photo.status != PhotoStatus.APPROVED:
+            reason = f"not approved: it is {PhotoStatus(photo.status).phrase}"
+        else:  # approved, so left out by the batch
+            reason = f"not in batch {batch_id}"
+        revision = photo.current_revision.number if photo.current_revision_id else ""
+        left_out.append(LeftOut(photo.pk, photo.sku.code, photo.view, revision, reason))
+    found = {item.photo_id for item in left_out}
+    left_out += [LeftOut(pk, "", "", "", "no such photo") for pk in sorted(wanted - found)]
+    return left_out
+
+
+def _nothing_to_export(left_out: list[LeftOut]) -> NotFound | Conflict:
+    if all(item.reason == "no such photo" for item in left_out):
+        ids = [item.photo_id for item in left_out]
+        listed = ", ".join(str(pk) for pk in ids[:-1]) + (" or " if len(ids) > 1 else "") + str(ids[-1])
+        return NotFound(
+            f"No photo has the id {listed}: there is nothing to export.",
+            code="photo_not_found",
+            details={"photo_ids": ids},
+        )
+    named = "; ".join(f"photo {item.photo_id}: {item.reason}" for item in left_out[:NAMED_IN_MESSAGE])
+    more = len(left_out) - NAMED_IN_MESSAGE
+    return Conflict(
+        f"None of the requested photos can be exported: {named}" + (f"; and {more} more" if more > 0 else "") + ".",
+        code="nothing_to_export",
+        details={"left_out": [{"photo_id": item.photo_id, "reason": item.reason} for item in left_out]},
+    )
 
 
 def work_photo_list(*, unassigned: bool = False, **filters) -> QuerySet[Photo]:

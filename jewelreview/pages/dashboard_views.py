@@ -21,7 +21,7 @@ from jewelreview.accounts.selectors import user_by_username
 from jewelreview.dashboards.charts import line_chart
 from jewelreview.dashboards.exports import approved_zip_response
 from jewelreview.dashboards.selectors import (
-    approved_finals_of,
+    approved_export_of,
     assignable_users,
     batch_counts_list,
     batch_names,
@@ -31,11 +31,10 @@ from jewelreview.dashboards.selectors import (
     sku_progress_list,
     sku_rows_named,
     throughput_per_person,
-    unapproved_among,
     work_photo_list,
 )
 from jewelreview.dashboards.services import BulkAction, photos_bulk_apply
-from jewelreview.errors import InvalidInput, NotAllowed, NotFound
+from jewelreview.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from jewelreview.pages.autofix_views import BatchAutofixForm
 from jewelreview.pages.bulk_messages import bulk_report_messages
 from jewelreview.pages.paging import page_of
@@ -128,13 +127,12 @@ def _apply_to_selection(request: HttpRequest) -> HttpResponse:
         if not targets:
             messages.error(request, "Select the approved photos to download.")
             return redirect(back)
-        photo_ids = [t.photo_id for t in targets]
-        finals = approved_finals_of(photo_ids=photo_ids)
-        if not finals:
+        try:
+            export = approved_export_of(photo_ids=[t.photo_id for t in targets])
+        except (Conflict, NotFound):
             messages.error(request, "None of the selected photos is approved: there is nothing to download.")
             return redirect(back)
-        left_out = unapproved_among(photo_ids=photo_ids)
-        return approved_zip_response(finals=finals, stem="selection", left_out=left_out)
+        return approved_zip_response(finals=export.finals, stem="selection", left_out=export.left_out)
     try:
         assignee = _assignee(form) if action == BulkAction.ASSIGN else None
         report = photos_bulk_apply(

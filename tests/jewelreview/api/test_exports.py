@@ -105,3 +105,56 @@ def test_spreadsheet_formulas_are_made_inert():
     assert [spreadsheet_safe(v) for v in ["=1+1", "+x", "-2", "@A1", "RING-1", 3]] == [
         "'=1+1", "'+x", "'-2", "'@A1", "RING-1", 3
     ]
+
+
+def _manifest_of(response) -> list[list[str]]:
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        return list(csv.reader(io.StringIO(archive.read("manifest.csv").decode())))
+
+
+def test_a_selection_of_only_unknown_photos_is_404_naming_them(api):
+    response = api.manager.get("/api/exports/approved.zip?photo=99999&photo=99998")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "photo_not_found",
+        "message": "No photo has the id 99998 or 99999: there is nothing to export.",
+        "details": {"photo_ids": [99998, 99999]},
+    }
+
+
+def test_a_selection_none_of_which_can_be_exported_is_409_saying_why_for_each(api, users, make_photo, scenes):
+    waiting = make_photo(sku="RING-1", view="top", status="needs_review", batch="spring")
+    elsewhere = make_photo(sku="RING-2", view="top", status="in_repair", assignee=users.retoucher, batch="summer")
+    scenes.done_render(elsewhere, users.retoucher)
+    Photo.objects.filter(pk=elsewhere.pk).update(status="approved")
+    query = f"batch={waiting.batch_id}&photo={waiting.pk}&photo={elsewhere.pk}&photo=99999"
+    response = api.manager.get(f"/api/exports/approved.zip?{query}")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "nothing_to_export"
+    assert body["message"] == (
+        f"None of the requested photos can be exported: photo {waiting.pk}: not approved: it is waiting for review; "
+        f"photo {elsewhere.pk}: not in batch {waiting.batch_id}; photo 99999: no such photo."
+    )
+    assert body["details"] == {
+        "left_out": [
+            {"photo_id": waiting.pk, "reason": "not approved: it is waiting for review"},
+            {"photo_id": elsewhere.pk, "reason": f"not in batch {waiting.batch_id}"},
+            {"photo_id": 99999, "reason": "no such photo"},
+        ]
+    }
+
+
+def test_a_selection_partly_exportable_names_the_rest_in_the_manifest(api, users, make_photo, scenes):
+    approved = make_photo(sku="RING-1", view="front", status="in_repair", assignee=users.retoucher, batch="spring")
+    render = scenes.done_render(approved, users.retoucher)
+    Photo.objects.filter(pk=approved.pk).update(status="approved")
+    waiting = make_photo(sku="RING-2", view="top", status="needs_review", batch="spring")
+    response = api.manager.get(f"/api/exports/approved.zip?photo={approved.pk}&photo={waiting.pk}&photo=99999")
+    assert response.status_code == 200
+    assert _manifest_of(response) == [
+        ["sku", "view", "photo_id", "file", "revision", "sha256", "missing"],
+        ["RING-1", "front", str(approved.pk), "RING-1/RING-1_front.png", "1", render.checksum, ""],
+        ["RING-2", "top", str(waiting.pk), "", "", "", "not approved: it is waiting for review"],
+        ["", "", "99999", "", "", "", "no such photo"],
+    ]

@@ -57,7 +57,10 @@ def test_zip_of_a_selection(manager_api, make_photo, images, users):
         png = archive.read("RING-1/RING-1_front.png")
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and png == default_storage.open(first_render.final.name).read()
         manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode())))
-    assert [row[:4] for row in manifest[1:]] == [["RING-1", "front", str(first.pk), "RING-1/RING-1_front.png"]]
+    assert [row[:4] + row[6:] for row in manifest[1:]] == [
+        ["RING-1", "front", str(first.pk), "RING-1/RING-1_front.png", ""],
+        ["RING-3", not_approved.view, str(not_approved.pk), "", "not approved: it is waiting for review"],
+    ]
     assert second.pk not in [int(row[2]) for row in manifest[1:]]
 
 
