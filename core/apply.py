@@ -97,7 +97,13 @@ def apply_op(op: Op, ctx: OpContext, alpha: np.ndarray, rgb: np.ndarray) -> tupl
 
 
 def _apply_refine(op: RefineOp, ctx: OpContext, alpha: np.ndarray) -> np.ndarray:
-    settings = dict(smooth=op.smooth, feather=op.feather, contrast=op.contrast, shift_edge=op.shift_edge)
+    settings = dict(
+        smooth=op.smooth,
+        feather=op.feather,
+        contrast=op.contrast,
+        shift_edge=op.shift_edge,
+        origin=(ctx.window.x0, ctx.window.y0),
+    )
     if op.region_geometry is None:
         return refine.refine_alpha(alpha, **settings, out=alpha)  # in the working buffer
     refined = refine.refine_alpha(alpha, **settings)

@@ -73,6 +73,16 @@ class SizeMismatchError(CoreError):
     code = "size_mismatch"
 
 
+class RenderTooSlowError(CoreError):
+    """A render given a deadline had not finished its ops by then (``op_index``: the next op)."""
+
+    code = "render_too_slow"
+
+    def __init__(self, message: str, *, op_index: int):
+        self.op_index = op_index
+        super().__init__(message)
+
+
 def checked_number(value: object, field: str, lo: float, hi: float, *, unit: str = "") -> float:
     """``value`` as a float when it is a real number in ``[lo, hi]``; else InvalidRecipeError on ``field``.
 

@@ -144,6 +144,8 @@ def render_reduced(
     window: Rect,
     scale: float,
     factor: float,
+    *,
+    deadline: float | None = None,
 ) -> RenderResult:
     """Render ``window`` (full-resolution pixels) at ``scale`` from a pyramid level: approximate.
 
@@ -168,6 +170,8 @@ def render_reduced(
         Output pixels per full-resolution pixel, 0 < scale <= factor.
     factor : float
         The level's size over the full size (:func:`level_factor`).
+    deadline : float, optional
+        As :func:`core.render.render_window`'s.
 
     Returns
     -------
@@ -197,7 +201,9 @@ def render_reduced(
         raise ValueError(f"scale must be in (0, factor={factor:g}], got {scale!r}")
     image = DecodedImage(rgb=level_rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(level_rgb))
     level_window = _level_window(window, factor, level_alpha.shape)
-    result = render_window(image, level_alpha, replace(recipe, base="ai").scaled(factor), level_window)
+    result = render_window(
+        image, level_alpha, replace(recipe, base="ai").scaled(factor), level_window, deadline=deadline
+    )
     started = time.perf_counter()
     size = (max(1, round(window.width * scale)), max(1, round(window.height * scale)))
     rgb, alpha, base = result.rgb, result.alpha, result.base_alpha

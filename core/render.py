@@ -21,7 +21,7 @@ import numpy as np
 from core import codecs
 from core.apply import OpContext, apply_op, op_margin, op_region_window
 from core.codecs import DecodedImage
-from core.errors import InvalidRecipeError, SizeMismatchError
+from core.errors import InvalidRecipeError, RenderTooSlowError, SizeMismatchError
 from core.recipe import Recipe
 from core.version import ENGINE_VERSION
 from core.window import Rect
@@ -127,8 +127,19 @@ def render(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Recipe) -> 
     return render_window(image, ai_alpha, recipe, Rect.of_shape(image.rgb.shape))
 
 
-def render_window(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Recipe, window: Rect) -> RenderResult:
-    """Render the pixels of ``window`` at full resolution, exactly as :func:`render` would."""
+def render_window(
+    image: DecodedImage,
+    ai_alpha: np.ndarray | None,
+    recipe: Recipe,
+    window: Rect,
+    *,
+    deadline: float | None = None,
+) -> RenderResult:
+    """Render the pixels of ``window`` at full resolution, exactly as :func:`render` would.
+
+    ``deadline`` (a ``time.perf_counter()`` value): past it, no further op is started and
+    :class:`core.errors.RenderTooSlowError` is raised instead (an interactive preview gives up
+    rather than hold its slot for minutes; renders that must finish pass none)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     image_rect = Rect.of_shape(image.rgb.shape)
@@ -147,6 +158,10 @@ def render_window(image: DecodedImage, ai_alpha: np.ndarray | None, recipe: Reci
     t1 = time.perf_counter()
     for index, op in enumerate(ops):
         started = time.perf_counter()
+        if deadline is not None and started > deadline:
+            raise RenderTooSlowError(
+                f"the render ran out of time after {index} of its {len(ops)} ops", op_index=index
+            )
         alpha, rgb = apply_op(op, ctx, alpha, rgb)
         timings[f"op{index}_{op.name}"] = time.perf_counter() - started
     timings["ops"] = time.perf_counter() - t1

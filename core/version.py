@@ -18,6 +18,9 @@ a crop's sum can land on the other side of the full render's); which of the two 
 decided from the whole path, not per window: pixels of self-overlapping paths may go up by one
 level, and so may a few of paths the whole-path decision now gives to the sweep (1 pixel in 40
 far-reaching star polygons measured); ordinary outlines are unchanged (pinned by a digest test).
+0.2.7: ``refine`` feathers of 64 px and more blur on a grid of cells anchored at the image's
+origin (core.refine): within 3 levels of the full-resolution blur, at a cost that no longer
+grows with the feather (feather 250 on 24 MP: 9.0 -> 0.2 s).
 """
 
-ENGINE_VERSION = "0.2.6"
+ENGINE_VERSION = "0.2.7"

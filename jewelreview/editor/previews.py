@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from core.errors import RenderTooSlowError
 from jewelreview.catalog.models import Photo
 from jewelreview.editor.inputs import PhotoInputs, photo_inputs
 from jewelreview.editor.render_slots import render_slot
-from jewelreview.errors import InvalidInput, TooLarge, from_core_error
+from jewelreview.errors import InvalidInput, TooLarge, Unprocessable, from_core_error
 
 if TYPE_CHECKING:
     from core.recipe import Recipe
@@ -48,6 +49,12 @@ MAX_PREVIEW_PIXELS = 4096 * 4096
 MAX_RENDER_PIXELS = 4096 * 4096
 # Below this scale a preview shows less than one output pixel per 64 image pixels: nothing to see.
 MIN_PREVIEW_SCALE = 1 / 64
+# A preview that has not finished its ops this long after taking its render slot starts no
+# further op and is refused (``preview_too_slow``): one of the two slots is held at most this
+# long plus one op, however heavy the recipe (QA: 20 refine ops of feather 250 held one for
+# 30 s, 500 for minutes, while every other retoucher's previews got 503). Ordinary previews take
+# 0.02-0.3 s; saved revisions render in the background with no such limit.
+PREVIEW_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,8 @@ def preview_render(*, photo: Photo, recipe: Any, window: Window, scale: float) -
 
     Raises InvalidInput (the recipe, naming op and field; a window outside the photo; a scale
     out of range), TooLarge (more than ``MAX_PREVIEW_PIXELS`` output pixels, or a window too big
-    to render under ``MAX_RENDER_PIXELS`` even from a pyramid level) or Busy (no render slot).
+    to render under ``MAX_RENDER_PIXELS`` even from a pyramid level), Unprocessable
+    (``preview_too_slow``: the ops took over ``PREVIEW_SECONDS``) or Busy (no render slot).
     """
     started = time.perf_counter()
     parsed = _recipe_parse(recipe)
@@ -98,13 +106,17 @@ def preview_render(*, photo: Photo, recipe: Any, window: Window, scale: float) -
 def _preview_make(photo: Photo, parsed, window: Window, scale: float, size, level: float, started: float) -> Preview:
     from core import codecs
 
+    deadline = time.perf_counter() + PREVIEW_SECONDS
     inputs = photo_inputs(photo=photo)
     level_inputs = inputs.level(level, base=parsed.base) if level < 1 else None  # built once per photo
     decoded = time.perf_counter()
-    if level_inputs is not None:
-        rgb, alpha = _render_reduced(level_inputs, parsed, window, scale, level)
-    else:
-        rgb, alpha = _render(inputs, parsed, window)
+    try:
+        if level_inputs is not None:
+            rgb, alpha = _render_reduced(level_inputs, parsed, window, scale, level, deadline)
+        else:
+            rgb, alpha = _render(inputs, parsed, window, deadline)
+    except RenderTooSlowError as exc:
+        raise _too_slow(exc, len(parsed.active_ops())) from None
     rendered = time.perf_counter()
     if (alpha.shape[1], alpha.shape[0]) != size:
         rgb, alpha = codecs.resize_rgba(rgb, alpha, size)  # premultiplied area average, as core's previews
@@ -121,7 +133,18 @@ def _preview_make(photo: Photo, parsed, window: Window, scale: float, size, leve
     return Preview(png=png, window=window, width=size[0], height=size[1], timings=timings, level=level)
 
 
-def _render(inputs: PhotoInputs, recipe, window: Window) -> tuple[np.ndarray, np.ndarray]:
+def _too_slow(exc: RenderTooSlowError, ops: int) -> Unprocessable:
+    return Unprocessable(
+        f"This preview took more than {PREVIEW_SECONDS:g} s and was stopped before op {exc.op_index + 1} of "
+        f"{ops}: the recipe is too heavy to preview at this zoom. Zoom out (previews below 50 % render "
+        "from a smaller copy of the photo), or use fewer or smaller blurs and regions; a saved revision "
+        "renders in the background whatever it takes.",
+        code="preview_too_slow",
+        details={"limit_seconds": PREVIEW_SECONDS, "op_index": exc.op_index, "ops": ops},
+    )
+
+
+def _render(inputs: PhotoInputs, recipe, window: Window, deadline: float) -> tuple[np.ndarray, np.ndarray]:
     from core import render as core_render
     from core.errors import CoreError
     from core.window import Rect
@@ -133,8 +156,10 @@ def _render(inputs: PhotoInputs, recipe, window: Window) -> tuple[np.ndarray, np
         recipe = dataclasses.replace(recipe, base="ai")
     try:
         result = core_render.render_window(
-            inputs.image, ai_alpha, recipe, Rect(window.x0, window.y0, window.x1, window.y1)
+            inputs.image, ai_alpha, recipe, Rect(window.x0, window.y0, window.x1, window.y1), deadline=deadline
         )
+    except RenderTooSlowError:
+        raise
     except CoreError as exc:
         raise from_core_error(exc) from None
     rgb = result.rgb if result.rgb.dtype == np.uint8 else (result.rgb >> 8).astype(np.uint8)
@@ -142,7 +167,7 @@ def _render(inputs: PhotoInputs, recipe, window: Window) -> tuple[np.ndarray, np
 
 
 def _render_reduced(
-    level_inputs: tuple[np.ndarray, np.ndarray], recipe, window: Window, scale: float, level: float
+    level_inputs: tuple[np.ndarray, np.ndarray], recipe, window: Window, scale: float, level: float, deadline: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The approximate render from the photo's cached pyramid level (already at the output size)."""
     from core.errors import CoreError
@@ -152,8 +177,11 @@ def _render_reduced(
     level_rgb, level_alpha = level_inputs
     try:
         result = render_reduced(
-            level_rgb, level_alpha, recipe, Rect(window.x0, window.y0, window.x1, window.y1), scale, level
+            level_rgb, level_alpha, recipe, Rect(window.x0, window.y0, window.x1, window.y1), scale, level,
+            deadline=deadline,
         )
+    except RenderTooSlowError:
+        raise
     except CoreError as exc:
         raise from_core_error(exc) from None
     return result.rgb, result.alpha

@@ -181,7 +181,62 @@ def test_refine_margin_is_three_sigma_rounded_up():
     assert refine_margin(0, 0) == 0
     assert refine_margin(20, 0) == 3  # sigma 1
     assert refine_margin(0, 3) == 5  # sigma 1.5 -> 4.5 -> 5
-    assert refine_margin(100, 250) == 15 + 375
+    assert refine_margin(0, 63) == 95  # sigma 31.5: still at full resolution
+    # sigma 125: cells of 15 px, coarse sigma sqrt(125^2 - 15^2 / 4) / 15 = 8.32 -> 25 cells, + 2
+    assert refine_margin(100, 250) == 15 + (25 + 2) * 15
+
+
+# --- wide feathers: on a coarse grid (QA: 20 ops of feather 250 took 30 s to preview) -----------
+
+
+def _ring_scene(shape=(700, 900)):
+    """A soft ring, a 2 px wire and a 1 px diagonal hair: edges of every width to feather."""
+    alpha = np.zeros(shape, np.uint8)
+    cv2.circle(alpha, (430, 350), 220, 255, -1)
+    cv2.circle(alpha, (430, 350), 150, 0, -1)
+    alpha[100:102, :] = 255
+    cv2.line(alpha, (0, 690), (890, 10), 255, 1, cv2.LINE_AA)
+    return cv2.GaussianBlur(alpha, (0, 0), 0.8)
+
+
+@pytest.mark.parametrize("feather", [64, 90, 125, 250])
+def test_a_wide_feather_is_within_3_levels_of_the_full_resolution_blur(feather):
+    alpha = _ring_scene()
+    sigma = feather / 2
+    radius = math.ceil(3 * sigma)
+    want = cv2.GaussianBlur(alpha, (2 * radius + 1,) * 2, sigma, borderType=cv2.BORDER_REPLICATE)
+    got = refine_alpha(alpha, feather=feather)
+    difference = np.abs(got.astype(int) - want)
+    assert difference.max() <= 3 and difference.mean() < 0.3, (difference.max(), difference.mean())
+    assert abs(int(got.astype(np.int64).sum()) - int(want.astype(np.int64).sum())) < 0.005 * int(want.sum())
+
+
+@pytest.mark.parametrize("feather", [63, 64, 97, 250])
+def test_a_window_of_a_wide_feather_with_its_margin_and_origin_is_the_whole_images(feather):
+    """Crops blur on the image's cells: every window, wherever it starts, matches exactly."""
+    alpha = _ring_scene()
+    full = refine_alpha(alpha, feather=feather, contrast=20)
+    margin = refine_margin(0, feather)
+    rng = np.random.default_rng(feather)
+    for _ in range(6):
+        x0, y0 = int(rng.integers(0, 500)), int(rng.integers(0, 400))
+        window = Rect(x0, y0, x0 + int(rng.integers(1, 300)), y0 + int(rng.integers(1, 250))).clip(
+            Rect.of_shape(alpha.shape)
+        )
+        context = window.pad(margin).clip(Rect.of_shape(alpha.shape))
+        part = refine_alpha(alpha[context.slices()], feather=feather, contrast=20, origin=(context.x0, context.y0))
+        np.testing.assert_array_equal(part[window.relative_to(context).slices()], full[window.slices()])
+
+
+def test_a_wide_feather_keeps_the_zero_alpha_far_away_and_the_opaque_inside():
+    alpha = np.zeros((1200, 1200), np.uint8)
+    alpha[500:700, 500:700] = 255
+    out = refine_alpha(alpha, feather=100)
+    reach = refine_margin(0, 100)
+    assert out[: 500 - reach].max() == 0 and out[:, 700 + reach :].max() == 0
+    assert out[600, 600] == round(255 * math.erf(100 / (50 * math.sqrt(2))) ** 2) or abs(
+        int(out[600, 600]) - 255 * math.erf(100 / (50 * math.sqrt(2))) ** 2
+    ) <= 3
 
 
 @pytest.mark.parametrize("bad", [np.zeros((4, 4), np.float32), np.zeros((4, 4, 1), np.uint8), [[0, 1]]])

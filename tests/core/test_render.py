@@ -220,3 +220,27 @@ def test_every_tile_of_a_long_path_renders_like_the_full_image():
             tile = Rect(x, y, min(x + 256, 1990), min(y + 256, 1190))
             part = render_window(decoded(rgb), ai, recipe, tile).alpha
             assert np.array_equal(part, full[tile.slices()]), tile
+
+
+def test_a_render_past_its_deadline_starts_no_further_op(monkeypatch):
+    """Before each op the clock is read; past the deadline the render stops, naming the next op."""
+    import core.render
+    from core.errors import RenderTooSlowError
+
+    rgb, ai, _ = studio_scene()
+    recipe = Recipe.from_dict({"ops": [{"op": "refine", "feather": 4}] * 3})
+    now = [0.0]
+    real_apply = core.render.apply_op
+
+    def one_second_an_op(op, ctx, alpha, rgb):
+        now[0] += 1.0
+        return real_apply(op, ctx, alpha, rgb)
+
+    monkeypatch.setattr(core.render, "apply_op", one_second_an_op)
+    monkeypatch.setattr(core.render.time, "perf_counter", lambda: now[0])
+    with pytest.raises(RenderTooSlowError) as caught:
+        render_window(decoded(rgb), ai, recipe, Rect(0, 0, 50, 50), deadline=1.5)
+    assert caught.value.op_index == 2 and str(caught.value) == "the render ran out of time after 2 of its 3 ops"
+    now[0] = 0.0
+    done = render_window(decoded(rgb), ai, recipe, Rect(0, 0, 50, 50), deadline=2.0)  # reached, not passed
+    assert np.array_equal(done.alpha, render_window(decoded(rgb), ai, recipe, Rect(0, 0, 50, 50)).alpha)

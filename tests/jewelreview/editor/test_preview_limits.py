@@ -80,6 +80,38 @@ def test_previews_answer_503_with_retry_after_when_every_slot_is_taken(api, clai
         pass
 
 
+def test_a_preview_past_its_time_starts_no_further_op_and_says_what_to_do(api, claimed, monkeypatch):
+    """QA: 20 refine ops of feather 250 held a render slot 30 s, 500 for minutes, while everyone
+    else's previews got 503. Past PREVIEW_SECONDS a preview starts no further op: 422, the slot free."""
+    import core.apply
+
+    applied = []
+    real_apply = core.apply.apply_op
+
+    def counted_apply(op, ctx, alpha, rgb):
+        applied.append(op.name)
+        return real_apply(op, ctx, alpha, rgb)
+
+    monkeypatch.setattr("core.render.apply_op", counted_apply)
+    monkeypatch.setattr(previews, "PREVIEW_SECONDS", 0.0)  # up before the first op
+    heavy = {"version": 1, "ops": [{"op": "refine", "feather": 250}] * 5}
+    url = f"/api/photos/{claimed.pk}/preview/"
+    for scale in (1, 0.25):  # the exact render and the reduced one
+        applied.clear()
+        response = api.retoucher.post(url, {"recipe": heavy, "rect": WHOLE, "scale": scale}, format="json")
+        assert response.status_code == 422, response.content
+        body = response.json()
+        assert body["code"] == "preview_too_slow" and applied == []
+        assert body["message"].startswith("This preview took more than 0 s and was stopped before op 1 of 5")
+        assert "Zoom out" in body["message"] and "saved revision renders in the background" in body["message"]
+        assert body["details"] == {"limit_seconds": 0.0, "op_index": 0, "ops": 5}
+    assert render_slots._slots.acquire(blocking=False)  # given back
+    render_slots._slots.release()
+    monkeypatch.setattr(previews, "PREVIEW_SECONDS", 60.0)
+    assert api.retoucher.post(url, {"recipe": heavy, "rect": WHOLE, "scale": 1}, format="json").status_code == 200
+    assert len(applied) == 5
+
+
 def test_a_slot_is_released_when_the_render_fails(claimed):
     bad = {"version": 1, "ops": [{"op": "refine", "contrast": 999}]}
     for _ in range(render_slots.RENDER_SLOTS + 1):
