@@ -968,3 +968,21 @@ def test_continuing_from_theirs_after_a_raced_save_says_which_revision_the_edito
         expect(page.locator("#conflict")).to_be_hidden()
         expect(heading).to_have_text(" · revision 2")
         assert [p for p in problems if "/revisions/" not in p] == []  # the 409 itself is expected
+
+
+def test_the_reviewers_pins_are_numbered_on_the_photo_as_the_where_to_look_list_calls_them(live_url, claimed, chromium):
+    """QA: the editor drew the flag's pins with no numbers while its list said Pin 1, Pin 2."""
+    from playwright.sync_api import expect
+
+    photo = claimed["photo"]
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        expect(page.locator("[data-pin]")).to_have_text([re.compile(r"^Pin 1: 640, 276"), re.compile(r"^Pin 2: box")])
+        labels = page.locator(".pin-numbers.pin-earlier .pin-label")
+        expect(labels).to_have_text(["1", "2"])
+        view = view_at(page, PRONG_PIN, 100, pin=0)
+        box = labels.nth(0).bounding_box()
+        assert box is not None
+        x, y = to_screen(view, PRONG_PIN)
+        # Up and right of the point's ring, as on the review screen.
+        assert 0 < box["x"] - x < 30 and 0 < y - (box["y"] + box["height"]) + 8 < 40, (box, x, y)
+        assert problems == []

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { commandForKey } from "../../frontend/static/js/state/keymap.js";
 import { labelSpot, overlaps } from "../../frontend/static/js/state/label_spots.js";
-import { MIN_DRAG_SCREEN_PX, pinBounds, pinFromDrag, pinLabel, pointPin, regionLetter } from "../../frontend/static/js/state/pins.js";
+import { MIN_DRAG_SCREEN_PX, pinBounds, pinFromDrag, pinLabel, pinNumberLabels, pointPin, regionLetter } from "../../frontend/static/js/state/pins.js";
 import {
   EMPTY_TRAIL,
   MAX_TRAIL,
@@ -162,4 +162,21 @@ test("while a flag is written, A, J, K and X only say so; viewing keys and F sti
   assert.equal(commandForKey({ key: "a" }, { inTextField: true, flagOpen: true }), null, "typed into the note");
   assert.equal(commandForKey({ key: "a" }, { inTextField: false, inSelect: true, flagOpen: true }), null);
   assert.equal(commandForKey({ key: "a" }, idle), "approve");
+});
+
+test("pins at one spot share one number label, \"2,3\", instead of printing over each other", () => {
+  const metrics = { charWidth: 9, height: 13, gap: 4, pointOffset: 10.8 }; // at 100 %
+  // QA: a point pinned at the centre (800, 800) and a box dragged from there.
+  const pins = [{ x: 200, y: 200 }, { x0: 800, y0: 800, x1: 900, y1: 880 }, { x: 800, y: 800 }];
+  assert.deepEqual(pinNumberLabels(pins, metrics), [
+    { x: 210.8, y: 189.2, numbers: [1], text: "1" },
+    { x: 800, y: 796, numbers: [2, 3], text: "2,3" },
+  ]);
+  const zoomed = { charWidth: 9 / 8, height: 13 / 8, gap: 4 / 8, pointOffset: 10.8 / 8 }; // at 800 %
+  assert.deepEqual(pinNumberLabels(pins, zoomed).map((label) => label.text), ["1", "2,3"], "one spot at any zoom");
+  // Points 6 px apart: one label at 100 %, their own once zoomed in far enough to tell them apart.
+  const near = [{ x: 500, y: 500 }, { x: 506, y: 500 }];
+  assert.deepEqual(pinNumberLabels(near, metrics).map((label) => label.text), ["1,2"]);
+  assert.deepEqual(pinNumberLabels(near, zoomed).map((label) => label.text), ["1", "2"]);
+  assert.deepEqual(pinNumberLabels([], metrics), []);
 });

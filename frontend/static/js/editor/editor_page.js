@@ -114,7 +114,8 @@ function start() {
   const deepZoom = createDeepZoom(mainElement, { size, sources, label: "The photo being repaired, deep zoom", navigator: false });
   deepZoom.onError((message) => say(`Could not open ${message}.`, true));
   const previewLayer = createPreviewLayer(mainElement, deepZoom, size);
-  const overlay = createOverlay(mainElement, deepZoom, size);
+  // The reviewer's pins numbered as the "Where to look" list calls them.
+  const overlay = createOverlay(mainElement, deepZoom, size, { numberEarlier: true });
   overlay.set({ detections: config.detections, earlier: config.pins });
   const shapes = createShapesLayer(mainElement, deepZoom, size);
   const brush = createBrush({ element: mainElement, deepZoom, size, store, shapes });

@@ -89,3 +89,48 @@ export function regionLetter(index) {
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) text = String.fromCharCode(65 + ((n - 1) % 26)) + text;
   return text;
 }
+
+/**
+ * @typedef {object} PinNumberLabel
+ * @property {number} x where its text starts (image pixels)
+ * @property {number} y its text's baseline (image pixels)
+ * @property {number[]} numbers the pins it numbers (1-based, as the page's lists count)
+ * @property {string} text "2" or, for pins whose labels would print over each other, "2,3"
+ */
+
+/**
+ * The pins' number labels: a box's just above its top-left corner, a point's up and right of its
+ * ring. Labels that would overlap or touch at this zoom (pins at one spot, as a box dragged from
+ * where a point was pinned: at every zoom; pins a little apart: until zoomed in) are one label,
+ * "2,3", so no number hides or runs into another. Pure: sizes in image pixels.
+ * @param {readonly Pin[]} pins
+ * @param {{charWidth: number, height: number, gap: number, pointOffset: number}} metrics at the
+ *   current zoom: a character's width and a label's height, the gap above a box, a point's label offset
+ * @returns {PinNumberLabel[]}
+ */
+export function pinNumberLabels(pins, metrics) {
+  /** @type {PinNumberLabel[]} */
+  const labels = [];
+  // Half a character of room on each side: labels closer than that read as one number ("23").
+  const pad = metrics.charWidth / 2;
+  /** @param {PinNumberLabel} label @param {string} text */
+  const box = (label, text) => ({ x0: label.x - pad, y0: label.y - metrics.height, x1: label.x + text.length * metrics.charWidth + pad, y1: label.y });
+  pins.forEach((pin, index) => {
+    const number = index + 1;
+    const at = isRegion(pin) ? { x: pin.x0, y: pin.y0 - metrics.gap } : { x: pin.x + metrics.pointOffset, y: pin.y - metrics.pointOffset };
+    const own = { ...at, numbers: [number], text: String(number) };
+    const mine = box(own, own.text);
+    const shared = labels.find((label) => boxesOverlap(box(label, label.text), mine));
+    if (!shared) labels.push(own);
+    else {
+      shared.numbers.push(number);
+      shared.text = shared.numbers.join(",");
+    }
+  });
+  return labels;
+}
+
+/** @param {{x0: number, y0: number, x1: number, y1: number}} a @param {{x0: number, y0: number, x1: number, y1: number}} b */
+function boxesOverlap(a, b) {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}

@@ -7,7 +7,7 @@
  */
 
 import { labelSpot } from "../state/label_spots.js";
-import { isRegion, pinBounds, regionLetter } from "../state/pins.js";
+import { isRegion, pinBounds, pinNumberLabels, regionLetter } from "../state/pins.js";
 import { imageToElementTransform } from "../state/zoom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -15,6 +15,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const POINT_RADIUS_PX = 9;
 const LABEL_PX = 13;
 const LABEL_HALO_PX = 3;
+/** Screen pixels: a digit's (or comma's) width at LABEL_PX bold, with a little room. */
+const LABEL_CHAR_PX = 9;
 /** Screen pixels: a region letter's badge (up to two letters) and its distance from the box. */
 const BADGE_WIDTH_PX = 22;
 const BADGE_HEIGHT_PX = 17;
@@ -28,8 +30,10 @@ const BADGE_GAP_PX = 2;
  * @param {HTMLElement} element the viewer element (the overlay is appended to it)
  * @param {import("./deep_zoom_ui.js").DeepZoom} deepZoom
  * @param {{width: number, height: number}} size
+ * @param {{numberEarlier?: boolean}} [options] numberEarlier: earlier pins are numbered too (the
+ *   editor, whose "Where to look" list calls them Pin 1, 2...; the review screen lists them by flag)
  */
-export function createOverlay(element, deepZoom, size) {
+export function createOverlay(element, deepZoom, size, { numberEarlier = false } = {}) {
   const svg = document.createElementNS(SVG, "svg");
   svg.classList.add("viewer-overlay");
   svg.setAttribute("aria-hidden", "true");
@@ -69,18 +73,30 @@ export function createOverlay(element, deepZoom, size) {
     return node;
   }
 
-  /** @param {Pin} pin @param {string} className @param {string} text */
-  function pinShape(pin, className, text) {
+  /** @param {Pin} pin @param {string} className */
+  function pinShape(pin, className) {
     const group = shape("g", {}, className);
-    if (isRegion(pin)) {
-      group.append(rect(pin, "pin-box"), label(pin.x0, pin.y0 - 4 / scale, text, "pin-label"));
-    } else {
-      const r = POINT_RADIUS_PX / scale;
+    if (isRegion(pin)) group.append(rect(pin, "pin-box"));
+    else {
       group.append(
-        shape("circle", { cx: pin.x, cy: pin.y, r }, "pin-ring"),
+        shape("circle", { cx: pin.x, cy: pin.y, r: POINT_RADIUS_PX / scale }, "pin-ring"),
         shape("circle", { cx: pin.x, cy: pin.y, r: 1.5 / scale }, "pin-dot"),
-        label(pin.x + r * 1.2, pin.y - r * 1.2, text, "pin-label"),
       );
+    }
+    return group;
+  }
+
+  /**
+   * The pins' numbers, in a layer above their shapes; pins at one spot share a label ("2,3").
+   * @param {readonly Pin[]} pins @param {string} className
+   */
+  function pinNumbers(pins, className) {
+    const metrics = { charWidth: LABEL_CHAR_PX / scale, height: LABEL_PX / scale, gap: 4 / scale, pointOffset: (POINT_RADIUS_PX * 1.2) / scale };
+    const group = shape("g", {}, className);
+    for (const spot of pinNumberLabels(pins, metrics)) {
+      const node = label(spot.x, spot.y, spot.text, "pin-label");
+      node.setAttribute("data-pins", spot.numbers.join(" "));
+      group.append(node);
     }
     return group;
   }
@@ -118,8 +134,10 @@ export function createOverlay(element, deepZoom, size) {
       if (spot) badges.append(badge(spot, regionLetter(index)));
     });
     nodes.push(badges);
-    content.earlier.forEach((pin) => nodes.push(pinShape(pin, "pin pin-earlier", "")));
-    content.pins.forEach((pin, index) => nodes.push(pinShape(pin, "pin pin-draft", String(index + 1))));
+    content.earlier.forEach((pin) => nodes.push(pinShape(pin, "pin pin-earlier")));
+    if (numberEarlier) nodes.push(pinNumbers(content.earlier, "pin-numbers pin-earlier"));
+    content.pins.forEach((pin) => nodes.push(pinShape(pin, "pin pin-draft")));
+    nodes.push(pinNumbers(content.pins, "pin-numbers pin-draft"));
     if (content.band) nodes.push(rect(content.band, "pin-band"));
     root.replaceChildren(...nodes);
   }
