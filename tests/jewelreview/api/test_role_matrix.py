@@ -6,12 +6,12 @@ a claim held by them, a failed render...), so an allowed role gets the success a
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jewelreview.reviews.models import Flag
 
@@ -69,7 +69,10 @@ def upload_body(ctx):
     images = ctx.images
     return {
         "batch": "matrix",
-        "files": [io.BytesIO(images.jpeg(40, 30, seed=99)), io.BytesIO(images.cutout(40, 30))],
+        "files": [
+            SimpleUploadedFile("MATRIX_front.jpg", images.jpeg(40, 30, seed=99)),
+            SimpleUploadedFile("MATRIX_front_cutout.png", images.cutout(40, 30)),
+        ],
     }
 
 
