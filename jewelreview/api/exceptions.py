@@ -152,6 +152,9 @@ def _validation_body(exc: drf.ValidationError) -> dict[str, Any]:
         details: dict[str, Any] = {"fields": fields}
         if path:
             details["field"] = path.split(".", 1)[0]
+            choices = getattr(exc, "choices", {}).get(details["field"])
+            if choices is not None:
+                details["choices"] = choices
     else:
         message, details = first, {"errors": fields}
     return {"code": "invalid_input", "message": message or "Invalid input.", "details": details}

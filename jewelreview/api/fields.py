@@ -36,13 +36,25 @@ def version_field() -> serializers.IntegerField:
     )
 
 
+class ListedChoiceField(serializers.ChoiceField):
+    """A choice whose refusal says what is allowed: DRF's ``"bogus" is not a valid choice.`` left an
+    integrator guessing (the handler also adds ``details.choices``: ``api.views.validated``)."""
+
+    default_error_messages = {"invalid_choice": '"{input}" is not a valid choice; choose one of: {allowed}.'}
+
+    def fail(self, key, **kwargs):
+        if key == "invalid_choice":
+            kwargs["allowed"] = ", ".join(str(choice) for choice in self.choices)
+        super().fail(key, **kwargs)
+
+
 class RepeatableChoiceField(serializers.ListField):
     """A query parameter that may be repeated, each value one of ``choices``: ``?status=a&status=b``
     means a or b (never only the last one). A blank value counts as not given, as a blank
     single-valued parameter does; the values come back without repeats, in the order given."""
 
     def __init__(self, *, choices, **kwargs):
-        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+        super().__init__(child=ListedChoiceField(choices=choices), **kwargs)
 
     def get_value(self, dictionary):
         value = super().get_value(dictionary)

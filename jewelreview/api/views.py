@@ -27,10 +27,33 @@ from jewelreview.errors import NotFound
 
 
 def validated(serializer_class: type[serializers.Serializer], data, **context) -> dict[str, Any]:
-    """Parse ``data`` (a body or query parameters) with an input serializer; 400 naming the field."""
+    """Parse ``data`` (a body or query parameters) with an input serializer; 400 naming the field
+    (and, for a value that is not one of a field's choices, the choices: ``details.choices``)."""
     serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        error = drf.ValidationError(serializer.errors)
+        error.choices = _choices_refused(serializer)
+        raise error
     return serializer.validated_data
+
+
+def _choices_refused(serializer: serializers.Serializer) -> dict[str, list[str]]:
+    """The choices of each top-level field whose value was refused as no valid choice."""
+    found = {}
+    for name, errors in serializer.errors.items():
+        field = serializer.fields.get(name)
+        field = getattr(field, "child", field)  # a repeatable choice: its values' choices
+        if isinstance(field, serializers.ChoiceField) and "invalid_choice" in _codes(errors):
+            found[name] = [str(choice) for choice in field.choices]
+    return found
+
+
+def _codes(errors: Any) -> set[str]:
+    if isinstance(errors, dict):
+        return set().union(*(_codes(value) for value in errors.values()))
+    if isinstance(errors, list):
+        return set().union(*(_codes(item) for item in errors))
+    return {getattr(errors, "code", "")}
 
 
 def validated_query(serializer_class: type[serializers.Serializer], query_params: QueryDict) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from jewelreview.api.fields import FiniteFloatField, RepeatableChoiceField, id_field
+from jewelreview.api.fields import FiniteFloatField, ListedChoiceField, RepeatableChoiceField, id_field
 from jewelreview.api.permissions import PHOTO_ACTIONS, photo_actions_for
 from jewelreview.catalog.models import PhotoStatus
 from jewelreview.catalog.pairing import MAX_CODE_LENGTH
@@ -69,7 +69,7 @@ class PhotoFilterInput(serializers.Serializer):
     batch = id_field(required=False, help_text="Batch id.")
     assignee = serializers.CharField(max_length=150, required=False, help_text="Username or user id.")
     risk_min = FiniteFloatField(min_value=0, max_value=1, required=False)
-    ordering = serializers.ChoiceField(
+    ordering = ListedChoiceField(
         choices=[name for key in PHOTO_ORDERINGS for name in (key, f"-{key}")],
         required=False,
         help_text="created, risk, status, sku or id; prefix - for descending (risk: compared to 2 decimals, as "

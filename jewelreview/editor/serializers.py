@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from jewelreview.api.fields import FiniteFloatField, id_field
+from jewelreview.api.fields import FiniteFloatField, ListedChoiceField, id_field
 from jewelreview.repairs.serializers import RecipeField
 
 # Coordinates past a million pixels are refused by core too (core.limits); the photo's own size
@@ -31,8 +31,8 @@ class PreviewInput(serializers.Serializer):
 
 class ChannelAnalysisInput(serializers.Serializer):
     region = serializers.CharField(trim_whitespace=False, help_text="SVG path data in image pixels.")
-    channel = serializers.ChoiceField(choices=["auto", "r", "g", "b"], default="auto")
-    base = serializers.ChoiceField(choices=["ai", "auto"], default="ai", help_text="The recipe's base mask.")
+    channel = ListedChoiceField(choices=["auto", "r", "g", "b"], default="auto")
+    base = ListedChoiceField(choices=["ai", "auto"], default="ai", help_text="The recipe's base mask.")
 
 
 class ChannelLevelsOutput(serializers.Serializer):

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jewelreview.accounts.selectors import user_by_reference
-from jewelreview.api.fields import version_field
+from jewelreview.api.fields import ListedChoiceField, version_field
 from jewelreview.catalog.models import PhotoStatus
 from jewelreview.errors import NotFound
 from jewelreview.reviews.models import FlagReason
@@ -59,7 +59,7 @@ class SubmitInput(ActionInput):
 
 
 class FlagInput(ActionInput):
-    reason = serializers.ChoiceField(choices=FlagReason.choices)
+    reason = ListedChoiceField(choices=FlagReason.choices)
     pins = serializers.ListField(child=PinField(), required=False, max_length=MAX_PINS, default=list)
 
 

@@ -84,7 +84,22 @@ def test_flag_records_reason_note_and_pins(api, make_photo):
 @pytest.mark.parametrize(
     ("body", "code", "message", "details"),
     [
-        ({"reason": "ugly"}, "invalid_input", 'reason: "ugly" is not a valid choice.', None),
+        (
+            {"reason": "ugly"},
+            "invalid_input",
+            'reason: "ugly" is not a valid choice; choose one of: clipped_prong, missing_chain, opacity_bleed, '
+            "halo, colour_spill, other.",
+            {
+                "field": "reason",
+                "fields": {
+                    "reason": [
+                        '"ugly" is not a valid choice; choose one of: clipped_prong, missing_chain, opacity_bleed, '
+                        "halo, colour_spill, other."
+                    ]
+                },
+                "choices": ["clipped_prong", "missing_chain", "opacity_bleed", "halo", "colour_spill", "other"],
+            },
+        ),
         (
             {"reason": "halo", "pins": [{"x": 1, "y": 999}]},
             "invalid_pins",

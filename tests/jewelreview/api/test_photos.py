@@ -6,7 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jewelreview.catalog.models import Photo
+from jewelreview.catalog.models import Photo, PhotoStatus
+from jewelreview.catalog.serializers import PHOTO_ORDERINGS as ORDERINGS
+
+STATUSES = "new, needs_review, approved, flagged, in_repair, reopened, reshoot"
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +61,9 @@ def test_a_repeated_status_filter_means_any_of_them(api, catalog):
     assert page["next"].endswith("/api/photos/?page=2&page_size=2&status=flagged&status=approved")
     refused = get("/api/photos/?status=flagged&status=lost")
     assert refused.status_code == 400
-    assert refused.json()["message"] == 'status: "lost" is not a valid choice.'
+    assert refused.json()["message"] == f'status: "lost" is not a valid choice; choose one of: {STATUSES}.'
     assert refused.json()["details"]["field"] == "status"
+    assert refused.json()["details"]["choices"] == STATUSES.split(", ")
 
 
 @pytest.mark.parametrize("query", ["sku=RING-1&sku=RING-2", "batch=1&batch=2", "ordering=risk&ordering=-risk"])
@@ -99,21 +103,29 @@ def test_photo_list_ordering(api, catalog):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("status=lost", "status", '"lost" is not a valid choice.'),
+        ("status=lost", "status", f'"lost" is not a valid choice; choose one of: {STATUSES}.'),
         ("batch=abc", "batch", "A valid integer is required."),
         ("risk_min=2", "risk_min", "Ensure this value is less than or equal to 1."),
         ("risk_min=nan", "risk_min", "A valid number is required."),
-        ("ordering=password", "ordering", '"password" is not a valid choice.'),
+        (
+            "ordering=password",
+            "ordering",
+            '"password" is not a valid choice; choose one of: created, -created, risk, -risk, status, -status, '
+            "sku, -sku, id, -id.",
+        ),
     ],
 )
 def test_bad_filters_are_400_naming_the_parameter(api, catalog, query, field, message):
     response = api.reviewer.get(f"/api/photos/?{query}")
     assert response.status_code == 400
     body = response.json()
+    choices = {"status": [s.value for s in PhotoStatus], "ordering": [o for k in ORDERINGS for o in (k, f"-{k}")]}
     assert body == {
         "code": "invalid_input",
         "message": f"{field}: {message}",
-        "details": {"field": field, "fields": {field: [message]}},
+        "details": {"field": field, "fields": {field: [message]}} | (
+            {"choices": choices[field]} if field in choices else {}
+        ),
     }
 
 

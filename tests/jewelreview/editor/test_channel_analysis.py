@@ -102,6 +102,14 @@ def test_a_region_past_the_budget_is_413(api, gold_wire, monkeypatch):
     assert response.status_code == 413 and response.json()["code"] == "region_too_large"
 
 
+def test_an_unknown_channel_is_400_listing_the_channels(api, gold_wire):
+    body = {"region": REGION, "channel": "bogus"}
+    response = api.retoucher.post(f"/api/photos/{gold_wire.pk}/channels/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"] == 'channel: "bogus" is not a valid choice; choose one of: auto, r, g, b.'
+    assert response.json()["details"]["choices"] == ["auto", "r", "g", "b"]
+
+
 @pytest.mark.parametrize(
     ("role", "status"), [("anonymous", 401), ("reviewer", 403), ("retoucher", 200), ("manager", 200)]
 )
