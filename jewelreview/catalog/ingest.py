@@ -94,13 +94,22 @@ class IngestReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "batch": {"id": self.batch_id, "name": self.batch_name},
+            "summary": self.summary(),
+            # No batch is made until a photo is imported: naming one here sent people looking for it.
+            "batch": {"id": self.batch_id, "name": self.batch_name} if self.batch_id is not None else None,
             "imported": [asdict(item) for item in self.imported],
             "skipped": [asdict(item) for item in self.skipped],
             "refused": [asdict(item) for item in self.refused],
             "ignored": [asdict(item) for item in self.ignored],
             "manifests": [asdict(item) for item in self.manifests],
         }
+
+    def summary(self) -> str:
+        """The report in one sentence: the batch and its counts, or that none was made."""
+        rest = f"{len(self.skipped)} skipped, {len(self.refused)} refused, {len(self.ignored)} ignored"
+        if self.batch_id is None:
+            return f"Nothing new was imported and no batch was created: {rest}."
+        return f"Batch {self.batch_name}: {len(self.imported)} imported, {rest}."
 
     def lines(self) -> list[str]:
         """The report for a person, one line per finding."""
@@ -109,6 +118,8 @@ class IngestReport:
                 f"Batch {self.batch_name!r}: imported {len(self.imported)}, skipped {len(self.skipped)}, "
                 f"refused {len(self.refused)}, ignored {len(self.ignored)}."
             )
+            if self.batch_id is not None
+            else self.summary()
         ]
         out += [
             f"  imported {i.name}{_with(i.ai_result)} as {i.sku}/{i.view} (photo {i.photo_id})" for i in self.imported

@@ -216,7 +216,7 @@ class RefusedOutput(serializers.Serializer):
 
 
 class ReportBatchOutput(serializers.Serializer):
-    id = serializers.IntegerField(allow_null=True, help_text="Null when nothing was imported.")
+    id = serializers.IntegerField()
     name = serializers.CharField()
 
 
@@ -231,7 +231,11 @@ class ManifestReadOutput(serializers.Serializer):
 
 
 class IngestReportOutput(serializers.Serializer):
-    batch = ReportBatchOutput()
+    summary = serializers.CharField(
+        help_text="The report in one sentence: the batch and its counts, or that nothing new was imported "
+        "and no batch was created."
+    )
+    batch = ReportBatchOutput(allow_null=True, help_text="Null when nothing was imported: no batch was made.")
     imported = ImportedOutput(many=True)
     skipped = SkippedOutput(many=True, help_text="Already imported (same sha256).")
     refused = RefusedOutput(many=True, help_text="Not imported, and why.")

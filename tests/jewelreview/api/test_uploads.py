@@ -49,6 +49,7 @@ def test_files_are_paired_imported_and_prepared(api, images, django_capture_on_c
     report = response.json()
     batch = Batch.objects.get(name="launch")
     assert report["batch"] == {"id": batch.pk, "name": "launch"}
+    assert report["summary"] == "Batch launch: 2 imported, 0 skipped, 1 refused, 1 ignored."
     assert [(i["name"], i["ai_result"], i["sku"], i["view"]) for i in report["imported"]] == [
         ("RING-1_front.jpg", "RING-1_front_cutout.png", "RING-1", "front"),
         ("RING-2_side.jpg", "RING-2_side.png", "RING-2", "side"),
@@ -130,7 +131,7 @@ def test_non_images_are_refused_with_the_reason_and_nothing_of_them_is_stored(ap
     response = post(api.manager, files)
     assert response.status_code == 422  # every pair refused: the upload as a whole failed
     report = response.json()
-    assert report["imported"] == [] and report["batch"]["id"] is None
+    assert report["imported"] == [] and report["batch"] is None
     refused = {r["name"]: r["reason"] for r in report["refused"]}
     assert set(refused) == {"FAKE-1_front.jpg", "REAL-1_front.jpg"}
     assert "not" in refused["FAKE-1_front.jpg"].lower()
@@ -162,6 +163,10 @@ def test_re_uploading_only_duplicates_is_200_not_an_error(api, images):
     again = post(api.manager, [upload(name, data) for name, data in shoot.items()])
     assert again.status_code == 200
     assert again.json()["imported"] == [] and [s["name"] for s in again.json()["skipped"]] == ["DUP-1_front.jpg"]
+    assert again.json()["batch"] is None  # no batch was made: none is named
+    summary = "Nothing new was imported and no batch was created: 1 skipped, 0 refused, 0 ignored."
+    assert again.json()["summary"] == summary
+    assert Batch.objects.count() == 1
 
 
 def test_the_schema_documents_the_422_of_an_upload_that_imported_nothing(api):

@@ -48,7 +48,7 @@ def test_import_batch_twice_creates_nothing(shoot):
     _run(str(shoot), "--batch", "launch", "--no-progress")
     before = (Photo.objects.count(), Event.objects.count())
     out, _ = _run(str(shoot), "--batch", "launch", "--no-progress")
-    assert out.splitlines()[0] == "Batch 'launch': imported 0, skipped 2, refused 1, ignored 0."
+    assert out.splitlines()[0] == "Nothing new was imported and no batch was created: 2 skipped, 1 refused, 0 ignored."
     assert (Photo.objects.count(), Event.objects.count()) == before
 
 

@@ -97,7 +97,8 @@ def test_re_uploading_the_same_files_is_skipped_as_duplicate(browsers, ring_pair
     response = post(browsers.manager, ring_pair())
     photo = Photo.objects.get()
     html = response.content.decode()
-    assert "0 imported, 1 skipped" in html
+    assert "Nothing new was imported and no batch was created: 1 skipped, 0 refused, 0 ignored." in html
+    assert "Batch <strong>" not in html  # no batch named: none was made (QA: it named one never created)
     assert f"duplicate of photo {photo.pk} (RING1/front)" in html
     assert '<span class="paired-file">with RING1_front_mask.png</span></th><td>Skipped</td>' in html
 
