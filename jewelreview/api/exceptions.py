@@ -68,7 +68,10 @@ class DatabaseUnavailable(ServiceError):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: map ``exc`` to a response of the one error shape."""
-    error = service_error_of(exc)
+    if isinstance(exc, TooManyFieldsSent):  # the view may know the better way to ask (``too_many_fields_advice``)
+        error = too_many_fields(advice=getattr(context.get("view"), "too_many_fields_advice", None))
+    else:
+        error = service_error_of(exc)
     if error is not None:
         response = Response(error.as_dict(), status=error.http_status)
         if isinstance(error, DatabaseUnavailable):
@@ -105,7 +108,7 @@ def service_error_of(exc: Exception) -> ServiceError | None:
             "Too many files in one upload; send them in several uploads or as one zip.", code="too_many_files"
         )
     if isinstance(exc, TooManyFieldsSent):
-        return InvalidInput("Too many form fields in one request.", code="too_many_fields")
+        return too_many_fields()
     if isinstance(exc, SuspiciousOperation):
         return InvalidInput("The request was refused as malformed.", code="bad_request")
     if isinstance(exc, (OperationalError, InterfaceError)):
@@ -115,6 +118,18 @@ def service_error_of(exc: Exception) -> ServiceError | None:
             details={"retry_after_seconds": DATABASE_RETRY_AFTER_SECONDS},
         )
     return None
+
+
+def too_many_fields(*, advice: str | None = None) -> InvalidInput:
+    """Django's field limit (``DATA_UPLOAD_MAX_NUMBER_FIELDS``) was passed: the request was not read.
+    Says the limit and what to do instead (``advice``, else: fewer, in several requests)."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return InvalidInput(
+        f"Too many fields in one request: at most {limit} query parameters or form fields are read. "
+        + (advice or "Send fewer, in several requests."),
+        code="too_many_fields",
+        details={"limit": limit},
+    )
 
 
 def drf_error_body(exc: Exception, status: int) -> dict[str, Any]:

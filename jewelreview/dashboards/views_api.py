@@ -10,7 +10,7 @@ from jewelreview.api.views import ApiView, validated_query
 from jewelreview.catalog.selectors import batch_get
 from jewelreview.dashboards.exports import approved_zip_response, export_stem, status_csv_response
 from jewelreview.dashboards.selectors import approved_export_of
-from jewelreview.dashboards.serializers import ExportInput, ZipExportInput
+from jewelreview.dashboards.serializers import IN_PARTS, ExportInput, ZipExportInput
 
 
 class StatusCsvExportView(ApiView):
@@ -43,6 +43,7 @@ class ApprovedZipExportView(ApiView):
     """
 
     required_actions = {"GET": Action.EXPORT}
+    too_many_fields_advice = f"{IN_PARTS}."
 
     @extend_schema(
         operation_id="exports_approved_zip",

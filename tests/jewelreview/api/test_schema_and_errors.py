@@ -148,3 +148,15 @@ def test_a_json_bomb_nested_too_deeply_is_400_not_500(api, make_photo):
     assert response.status_code == 400
     assert response.json()["code"] == "json_too_deep"
     assert "nests too deeply" in response.json()["message"]
+
+
+def test_too_many_query_parameters_say_the_limit_and_what_to_do(api):
+    query = "&".join(f"status=flagged&x{n}=1" for n in range(600))
+    response = api.reviewer.get(f"/api/photos/?{query}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "too_many_fields",
+        "message": "Too many fields in one request: at most 1000 query parameters or form fields are read. "
+        "Send fewer, in several requests.",
+        "details": {"limit": 1000},
+    }

@@ -68,7 +68,25 @@ def test_zip_selection_is_validated(manager_api):
     bad = manager_api.get("/api/exports/approved.zip?photo=abc")
     assert bad.status_code == 400 and bad.json()["details"]["field"] == "photo"
     too_many = "&".join(f"photo={n}" for n in range(1, 502))
-    assert manager_api.get(f"/api/exports/approved.zip?{too_many}").status_code == 400
+    response = manager_api.get(f"/api/exports/approved.zip?{too_many}")
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "photo: An export takes at most 500 photo ids. Export a whole batch with batch=ID, or the selection "
+        "in parts of at most 500 photo ids."
+    )
+
+
+def test_a_selection_past_the_request_field_limit_says_what_to_do(manager_api, settings):
+    """Past Django's field limit the query is not even read: the refusal must still say what to do."""
+    far_too_many = "&".join(f"photo={n}" for n in range(1, 1200))
+    response = manager_api.get(f"/api/exports/approved.zip?{far_too_many}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "too_many_fields",
+        "message": "Too many fields in one request: at most 1000 query parameters or form fields are read. "
+        "Export a whole batch with batch=ID, or the selection in parts of at most 500 photo ids.",
+        "details": {"limit": 1000},
+    }
 
 
 def test_zip_without_selection_still_exports_everything(manager_api, make_photo, images, users):
