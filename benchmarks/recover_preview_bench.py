@@ -1,5 +1,5 @@
-"""Previews of auto-fix's ``recover`` ops: the first render of a photo's auto-fix recipe, and the
-next ones while a retoucher moves a slider of an op after them.
+"""Previews of auto-fix's ``recover`` ops, and of a ``matte`` region over the whole photo: the first
+render, and the next ones while a retoucher moves a slider of an op after them.
 
 A recover op re-solves its whole region whatever the window, so without
 :mod:`core.result_cache` every preview of a cluttered photo's auto-fix revision took the solve's
@@ -11,7 +11,9 @@ process:
     .venv/bin/python -m benchmarks.recover_preview_bench [--runs 3]
 
 Columns: recover ops in the recipe; the first render (solves them); the median of the next
-renders (served from the cache); the same with the cache disabled (solved every time).
+renders (served from the cache); the same with the cache disabled (solved every time). Then the
+same for one ``matte`` op (Refine Edge) painted over the whole photo at the largest radius, 64 px
+(QA: ~9 s on every crop preview after it), which shares the cache (core.result_cache).
 """
 
 from __future__ import annotations
@@ -39,10 +41,16 @@ def _timed(image, alpha, recipes) -> list[float]:
     return times
 
 
-def measure(name: str, runs: int) -> tuple[int, float, float, float]:
-    """(recover ops, first render s, median cached s, median uncached s) for one real photo."""
+def measure(name: str, runs: int, *, matte: bool = False) -> tuple[int, float, float, float]:
+    """(recover ops, first render s, median cached s, median uncached s) for one real photo; with
+    ``matte``, of one matte op over the whole photo instead of the auto-fix recipe."""
     scene = load_real_scene(name)
-    proposal = propose_recipe(detect(scene.rgb, scene.ai_alpha)).to_dict()
+    if matte:
+        height, width = scene.ai_alpha.shape
+        whole = f"M 0 0 H {width} V {height} H 0 Z"
+        proposal = {"version": 1, "base": "ai", "ops": [{"op": "matte", "region": whole, "radius": 64}]}
+    else:
+        proposal = propose_recipe(detect(scene.rgb, scene.ai_alpha)).to_dict()
     recipes = [
         Recipe.from_dict({**proposal, "ops": proposal["ops"] + [{"op": "decontaminate", "amount": 40 + 5 * i}]})
         for i in range(runs + 1)
@@ -57,7 +65,7 @@ def measure(name: str, runs: int) -> tuple[int, float, float, float]:
         uncached = _timed(image, scene.ai_alpha, recipes[1:])
     finally:
         recover.keep_results(recover.RESULT_CACHE_BYTES)
-    ops = sum(op["op"] == "recover" for op in proposal["ops"])
+    ops = sum(op["op"] in ("recover", "matte") for op in proposal["ops"])
     return ops, cached[0], statistics.median(cached[1:]), statistics.median(uncached)
 
 
@@ -71,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'photo':<28} {'recover ops':>11} {'first s':>8} {'next s':>7} {'uncached s':>10}")
     for name in real_names():
         ops, first, cached, uncached = measure(name, args.runs)
+        print(f"{name:<28} {ops:>11} {first:>8.2f} {cached:>7.2f} {uncached:>10.2f}")
+    print(f"\n{'photo':<28} {'matte ops':>11} {'first s':>8} {'next s':>7} {'uncached s':>10}")
+    for name in real_names():
+        ops, first, cached, uncached = measure(name, args.runs, matte=True)
         print(f"{name:<28} {ops:>11} {first:>8.2f} {cached:>7.2f} {uncached:>10.2f}")
     return 0
 

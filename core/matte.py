@@ -46,6 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
+from core import result_cache
 from core.errors import CoreError, SizeMismatchError, checked_number
 from core.window import Rect
 
@@ -117,12 +118,24 @@ def matte_region(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, *, radi
     if region_box is None:
         return out
     crop = region_box.pad(_margin(radius)).clip(Rect.of_shape(alpha.shape))
-    alpha_crop, region_crop = alpha[crop.slices()], region[crop.slices()]
-    unknown, known_value = _trimap(alpha_crop, region_crop, radius)
-    solved = _solve_in_boxes(rgb[crop.slices()], alpha_crop, unknown, known_value)
-    coverage = region_crop[unknown].astype(np.float64) * (1.0 / 255.0)
-    blended = coverage * solved[unknown] * 255.0 + (1.0 - coverage) * alpha_crop[unknown]
-    out[crop.slices()][unknown] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+    rgb_crop, alpha_crop, region_crop = rgb[crop.slices()], alpha[crop.slices()], region[crop.slices()]
+    # Cached per process (core.result_cache): the editor re-renders the op on every slider release
+    # of the ops after it, and its input is the same then.
+    out[crop.slices()] = result_cache.op_results().get_or_make(
+        ("matte", rgb_crop, alpha_crop, region_crop, radius),
+        lambda: _matted(rgb_crop, alpha_crop, region_crop, radius),
+    )
+    return out
+
+
+def _matted(rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray, radius: float) -> np.ndarray:
+    """:func:`matte_region` on its crop."""
+    out = alpha.copy()
+    unknown, known_value = _trimap(alpha, region, radius)
+    solved = _solve_in_boxes(rgb, alpha, unknown, known_value)
+    coverage = region[unknown].astype(np.float64) * (1.0 / 255.0)
+    blended = coverage * solved[unknown] * 255.0 + (1.0 - coverage) * alpha[unknown]
+    out[unknown] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
     return out
 
 

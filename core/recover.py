@@ -80,7 +80,7 @@ from core import matte
 from core import recover_evidence as evidence
 from core.detect_shape import distance_to
 from core.errors import checked_number
-from core.result_cache import ResultCache
+from core import result_cache
 from core.window import Rect
 
 __all__ = [
@@ -102,12 +102,7 @@ FOLLOW = 32.0
 # A followed pixel's ridge exceeds this quantile of the background ring's (0.8-0.9 measured alike);
 # looser than step 5's RIDGE_QUANTILE, which lifts pixels by itself where this only lets the solve in.
 FOLLOW_QUANTILE = 0.9
-# Results kept per process (core.result_cache): the editor's previews re-render a recover op on
-# every slider release of the ops after it. 128 MB holds five of a 24 MP photo's whole-image
-# results, or hundreds of auto-fix's strand boxes; a preview process also keeps decoded photos
-# (800 MB), a worker one render's working set (about 1 GB at 100 MP).
-RESULT_CACHE_BYTES = 128 * 1024 * 1024
-_RESULTS = ResultCache(max_bytes=RESULT_CACHE_BYTES)
+RESULT_CACHE_BYTES = result_cache.OP_RESULT_BYTES  # shared with matte (core.result_cache)
 _SOLID = 0.95
 _EMPTY = 0.03
 _RAISE = 0.1  # a gain smaller than this is no evidence
@@ -177,21 +172,20 @@ def recover_region(
     crop = box.pad(recover_margin(radius, follow)).clip(Rect.of_shape(alpha.shape))
     a8, cover, rgb = alpha[crop.slices()], region[crop.slices()], rgb[crop.slices()]
     # The region's box in the crop is the bounding box of ``cover``: the key holds it already.
-    out[crop.slices()] = _RESULTS.get_or_make(
-        (rgb, a8, cover, radius, follow), lambda: _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow)
+    out[crop.slices()] = result_cache.op_results().get_or_make(
+        ("recover", rgb, a8, cover, radius, follow),
+        lambda: _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow),
     )
     return out
 
 
 def keep_results(max_bytes: int) -> None:
-    """Keep up to ``max_bytes`` of recover results in this process (:data:`RESULT_CACHE_BYTES` by
-    default); 0 keeps none and hashes nothing, for processes that never render an op twice (a
-    worker's job runs in a forked process whose cache dies with it).
+    """Keep up to ``max_bytes`` of band-op results in this process (:data:`RESULT_CACHE_BYTES` by
+    default); 0 keeps none (:func:`core.result_cache.keep_op_results`, which matte shares).
 
     >>> keep_results(0); keep_results(RESULT_CACHE_BYTES)
     """
-    global _RESULTS
-    _RESULTS = ResultCache(max_bytes=max_bytes)
+    result_cache.keep_op_results(max_bytes)
 
 
 def _recovered(

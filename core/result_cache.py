@@ -1,10 +1,14 @@
 """A small in-process cache of op results keyed by a digest of everything they read.
 
 The editor previews a window of the photo on every slider release, and core renders each op
-again. Band ops (``recover``) need their whole region and re-solve it every time (0.9-2 s on a
-0.5 MP photo's auto-fix box), though a retoucher mostly edits ops after them, which leaves their
-input the same. Keyed by a digest of the op's input pixels and settings, a result is found again
-whatever the window or recipe around it; entries are dropped oldest first past a byte budget.
+again. Band ops (``recover``, ``matte``) need their whole region and re-solve it every time
+(0.9-2 s on a 0.5 MP photo's auto-fix box; ~9 s for a matte region over a 0.7 MP photo), though a
+retoucher mostly edits ops after them, which leaves their input the same. Keyed by a digest of
+the op's name, input pixels and settings, a result is found again whatever the window or recipe
+around it; entries are dropped oldest first past a byte budget.
+
+:func:`op_results` is the one cache both ops use in a process (:data:`OP_RESULT_BYTES`);
+:func:`keep_op_results` resizes it (workers keep none).
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["ResultCache"]
+__all__ = ["OP_RESULT_BYTES", "ResultCache", "keep_op_results", "op_results"]
+
+# Results kept per process: the editor's previews re-render a band op on every slider release of
+# the ops after it. 128 MB holds five of a 24 MP photo's whole-image results, or hundreds of
+# auto-fix's strand boxes; a preview process also keeps decoded photos (800 MB), a worker one
+# render's working set (about 1 GB at 100 MP).
+OP_RESULT_BYTES = 128 * 1024 * 1024
 
 
 class ResultCache:
@@ -119,3 +129,24 @@ class ResultCache:
             self._entries.clear()
             self._bytes = 0
             self.hits = self.misses = 0
+
+
+_op_results = ResultCache(max_bytes=OP_RESULT_BYTES)
+
+
+def op_results() -> ResultCache:
+    """The band ops' results cache of this process."""
+    return _op_results
+
+
+def keep_op_results(max_bytes: int) -> None:
+    """Keep up to ``max_bytes`` of band-op results in this process (:data:`OP_RESULT_BYTES` by
+    default); 0 keeps none and hashes nothing, for processes that never render an op twice (a
+    worker's job runs in a forked process whose cache dies with it).
+
+    >>> keep_op_results(0); op_results().max_bytes
+    0
+    >>> keep_op_results(OP_RESULT_BYTES)
+    """
+    global _op_results
+    _op_results = ResultCache(max_bytes=max_bytes)

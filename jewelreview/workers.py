@@ -61,13 +61,13 @@ def warm_up() -> float:
     import core.render  # noqa: F401  (imported for the horses to inherit)
     from core.matte import preload_solver
     from core.rasterize import preload_sweep
-    from core.recover import keep_results
+    from core.result_cache import keep_op_results
 
     preload_solver()
     preload_sweep()
     # Each job runs in a process forked for it, whose results die with it: keeping them would only
     # cost hashing (0.3 s for a 24 MP crop) and copies.
-    keep_results(0)
+    keep_op_results(0)
     return time.perf_counter() - started
 
 

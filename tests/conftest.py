@@ -37,12 +37,12 @@ django.setup()
 
 @pytest.fixture(autouse=True)
 def no_op_results_kept(monkeypatch):
-    """Tests solve their recover ops every time: core.recover keeps results per process
-    (core.result_cache), which a test patching the op's steps halfway must not be served from.
+    """Tests solve their recover and matte ops every time: core keeps their results per process
+    (core.result_cache), which a test patching an op's steps halfway must not be served from.
     The cache's own tests put a real one back."""
-    from core import recover
+    from core import result_cache
 
-    monkeypatch.setattr(recover, "_RESULTS", recover.ResultCache(max_bytes=0))
+    monkeypatch.setattr(result_cache, "_op_results", result_cache.ResultCache(max_bytes=0))
 
 
 @pytest.fixture

@@ -237,3 +237,47 @@ def test_the_solve_reaches_the_exact_solution_of_the_matting_system():
     assert np.count_nonzero(unknown) > 500
     assert np.abs(got.ravel()[u] - np.clip(exact, 0, 1)).max() < 1e-4
     np.testing.assert_array_equal(got[~unknown], known[~unknown])
+
+
+@pytest.fixture
+def results_kept(monkeypatch):
+    """The band ops' results cache as a process has it (tests run without: tests/conftest.py),
+    counting the solves it saves."""
+    from core import matte, result_cache
+
+    result_cache.keep_op_results(result_cache.OP_RESULT_BYTES)
+    solves = []
+    real = matte._matted
+    monkeypatch.setattr(matte, "_matted", lambda *args: solves.append(1) or real(*args))
+    yield solves
+    result_cache.keep_op_results(0)
+
+
+def test_a_repeated_matte_op_is_served_from_the_cache_and_a_changed_input_solves_again(results_kept):
+    """QA: a matte region over the photo took ~9 s on every crop preview after it, solved again
+    each time though its input had not changed."""
+    rgb, alpha, _ = _disk_scene()
+    region = np.full(alpha.shape, 255, np.uint8)
+    first = matte_region(rgb, alpha, region, radius=6)
+    again = matte_region(rgb, alpha, region, radius=6)
+    assert np.array_equal(again, first) and len(results_kept) == 1
+    changed = alpha.copy()
+    changed[0, 0] ^= 1
+    for args, radius in [((rgb, changed, region), 6), ((rgb, alpha, region), 5), ((rgb ^ 1, alpha, region), 6)]:
+        solved = len(results_kept)
+        matte_region(*args, radius=radius)
+        assert len(results_kept) == solved + 1
+    from core import result_cache
+
+    result_cache.keep_op_results(0)
+    assert np.array_equal(matte_region(rgb, alpha, region, radius=6), first)  # the same pixels uncached
+
+
+def test_a_matte_result_is_not_served_for_a_recover_op_of_the_same_inputs(results_kept):
+    from core.recover import recover_region
+
+    rgb, alpha, _ = _disk_scene()
+    region = np.full(alpha.shape, 255, np.uint8)
+    matted = matte_region(rgb, alpha, region, radius=6)
+    recovered = recover_region(rgb, alpha, region, radius=6)
+    assert len(results_kept) == 1 and not np.array_equal(matted, recovered)

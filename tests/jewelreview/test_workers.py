@@ -28,14 +28,14 @@ def test_warm_up_loads_the_solver_and_the_sweep_and_sets_one_opencv_thread():
         "import sys, cv2; from jewelreview.workers import warm_up; "
         "assert 'core.matte_system' not in sys.modules; seconds = warm_up(); "
         "solver = sys.modules['core.matte_system']; "
-        "sweep = sys.modules['core.rasterize_sweep']; recover = sys.modules['core.recover']; "
+        "sweep = sys.modules['core.rasterize_sweep']; "
         "print(cv2.getNumThreads(), bool(solver._assemble.signatures and solver._upper_csc.signatures), "
         "'core.render' in sys.modules, 'qdldl' in sys.modules, bool(sweep._sweep.signatures), "
-        "recover._RESULTS.max_bytes)"
+        "sys.modules['core.result_cache'].op_results().max_bytes)"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    # ... and keeps no recover results: each job's forked process would drop them.
+    # ... and keeps no recover or matte results: each job's forked process would drop them.
     assert out.stdout.split() == ["1", "True", "True", "True", "True", "0"]
 
 
