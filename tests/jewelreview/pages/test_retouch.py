@@ -47,6 +47,25 @@ def test_pin_marks_number_pins_across_flags():
     assert pin_marks(flags=[F(1, [{"x": 1, "y": 1}])], width=20, height=10)[0][0].r == 1.0  # at least 1 px
 
 
+def test_pins_at_one_spot_share_one_label_on_the_thumbnail(browsers, make_photo, users):
+    """QA: two pins at one spot printed "2" under "3". They share "2,3"; a pin farther than a
+    number's size keeps its own label."""
+
+    class F:
+        def __init__(self, pk, pins):
+            self.pk, self.pins = pk, pins
+
+    flags = [F(1, [{"x": 300, "y": 300}, {"x0": 300, "y0": 300, "x1": 340, "y1": 330}]), F(2, [{"x": 305, "y": 306}])]
+    marks, _ = pin_marks(flags=flags + [F(3, [{"x": 100, "y": 100}])], width=800, height=600)  # r = 32
+    assert [(m.number, m.label) for m in marks] == [(1, "1,2,3"), (2, ""), (3, ""), (4, "4")]
+
+    photo = make_photo(sku="RING-8", view="front", width=400, height=300)
+    photo_flag(photo=photo, actor=users.reviewer, reason="halo", pins=[{"x": 200, "y": 150}, {"x": 200, "y": 150}])
+    html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
+    assert re.findall(r"<text [^>]*>([^<]*)</text>", html) == ["1,2"]
+    assert html.count('<circle cx="200" cy="150"') == 2  # both rings drawn
+
+
 def test_retoucher_sees_flags_notes_and_pins(browsers, make_photo, users):
     photo = make_photo(sku="RING-7", view="front", width=400, height=300)
     photo_flag(
