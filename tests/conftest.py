@@ -46,6 +46,24 @@ def no_op_results_kept(monkeypatch):
 
 
 @pytest.fixture
+def solves_counted(monkeypatch):
+    """The band ops' results cache as a process has it (tests run without it, above), and
+    ``solves_counted(module, name)``: the list each call of that op's solve appends to."""
+    from core import result_cache
+
+    result_cache.keep_op_results(result_cache.OP_RESULT_BYTES)
+
+    def count(module, name: str) -> list:
+        solves = []
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args: solves.append(1) or real(*args))
+        return solves
+
+    yield count
+    result_cache.keep_op_results(0)
+
+
+@pytest.fixture
 def isolated_media(settings, tmp_path):
     """Uploads and renders go to a temporary media folder (never var/media); fast password
     hashing; no login attempt counts left over from another test."""

@@ -240,17 +240,11 @@ def test_the_solve_reaches_the_exact_solution_of_the_matting_system():
 
 
 @pytest.fixture
-def results_kept(monkeypatch):
-    """The band ops' results cache as a process has it (tests run without: tests/conftest.py),
-    counting the solves it saves."""
-    from core import matte, result_cache
+def results_kept(solves_counted):
+    """core.matte's results kept as a process keeps them, counting the solves it saves."""
+    from core import matte
 
-    result_cache.keep_op_results(result_cache.OP_RESULT_BYTES)
-    solves = []
-    real = matte._matted
-    monkeypatch.setattr(matte, "_matted", lambda *args: solves.append(1) or real(*args))
-    yield solves
-    result_cache.keep_op_results(0)
+    return solves_counted(matte, "_matted")
 
 
 def test_a_repeated_matte_op_is_served_from_the_cache_and_a_changed_input_solves_again(results_kept):

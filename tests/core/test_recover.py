@@ -244,17 +244,11 @@ def test_follow_parses_with_its_limits_scales_and_is_written_only_when_set():
 
 
 @pytest.fixture
-def results_kept(monkeypatch):
-    """core.recover's results cache as a process has it (tests run without it: tests/conftest.py),
-    counting the solves it saves."""
+def results_kept(solves_counted):
+    """core.recover's results kept as a process keeps them, counting the solves it saves."""
     from core import recover
 
-    recover.keep_results(recover.RESULT_CACHE_BYTES)
-    solves = []
-    real = recover._recovered
-    monkeypatch.setattr(recover, "_recovered", lambda *args: solves.append(1) or real(*args))
-    yield solves
-    recover.keep_results(0)
+    return solves_counted(recover, "_recovered")
 
 
 def test_a_repeated_op_is_served_from_the_cache_and_any_change_of_its_input_solves_again(results_kept):
