@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from jewelreview import stored_files
 from jewelreview.catalog.detections import damage_extent, detections_parse
 from jewelreview.catalog.models import Photo
+from jewelreview.failure_reasons import QUEUE_DID_NOT_ANSWER, failure_reason, stored_input_read
 from jewelreview.reviews.events import event_record
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 MIN_STUDIO_FIT = 0.5
 UNSURE_RISK = 0.5
 MAX_ERROR_CHARS = 2000
+# A detect_failed event's note when the queue refused the job (its exception is logged);
+# ``manage.py detect_photos`` queues the photos without a risk again.
+DETECT_ENQUEUE_FAILED = f"could not enqueue: {QUEUE_DID_NOT_ANSWER}; tell a manager."
 
 
 def photo_inputs_decode(*, photo: Photo):
@@ -49,7 +52,7 @@ def photo_inputs_decode(*, photo: Photo):
     from core import codecs
 
     image, alpha = codecs.decode_inputs(
-        stored_files.read_bytes(photo.original.name), stored_files.read_bytes(photo.ai_mask.name)
+        stored_input_read(photo.original.name, what="original"), stored_input_read(photo.ai_mask.name, what="AI mask")
     )
     return image.rgb, alpha
 
@@ -132,8 +135,8 @@ def photo_detection_store(*, photo_id: int, detection: Detection) -> Photo | Non
 
 
 def photo_detection_failed(*, photo_id: int, error: str) -> None:
-    """Record why detection failed, in the photo's history (risk stays null; review goes on)."""
-    logger.warning("detecting damage on photo %s failed: %s", photo_id, error)
+    """Record why detection failed (a ``failure_reasons`` sentence), in the photo's history (risk
+    stays null; review goes on)."""
     with transaction.atomic():
         photo = Photo.objects.filter(pk=photo_id).first()
         if photo is not None:
@@ -161,7 +164,9 @@ def photo_detect_run(*, photo_id: int, force: bool = False) -> dict[str, Any]:
         detection = photo_detection_compute(photo=photo)
         photo_detection_store(photo_id=photo_id, detection=detection)
     except Exception as exc:
-        photo_detection_failed(photo_id=photo_id, error=f"{type(exc).__name__}: {exc}")
+        # The note is in the photo's history for every signed-in user; the exception is logged.
+        logger.warning("detecting damage on photo %s failed", photo_id, exc_info=exc)
+        photo_detection_failed(photo_id=photo_id, error=failure_reason(exc, retry=None))
         raise
     return {"photo": photo_id, "risk": detection_stored_risk(detection), "regions": len(detection.regions)}
 
@@ -174,6 +179,7 @@ def photo_detect_enqueue(*, photo_id: int, force: bool = False) -> None:
         try:
             photo_detect.enqueue(photo_id=photo_id, force=force)
         except Exception as exc:  # noqa: BLE001  (the queue is down: say so; `manage.py detect_photos` retries)
-            photo_detection_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
+            logger.warning("photo %s: could not enqueue its detection", photo_id, exc_info=exc)
+            photo_detection_failed(photo_id=photo_id, error=DETECT_ENQUEUE_FAILED)
 
     transaction.on_commit(enqueue)

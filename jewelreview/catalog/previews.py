@@ -15,6 +15,7 @@ import numpy as np
 
 from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
+from jewelreview.failure_reasons import stored_input_read
 from jewelreview.thumbnail_files import thumbnail_store_quietly
 
 # Previews for lists and the review page: 2048 px long side is sharp on a 4K screen's half.
@@ -40,9 +41,9 @@ def photo_renditions_build(*, photo: Photo) -> PhotoRenditions:
     """Decode the photo's original and AI mask and store previews and both DZI pyramids."""
     from core import codecs
 
-    image = codecs.decode_original(stored_files.read_bytes(photo.original.name))
+    image = codecs.decode_original(stored_input_read(photo.original.name, what="original"))
     alpha = codecs.decode_ai_result(
-        stored_files.read_bytes(photo.ai_mask.name), size=(image.info.width, image.info.height)
+        stored_input_read(photo.ai_mask.name, what="AI mask"), size=(image.info.width, image.info.height)
     )
     prefix = f"photos/{photo.pk}/{uuid.uuid4().hex[:12]}"
     opaque = np.full(alpha.shape, 255, np.uint8)

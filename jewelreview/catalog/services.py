@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import timedelta
 
@@ -13,9 +14,16 @@ from django.utils import timezone
 from jewelreview.accounts.roles import Action, require
 from jewelreview.catalog.models import Batch, Photo, PhotoStatus, Sku
 from jewelreview.errors import Conflict, InvalidInput, NotFound
+from jewelreview.failure_reasons import QUEUE_DID_NOT_ANSWER
+
+logger = logging.getLogger(__name__)
 
 # The error a photo records when the queue refused its preparation; the sweeper re-enqueues these.
 PREPARE_ENQUEUE_FAILED_PREFIX = "could not enqueue: "
+# The rest of that error: the queue's own exception (its host and port) goes to the log only.
+PREPARE_ENQUEUE_FAILED = (
+    f"{PREPARE_ENQUEUE_FAILED_PREFIX}{QUEUE_DID_NOT_ANSWER}; it is queued again once the queue is back."
+)
 
 # A new photo with no preparation error this long after it last changed was never prepared (the
 # process died between commit and enqueue, or the job was lost with Redis' data). Preparing takes
@@ -113,7 +121,8 @@ def photo_prepare_enqueue(*, photo: Photo, actor: AbstractBaseUser | None = None
         try:
             photo_prepare.enqueue(photo_id=photo_id)
         except Exception as exc:  # noqa: BLE001  (the queue is down: say so on the photo; a manager can retry)
-            photo_prepare_failed(photo_id=photo_id, error=f"{PREPARE_ENQUEUE_FAILED_PREFIX}{type(exc).__name__}: {exc}")
+            logger.warning("photo %s: could not enqueue its preparation", photo_id, exc_info=exc)
+            photo_prepare_failed(photo_id=photo_id, error=PREPARE_ENQUEUE_FAILED)
 
     transaction.on_commit(enqueue)
 

@@ -10,6 +10,7 @@ from jewelreview.catalog.detection_services import photo_detect_enqueue, photo_d
 from jewelreview.catalog.models import Photo
 from jewelreview.catalog.previews import photo_renditions_build
 from jewelreview.catalog.services import photo_prepare_complete, photo_prepare_failed
+from jewelreview.failure_reasons import failure_reason
 from jewelreview.queues import TASK_QUEUE
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ def photo_prepare(photo_id: int) -> dict:
     try:
         renditions = photo_renditions_build(photo=photo)
     except Exception as exc:
-        photo_prepare_failed(photo_id=photo_id, error=f"{type(exc).__name__}: {exc}")
-        logger.warning("preparing photo %s failed: %s", photo_id, exc)
+        # The reason is shown on the review screen and the API; the exception and its paths are logged.
+        photo_prepare_failed(photo_id=photo_id, error=failure_reason(exc, retry=None))
+        logger.warning("preparing photo %s failed", photo_id, exc_info=exc)
         raise
     photo_prepare_complete(
         photo_id=photo_id,

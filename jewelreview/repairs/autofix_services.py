@@ -25,6 +25,7 @@ is this very proposal), ``stale_version`` (409), ``photo_not_found`` (404).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -44,6 +45,7 @@ from jewelreview.catalog.models import Batch, Photo, PhotoStatus
 from jewelreview.catalog.selectors import HIGHEST_RISK_FIRST
 from jewelreview.catalog.services import photo_lock
 from jewelreview.errors import Conflict, InvalidInput, NotFound, from_core_error
+from jewelreview.failure_reasons import QUEUE_DID_NOT_ANSWER
 from jewelreview.repairs.autofix_selectors import (
     AutofixProposal,
     person_repair,
@@ -55,7 +57,12 @@ from jewelreview.repairs.services import render_enqueue
 from jewelreview.reviews.events import event_record
 from jewelreview.reviews.queue_selectors import lease_free
 
+logger = logging.getLogger(__name__)
+
 AUTOFIX_STATUSES = frozenset({PhotoStatus.NEEDS_REVIEW})
+# How a manager tries a failed background auto-fix again; the autofix_failed notes say it.
+AUTOFIX_RETRY = "run auto-fix on the batch again"
+AUTOFIX_ENQUEUE_FAILED = f"could not enqueue: {QUEUE_DID_NOT_ANSWER}; {AUTOFIX_RETRY} once the queue is back."
 DEFAULT_MIN_RISK = 0.5
 
 
@@ -192,7 +199,8 @@ def batch_autofix_enqueue(
             try:
                 photo_autofix.enqueue(photo_id=photo_id, actor_id=actor_id)
             except Exception as exc:  # noqa: BLE001  (the queue is down: the photo stays as it was)
-                photo_autofix_failed(photo_id=photo_id, error=f"could not enqueue: {type(exc).__name__}: {exc}")
+                logger.warning("photo %s: could not enqueue its auto-fix", photo_id, exc_info=exc)
+                photo_autofix_failed(photo_id=photo_id, error=AUTOFIX_ENQUEUE_FAILED)
 
     transaction.on_commit(enqueue)
     return BatchAutofixQueued(batch_id=batch_id, min_risk=float(min_risk), photo_ids=photo_ids, held=held)

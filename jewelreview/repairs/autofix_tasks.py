@@ -9,8 +9,9 @@ from django.tasks import task
 
 from jewelreview.catalog.models import Photo
 from jewelreview.errors import Conflict
+from jewelreview.failure_reasons import failure_reason
 from jewelreview.queues import TASK_QUEUE
-from jewelreview.repairs.autofix_services import photo_autofix_apply, photo_autofix_failed
+from jewelreview.repairs.autofix_services import AUTOFIX_RETRY, photo_autofix_apply, photo_autofix_failed
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def photo_autofix(photo_id: int, actor_id: int) -> dict:
     except Conflict as exc:
         return {"photo": photo_id, "skipped": exc.code}
     except Exception as exc:
-        photo_autofix_failed(photo_id=photo_id, error=f"{type(exc).__name__}: {exc}")
-        logger.warning("auto-fix of photo %s failed: %s", photo_id, exc)
+        # The note is in the photo's history for every signed-in user; the exception is logged.
+        photo_autofix_failed(photo_id=photo_id, error=failure_reason(exc, retry=AUTOFIX_RETRY))
+        logger.warning("auto-fix of photo %s failed", photo_id, exc_info=exc)
         raise
     return {"photo": photo_id, "revision": revision.pk}

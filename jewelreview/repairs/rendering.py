@@ -19,24 +19,13 @@ from typing import TYPE_CHECKING
 from jewelreview import stored_files
 from jewelreview.catalog.models import Photo
 from jewelreview.catalog.previews import CUTOUT_TILE_FORMAT, pyramid_store
+from jewelreview.failure_reasons import stored_input_read
 from jewelreview.repairs.models import Render
 from jewelreview.thumbnail_files import thumbnail_store_quietly
 
 if TYPE_CHECKING:
     from core.recipe import Recipe
     from core.render import RenderResult
-
-
-class StoredInputMissing(FileNotFoundError):
-    """A file the render reads is gone from storage (moved or deleted outside the app).
-
-    ``what`` names it for a person ("original", "AI mask"); the message, with the storage name,
-    is for the server's log.
-    """
-
-    def __init__(self, *, what: str, name: str):
-        super().__init__(f"the photo's stored {what} is missing from storage: {name}")
-        self.what = what
 
 
 @dataclass
@@ -115,8 +104,8 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
     # than some revisions, is checked on save (recipe_validate), never again here, or a revision
     # saved before it could never render.
     recipe = Recipe.from_dict(revision.recipe, edge_row_budget=False)
-    original = _read_input(photo.original.name, what="original")
-    mask = _read_input(photo.ai_mask.name, what="AI mask")
+    original = stored_input_read(photo.original.name, what="original")
+    mask = stored_input_read(photo.ai_mask.name, what="AI mask")
     watch.lap("read")
     image = codecs.decode_original(original)
     ai_alpha = codecs.decode_ai_result(mask, size=(image.info.width, image.info.height))
@@ -147,9 +136,3 @@ def render_to_storage(*, render: Render, watch: Stopwatch | None = None) -> Rend
         timings=timings,
     )
 
-
-def _read_input(name: str, *, what: str) -> bytes:
-    try:
-        return stored_files.read_bytes(name)
-    except FileNotFoundError as exc:
-        raise StoredInputMissing(what=what, name=name) from exc

@@ -24,6 +24,7 @@ from jewelreview.catalog.models import Photo, PhotoStatus
 from jewelreview.catalog.services import photo_lock
 from jewelreview.editor.services import photo_drafts_delete
 from jewelreview.errors import Conflict, InvalidInput, NotAllowed, NotFound, from_core_error
+from jewelreview.failure_reasons import QUEUE_DID_NOT_ANSWER
 from jewelreview.repairs.models import Render, RenderState, Revision
 from jewelreview.reviews.events import event_record
 
@@ -41,7 +42,7 @@ RENDER_ENQUEUE_GRACE = timedelta(minutes=2)
 # The error a render records when the queue refused it; the sweeper re-enqueues these.
 ENQUEUE_FAILED_PREFIX = "could not enqueue the render: "
 # The rest of that error: the queue's own exception (its host and port) goes to the log only.
-ENQUEUE_FAILED = f"{ENQUEUE_FAILED_PREFIX}the task queue did not answer; it is queued again once the queue is back."
+ENQUEUE_FAILED = f"{ENQUEUE_FAILED_PREFIX}{QUEUE_DID_NOT_ANSWER}; it is queued again once the queue is back."
 
 # Stored error messages are for people; a traceback tail is enough.
 MAX_ERROR_CHARS = 4000

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 
 from django.tasks import task
 
+from jewelreview import failure_reasons
 from jewelreview.queues import TASK_QUEUE
 from jewelreview.repairs import rendering
 from jewelreview.repairs.services import render_claim, render_complete, render_fail
@@ -48,24 +48,13 @@ def render_revision(render_id: int) -> dict:
     return {"render": render_id, "final": output.final, "checksum": output.checksum}
 
 
-# What a failed render tells people when the cause is not theirs to read: no paths, no source
-# locations, but what to do.
-RENDER_OUT_OF_MEMORY = "the server ran out of memory; retry it, and tell a manager if it fails again."
-RENDER_DISK_FULL = "the server's storage is full; tell a manager, and retry it once space is freed."
-RENDER_UNEXPECTED = "something unexpected went wrong on the server; retry it, and tell a manager if it fails again."
+# How a person tries a failed render again (POST /api/renders/{id}/retry/, the editor's Retry).
+RENDER_RETRY = "retry it"
+RENDER_OUT_OF_MEMORY = failure_reasons.out_of_memory(retry=RENDER_RETRY)
+RENDER_DISK_FULL = failure_reasons.disk_full(retry=RENDER_RETRY)
+RENDER_UNEXPECTED = failure_reasons.unexpected(retry=RENDER_RETRY)
 
 
 def _describe(exc: Exception) -> str:
-    """A sentence for a person: core's own message for bad input, a missing stored file by what it
-    is, else what to do (the exception itself goes to the log)."""
-    from core.errors import CoreError
-
-    if isinstance(exc, CoreError):
-        return str(exc)
-    if isinstance(exc, rendering.StoredInputMissing):
-        return f"the photo's stored {exc.what} is missing; ask a manager to re-import it."
-    if isinstance(exc, MemoryError):
-        return RENDER_OUT_OF_MEMORY
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return RENDER_DISK_FULL
-    return RENDER_UNEXPECTED
+    """A sentence for a person (``failure_reasons``); the exception itself goes to the log."""
+    return failure_reasons.failure_reason(exc, retry=RENDER_RETRY)

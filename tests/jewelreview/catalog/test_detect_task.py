@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from core.detect import Detection, Region
@@ -85,7 +86,35 @@ def test_a_failure_is_recorded_and_leaves_the_photo_unscored(scene_photo, prong_
     photo.refresh_from_db()
     assert (photo.risk, photo.detections, photo.status) == (None, [], "needs_review")
     event = Event.objects.get(photo=photo, action="detect_failed")
-    assert event.actor is None and event.note.startswith("ImageDecodeError")
+    assert event.actor is None and event.note and "Error" not in event.note  # core's message, no class name
+
+
+def test_a_missing_stored_file_is_noted_in_a_sentence_and_its_path_only_logged(scene_photo, caplog):
+    photo = scene_photo()
+    default_storage.delete(photo.original.name)
+    with pytest.raises(FileNotFoundError):
+        photo_detect.call(photo_id=photo.pk)
+    event = Event.objects.get(photo=photo, action="detect_failed")
+    assert event.note == "the photo's stored original is missing; ask a manager to re-import it."
+    assert photo.original.name in caplog.text and "Traceback" in caplog.text
+
+
+def test_the_queue_being_down_is_noted_without_its_address(
+    scene_photo, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jewelreview.catalog import tasks
+    from jewelreview.catalog.detection_services import photo_detect_enqueue
+
+    class DownTask:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Error 111 connecting to 10.0.0.5:6379.")
+
+    monkeypatch.setattr(tasks, "photo_detect", DownTask())
+    photo = scene_photo()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_detect_enqueue(photo_id=photo.pk)
+    event = Event.objects.get(photo=photo, action="detect_failed")
+    assert event.note == "could not enqueue: the task queue did not answer; tell a manager."
 
 
 def test_a_photo_that_is_no_studio_shot_is_sent_to_a_person():

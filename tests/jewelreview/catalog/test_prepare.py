@@ -83,8 +83,35 @@ def test_a_failed_prepare_is_recorded_and_the_photo_stays_new(make_photo):
         photo_prepare.call(photo_id=photo.pk)
     photo.refresh_from_db()
     assert photo.status == "new" and not photo.has_previews
-    assert photo.prepare_error.startswith("ImageDecodeError: ")
+    assert photo.prepare_error == "truncated JPEG header: the file ends early"  # core's message, no class name
     assert not Event.objects.filter(photo=photo, action="prepare").exists()
+
+
+@pytest.mark.parametrize(("field", "what"), [("original", "original"), ("ai_mask", "AI mask")])
+def test_a_missing_stored_file_is_said_in_a_sentence_and_its_path_only_logged(make_photo, field, what, caplog):
+    photo = make_photo(status="new")
+    name = getattr(photo, field).name
+    default_storage.delete(name)
+    with pytest.raises(FileNotFoundError):
+        photo_prepare.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.prepare_error == f"the photo's stored {what} is missing; ask a manager to re-import it."
+    assert name in caplog.text and "Traceback" in caplog.text  # the detail is for the server's log
+
+
+def test_an_unexpected_failure_shows_no_path_or_source_location(make_photo, monkeypatch, caplog):
+    from jewelreview.catalog import tasks
+
+    def broken(**kwargs):
+        raise RuntimeError("boom in /srv/app/secret/place.py")
+
+    monkeypatch.setattr(tasks, "photo_renditions_build", broken)
+    photo = make_photo(status="new")
+    with pytest.raises(RuntimeError):
+        photo_prepare.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.prepare_error == "something unexpected went wrong on the server; tell a manager."
+    assert "/srv/app/secret/place.py" in caplog.text
 
 
 def test_prepare_of_a_photo_not_new_keeps_its_status(make_photo):
@@ -122,7 +149,9 @@ def test_the_queue_being_down_is_recorded_on_the_photo(make_photo, monkeypatch, 
     with django_capture_on_commit_callbacks(execute=True):
         photo_prepare_enqueue(photo=photo)
     photo.refresh_from_db()
-    assert photo.prepare_error == "could not enqueue: ConnectionError: Redis is down"
+    assert photo.prepare_error == (
+        "could not enqueue: the task queue did not answer; it is queued again once the queue is back."
+    )
 
 
 def test_only_managers_rebuild_previews(make_photo, users):

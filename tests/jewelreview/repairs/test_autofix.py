@@ -259,6 +259,58 @@ def test_the_background_task_skips_a_photo_that_moved_on(users, scene_photo):
     assert Revision.objects.count() == 0
 
 
+def test_a_failed_background_autofix_is_noted_in_a_sentence_and_its_exception_only_logged(
+    users, scene_photo, monkeypatch, caplog
+):
+    from jewelreview.repairs import autofix_tasks
+
+    def broken(**kwargs):
+        raise RuntimeError("boom in /srv/app/secret/place.py")
+
+    monkeypatch.setattr(autofix_tasks, "photo_autofix_apply", broken)
+    photo = scene_photo(risk=0.9)
+    with pytest.raises(RuntimeError):
+        photo_autofix.call(photo_id=photo.pk, actor_id=users.manager.pk)
+    event = Event.objects.get(photo=photo, action="autofix_failed")
+    assert event.note == (
+        "something unexpected went wrong on the server; run auto-fix on the batch again, "
+        "and tell a manager if it fails again."
+    )
+    assert "/srv/app/secret/place.py" in caplog.text and "/srv/app" not in event.note
+
+
+def test_a_missing_original_fails_the_background_autofix_with_a_sentence(users, scene_photo, caplog):
+    from django.core.files.storage import default_storage
+
+    photo = scene_photo(risk=0.9)
+    default_storage.delete(photo.original.name)
+    with pytest.raises(FileNotFoundError):
+        photo_autofix.call(photo_id=photo.pk, actor_id=users.manager.pk)
+    event = Event.objects.get(photo=photo, action="autofix_failed")
+    assert event.note == "the photo's stored original is missing; ask a manager to re-import it."
+    assert photo.original.name in caplog.text
+
+
+def test_the_queue_being_down_notes_the_batch_autofix_without_its_address(
+    users, scene_photo, client_of, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jewelreview.repairs import autofix_tasks
+
+    class DownTask:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Error 111 connecting to 10.0.0.5:6379.")
+
+    monkeypatch.setattr(autofix_tasks, "photo_autofix", DownTask())
+    photo = scene_photo(risk=0.9)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client_of(users.manager).post(f"/api/batches/{photo.batch_id}/autofix/", {}, format="json")
+    assert queued.status_code in (200, 202), queued.json()
+    event = Event.objects.get(photo=photo, action="autofix_failed")
+    assert event.note == (
+        "could not enqueue: the task queue did not answer; run auto-fix on the batch again once the queue is back."
+    )
+
+
 def _make_current(photo, *, author, recipe, note=""):
     revision = Revision.objects.create(
         photo=photo, number=1, author=author, recipe=recipe, recipe_sha256="1" * 64, note=note
