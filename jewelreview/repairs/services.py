@@ -382,11 +382,25 @@ def _require_may_edit(photo: Photo, author: AbstractBaseUser) -> None:
         )
     if photo.status == PhotoStatus.REOPENED and manager:
         return
+    status = PhotoStatus(photo.status)
     raise Conflict(
-        f"Photo {photo.pk} is {PhotoStatus(photo.status).phrase}; claim it for repair before saving revisions.",
+        f"Photo {photo.pk} is {status.phrase}; {NOT_IN_REPAIR_NEXT_STEP.get(status, CLAIM_FIRST)}",
         code="not_in_repair",
         details={"status": photo.status},
     )
+
+
+CLAIM_FIRST = "claim it for repair before saving revisions."
+# What must happen before a photo in each status can take revisions: "claim it" only where a claim
+# is possible (workflow: flagged, reopened), the step before that elsewhere.
+NOT_IN_REPAIR_NEXT_STEP = {
+    PhotoStatus.NEW: "it can be repaired once its previews are made and a reviewer flags it.",
+    PhotoStatus.NEEDS_REVIEW: "a reviewer must flag it before it can be repaired.",
+    PhotoStatus.APPROVED: "a manager must reopen it before it can be repaired.",
+    PhotoStatus.FLAGGED: CLAIM_FIRST,
+    PhotoStatus.REOPENED: CLAIM_FIRST,
+    PhotoStatus.RESHOOT: "it is to be photographed again, not repaired.",
+}
 
 
 def _repeats(current: Revision, recipe_sha: str, note: str) -> bool:

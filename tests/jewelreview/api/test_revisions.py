@@ -142,6 +142,19 @@ def test_revision_needs_a_claim(api, make_photo, recipe):
     assert response.json()["details"] == {"status": "flagged"}
 
 
+def test_saving_after_submitting_says_a_reviewer_must_flag_it(api, claimed, recipe):
+    assert save(api.retoucher, claimed, recipe, None).status_code == 201
+    submitted = api.retoucher.post(f"/api/photos/{claimed.pk}/submit/", {}, format="json")
+    assert submitted.status_code == 200, submitted.json()
+    response = save(api.retoucher, claimed, recipe, None)
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "not_in_repair",
+        "message": f"Photo {claimed.pk} is waiting for review; a reviewer must flag it before it can be repaired.",
+        "details": {"status": "needs_review"},
+    }
+
+
 def test_revision_of_someone_elses_claim_is_403(api, claimed, recipe):
     response = save(api.retoucher2, claimed, recipe, None)
     assert response.status_code == 403 and response.json()["code"] == "not_claim_holder"

@@ -134,6 +134,25 @@ def test_who_may_save_revisions(users, make_photo, recipe):
     assert Revision.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("needs_review", "is waiting for review; a reviewer must flag it before it can be repaired."),
+        ("approved", "is approved; a manager must reopen it before it can be repaired."),
+        ("new", "is new; it can be repaired once its previews are made and a reviewer flags it."),
+        ("reshoot", "is marked for reshoot; it is to be photographed again, not repaired."),
+        ("reopened", "is reopened; claim it for repair before saving revisions."),
+    ],
+)
+def test_a_photo_not_in_repair_says_what_must_happen_first(users, make_photo, recipe, status, said):
+    """No "claim it" where no claim is possible (QA L7: a photo waiting for review after a submit)."""
+    photo = make_photo(status=status)
+    with pytest.raises(Conflict) as refused:
+        revision_create(photo=photo, author=users.retoucher, recipe=recipe, base_revision=None)
+    assert (refused.value.code, refused.value.message) == ("not_in_repair", f"Photo {photo.pk} {said}")
+    assert not Revision.objects.exists()
+
+
 def test_stale_photo_version_refuses_the_save(users, claimed, recipe):
     Photo.objects.filter(pk=claimed.pk).update(version=8)  # changed by someone since version 7
     with pytest.raises(Conflict, match="changed since you loaded it"):
