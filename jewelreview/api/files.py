@@ -8,12 +8,13 @@ bytes pass through here instead of a public media URL.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.http import FileResponse
 
 from jewelreview import stored_files
-from jewelreview.errors import NotFound
+from jewelreview.errors import NotFound, ServiceError
 
 CONTENT_TYPES = {
     ".jpg": "image/jpeg",
@@ -32,12 +33,20 @@ REVALIDATE = "private, no-cache"
 
 
 def stored_file_response(
-    name: str, *, download_name: str | None = None, cache_control: str = IMMUTABLE, attachment: bool = False
+    name: str,
+    *,
+    download_name: str | None = None,
+    cache_control: str = IMMUTABLE,
+    attachment: bool = False,
+    missing: Callable[[], ServiceError] | None = None,
 ) -> FileResponse:
-    """Stream the stored file ``name``; 404 (``file_missing``) when storage does not have it."""
+    """Stream the stored file ``name``; 404 (``file_missing``) when storage does not have it, or
+    ``missing()``'s error when the caller can say better why (a tile outside its pyramid)."""
     try:
         handle = stored_files.storage().open(name, "rb")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        if missing is not None:
+            raise missing() from None
         raise NotFound(
             "The file is missing from storage.", code="file_missing", details={"file": download_name}
         ) from None

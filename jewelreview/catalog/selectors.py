@@ -217,6 +217,59 @@ def photo_tile_name(
     return f"{descriptor.removesuffix('.dzi')}_files/{level}/{col}_{row}.{fmt}"
 
 
+def photo_tile_missing(*, photo: Photo, pyramid: str, level: int, col: int, row: int, fmt: str) -> NotFound:
+    """The 404 for a tile storage does not have: "no such tile" when the pyramid has no such level,
+    column, row or format (naming the valid ones), else the file is missing from storage.
+
+    Only asked once storage has answered "no such file", so tiles that exist cost no descriptor read.
+    """
+    from core.tiles import level_count, level_size, tile_grid
+
+    shape = _dzi_shape(_pyramid_descriptor(photo, pyramid))
+    if shape is None:
+        return NotFound("The file is missing from storage.", code="file_missing", details={"file": None})
+    width, height, tile_size, stored_fmt = shape
+    top = level_count(width, height) - 1
+    where = f"pyramid {pyramid} of photo {photo.pk}"
+    details: dict = {"pyramid": pyramid, "levels": [0, top]}
+    if level > top:
+        return NotFound(
+            f"No such tile: {where} has levels 0..{top}, not {level}.",
+            code="tile_not_found",
+            details={**details, "level": level},
+        )
+    cols, rows = tile_grid(*level_size(width, height, level), tile_size)
+    if col >= cols or row >= rows:
+        return NotFound(
+            f"No such tile: level {level} of {where} has columns 0..{cols - 1} and rows 0..{rows - 1}, "
+            f"not {col}_{row}.",
+            code="tile_not_found",
+            details={**details, "level": level, "columns": [0, cols - 1], "rows": [0, rows - 1]},
+        )
+    if fmt != stored_fmt:
+        return NotFound(
+            f"No such tile: the tiles of {where} are .{stored_fmt} files, not .{fmt}.",
+            code="tile_not_found",
+            details={**details, "format": stored_fmt},
+        )
+    return NotFound("The file is missing from storage.", code="file_missing", details={"file": None})
+
+
+def _dzi_shape(descriptor: str) -> tuple[int, int, int, str] | None:
+    """``(width, height, tile_size, format)`` from a stored DZI descriptor; None if unreadable."""
+    from xml.etree import ElementTree
+
+    from jewelreview import stored_files
+
+    try:
+        image = ElementTree.fromstring(stored_files.read_bytes(descriptor))  # written by core.tiles, not users
+        size = next(child for child in image if child.tag.rsplit("}", 1)[-1] == "Size")
+        shape = int(size.get("Width")), int(size.get("Height")), int(image.get("TileSize")), image.get("Format")
+    except (OSError, ElementTree.ParseError, StopIteration, TypeError, ValueError):
+        return None
+    return shape if min(shape[:3]) >= 1 and shape[3] else None
+
+
 def _pyramid_descriptor(photo: Photo, pyramid: str) -> str:
     if match := REVISION_PYRAMID.fullmatch(pyramid):
         from jewelreview.repairs.selectors import revision_tiles_name

@@ -21,6 +21,7 @@ from jewelreview.catalog.selectors import (
     photo_file_name,
     photo_get,
     photo_list,
+    photo_tile_missing,
     photo_tile_name,
     sku_list,
 )
@@ -161,8 +162,10 @@ class PhotoTileView(ApiView):
     )
     def get(self, request, photo_id: int, pyramid: str, level: int, col: int, row: int, fmt: str):
         photo = photo_get(photo_id=photo_id)
-        name = photo_tile_name(photo=photo, pyramid=pyramid, level=level, col=col, row=row, fmt=fmt)
-        return stored_file_response(name)
+        tile = {"pyramid": pyramid, "level": level, "col": col, "row": row, "fmt": fmt}
+        return stored_file_response(
+            photo_tile_name(photo=photo, **tile), missing=lambda: photo_tile_missing(photo=photo, **tile)
+        )
 
 
 class UploadView(ApiView):

@@ -368,3 +368,53 @@ def test_batches_and_skus_with_counts(api, catalog):
     assert [s["code"] for s in both] == ["RING-1", "RING-2"]
     assert api.reviewer.get("/api/skus/?status=done&status=needs_repair").json()["count"] == 1
     assert api.reviewer.get(f"/api/skus/?batch={summer}&batch={summer}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("tile", "message", "details"),
+    [
+        (
+            "original_files/99/0_0.jpeg",
+            "No such tile: pyramid original of photo {pk} has levels 0..10, not 99.",
+            {"pyramid": "original", "levels": [0, 10], "level": 99},
+        ),
+        (
+            "cutout_files/10/3_0.png",
+            "No such tile: level 10 of pyramid cutout of photo {pk} has columns 0..2 and rows 0..1, not 3_0.",
+            {"pyramid": "cutout", "levels": [0, 10], "level": 10, "columns": [0, 2], "rows": [0, 1]},
+        ),
+        (
+            "original_files/9/0_1.jpeg",
+            "No such tile: level 9 of pyramid original of photo {pk} has columns 0..1 and rows 0..0, not 0_1.",
+            {"pyramid": "original", "levels": [0, 10], "level": 9, "columns": [0, 1], "rows": [0, 0]},
+        ),
+        (
+            "original_files/0/0_0.png",
+            "No such tile: the tiles of pyramid original of photo {pk} are .jpeg files, not .png.",
+            {"pyramid": "original", "levels": [0, 10], "format": "jpeg"},
+        ),
+    ],
+)
+def test_a_tile_outside_its_pyramid_is_no_such_tile_naming_the_valid_ones(api, make_photo, tile, message, details):
+    """QA L7: these answered 404 file_missing "The file is missing from storage.", which reads like lost data."""
+    from jewelreview.catalog.tasks import photo_prepare
+
+    photo = make_photo(status="new", width=600, height=300)  # levels 0..10; level 10 is 3 x 2 tiles of 254
+    photo_prepare.call(photo_id=photo.pk)
+    response = api.reviewer.get(f"/api/photos/{photo.pk}/tiles/{tile}")
+    assert response.status_code == 404
+    assert response.json() == {"code": "tile_not_found", "message": message.format(pk=photo.pk), "details": details}
+
+
+def test_a_tile_of_the_pyramid_gone_from_storage_is_still_file_missing(api, make_photo):
+    from django.core.files.storage import default_storage
+
+    from jewelreview.catalog.tasks import photo_prepare
+
+    photo = make_photo(status="new", width=600, height=300)
+    photo_prepare.call(photo_id=photo.pk)
+    photo.refresh_from_db()
+    assert api.reviewer.get(f"/api/photos/{photo.pk}/tiles/original_files/10/2_1.jpeg").status_code == 200
+    default_storage.delete(photo.tiles_original.name.removesuffix(".dzi") + "_files/10/2_1.jpeg")
+    response = api.reviewer.get(f"/api/photos/{photo.pk}/tiles/original_files/10/2_1.jpeg")
+    assert response.status_code == 404 and response.json()["code"] == "file_missing"
