@@ -66,13 +66,14 @@ def _analyse(photo: Photo, geometry, box, channel: str, base: str) -> ChannelAna
     from core.channels import channel_scores, resolve_channel_params
     from core.errors import CoreError
 
+    from core import rasterize
+
+    coverage = rasterize.coverage(geometry, box)
+    _require_area(coverage)
     inputs = photo_inputs(photo=photo)
     rgb = inputs.rgb8()[box.slices()]
     base_alpha = inputs.auto_alpha() if base == "auto" else inputs.ai_alpha
     ai_alpha = base_alpha[box.slices()]
-    from core import rasterize
-
-    coverage = rasterize.coverage(geometry, box)
     try:
         scores = channel_scores(rgb, coverage, ai_alpha=ai_alpha)
         auto = resolve_channel_params(rgb, coverage, ai_alpha, channel="auto")
@@ -122,6 +123,9 @@ def _region_parse(region: str):
 def _region_box(geometry, photo: Photo):
     from core.window import Rect
 
+    x0, y0, x1, y1 = geometry.bbox
+    if x0 == x1 or y0 == y1:  # a point or a straight line along x or y: no box at all
+        raise InvalidInput(NO_AREA, code="invalid_region", details={"field": "region"})
     box = geometry.window().clip(Rect(0, 0, photo.width, photo.height))
     if box.empty:
         raise InvalidInput(
@@ -135,6 +139,19 @@ def _region_box(geometry, photo: Photo):
             details={"field": "region", "limit_pixels": MAX_REGION_PIXELS},
         )
     return box
+
+
+NO_AREA = "region: the region has no area (its points lie on one line); draw around the lost detail."
+
+
+def _require_area(coverage: np.ndarray) -> None:
+    """Refuse a region no pixel is at least half inside: there is nothing to analyse."""
+    if np.count_nonzero(coverage >= 128):
+        return
+    message = NO_AREA if not coverage.any() else (
+        "region: the region is too thin: no pixel is even half inside it; draw it wider around the lost detail."
+    )
+    raise InvalidInput(message, code="invalid_region", details={"field": "region"})
 
 
 def _histogram(channel: np.ndarray, inside: np.ndarray) -> list[int]:

@@ -85,6 +85,11 @@ def test_an_explicit_channel_resolves_that_channel(api, gold_wire):
     [
         ("M 100 100 H 120 V 120 Z", "region: the region lies outside the photo."),
         ("M 10 10 L", "region: "),
+        # QA L7: a zero-area region inside the photo was said to lie outside it.
+        ("M 0 0 L 0 0 Z", "region: the region has no area (its points lie on one line); draw around the lost detail."),
+        ("M 5 5 L 20 5 L 30 5 Z", "region: the region has no area (its points lie on one line)"),
+        ("M 0 0 L 10 10 Z", "region: the region has no area (its points lie on one line)"),
+        ("M 10 10 L 40 10 L 40 10.2 Z", "region: the region is too thin: no pixel is even half inside it"),
     ],
 )
 def test_bad_regions_are_refused_naming_the_field(gold_wire, region, message):
