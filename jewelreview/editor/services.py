@@ -7,7 +7,7 @@ revisions API); nothing here renders or changes a photo.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -38,6 +38,9 @@ MAX_DRAFTS_PER_USER = 200
 # Bytes of drafts per person: 200 typical drafts (~0.25 MB) fit, and only about a dozen
 # worst-case 4 MB ones; 50 MB per person keeps the table small on a shared database.
 MAX_DRAFT_TOTAL_BYTES_PER_USER = 50 * 1024 * 1024
+# A kept draft stamped further than this past the server's clock came from a clock that is wrong
+# (computers keep time within seconds of each other); it does not refuse a state stamped within it.
+CLOCK_AHEAD_TOLERANCE = timedelta(minutes=5)
 
 
 def draft_save(
@@ -53,16 +56,15 @@ def draft_save(
     Refuses (Conflict ``newer_draft_exists``) a state older than the one kept, so a slow request
     from an earlier moment never overwrites a later one.
 
-    ``saved_at`` comes from the browser's clock: a moment past the server's now is kept as now, and
-    a kept moment past the server's clock (stored before this rule) counts as the moment the server
-    kept it (``updated_at``, its now then), so one draft stamped by a clock running ahead cannot
-    refuse every correctly stamped draft after it.
+    ``saved_at`` comes from the browser's clock, and orders one browser's states by that clock
+    however far it runs ahead. But a kept moment past the server's clock by more than
+    :data:`CLOCK_AHEAD_TOLERANCE` does not refuse a state stamped within it: one draft stamped by a
+    skewed clock (or a bad integrator's 2999) cannot refuse every correctly stamped draft after it.
     """
     require(author, Action.REVISION_CREATE)
     size = _document_check(document)
     base = _base_revision(photo, base_revision)
-    now = timezone.now()
-    saved_at = min(saved_at, now)
+    horizon = timezone.now() + CLOCK_AHEAD_TOLERANCE
     with transaction.atomic():
         draft = Draft.objects.select_for_update().filter(photo=photo, author=author).first()
         if draft is None:
@@ -70,12 +72,12 @@ def draft_save(
             return Draft.objects.create(
                 photo=photo, author=author, base_revision=base, document=document, saved_at=saved_at
             )
-        kept_at = min(draft.saved_at, draft.updated_at)
-        if saved_at < kept_at:
+        implausible = draft.saved_at > horizon >= saved_at
+        if saved_at < draft.saved_at and not implausible:
             raise Conflict(
                 "A newer draft of this photo is kept already (from another tab or window).",
                 code="newer_draft_exists",
-                details={"saved_at": kept_at.isoformat()},
+                details={"saved_at": draft.saved_at.isoformat()},
             )
         draft.document, draft.base_revision, draft.saved_at = document, base, saved_at
         draft.save(update_fields=["document", "base_revision", "saved_at", "updated_at"])
