@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -113,7 +115,9 @@ class PhotoFileView(ApiView):
     def get(self, request, photo_id: int, kind: str):
         photo = photo_get(photo_id=photo_id)
         name = photo_file_name(photo=photo, kind=kind)
-        return stored_file_response(name, download_name=f"{photo.sku.code}_{photo.view}_{kind}")
+        # The stored name's extension is the file's sniffed format (ingest), so a saved download opens.
+        download = f"{photo.sku.code}_{photo.view}_{kind}{PurePosixPath(name).suffix}"
+        return stored_file_response(name, download_name=download)
 
 
 PYRAMID = OpenApiParameter(

@@ -65,7 +65,11 @@ class QueueRenewOutput(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text="The photos whose lease is yours until `lease_until`; any other is no longer yours.",
     )
-    lease_until = serializers.DateTimeField(source="until")
+    lease_until = serializers.DateTimeField(
+        source="until",
+        allow_null=True,
+        help_text="When the renewed leases lapse; null when nothing was renewed (none of `photos` is yours).",
+    )
 
 
 class QueueReleaseInput(serializers.Serializer):

@@ -166,7 +166,7 @@ class LeaseRenewal:
     """The leases a heartbeat kept: ``renewed`` photo ids are the actor's until ``until``."""
 
     renewed: list[int]
-    until: datetime
+    until: datetime | None  # None when nothing was renewed: no lease of the actor's lasts until then
 
 
 def review_lease_renew(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> LeaseRenewal:
@@ -188,7 +188,7 @@ def review_lease_renew(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> 
         renewed = sorted(
             Photo.objects.filter(pk__in=ids, review_holder=actor, review_lease_until=until).values_list("pk", flat=True)
         )
-    return LeaseRenewal(renewed=renewed, until=until)
+    return LeaseRenewal(renewed=renewed, until=until if renewed else None)
 
 
 def review_lease_release(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> list[int]:

@@ -71,7 +71,8 @@ class QueueRenewView(ApiView):
         description=(
             f"Extends your review leases on `photos` by {int(REVIEW_LEASE.total_seconds() // 60)} minutes from now. "
             "Only photos still waiting for review whose lease is still yours are renewed; a photo missing from "
-            "`renewed` was decided or handed to another reviewer after your lease lapsed."
+            "`renewed` was decided or handed to another reviewer after your lease lapsed. When none is renewed "
+            "(none is yours, or none exists), `renewed` is empty and `lease_until` is null."
         ),
         request=QueueRenewInput,
         responses={200: QueueRenewOutput, **errors(400, *SIGNED_IN_ERRORS, 415)},

@@ -285,6 +285,17 @@ def test_files_are_streamed_from_storage(api, make_photo, scenes):
     assert tile["Content-Type"] == "image/jpeg" and b"".join(tile.streaming_content) == b"\xff\xd8tile-jpeg"
 
 
+def test_downloads_are_named_with_the_stored_files_extension(api, make_photo, scenes):
+    """QA L8: "RNG-100_front_original" without .jpg, so a saved download did not open as a photo."""
+    photo = scenes.with_tiles(make_photo(sku="R", view="front"))
+    expected = {"original": "R_front_original.jpg", "ai_mask": "R_front_ai_mask.png"}
+    expected["preview_cutout"] = "R_front_preview_cutout.webp"
+    for kind, filename in expected.items():
+        response = api.reviewer.get(f"/api/photos/{photo.pk}/files/{kind}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'inline; filename="{filename}"'
+
+
 @pytest.mark.parametrize(
     ("path", "code"),
     [

@@ -127,8 +127,16 @@ def test_renew_extends_the_callers_leases_and_names_them(users, make_photo):
     body = answer.json()
     assert body["renewed"] == [photo.pk] and body["lease_until"] >= first["lease_until"]
     other = client_for(users.manager).post("/api/queue/renew/", {"photos": [photo.pk]}, format="json").json()
-    assert other["renewed"] == []
+    assert other == {"renewed": [], "lease_until": None}  # nothing of the manager's lasts until any time
     assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
+
+
+@pytest.mark.parametrize("photos", [[], [99999]])
+def test_renewing_nothing_reports_no_lease(users, make_photo, photos):
+    """QA L8: {"photos": []} and unknown ids answered a fresh lease_until although nothing was renewed."""
+    make_photo()
+    answer = client_for(users.reviewer).post("/api/queue/renew/", {"photos": photos}, format="json")
+    assert answer.status_code == 200 and answer.json() == {"renewed": [], "lease_until": None}
 
 
 def test_release_gives_back_the_callers_leases_and_names_them(users, make_photo):
