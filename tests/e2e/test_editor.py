@@ -794,6 +794,33 @@ def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_u
     assert math.dist(corners[4:6], (780, 450)) <= 1.0, op["region"]
 
 
+def test_undoing_back_to_the_saved_revision_drops_the_draft_so_my_work_says_nothing_unsaved(
+    live_url, claimed, chromium
+):
+    """Review: a draft equal to the saved revision (an edit, then undone) made My work warn of
+    edits not saved, and its Submit ask. Undone back to the revision, the draft is dropped."""
+    from playwright.sync_api import expect
+
+    photo = claimed["photo"]
+    with editor_session(chromium, live_url, photo.pk) as (page, problems):
+        draw_closed_path_round_the_prong(page)
+        save_and_render(page, "prong")
+        visible = page.locator("#op-list input[data-action=visible]").first
+        visible.uncheck()  # an edit, not saved
+        expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
+        card = page.request.get(f"{live_url}/retouch/").text()
+        assert "that are not saved: Submit sends revision r1 without them." in card
+        page.keyboard.press("Control+z")  # back to what was saved
+        expect(visible).to_be_checked()
+        expect(page.locator("#draft-status")).to_have_text("Nothing unsaved: no draft is kept.")
+        page.wait_for_load_state("networkidle")
+        card = page.request.get(f"{live_url}/retouch/").text()
+        assert "that are not saved" not in card and "data-confirm" not in card
+        page.reload()
+        expect(page.locator("#draft-notice")).to_be_hidden()
+        assert problems == []
+
+
 def test_submit_refuses_unsaved_edits_and_a_save_ends_the_draft(live_url, claimed, chromium):
     """A draft restored on opening is saved: the "Discard the draft" notice goes (its revision is
     now the saved one). An edit then made and not saved: Submit refuses and says why, the photo

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DRAFT_VERSION, LOCAL_DRAFT_MAX_AGE_MS, changedSinceSent, draftDocument, draftToDoc, localDraftKey, localDraftsToDrop, newestDraft } from "../../frontend/static/js/editor/state/drafts.js";
+import { DRAFT_VERSION, LOCAL_DRAFT_MAX_AGE_MS, changedSinceSent, draftDocument, draftToDoc, localDraftKey, localDraftsToDrop, newestDraft, nothingUnsaved } from "../../frontend/static/js/editor/state/drafts.js";
+import { fromRecipe } from "../../frontend/static/js/editor/state/ops.js";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 const recipe = { version: 1, base: "ai", ops: [{ op: "refine", smooth: 0, feather: 0, contrast: 90, shift_edge: 100 }] };
@@ -68,4 +69,15 @@ test("a draft written before auto-fix's boxes had corners loads them with corner
   assert.equal("shape" in doc.ops[2], false, "the whole-mask refine has no region");
   assert.equal(doc.ops[3].shape, null, "a brush region stays the brush's");
   assert.equal(doc.ops[0].region, box, "the region is kept as it was");
+});
+
+test("nothing is unsaved when the document is the saved revision again and no note is written", () => {
+  const saved = fromRecipe({ version: 1, base: "ai", ops: [{ op: "refine", contrast: 20 }] });
+  const again = fromRecipe({ version: 1, base: "ai", ops: [{ op: "refine", contrast: 20, enabled: true }] }, "x");
+  const edited = fromRecipe({ version: 1, base: "ai", ops: [{ op: "refine", contrast: 30 }] });
+  assert.equal(nothingUnsaved(again, "", saved), true, "same ops, other ids and spellings");
+  assert.equal(nothingUnsaved(again, "  ", saved), true);
+  assert.equal(nothingUnsaved(again, "prong fixed", saved), false, "a note is unsaved work");
+  assert.equal(nothingUnsaved(edited, "", saved), false);
+  assert.equal(nothingUnsaved(fromRecipe(null), "", fromRecipe(null)), true, "no revision and no ops");
 });

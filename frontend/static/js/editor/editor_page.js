@@ -10,7 +10,7 @@
  * by the layers and panels; document changes also ask for a preview and keep the draft.
  */
 
-import { draftDiffers, draftToDoc, newestDraft } from "./state/drafts.js";
+import { draftDiffers, draftToDoc, newestDraft, nothingUnsaved } from "./state/drafts.js";
 import { currentRecipe, displayedOps, editorReduce, initialEditorState } from "./state/editor_state.js";
 import { fromRecipe } from "./state/ops.js";
 import { revisionHeading } from "./state/revision_heading.js";
@@ -205,7 +205,7 @@ function start() {
     say,
   });
   bindEditorKeyboard({ store, viewStore, deepZoom, pointer, panels, toolbar, help, say });
-  note.addEventListener("input", () => keeper.keep());
+  note.addEventListener("input", keepDraft);
   byId("draft-discard").addEventListener("click", () => {
     const state = store.getState();
     store.dispatch({ type: "commit", set: { label: "Discard the draft", changes: [{ kind: "replace", before: state.doc.ops, after: savedRevision.doc.ops }] }, drawing: null });
@@ -242,6 +242,12 @@ function start() {
     previewLayer.setBackdrop(view.backdrop, view.customColour);
   }
 
+  /** Keep the draft of a change, or drop it when the change undid every edit since the save. */
+  function keepDraft() {
+    if (nothingUnsaved(store.getState().doc, note.value, savedRevision.doc)) void keeper.discard("Nothing unsaved: no draft is kept.");
+    else keeper.keep();
+  }
+
   store.on((state, previous) => {
     if (shown && outlived(shown, state)) unsay(shown);
     shapes.render(displayedOps(state), state.selection);
@@ -250,7 +256,7 @@ function start() {
     channelPanel.render(state);
     opsList.render(state);
     if (state.doc !== previous.doc) {
-      keeper.keep();
+      keepDraft();
       committed();
     }
   });

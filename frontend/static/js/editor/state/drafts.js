@@ -148,6 +148,15 @@ export function draftDiffers(draft, revisionRecipe) {
 }
 
 /**
+ * Whether the editor holds just the saved revision again (its edits undone, no note): no draft is
+ * kept then, so My work does not say there are edits left unsaved.
+ * @param {import("./ops.js").EditorDoc} doc @param {string} note @param {import("./ops.js").EditorDoc} savedDoc
+ */
+export function nothingUnsaved(doc, note, savedDoc) {
+  return note.trim() === "" && sameRecipe(toRecipe(doc), toRecipe(savedDoc));
+}
+
+/**
  * Whether two recipes do the same (an editor's and a saved one, which the server may have written
  * with other key orders or `enabled: true` spelled out); null is no recipe (the AI mask alone).
  * @param {any} a @param {any} b

@@ -167,14 +167,18 @@ export function createDraftKeeper({ photoId, username, url, doc, note, baseRevis
         // storage off: nothing to free
       }
     },
-    /** Drop both copies (after a save made the edit a revision, or the person discarded it). */
-    async discard() {
+    /**
+     * Drop both copies (after a save made the edit a revision, the person discarded it, or undid
+     * back to the saved revision).
+     * @param {string} [message] what the status line says
+     */
+    async discard(message = "Saved: no draft is kept.") {
       if (timer) clearTimeout(timer);
       timer = null;
       unsent = null;
       generation += 1;
       const pending = sending;
-      status("Saved: no draft is kept.");
+      status(message);
       try {
         localStorage.removeItem(key);
       } catch {
