@@ -36,7 +36,7 @@ from PIL import ImageCms
 
 from core.codecs_files import read_bytes, write_bytes_atomic
 from core.codecs_header import Header, ImageInfo, check_complete, describe, probe, read_header
-from core.codecs_mask import decode_ai_result
+from core.codecs_mask import decode_ai_result, mask_size_mismatch
 from core.codecs_pixels import _decode_jpeg, _imdecode, _load, _owned, _upright
 from core.codecs_png import encode_png
 from core.codecs_preview import encode_preview, encode_tile, resize_rgba, thumbnail_of
@@ -52,6 +52,7 @@ __all__ = [
     "encode_png",
     "encode_preview",
     "encode_tile",
+    "mask_size_mismatch",
     "probe",
     "read_bytes",
     "resize_rgba",

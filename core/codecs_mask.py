@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.codecs_header import Header, read_header
+from core.codecs_header import Header, ImageInfo, read_header
 from core.codecs_pixels import _decode_jpeg, _imdecode, _load, _owned, _upright
 from core.codecs_preview import to_uint8
 from core.errors import SizeMismatchError
@@ -60,6 +60,43 @@ def decode_ai_result(data: bytes, *, size: tuple[int, int]) -> np.ndarray:
     else:
         alpha = _alpha_from_pixels(pixels, use_alpha=use_alpha)
     return _owned(_upright(to_uint8(alpha), info.orientation))
+
+
+def mask_size_mismatch(mask: ImageInfo, original: ImageInfo) -> str | None:
+    """Why an AI mask does not fit its original, for a person; None when their upright sizes match.
+
+    An original whose EXIF orientation turns it a quarter (5..8) is shown, decoded and compared
+    upright; a mask saved at the original's stored (unturned) size is the usual cause, so the
+    message says so and the size the mask needs.
+
+    Parameters
+    ----------
+    mask, original : ImageInfo
+        Their headers (:func:`core.codecs.probe`).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> photo = dataclasses.replace(ImageInfo.of_array(np.zeros((16, 10, 3), np.uint8)), orientation=6)
+    >>> mask_size_mismatch(ImageInfo.of_array(np.zeros((10, 16), np.uint8)), photo)  # doctest: +NORMALIZE_WHITESPACE
+    "AI mask is 16x10 but the original is 10x16: the original's EXIF orientation was applied (it is
+    shown upright), and the mask has its unrotated size; save the mask upright, at 10x16"
+    >>> mask_size_mismatch(ImageInfo.of_array(np.zeros((16, 10), np.uint8)), photo) is None
+    True
+    """
+    if (mask.width, mask.height) == (original.width, original.height):
+        return None
+    said = f"AI mask is {mask.width}x{mask.height} but the original is {original.width}x{original.height}"
+    if original.orientation >= 5 and (mask.width, mask.height) == (original.height, original.width):
+        said += (
+            ": the original's EXIF orientation was applied (it is shown upright), and the mask has its "
+            f"unrotated size; save the mask upright, at {original.width}x{original.height}"
+        )
+    return said
 
 
 # -- decoding steps ---------------------------------------------------------------------------

@@ -391,11 +391,8 @@ def _check_images(pair: Pair, original: bytes, limits: IngestLimits) -> _Checked
     ai_result = _read(pair.ai_result, limits)
     try:
         ai_info = codecs.probe(ai_result)
-        if (ai_info.width, ai_info.height) != (info.width, info.height):
-            return Refusal(
-                pair.original.name,
-                f"AI mask is {ai_info.width}x{ai_info.height} but the original is {info.width}x{info.height}",
-            )
+        if mismatch := codecs.mask_size_mismatch(ai_info, info):
+            return Refusal(pair.original.name, mismatch)
         codecs.decode_ai_result(ai_result, size=(info.width, info.height))
     except CoreError as exc:
         return Refusal(pair.original.name, f"AI result {pair.ai_result.name}: {exc}")

@@ -24,6 +24,7 @@ from core.codecs import (
     encode_png,
     encode_preview,
     encode_tile,
+    mask_size_mismatch,
     probe,
     read_bytes,
     resize_rgba,
@@ -456,6 +457,22 @@ def test_decode_ai_result_wrong_size_names_both_sizes():
     with pytest.raises(SizeMismatchError) as caught:
         decode_ai_result(data, size=(800, 1200))
     assert str(caught.value) == "AI mask is 1200x800 but the original is 800x1200 (upright)"
+
+
+def test_a_mask_at_an_exif_rotated_originals_stored_size_is_told_the_orientation_was_applied():
+    """QA L7: "AI mask is 1600x1000 but the original is 1000x1600" did not say why."""
+    photo = probe(_save(Image.fromarray(_random_rgb(100, 160, seed=3)), "JPEG", quality=90, exif=_exif(6)))
+    assert (photo.width, photo.height) == (100, 160)  # stored 160 x 100, shown upright
+    unturned = probe(_save(Image.new("L", (160, 100)), "PNG"))
+    assert mask_size_mismatch(unturned, photo) == (
+        "AI mask is 160x100 but the original is 100x160: the original's EXIF orientation was applied "
+        "(it is shown upright), and the mask has its unrotated size; save the mask upright, at 100x160"
+    )
+    other = probe(_save(Image.new("L", (90, 90)), "PNG"))
+    assert mask_size_mismatch(other, photo) == "AI mask is 90x90 but the original is 100x160"
+    assert mask_size_mismatch(probe(_save(Image.new("L", (100, 160)), "PNG")), photo) is None
+    plain = probe(_save(Image.new("RGB", (100, 160)), "PNG"))  # no orientation: just the two sizes
+    assert mask_size_mismatch(unturned, plain) == "AI mask is 160x100 but the original is 100x160"
 
 
 def test_decode_inputs_equals_the_two_decodes():

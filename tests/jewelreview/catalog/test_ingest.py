@@ -98,6 +98,29 @@ def test_ai_mask_of_another_size_is_refused_and_nothing_is_written(images, users
     refused = "  refused ring_front.jpg (with ring_front_mask.png): AI mask is 30x40 but the original is 40x30"
     assert refused in report.lines()
     assert Photo.objects.count() == 0 and Sku.objects.count() == 0 and Batch.objects.count() == 0
+
+
+def test_a_mask_at_an_exif_rotated_originals_stored_size_is_told_the_orientation_was_applied(images, users):
+    """QA L7: the refusal named both sizes but not the EXIF orientation that made them differ."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turned a quarter: stored 40 x 30, shown 30 x 40
+    rotated = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 180, 40)).save(rotated, "JPEG", exif=exif.tobytes())
+    report = ingest_files(
+        files=_files({"ring_front.jpg": rotated.getvalue(), "ring_front_mask.png": images.mask(40, 30)}),
+        batch_name="b",
+        actor=users.manager,
+    )
+    assert [(r.name, r.reason) for r in report.refused] == [
+        (
+            "ring_front.jpg",
+            "AI mask is 40x30 but the original is 30x40: the original's EXIF orientation was applied (it is shown "
+            "upright), and the mask has its unrotated size; save the mask upright, at 30x40",
+        ),
+    ]
+    assert Photo.objects.count() == 0 and Batch.objects.count() == 0
     assert _nothing_stored()
 
 
