@@ -72,11 +72,17 @@ class QueueRenewOutput(serializers.Serializer):
     )
 
 
+class LeaseInput(serializers.Serializer):
+    photo = id_field()
+    lease_until = serializers.DateTimeField(help_text="The lease's `lease_until` as you were last told it.")
+
+
 class QueueReleaseInput(serializers.Serializer):
-    photos = serializers.ListField(
-        child=id_field(),
+    leases = serializers.ListField(
+        child=LeaseInput(),
         max_length=MAX_RENEW,
-        help_text="Photos whose review lease you give back (the review page's up next, as it is left).",
+        help_text="Review leases you give back (the review page's, as it is left). Only a lease lasting until "
+        "the time given ends: one taken again since (a reload, another tab) is kept.",
     )
 
 

@@ -191,18 +191,23 @@ def review_lease_renew(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> 
     return LeaseRenewal(renewed=renewed, until=until if renewed else None)
 
 
-def review_lease_release(*, actor: AbstractBaseUser, photo_ids: Iterable[int]) -> list[int]:
-    """Give back ``actor``'s review leases on ``photo_ids``; the ids released, sorted.
+def review_lease_release(*, actor: AbstractBaseUser, leases: Iterable[tuple[int, datetime]]) -> list[int]:
+    """Give back ``actor``'s review leases, each ``(photo id, its lease_until)``; the ids released, sorted.
 
     The review page calls this as it is left (closed, or another page opened) for the leases it
     took and no longer needs, chiefly the photo up next: it returns to the queue at once instead of
-    after ``REVIEW_LEASE``. A lease someone else holds is left alone, as is one already gone.
+    after ``REVIEW_LEASE``. Only the lease that lasts until the time given is ended: a request that
+    arrives late (the page reloaded, or another tab on the photo, leased it again meanwhile) finds
+    a newer lease and leaves it. A lease someone else holds is left alone, as is one already gone.
     """
     require(actor, Action.PHOTO_APPROVE)
+    match = Q(pk__in=[])
+    for photo_id, until in leases:
+        match |= Q(pk=photo_id, review_lease_until=until)
     with transaction.atomic():
         # Locked as read (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so the
         # ids answered are exactly the leases this update ends.
-        held = Photo.objects.select_for_update().filter(pk__in=frozenset(photo_ids), review_holder=actor)
+        held = Photo.objects.select_for_update().filter(match, review_holder=actor)
         released = sorted(held.values_list("pk", flat=True))
         Photo.objects.filter(pk__in=released, review_holder=actor).update(review_holder=None, review_lease_until=None)
     return released

@@ -92,13 +92,15 @@ class QueueReleaseView(ApiView):
         summary="Give back your review leases (the review page, as it is left)",
         description=(
             "Ends your review leases on `photos`, so they return to the queue at once rather than after "
-            f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes. A photo whose lease is not yours is left alone "
-            "and missing from `released`."
+            f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes. A lease is ended only if it still lasts until the "
+            "`lease_until` given (one renewed or taken again since is kept); a photo whose lease is not yours is "
+            "left alone. Either is missing from `released`."
         ),
         request=QueueReleaseInput,
         responses={200: QueueReleaseOutput, **errors(400, *SIGNED_IN_ERRORS, 415)},
     )
     def post(self, request):
         data = validated(QueueReleaseInput, request.data)
-        released = review_lease_release(actor=request.user, photo_ids=data["photos"])
+        leases = [(lease["photo"], lease["lease_until"]) for lease in data["leases"]]
+        released = review_lease_release(actor=request.user, leases=leases)
         return Response(QueueReleaseOutput({"released": released}).data)

@@ -360,9 +360,9 @@ def test_leaving_the_queue_flow_gives_its_leases_back_but_that_of_the_photo_it_o
     releases: list[list[int]] = []
     release = queue_views_api.review_lease_release
 
-    def recorded(*, actor, photo_ids):
-        releases.append(list(photo_ids))
-        return release(actor=actor, photo_ids=photo_ids)
+    def recorded(*, actor, leases):
+        releases.append([photo for photo, _ in leases])
+        return release(actor=actor, leases=leases)
 
     monkeypatch.setattr(queue_views_api, "review_lease_release", recorded)
     with chromium() as browser:

@@ -8,7 +8,7 @@ import {
   heartbeatMs,
   leaseLapsed,
   queueFlowQuery,
-  releaseIds,
+  releaseLeases,
   renewalIds,
   renewalOutcome,
 } from "../../frontend/static/js/state/review_lease.js";
@@ -37,11 +37,16 @@ test("a heartbeat renews the photo on screen and the one up next, and reports th
 });
 
 test("leaving gives back every lease the page holds but that of the photo it opens", () => {
-  assert.deepEqual(releaseIds({ current: 4, upNext: 9 }, null), [4, 9], "closed or reloaded: both");
-  assert.deepEqual(releaseIds({ current: 4, upNext: 9 }, 9), [4], "J or a decision opens the up-next photo");
-  assert.deepEqual(releaseIds({ current: 4, upNext: 9 }, 2), [4, 9], "K opens a photo seen before");
-  assert.deepEqual(releaseIds({ current: null, upNext: 9 }, 9), []);
-  assert.deepEqual(releaseIds({ current: null, upNext: null }, null), []);
+  const current = { id: 4, until: "2026-11-30T15:10:00.123456Z" };
+  const upNext = { id: 9, until: "2026-11-30T15:11:00Z" };
+  const both = [{ photo: 4, lease_until: current.until }, { photo: 9, lease_until: upNext.until }];
+  assert.deepEqual(releaseLeases({ current, upNext }, null), both, "closed or reloaded: both, each with its end");
+  assert.deepEqual(releaseLeases({ current, upNext }, 9), [both[0]], "J or a decision opens the up-next photo");
+  assert.deepEqual(releaseLeases({ current, upNext }, 2), both, "K opens a photo seen before");
+  assert.deepEqual(releaseLeases({ current: null, upNext }, 9), []);
+  assert.deepEqual(releaseLeases({ current: null, upNext: null }, null), []);
+  assert.deepEqual(releaseLeases({ current: { id: 4, until: null }, upNext }, null), [both[1]], "an end not known: kept");
+  assert.deepEqual(releaseLeases({ current, upNext: { id: 4, until: upNext.until } }, null), [both[0]], "one photo once");
 });
 
 test("the queue flow marker is added to the filters", () => {

@@ -154,7 +154,8 @@ CASES: dict[str, Case] = {
     "queue next": Case("post", lambda ctx: "/api/queue/next/", REVIEW),
     "queue renew": Case("post", lambda ctx: "/api/queue/renew/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}),
     "queue release": Case(
-        "post", lambda ctx: "/api/queue/release/", REVIEW, body=lambda ctx: {"photos": [ctx.photo.pk]}
+        "post", lambda ctx: "/api/queue/release/", REVIEW,
+        body=lambda ctx: {"leases": [{"photo": ctx.photo.pk, "lease_until": "2026-11-30T15:00:00Z"}]}
     ),
     "autofix": Case("post", photo_url("autofix/"), REVIEW, ok=201, setup=autofix_ctx),
     "crop preview": Case(

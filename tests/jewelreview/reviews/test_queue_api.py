@@ -141,11 +141,18 @@ def test_renewing_nothing_reports_no_lease(users, make_photo, photos):
 
 def test_release_gives_back_the_callers_leases_and_names_them(users, make_photo):
     photo = make_photo()
-    assert client_for(users.reviewer).post(URL, {}, format="json").json()["photo"]["id"] == photo.pk
-    other = client_for(users.manager).post("/api/queue/release/", {"photos": [photo.pk]}, format="json")
+    taken = client_for(users.reviewer).post(URL, {}, format="json").json()
+    assert taken["photo"]["id"] == photo.pk
+    lease = {"leases": [{"photo": photo.pk, "lease_until": taken["lease_until"]}]}
+    other = client_for(users.manager).post("/api/queue/release/", lease, format="json")
     assert other.status_code == 200 and other.json() == {"released": []}
     assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
-    answer = client_for(users.reviewer).post("/api/queue/release/", {"photos": [photo.pk]}, format="json")
+    renewed = client_for(users.reviewer).post("/api/queue/renew/", {"photos": [photo.pk]}, format="json").json()
+    late = client_for(users.reviewer).post("/api/queue/release/", lease, format="json")  # names the lease renewed since
+    assert late.status_code == 200 and late.json() == {"released": []}
+    assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
+    current = {"leases": [{"photo": photo.pk, "lease_until": renewed["lease_until"]}]}
+    answer = client_for(users.reviewer).post("/api/queue/release/", current, format="json")
     assert answer.status_code == 200, answer.json()
     assert answer.json() == {"released": [photo.pk]}
     assert Photo.objects.get(pk=photo.pk).review_holder_id is None
@@ -158,17 +165,28 @@ def test_release_from_the_review_page_needs_the_session_and_its_csrf_token(users
     client.force_login(users.reviewer)
     assert client.get("/api/me/").status_code == 200  # sets the csrftoken cookie
     csrf = client.cookies["csrftoken"].value
-    assert client.post(URL, {}, format="json", HTTP_X_CSRFTOKEN=csrf).json()["photo"]["id"] == photo.pk
-    refused = client.post("/api/queue/release/", {"photos": [photo.pk]}, format="json")
+    taken = client.post(URL, {}, format="json", HTTP_X_CSRFTOKEN=csrf).json()
+    assert taken["photo"]["id"] == photo.pk
+    lease = {"leases": [{"photo": photo.pk, "lease_until": taken["lease_until"]}]}
+    refused = client.post("/api/queue/release/", lease, format="json")
     assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
     assert Photo.objects.get(pk=photo.pk).review_holder_id == users.reviewer.pk
-    accepted = client.post("/api/queue/release/", {"photos": [photo.pk]}, format="json", HTTP_X_CSRFTOKEN=csrf)
+    accepted = client.post("/api/queue/release/", lease, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert accepted.json() == {"released": [photo.pk]}
-    assert APIClient().post("/api/queue/release/", {"photos": [photo.pk]}, format="json").status_code == 401
+    assert APIClient().post("/api/queue/release/", lease, format="json").status_code == 401
 
 
-@pytest.mark.parametrize("payload", [{}, {"photos": "1"}, {"photos": list(range(1, 12))}])
-def test_release_refuses_bad_input_naming_photos(users, payload):
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"leases": "1"},
+        {"leases": [{"photo": 1}]},
+        {"leases": [{"photo": 1, "lease_until": "soon"}]},
+        {"leases": [{"photo": i, "lease_until": "2026-11-30T15:00:00Z"} for i in range(1, 12)]},
+    ],
+)
+def test_release_refuses_bad_input_naming_leases(users, payload):
     answer = client_for(users.reviewer).post("/api/queue/release/", payload, format="json")
     assert answer.status_code == 400
-    assert "photos" in str(answer.json()["details"])
+    assert "leases" in str(answer.json()["details"])

@@ -343,8 +343,9 @@ def test_a_retoucher_may_not_renew(users, make_photo):
 def test_releasing_frees_the_up_next_lease_for_the_next_reviewer_at_once(users, make_photo):
     on_screen, up_next = _age(make_photo(), 20), _age(make_photo(), 10)
     review_next(actor=users.manager)  # leases on_screen
-    assert review_next(actor=users.manager, current=on_screen.pk).photo.pk == up_next.pk
-    assert review_lease_release(actor=users.manager, photo_ids=[up_next.pk]) == [up_next.pk]
+    lease = review_next(actor=users.manager, current=on_screen.pk)
+    assert lease.photo.pk == up_next.pk
+    assert review_lease_release(actor=users.manager, leases=[(up_next.pk, lease.until)]) == [up_next.pk]
     assert _holder(up_next) == (None, None)
     assert _holder(on_screen)[0] == users.manager.pk  # not asked for: kept
     assert review_next(actor=users.reviewer).photo.pk == up_next.pk
@@ -356,7 +357,8 @@ def test_releasing_leaves_leases_of_others_alone(users, make_photo):
     soon = timezone.now() + timedelta(minutes=5)
     Photo.objects.filter(pk=mine.pk).update(review_holder=users.reviewer, review_lease_until=soon)
     Photo.objects.filter(pk=theirs.pk).update(review_holder=users.manager, review_lease_until=soon)
-    released = review_lease_release(actor=users.reviewer, photo_ids=[mine.pk, theirs.pk, free.pk, 999_999])
+    asked = [(mine.pk, soon), (theirs.pk, soon), (free.pk, soon), (999_999, soon)]
+    released = review_lease_release(actor=users.reviewer, leases=asked)
     assert released == [mine.pk]
     assert _holder(mine) == (None, None)
     assert _holder(theirs) == (users.manager.pk, soon)
@@ -365,7 +367,21 @@ def test_releasing_leaves_leases_of_others_alone(users, make_photo):
 @pytest.mark.django_db
 def test_a_retoucher_may_not_release(users, make_photo):
     photo = make_photo()
-    Photo.objects.filter(pk=photo.pk).update(review_holder=users.reviewer, review_lease_until=timezone.now())
+    now = timezone.now()
+    Photo.objects.filter(pk=photo.pk).update(review_holder=users.reviewer, review_lease_until=now)
     with pytest.raises(NotAllowed):
-        review_lease_release(actor=users.retoucher, photo_ids=[photo.pk])
+        review_lease_release(actor=users.retoucher, leases=[(photo.pk, now)])
     assert _holder(photo)[0] == users.reviewer.pk
+
+
+@pytest.mark.django_db
+def test_a_late_release_leaves_a_lease_taken_again_since(users, make_photo):
+    """Review: the page's keepalive release can land after a reload leased the photo again; it
+    names the lease it meant, so the newer one stays."""
+    photo = make_photo()
+    first = review_next(actor=users.reviewer)
+    again = review_lease_renew(actor=users.reviewer, photo_ids=[photo.pk])  # the reloaded page's lease
+    assert again.until > first.until
+    assert review_lease_release(actor=users.reviewer, leases=[(photo.pk, first.until)]) == []
+    assert _holder(photo) == (users.reviewer.pk, again.until)
+    assert review_lease_release(actor=users.reviewer, leases=[(photo.pk, again.until)]) == [photo.pk]

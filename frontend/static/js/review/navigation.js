@@ -15,7 +15,7 @@
 
 import { EMPTY_TRAIL, trailBack, trailForward, trailParse, trailSerialise, trailVisit } from "../state/trail.js";
 import { resultDziUrls } from "../state/layers.js";
-import { heartbeatMs, leaseLapsed, queueFlowQuery, releaseIds, renewalIds, renewalOutcome } from "../state/review_lease.js";
+import { heartbeatMs, leaseLapsed, queueFlowQuery, releaseLeases, renewalIds, renewalOutcome } from "../state/review_lease.js";
 import { postJson, problemText } from "./api.js";
 import { prefetchPhoto } from "./prefetch.js";
 
@@ -38,8 +38,10 @@ export function createNavigation(config, hooks) {
   const leasing = Boolean(config.queue.lease);
   /** @type {ReturnType<typeof prefetchPhoto> | null} */
   let prefetching = null;
-  /** Whether the photo on screen is leased to this reviewer. */
+  /** Whether the photo on screen is leased to this reviewer, and until when (as last told). */
   let currentHeld = false;
+  /** @type {string | null} */
+  let currentUntil = null;
   /** Counts reservations: only the newest one's photo is prefetched. */
   let reservations = 0;
   /** The up-next photo leased by the newest reservation, once its answer came. @type {UpNext | null} */
@@ -74,6 +76,7 @@ export function createNavigation(config, hooks) {
     }
     if (leasing) {
       currentHeld = Boolean(answer.data.current && answer.data.current.held_by_you);
+      currentUntil = currentHeld ? answer.data.current.until : null;
       hooks.onLease(answer.data.current);
     }
     const photo = answer.data.photo;
@@ -111,6 +114,7 @@ export function createNavigation(config, hooks) {
     if (!answer.ok) return; // offline for a moment: the next beat tries again, well inside the lease
     const lost = renewalOutcome(held, answer.data.renewed);
     if (next && !lost.upNextLost) next.until = answer.data.lease_until;
+    if (held.current !== null && !lost.currentLost) currentUntil = answer.data.lease_until;
     if (lost.currentLost || lost.upNextLost) {
       upNext = reserve();
       await upNext;
@@ -128,10 +132,11 @@ export function createNavigation(config, hooks) {
 
   /** The page is being left: give back the leases it holds, but the next page's. */
   function leave() {
-    const ids = releaseIds({ current: currentHeld ? photoId : null, upNext: reserved ? reserved.id : null }, openingNext);
+    const held = { current: currentHeld ? { id: photoId, until: currentUntil } : null, upNext: reserved };
+    const leases = releaseLeases(held, openingNext);
     currentHeld = false;
     reserved = null;
-    if (ids.length) void postJson(config.urls.release, { photos: ids }, { keepalive: true });
+    if (leases.length) void postJson(config.urls.release, { leases }, { keepalive: true });
   }
   /** @param {PageTransitionEvent} event */
   function onPageHide(event) {

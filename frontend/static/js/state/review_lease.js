@@ -54,14 +54,24 @@ export function renewalOutcome(held, renewed) {
   };
 }
 
+/** @typedef {{photo: number, lease_until: string}} Lease */
+
 /**
- * @param {{current: number | null, upNext: number | null}} held the photos whose lease the page holds
+ * @param {{current: {id: number, until: string | null} | null, upNext: {id: number, until: string | null} | null}} held
+ *   the page's leases, each with its lease_until as the page was last told it
  * @param {number | null} openingNext the photo the page is opening as it is left (J, deciding, K),
  *   or null when it does not know (closed, reloaded, a link, the queue)
- * @returns {number[]} the photos whose lease to give back as the page is left
+ * @returns {Lease[]} the leases to give back as the page is left: those the next page does not
+ *   keep and whose end the page knows (the server ends only a lease lasting until then, so a late
+ *   request cannot end a lease taken again since)
  */
-export function releaseIds(held, openingNext) {
-  return renewalIds(held).filter((id) => id !== openingNext);
+export function releaseLeases(held, openingNext) {
+  /** @type {Map<number, string>} */
+  const leases = new Map();
+  for (const lease of [held.current, held.upNext]) {
+    if (lease && lease.until && lease.id !== openingNext && !leases.has(lease.id)) leases.set(lease.id, lease.until);
+  }
+  return [...leases].map(([photo, until]) => ({ photo, lease_until: until }));
 }
 
 /**
