@@ -381,12 +381,51 @@ def _check_png_ihdr(data: bytes) -> None:
 
 
 def _open_header(data: bytes, fmt: str) -> Image.Image:
+    if fmt == "PNG":
+        data = _png_without_text(data)
     try:
         return _PLUGINS[fmt](io.BytesIO(data))
     except MemoryError:
         raise
     except Exception as exc:  # a third-party parser: any failure means unreadable input
         raise decode_failure(fmt, exc, header=True) from exc
+
+
+_PNG_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt"})
+
+
+def _png_without_text(data: bytes) -> bytes:
+    """The PNG without its text chunks, which nothing here reads: Pillow inflates a compressed one
+    while reading the header and refuses one over ``PngImagePlugin.MAX_TEXT_CHUNK`` (a valid file:
+    an editor's long comment), so a mask with one was refused as corrupt. The pixels, the ICC
+    profile (``iCCP``) and every other chunk stay. ``data`` itself when it has none, or when its
+    chunks cannot be walked (Pillow then says what is wrong).
+
+    >>> import struct, zlib
+    >>> def chunk(kind, body): return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    >>> note = chunk(b"zTXt", b"comment" + bytes(2) + zlib.compress(bytes(10)))
+    >>> png = _PNG_SIGNATURE + chunk(b"IHDR", bytes(13)) + note + chunk(b"IEND", b"")
+    >>> stripped = _png_without_text(png)
+    >>> len(png) - len(stripped) == len(note), stripped[37:41], _png_without_text(stripped) is stripped
+    (True, b'IEND', True)
+    """
+    kept, offset, dropped = [data[:8]], 8, False
+    while offset + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, end = data[offset + 4 : offset + 8], offset + 12 + length
+        if end > len(data):
+            return data
+        if kind in _PNG_TEXT_CHUNKS:
+            dropped = True
+        else:
+            kept.append(data[offset:end])
+        offset = end
+        if kind == b"IEND":
+            break
+    if not dropped:
+        return data
+    kept.append(data[offset:])
+    return b"".join(kept)
 
 
 def _looks_truncated(exc: BaseException, *, header: bool) -> bool:

@@ -835,3 +835,23 @@ def test_check_complete_finds_files_cut_short_whatever_their_headers_say():
     check_complete(with_thumbnail)
     with pytest.raises(ImageDecodeError, match="no end-of-image marker"):
         check_complete(with_thumbnail[: len(with_thumbnail) - len(data) // 2])
+
+
+@pytest.mark.parametrize("kind", [b"zTXt", b"iTXt", b"tEXt"])
+def test_a_png_with_a_long_text_chunk_decodes_as_photo_and_as_mask(kind):
+    """QA: a valid mask carrying an 8 MB compressed comment was refused as "corrupt PNG header
+    (Decompressed data too large for PngImagePlugin.MAX_TEXT_CHUNK)"; text is not read at all."""
+    alpha = np.zeros((40, 50), np.uint8)
+    alpha[10:30, 10:40] = 255
+    ok, encoded = cv2.imencode(".png", alpha)
+    assert ok
+    png = encoded.tobytes()
+    text = b"x" * (8 * 1024 * 1024)
+    body = {
+        b"zTXt": b"Comment\0\0" + zlib.compress(text),
+        b"iTXt": b"Comment\0\1\0\0\0" + zlib.compress(text),
+        b"tEXt": b"Comment\0" + text[: 2 * 1024 * 1024],
+    }[kind]
+    with_note = png[:33] + _png_chunk(kind, body) + png[33:]  # after IHDR, before the pixels
+    assert np.array_equal(codecs.decode_ai_result(with_note, size=(50, 40)), alpha)
+    assert np.array_equal(codecs.decode_original(with_note).rgb[..., 0], alpha)
