@@ -23,7 +23,7 @@ import statistics
 import time
 
 from benchmarks.datasets import data_root, load_real_scene, real_names
-from core import codecs, recover
+from core import codecs, result_cache
 from core.autofix import propose_recipe
 from core.detect import detect
 from core.recipe import Recipe
@@ -59,12 +59,12 @@ def measure(name: str, runs: int, *, matte: bool = False) -> tuple[int, float, f
         rgb=scene.rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(scene.rgb)
     )
     try:
-        recover.keep_results(recover.RESULT_CACHE_BYTES)
+        result_cache.keep_op_results(result_cache.OP_RESULT_BYTES)
         cached = _timed(image, scene.ai_alpha, recipes)
-        recover.keep_results(0)
+        result_cache.keep_op_results(0)
         uncached = _timed(image, scene.ai_alpha, recipes[1:])
     finally:
-        recover.keep_results(recover.RESULT_CACHE_BYTES)
+        result_cache.keep_op_results(result_cache.OP_RESULT_BYTES)
     ops = sum(op["op"] in ("recover", "matte") for op in proposal["ops"])
     return ops, cached[0], statistics.median(cached[1:]), statistics.median(uncached)
 

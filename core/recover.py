@@ -88,8 +88,6 @@ __all__ = [
     "FOLLOW_RANGE",
     "RADIUS",
     "RADIUS_RANGE",
-    "RESULT_CACHE_BYTES",
-    "keep_results",
     "recover_margin",
     "recover_region",
 ]
@@ -102,7 +100,6 @@ FOLLOW = 32.0
 # A followed pixel's ridge exceeds this quantile of the background ring's (0.8-0.9 measured alike);
 # looser than step 5's RIDGE_QUANTILE, which lifts pixels by itself where this only lets the solve in.
 FOLLOW_QUANTILE = 0.9
-RESULT_CACHE_BYTES = result_cache.OP_RESULT_BYTES  # shared with matte (core.result_cache)
 _SOLID = 0.95
 _EMPTY = 0.03
 _RAISE = 0.1  # a gain smaller than this is no evidence
@@ -177,15 +174,6 @@ def recover_region(
         lambda: _recovered(rgb, a8, cover, box.relative_to(crop), radius, follow),
     )
     return out
-
-
-def keep_results(max_bytes: int) -> None:
-    """Keep up to ``max_bytes`` of band-op results in this process (:data:`RESULT_CACHE_BYTES` by
-    default); 0 keeps none (:func:`core.result_cache.keep_op_results`, which matte shares).
-
-    >>> keep_results(0); keep_results(RESULT_CACHE_BYTES)
-    """
-    result_cache.keep_op_results(max_bytes)
 
 
 def _recovered(

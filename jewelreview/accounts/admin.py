@@ -21,8 +21,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from jewelreview.accounts.admin_access import ManagerAdminMixin
-from jewelreview.accounts.roles import Role
-from jewelreview.accounts.roles import user_roles
+from jewelreview.accounts.roles import Role, user_roles
 from jewelreview.accounts.services import user_set_roles
 from jewelreview.reviews.services import user_work_release
 

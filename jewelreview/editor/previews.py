@@ -116,7 +116,7 @@ def _preview_make(photo: Photo, parsed, window: Window, scale: float, size, leve
         else:
             rgb, alpha = _render(inputs, parsed, window, deadline)
     except RenderTooSlowError as exc:
-        raise _too_slow(exc, len(parsed.active_ops())) from None
+        raise _too_slow(exc, parsed) from None
     rendered = time.perf_counter()
     if (alpha.shape[1], alpha.shape[0]) != size:
         rgb, alpha = codecs.resize_rgba(rgb, alpha, size)  # premultiplied area average, as core's previews
@@ -133,14 +133,17 @@ def _preview_make(photo: Photo, parsed, window: Window, scale: float, size, leve
     return Preview(png=png, window=window, width=size[0], height=size[1], timings=timings, level=level)
 
 
-def _too_slow(exc: RenderTooSlowError, ops: int) -> Unprocessable:
+def _too_slow(exc: RenderTooSlowError, recipe: Recipe) -> Unprocessable:
+    """The refusal, naming the op as the recipe numbers them (the render counts enabled ops only)."""
+    stopped = recipe.active_ops()[exc.op_index]
+    index = next(i for i, op in enumerate(recipe.ops) if op is stopped)
     return Unprocessable(
-        f"This preview took more than {PREVIEW_SECONDS:g} s and was stopped before op {exc.op_index + 1} of "
-        f"{ops}: the recipe is too heavy to preview at this zoom. Zoom out (previews below 50 % render "
-        "from a smaller copy of the photo), or use fewer or smaller blurs and regions; a saved revision "
-        "renders in the background whatever it takes.",
+        f"This preview took more than {PREVIEW_SECONDS:g} s and was stopped before op {index + 1} of "
+        f"{len(recipe.ops)}: the recipe is too heavy to preview at this zoom. Zoom out (previews below 50 % "
+        "render from a smaller copy of the photo), or use fewer or smaller blurs and regions; a saved "
+        "revision renders in the background whatever it takes.",
         code="preview_too_slow",
-        details={"limit_seconds": PREVIEW_SECONDS, "op_index": exc.op_index, "ops": ops},
+        details={"limit_seconds": PREVIEW_SECONDS, "op_index": index, "ops": len(recipe.ops)},
     )
 
 

@@ -280,7 +280,7 @@ def test_a_repeated_op_is_served_from_the_cache_and_any_change_of_its_input_solv
 def test_renders_through_the_cache_equal_renders_without_it(results_kept):
     """A recipe with a refine before the recover op and one after: moving the later one is served
     from the cache, moving the earlier one solves again; every render equals one made without it."""
-    from core import recover
+    from core import result_cache
 
     rgb, ai, _ = cluttered_scene()
     image = codecs.DecodedImage(rgb=rgb, icc_profile=None, bit_depth=8, info=codecs.ImageInfo.of_array(rgb))
@@ -295,7 +295,7 @@ def test_renders_through_the_cache_equal_renders_without_it(results_kept):
     steps = [recipe(0, 0), recipe(0, 10), recipe(0, 20), recipe(40, 20)]
     cached = [render(image, ai, r).alpha for r in steps]
     assert len(results_kept) == 2  # the first render and the one after the earlier op moved
-    recover.keep_results(0)
+    result_cache.keep_op_results(0)
     for r, alpha in zip(steps, cached):
         assert np.array_equal(render(image, ai, r).alpha, alpha)
     assert not np.array_equal(cached[2], cached[3])  # the earlier op did change the recover's input

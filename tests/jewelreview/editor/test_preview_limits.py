@@ -94,7 +94,8 @@ def test_a_preview_past_its_time_starts_no_further_op_and_says_what_to_do(api, c
 
     monkeypatch.setattr("core.render.apply_op", counted_apply)
     monkeypatch.setattr(previews, "PREVIEW_SECONDS", 0.0)  # up before the first op
-    heavy = {"version": 1, "ops": [{"op": "refine", "feather": 250}] * 5}
+    hidden = {"op": "refine", "feather": 250, "enabled": False}  # the list numbers it; the render skips it
+    heavy = {"version": 1, "ops": [hidden] + [{"op": "refine", "feather": 250}] * 5}
     url = f"/api/photos/{claimed.pk}/preview/"
     for scale in (1, 0.25):  # the exact render and the reduced one
         applied.clear()
@@ -102,9 +103,9 @@ def test_a_preview_past_its_time_starts_no_further_op_and_says_what_to_do(api, c
         assert response.status_code == 422, response.content
         body = response.json()
         assert body["code"] == "preview_too_slow" and applied == []
-        assert body["message"].startswith("This preview took more than 0 s and was stopped before op 1 of 5")
+        assert body["message"].startswith("This preview took more than 0 s and was stopped before op 2 of 6")
         assert "Zoom out" in body["message"] and "saved revision renders in the background" in body["message"]
-        assert body["details"] == {"limit_seconds": 0.0, "op_index": 0, "ops": 5}
+        assert body["details"] == {"limit_seconds": 0.0, "op_index": 1, "ops": 6}
     assert render_slots._slots.acquire(blocking=False)  # given back
     render_slots._slots.release()
     monkeypatch.setattr(previews, "PREVIEW_SECONDS", 60.0)
