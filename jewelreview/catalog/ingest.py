@@ -56,6 +56,7 @@ STORED_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "TIFF": "tif", "WEBP": "webp"}
 ARCHIVE_IN_ZIP = "archives inside a zip are not read"
 ARCHIVE_IN_FOLDER = "archives inside a folder are not read"
 ARCHIVE_WITH_FILES = "only one zip per upload, sent on its own: this one came with other files"
+ARCHIVE_UNREADABLE = "not a zip this server can read: only .zip archives are, and this one is empty, damaged or another kind"
 MANIFEST_GIVEN = "not read: the manifest given with the import is used"
 
 
@@ -272,8 +273,9 @@ def ingest_upload(
     if len(files) == 1 and is_zip(files[0][1]):
         name, stream = files[0]
         return ingest_zip(archive=stream, batch_name=batch_name, actor=actor, progress=progress, archive_name=name)
+    archive_reason = ARCHIVE_WITH_FILES if len(files) > 1 else ARCHIVE_UNREADABLE
     return ingest_files(
-        files=files, batch_name=batch_name, actor=actor, progress=progress, archive_reason=ARCHIVE_WITH_FILES
+        files=files, batch_name=batch_name, actor=actor, progress=progress, archive_reason=archive_reason
     )
 
 
