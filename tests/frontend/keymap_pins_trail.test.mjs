@@ -179,4 +179,7 @@ test("pins at one spot share one number label, \"2,3\", instead of printing over
   assert.deepEqual(pinNumberLabels(near, metrics).map((label) => label.text), ["1,2"]);
   assert.deepEqual(pinNumberLabels(near, zoomed).map((label) => label.text), ["1", "2"]);
   assert.deepEqual(pinNumberLabels([], metrics), []);
+  // Review: "1" grew to "1,3" and ran into "2", placed before it grew, reading "1,32".
+  const row = [{ x: 500, y: 500 }, { x: 521, y: 500 }, { x: 502, y: 500 }];
+  assert.deepEqual(pinNumberLabels(row, metrics).map((label) => label.text), ["1,2,3"]);
 });

@@ -127,6 +127,19 @@ export function pinNumberLabels(pins, metrics) {
       shared.text = shared.numbers.join(",");
     }
   });
+  // A label that grew ("1" -> "1,3") may now run into one placed before it grew ("1,32"): merge
+  // until no two touch.
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let i = 0; i < labels.length && !merged; i += 1) {
+      const j = labels.findIndex((other, k) => k > i && boxesOverlap(box(labels[i], labels[i].text), box(other, other.text)));
+      if (j < 0) continue;
+      labels[i].numbers = [...labels[i].numbers, ...labels[j].numbers].sort((a, b) => a - b);
+      labels[i].text = labels[i].numbers.join(",");
+      labels.splice(j, 1);
+      merged = true;
+    }
+  }
   return labels;
 }
 
