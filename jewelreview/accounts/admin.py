@@ -115,8 +115,8 @@ class RoleUserAdmin(ManagerAdminMixin, UserAdmin):
     def _hand_back_work(self, request, user, reason: str) -> None:
         released = user_work_release(user=user, actor=request.user, reason=reason)
         if released:
-            ids = ", ".join(str(photo.pk) for photo in released)
-            self.message_user(request, f"{len(released)} photo(s) {user.get_username()} held were unassigned: {ids}.")
+            names = ", ".join(f"{photo.sku.code} · {photo.view} (photo {photo.pk})" for photo in released)
+            self.message_user(request, f"{len(released)} photo(s) {user.get_username()} held were unassigned: {names}.")
 
 
 if admin.site.is_registered(User):

@@ -31,6 +31,12 @@ class PinMark:
     r: float = 0.0  # the ring's radius (point) or the number badge's (region)
     label: str = ""  # the numbers printed at this mark ("2,3"); empty when another mark's label has it
 
+    @property
+    def font(self) -> float:
+        """The label's font size: ``r`` for one or two characters, smaller for more, so "1,2,3"
+        stays inside its disc."""
+        return round(self.r * min(1.0, 2.2 / max(1, len(self.label))), 1)
+
 
 def pin_marks(*, flags: Iterable[Any], width: int, height: int) -> tuple[list[PinMark], dict[int, list[int]]]:
     """Marks for every pin of ``flags`` (numbered 1, 2, ... in order) and each flag's pin numbers.

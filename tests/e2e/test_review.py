@@ -508,7 +508,7 @@ def test_a_stray_a_or_j_while_a_flag_is_written_neither_approves_nor_leaves(firs
         for key in ("a", "j", "k"):
             page.keyboard.press(key)
             expect(page.locator("#review-status")).to_have_text(
-                "A flag is being written: Ctrl+Enter sends it, Esc cancels it (and drops it)."
+                "A flag is being written: Ctrl+Enter sends it; Esc closes the form first (what you wrote stays for this photo)."
             )
         page.get_by_role("application", name="AI cutout, deep zoom").focus()
         page.keyboard.press("a")

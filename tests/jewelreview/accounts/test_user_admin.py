@@ -85,7 +85,8 @@ def test_deactivating_a_retoucher_releases_their_claims_and_assignments(client, 
     assert release.data["previous_assignee"] == "tom"
     assert Event.objects.get(photo=waiting, action="assign").data == {"assignee": None, "previous_assignee": "tom"}
     messages = [m.message for m in response.wsgi_request._messages]
-    assert f"2 photo(s) tom held were unassigned: {claimed.pk}, {waiting.pk}." in messages
+    names = f"{claimed.sku.code} · {claimed.view} (photo {claimed.pk}), {waiting.sku.code} · {waiting.view} (photo {waiting.pk})"
+    assert f"2 photo(s) tom held were unassigned: {names}." in messages
 
 
 def test_taking_away_the_working_roles_releases_claims_but_a_role_change_that_keeps_one_does_not(

@@ -58,11 +58,13 @@ def test_pins_at_one_spot_share_one_label_on_the_thumbnail(browsers, make_photo,
     flags = [F(1, [{"x": 300, "y": 300}, {"x0": 300, "y0": 300, "x1": 340, "y1": 330}]), F(2, [{"x": 305, "y": 306}])]
     marks, _ = pin_marks(flags=flags + [F(3, [{"x": 100, "y": 100}])], width=800, height=600)  # r = 32
     assert [(m.number, m.label) for m in marks] == [(1, "1,2,3"), (2, ""), (3, ""), (4, "4")]
+    assert (marks[0].font, marks[3].font) == (14.1, 32.0)  # 5 characters fit their 32 px disc
 
     photo = make_photo(sku="RING-8", view="front", width=400, height=300)
     photo_flag(photo=photo, actor=users.reviewer, reason="halo", pins=[{"x": 200, "y": 150}, {"x": 200, "y": 150}])
     html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
     assert re.findall(r"<text [^>]*>([^<]*)</text>", html) == ["1,2"]
+    assert html.count('class="pin pin-point pin-labelled"') == 1  # the one whose disc carries it
     assert html.count('<circle cx="200" cy="150"') == 2  # both rings drawn
 
 

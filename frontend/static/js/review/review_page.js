@@ -168,7 +168,7 @@ function start() {
       escape: () => store.dispatch({ type: store.getState().helpOpen ? "help/close" : "flag/close" }),
       "send-flag": sendFlag,
       autofix: () => void autofix?.run(),
-      "flag-pending": () => say("A flag is being written: Ctrl+Enter sends it, Esc cancels it (and drops it)."),
+      "flag-pending": () => say("A flag is being written: Ctrl+Enter sends it; Esc closes the form first (what you wrote stays for this photo)."),
     },
     () => store.getState(),
   );
