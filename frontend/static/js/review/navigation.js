@@ -20,6 +20,8 @@ import { postJson, problemText } from "./api.js";
 import { prefetchPhoto } from "./prefetch.js";
 
 const TRAIL_KEY = "jewelreview.review-trail";
+/** How long a followed link waits for the leases to be given back (ms): the release takes tens. */
+const RELEASE_WAIT_MS = 800;
 
 /** @typedef {{id: number, reviewUrl: string, dziUrls: string[], label: string, until: string | null}} UpNext */
 
@@ -130,17 +132,37 @@ export function createNavigation(config, hooks) {
     window.location.assign(url);
   }
 
-  /** The page is being left: give back the leases it holds, but the next page's. */
+  /**
+   * The page is being left: give back the leases it holds, but the next page's.
+   * @returns {Promise<unknown>} the release's answer (or nothing to wait for)
+   */
   function leave() {
     const held = { current: currentHeld ? { id: photoId, until: currentUntil } : null, upNext: reserved };
     const leases = releaseLeases(held, openingNext);
     currentHeld = false;
     reserved = null;
-    if (leases.length) void postJson(config.urls.release, { leases }, { keepalive: true });
+    return leases.length ? postJson(config.urls.release, { leases }, { keepalive: true }) : Promise.resolve();
   }
+  /**
+   * A link of this site followed in this tab: give the leases back first, so the page it opens
+   * (the queue's "who is reviewing") no longer shows them; at most RELEASE_WAIT_MS, then go anyway.
+   * @param {MouseEvent} event
+   */
+  function onLinkClick(event) {
+    if (!leasing || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!(link instanceof HTMLAnchorElement) || link.target || link.hasAttribute("download")) return;
+    const url = new URL(link.href, window.location.href);
+    const here = window.location;
+    if (url.origin !== here.origin || (url.pathname === here.pathname && url.search === here.search)) return; // another site, or this page
+    event.preventDefault();
+    openingNext = null;
+    void Promise.race([leave(), new Promise((done) => setTimeout(done, RELEASE_WAIT_MS))]).then(() => window.location.assign(link.href));
+  }
+  document.addEventListener("click", onLinkClick);
   /** @param {PageTransitionEvent} event */
   function onPageHide(event) {
-    if (leasing) leave();
+    if (leasing) void leave();
     // Kept in the back-forward cache: should it come back, it leases afresh (onPageShow).
     if (!event.persisted) openingNext = null;
   }
