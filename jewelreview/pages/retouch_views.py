@@ -93,7 +93,10 @@ class WorkCard:
             return ""
         when = date_format(localtime(saved_at), "M j, H:i")
         number = self.photo.current_revision.number
-        return f"The editor keeps edits of yours from {when} that are not saved: Submit sends revision r{number} without them."
+        return (
+            f"The editor keeps edits of yours from {when} that revision r{number} does not hold (not saved, "
+            f"or saved aside after a conflict): Submit sends r{number} without them."
+        )
 
     @property
     def submit_question(self) -> str:

@@ -809,13 +809,13 @@ def test_undoing_back_to_the_saved_revision_drops_the_draft_so_my_work_says_noth
         visible.uncheck()  # an edit, not saved
         expect(page.locator("#draft-status")).to_contain_text("Draft kept at", timeout=10_000)
         card = page.request.get(f"{live_url}/retouch/").text()
-        assert "that are not saved: Submit sends revision r1 without them." in card
+        assert "that revision r1 does not hold (not saved, or saved aside after a conflict): Submit sends r1 without them." in card
         page.keyboard.press("Control+z")  # back to what was saved
         expect(visible).to_be_checked()
         expect(page.locator("#draft-status")).to_have_text("Nothing unsaved: no draft is kept.")
         page.wait_for_load_state("networkidle")
         card = page.request.get(f"{live_url}/retouch/").text()
-        assert "that are not saved" not in card and "data-confirm" not in card
+        assert "does not hold" not in card and "data-confirm" not in card
         page.reload()
         expect(page.locator("#draft-notice")).to_be_hidden()
         assert problems == []

@@ -216,7 +216,7 @@ def test_edits_the_editor_keeps_unsaved_are_said_on_the_card_and_submit_asks_fir
     draft_save(photo=photo, author=users.retoucher, document={"ops": [{"op": "refine", "shift_edge": 40}]},
                base_revision=first.pk, saved_at=datetime(2026, 11, 30, 14, 31, tzinfo=UTC))
     html = card(browsers.retoucher.get("/retouch/").content.decode(), photo.pk)
-    said = "The editor keeps edits of yours from Nov 30, 14:31 that are not saved: Submit sends revision r1 without them."
+    said = "The editor keeps edits of yours from Nov 30, 14:31 that revision r1 does not hold (not saved, or saved aside after a conflict): Submit sends r1 without them."
     assert f'data-confirm="{said} Send it to review without them?"' in html
     assert f'<p class="work-warning">{said} <a href="/photos/{photo.pk}/edit/">Open the editor to save them.</a></p>' in html
 
