@@ -1,5 +1,6 @@
 import math
 
+import cv2
 import numpy as np
 import pytest
 import scipy.ndimage
@@ -201,10 +202,33 @@ def test_a_2px_line_is_thin_and_a_12px_bar_is_not():
     assert not thin[:, 20:32].any()
 
 
-def test_a_solid_square_has_only_its_corners_as_thin():
-    thin = metrics.thin_mask(square(5, 5, size=14))
-    assert thin.sum() == 4 * 4  # the 7x7 disc cannot reach 4 px in each corner
-    assert thin[5:7, 5:7].sum() == 3 and thin[5, 7] and not thin[5:19, 8:16].any()
+def test_a_solid_square_has_no_thin_structure_though_the_opening_takes_its_corners():
+    t = square(5, 5, size=14)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+    residue = (t > 0) & (cv2.morphologyEx(t, cv2.MORPH_OPEN, disc) == 0)
+    assert residue.sum() == 4 * 4  # the 7x7 disc cannot reach 4 px in each corner
+    assert not metrics.thin_mask(t).any()  # corners are no lines
+
+
+@pytest.mark.parametrize("length, thin", [(3, False), (7, False), (8, True), (12, True)])
+def test_a_2px_prong_on_a_body_is_thin_once_it_is_longer_than_the_widest_thin_structure(length, thin):
+    t = np.zeros((40, 40), np.uint8)
+    t[20:, 5:35] = 255
+    t[20 - length : 20, 19:21] = 255  # a 2 px prong standing `length` px on the body
+    got = metrics.thin_mask(t)
+    # The opening keeps the prong's foot (its last row, where the disc fits the body): what it
+    # removes is length - 1 rows, which must be 7 px long.
+    assert bool(got[20 - length : 19, 19:21].all()) is thin
+    assert int(got.sum()) == (2 * (length - 1) if thin else 0)
+
+
+def test_a_diagonal_wire_counts_by_its_length_not_its_box():
+    t = np.zeros((40, 40), np.uint8)
+    cv2.line(t, (5, 30), (30, 5), 255, 2)  # ~35 px long, 2-3 px wide
+    blob = np.zeros((40, 40), np.uint8)
+    blob[10:15, 10:15] = 255  # 5 x 5: its box's diagonal is 6.7 px, its pixels all opened away
+    assert metrics.thin_mask(t).sum() == (t > 0).sum()
+    assert not metrics.thin_mask(blob).any()
 
 
 def test_thin_uses_the_half_level():
