@@ -22,6 +22,9 @@ photo decides for itself how far its colours can be trusted:
   the object's samples from the background's (Fisher's discriminant), then a multi-scale Hessian
   ridge filter (sigma 1-2 px: bars 2-7 px wide) for bright lines along that axis. The threshold
   is the background ring's own :data:`RIDGE_QUANTILE` response.
+- **Line alpha** (:func:`line_alpha`): on the same axis, a thin line's level over the level an
+  opening leaves beside it, scaled by the line's own middle (or the object's level, if higher):
+  the alpha of a strand the solve underrates, mixed rim partial.
 - **Veto** (:func:`background_coloured`): where colour is trusted, a group the solve raised
   whose solid pixels are almost all unlike the object (under :data:`VETO_OBJECT_SHARE`) and
   mostly like the background (:meth:`ColourEvidence.background_like`, at least
@@ -49,7 +52,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["ColourEvidence", "background_coloured", "lab_of", "ridge_strength", "samples_of", "thin_and_joined"]
+__all__ = [
+    "ColourEvidence",
+    "axis_projection",
+    "background_coloured",
+    "lab_of",
+    "line_alpha",
+    "line_response",
+    "ridge_strength",
+    "samples_of",
+    "thin_and_joined",
+]
 
 EDGE_SAMPLE_PX = 4.0  # object samples: solid pixels this close to the mask's edge
 RING_PX = 10.0  # background samples: this wide a ring just past the search reach
@@ -71,6 +84,9 @@ BACKGROUND_REACH_QUANTILE = 1.0
 BACKGROUND_REACH_K = 3  # a cable crossing the sampled ring leaves only a few samples
 RIDGE_SIGMAS = (1.0, 1.5, 2.0)
 RIDGE_QUANTILE = 0.95
+# line_alpha's denominator: at least this share of the samples' gap (a line over a stretch of wall
+# nearly as light as the object is not blown up to full alpha by a tiny difference).
+LINE_MIN_CONTRAST = 0.2
 WIDE_SHARE = 0.5  # a group of which half survives the opening is wide
 # A raised group is background when fewer than this share of its solid pixels are object-like
 # (colour trusted): a cable or twig of another colour running behind the piece (cables' groups:
@@ -234,8 +250,9 @@ class ColourEvidence:
         return np.log(to_background + 1.0) - np.log(to_object + 1.0)
 
 
-def ridge_strength(lab: np.ndarray, object_index: np.ndarray, background_index: np.ndarray) -> np.ndarray | None:
-    """Bright-line response (module notes) on the object-vs-background colour axis.
+def axis_projection(lab: np.ndarray, object_index: np.ndarray, background_index: np.ndarray) -> np.ndarray | None:
+    """The photo on the colour axis that best separates the object's samples from the background's
+    (Fisher's discriminant), scaled so that the two samples' means lie 1 apart.
 
     Parameters
     ----------
@@ -247,8 +264,8 @@ def ridge_strength(lab: np.ndarray, object_index: np.ndarray, background_index: 
     Returns
     -------
     ndarray, shape (H, W), float32, or None
-        >= 0, scale-normalised (0.35-0.45 on a 2-6 px line of the object's colour across the
-        background, 0 on flat areas); None when the samples' mean colours do not differ at all.
+        The object's mean is 1 higher than the background's (the level itself is arbitrary);
+        None when the samples' mean colours do not differ at all.
     """
     flat = lab.reshape(-1, 3)
     obj, bg = flat[object_index].astype(np.float64), flat[background_index].astype(np.float64)
@@ -258,8 +275,30 @@ def ridge_strength(lab: np.ndarray, object_index: np.ndarray, background_index: 
     gap = float(gap_vector @ axis)
     if not gap > 1e-6:
         return None
-    projected = ((lab @ axis.astype(np.float32)) / gap).astype(np.float32)  # object ~1, background ~0
-    strength = np.zeros(lab.shape[:2], np.float32)
+    return ((lab @ axis.astype(np.float32)) / gap).astype(np.float32)
+
+
+def ridge_strength(lab: np.ndarray, object_index: np.ndarray, background_index: np.ndarray) -> np.ndarray | None:
+    """Bright-line response (module notes) on the object-vs-background colour axis.
+
+    Parameters
+    ----------
+    lab, object_index, background_index
+        As :func:`axis_projection`.
+
+    Returns
+    -------
+    ndarray, shape (H, W), float32, or None
+        >= 0, scale-normalised (0.35-0.45 on a 2-6 px line of the object's colour across the
+        background, 0 on flat areas); None when the samples' mean colours do not differ at all.
+    """
+    projected = axis_projection(lab, object_index, background_index)
+    return None if projected is None else line_response(projected)
+
+
+def line_response(projected: np.ndarray) -> np.ndarray:
+    """:func:`ridge_strength` of a projection from :func:`axis_projection`."""
+    strength = np.zeros(projected.shape, np.float32)
     for sigma in RIDGE_SIGMAS:
         p = cv2.GaussianBlur(projected, (0, 0), sigma)
         dxx = cv2.Sobel(p, cv2.CV_32F, 2, 0, ksize=3) / 4
@@ -269,6 +308,52 @@ def ridge_strength(lab: np.ndarray, object_index: np.ndarray, background_index: 
         across, along = half - root, half + root  # a bright line curves down across it, not along it
         np.maximum(strength, np.maximum(-across - np.abs(along), 0) * (sigma * sigma), out=strength)
     return strength
+
+
+def line_alpha(projected: np.ndarray, object_index: np.ndarray, background_index: np.ndarray, *, open_px: int) -> np.ndarray:
+    """Alpha of thin lines unmixed from the background right beside them, on the colour axis.
+
+    The channel-mask method on the object-vs-background axis: a line up to ``open_px - 1`` px
+    wide is measured against the level an opening with an ``open_px`` disc leaves there (the
+    background on both sides of it, whatever that background is locally), and scaled by how far
+    the line's own colour lies from that level: ``(p - open(p)) / (top - open(p))``, where
+    ``top`` is the highest level within 2 px (the line's middle) or the object samples' mean,
+    whichever is higher, and the denominator is at least :data:`LINE_MIN_CONTRAST` of the
+    samples' gap. A line of the object's colour reads 1 over a light or a dark stretch of wall
+    alike, and so does a twig of a colour farther from the background than the object's mean
+    (beige twigs on a green shrub); its mixed rim, and a hair finer than a pixel that never
+    reaches the object's level, read what they cover.
+
+    Parameters
+    ----------
+    projected : ndarray, shape (H, W), float32
+        From :func:`axis_projection`.
+    object_index, background_index : ndarray of int
+        The samples the axis was fitted on.
+    open_px : int
+        The opening's disc.
+
+    Returns
+    -------
+    ndarray, shape (H, W), float32
+        0..1; meaningful on thin lines only (on wide areas it is 0, as the opening keeps them).
+
+    Examples
+    --------
+    >>> p = np.zeros((20, 20), np.float32); p[:, 8:11] = 2.0; p[:, 11] = 1.0; p[:, 16] = 0.5
+    >>> a = line_alpha(p, np.array([8]), np.array([0]), open_px=7)
+    >>> [float(a[5, x]) for x in (9, 11, 16, 3)]  # the line, its rim, a fine hair, the wall
+    [1.0, 0.5, 0.25, 0.0]
+    """
+    flat = projected.ravel()
+    background = float(flat[background_index].mean())
+    object_level = float(flat[object_index].mean())
+    gap = object_level - background
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (open_px, open_px))
+    beside = cv2.morphologyEx(projected, cv2.MORPH_OPEN, disc)
+    top = np.maximum(cv2.dilate(projected, np.ones((5, 5), np.uint8)), object_level)
+    contrast = np.maximum(top - beside, LINE_MIN_CONTRAST * gap)
+    return np.clip((projected - beside) / contrast, 0.0, 1.0).astype(np.float32)
 
 
 def thin_and_joined(extra: np.ndarray, base: np.ndarray, *, open_px: int) -> np.ndarray:
@@ -308,6 +393,21 @@ def thin_and_joined(extra: np.ndarray, base: np.ndarray, *, open_px: int) -> np.
     touching[np.unique(labels[base])] = True
     touching[0] = False
     return kept & touching[labels]
+
+
+def long_groups(mask: np.ndarray, length: float) -> np.ndarray:
+    """The pixels of ``mask`` in 8-connected groups whose bounding box's diagonal is at least
+    ``length`` px (a line's length, whatever its slant).
+
+    >>> m = np.zeros((20, 20), bool); m[2, 2:6] = True; m[10:18, 10:18] = np.eye(8, dtype=bool)
+    >>> int(long_groups(m, 10).sum())  # the 4 px dash goes, the 8 px diagonal (11.3 px) stays
+    8
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
+    diagonal = np.hypot(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    keep = diagonal >= length
+    keep[0] = False
+    return keep[labels]
 
 
 def background_coloured(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, colour: ColourEvidence) -> np.ndarray:

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core import recover, recover_evidence, recover_strands
+from core import recover, recover_evidence, recover_strands, result_cache
 from core.recover_evidence import (
     ColourEvidence,
     background_coloured,
@@ -325,3 +325,71 @@ def test_the_strand_search_reports_a_lost_chain_of_a_second_metal(background, me
     monkeypatch.setattr(recover_evidence, "background_coloured", no_veto)
     assert on_chain()  # found without the veto
     assert reported == on_chain()
+
+
+BEIGE, LEAF = (170, 150, 95), (70, 100, 40)
+
+
+def twig_over_a_striped_curtain(seed: int, *, lost: bool = True):
+    """A leafy body (beige along its top edge) with a 3 px beige twig leaving it at a slant and
+    running 70 px out over a curtain of light and dark grey stripes; the mask lost the twig."""
+    rng = np.random.default_rng(seed)
+    h, w = 140, 160
+    stripes = 115 + 35 * np.sign(np.sin(np.arange(w) / 9.0))
+    wall = stripes[None, :, None] * np.ones((h, 1, 3)) * np.array([1.0, 0.97, 1.08])
+    body = np.zeros((h, w), np.float32)
+    body[100:, :] = 1
+    twig = np.zeros((h, w), np.uint8)
+    cv2.line(twig, (40, 100), (130, 30), 255, 3, lineType=cv2.LINE_AA)
+    truth = np.maximum(body, twig / 255.0)
+    colour = np.zeros((h, w, 3), np.float32)
+    colour[:] = LEAF
+    colour[100:104] = BEIGE
+    colour[twig > 0] = BEIGE
+    rgb = truth[..., None] * colour + (1 - truth[..., None]) * wall
+    rgb = np.clip(rgb + rng.normal(0, 2, rgb.shape), 0, 255).astype(np.uint8)
+    mask = (body * 255).astype(np.uint8) if lost else (truth * 255).astype(np.uint8)
+    middle = np.zeros((h, w), np.uint8)
+    cv2.line(middle, (40, 100), (130, 30), 255, 1)
+    middle[:60] = 0  # the twig's middle line up to 40 px from the body
+    return rgb, mask, middle > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_twig_the_solve_underrates_far_out_takes_its_unmixed_line_alpha(seed, monkeypatch):
+    rgb, mask, middle = twig_over_a_striped_curtain(seed)
+    region = np.full(mask.shape, 255, np.uint8)
+    out = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+    assert (out[middle] >= 128).mean() >= 0.85
+    assert not out[:100][~cv2.dilate(middle.view(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)[:100]
+                          & (np.arange(160)[None, :] < 100)].any()  # nothing beside it, before its far end
+    result_cache.op_results().clear()
+    monkeypatch.setattr(recover, "_with_unmixed_lines", lambda photo, a, s, unknown, raised, value: (raised, value))
+    without = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+    assert (without[middle] >= 128).mean() < 0.6  # the solve fades towards the background it is pinned to
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unmixing_adds_nothing_to_a_twig_the_mask_has(seed, monkeypatch):
+    rgb, mask, _ = twig_over_a_striped_curtain(seed, lost=False)
+    region = np.full(mask.shape, 255, np.uint8)
+    out = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+    result_cache.op_results().clear()
+    monkeypatch.setattr(recover, "_with_unmixed_lines", lambda photo, a, s, unknown, raised, value: (raised, value))
+    without = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+    # The solve itself lifts 10-19 of the twig's anti-aliased rim pixels by more than 0.1 (it
+    # reads their colour as nearer the twig's); the unmixed alpha reads them as partial and
+    # adds nothing.
+    assert np.array_equal(out, without)
+
+
+def test_line_alpha_reads_a_line_against_the_wall_beside_it_light_or_dark():
+    p = np.zeros((30, 60), np.float32)
+    p[:, 30:] = 0.4  # a lighter stretch of wall
+    p[:, 10:13] = 1.0  # an object-coloured line over the dark stretch
+    p[:, 40:43] = 1.0  # ... and over the light one
+    p[:, 50] = 0.7  # a 1 px line half covering its pixels
+    alpha = recover_evidence.line_alpha(p, np.array([11]), np.array([0]), open_px=7)
+    assert alpha[15, 10:13].min() == pytest.approx(1.0) and alpha[15, 40:43].min() == pytest.approx(1.0)
+    assert alpha[15, 50] == pytest.approx(0.5)
+    assert alpha[15, 20] == 0 and alpha[15, 35] == 0
