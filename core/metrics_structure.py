@@ -46,18 +46,20 @@ def iou(alpha: np.ndarray, true_alpha: np.ndarray, *, level: float = FOREGROUND_
 
 
 def thin_mask(true_alpha: np.ndarray, *, max_width: int = THIN_MAX_WIDTH_PX) -> np.ndarray:
-    """Foreground pixels that belong to line-like structures at most ``max_width`` pixels wide.
+    """Foreground pixels that belong to structures at most ``max_width`` pixels wide.
 
     Exactly: pixels with ``true_alpha >= 0.5`` that a morphological opening of that region
     with a ``(max_width + 1)``-pixel ellipse (``cv2.MORPH_ELLIPSE``, 7x7 by default) removes,
-    in 8-connected pieces at least ``max_width + 1`` px long (the long side of the piece's
-    smallest enclosing rectangle, ``cv2.minAreaRect`` over its pixel centres, plus one). A
-    straight 6 px wide band vanishes under that opening and a 7 px band survives, so structures
-    up to 6 px wide are thin; the length test keeps lines (prongs, wires, chains, twigs) and
-    leaves out what the opening also removes from thick shapes: the few pixels of a corner or a
-    tip the disc cannot reach and small bumps on an outline, none longer than it is wide. Pixels
-    outside the image count as "neutral": a band that runs off the edge is judged by its width
-    only.
+    except the 8-connected pieces of them that touch what the opening keeps (a thick part) and
+    reach no more than half the disc, ``(max_width + 1) / 2`` px, out from it (the greatest
+    distance of a piece's pixels from the thick part): the opening also rounds off the corners
+    and tips of thick shapes and the small bumps on their outlines, which are no structures of
+    their own. A 90-degree corner reaches about 1.5 px, a bump its height; a prong or a wire
+    standing on a body reaches its own length, and a piece touching no thick part (a chain's
+    link, a wire, a hair, a dash of a broken line) always counts. A straight 6 px wide band
+    vanishes under the opening and a 7 px band survives, so structures up to 6 px wide are thin.
+    Pixels outside the image count as "neutral": a band that runs off the edge is judged by its
+    width only.
 
     Parameters
     ----------
@@ -80,9 +82,11 @@ def thin_mask(true_alpha: np.ndarray, *, max_width: int = THIN_MAX_WIDTH_PX) -> 
     >>> m = thin_mask(a)
     >>> int(m[:, 3:5].sum()), int(m[:, 8:20].sum())  # the 2 px line is thin, the 12 px bar is not
     (40, 0)
-    >>> b = np.zeros((30, 30), np.uint8); b[10:, 10:] = 255; b[8:10, 14:17] = 255  # a 2 x 3 px bump
-    >>> int(thin_mask(b).sum())
+    >>> b = np.zeros((30, 30), np.uint8); b[10:, 10:] = 255; b[7:10, 14:16] = 255  # a 3 px bump
+    >>> int(thin_mask(b).sum())  # neither it nor the square's corner is a structure
     0
+    >>> b[2:10, 14:16] = 255; int(thin_mask(b).sum())  # an 8 px prong is (all but its foot)
+    14
     """
     if isinstance(max_width, bool) or not isinstance(max_width, (int, np.integer)) or max_width < 1:
         raise CoreError(f"max_width must be a whole number of pixels >= 1, got {max_width!r}")
@@ -91,31 +95,25 @@ def thin_mask(true_alpha: np.ndarray, *, max_width: int = THIN_MAX_WIDTH_PX) -> 
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     opened = cv2.morphologyEx(foreground, cv2.MORPH_OPEN, disc)
     residue = (foreground > 0) & (opened == 0)
-    return residue & _long_pieces(residue, size)
+    return residue & ~_rounded_off(residue, opened, size / 2.0)
 
 
-def _long_pieces(mask: np.ndarray, length: int) -> np.ndarray:
-    """The pixels of ``mask`` in 8-connected pieces at least ``length`` px long (:func:`thin_mask`)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
-    if n <= 1:
-        return np.zeros(mask.shape, bool)
-    long_ = np.zeros(n, bool)
-    # The enclosing rectangle's long side is at most the bounding box's diagonal: only pieces
-    # whose diagonal reaches the length need the rectangle.
-    reach = np.hypot(stats[:, cv2.CC_STAT_WIDTH] - 1, stats[:, cv2.CC_STAT_HEIGHT] - 1) + 1
-    candidates = np.flatnonzero(reach >= length)
-    candidates = candidates[candidates > 0]
-    if len(candidates):
-        ys, xs = np.nonzero(np.isin(labels, candidates))
-        which = labels[ys, xs]
-        order = np.argsort(which, kind="stable")
-        which, points = which[order], np.stack([xs[order], ys[order]], axis=1).astype(np.float32)
-        starts = np.searchsorted(which, candidates)
-        ends = np.searchsorted(which, candidates, side="right")
-        for label, start, end in zip(candidates, starts, ends):
-            (_, _), (w, h), _ = cv2.minAreaRect(points[start:end])
-            long_[label] = max(w, h) + 1 >= length
-    return long_[labels]
+def _rounded_off(residue: np.ndarray, opened: np.ndarray, reach: float) -> np.ndarray:
+    """The pixels of ``residue`` in pieces that touch ``opened`` and reach at most ``reach`` px out
+    from it (:func:`thin_mask`)."""
+    n, labels = cv2.connectedComponents(residue.view(np.uint8), connectivity=8)
+    if n <= 1 or not opened.any():
+        return np.zeros(residue.shape, bool)
+    distance = cv2.distanceTransform((opened == 0).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    inside = residue.ravel()
+    pieces = labels.ravel()[inside]
+    farthest = np.zeros(n, np.float32)
+    np.maximum.at(farthest, pieces, distance.ravel()[inside])
+    nearest = np.full(n, np.inf, np.float32)
+    np.minimum.at(nearest, pieces, distance.ravel()[inside])
+    rounded = (nearest < 1.5) & (farthest <= reach)  # touching: 8-adjacent to the thick part
+    rounded[0] = False
+    return rounded[labels]
 
 
 def thin_recall(alpha: np.ndarray, true_alpha: np.ndarray, *, max_width: int = THIN_MAX_WIDTH_PX) -> float:

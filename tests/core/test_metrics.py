@@ -210,25 +210,47 @@ def test_a_solid_square_has_no_thin_structure_though_the_opening_takes_its_corne
     assert not metrics.thin_mask(t).any()  # corners are no lines
 
 
-@pytest.mark.parametrize("length, thin", [(3, False), (7, False), (8, True), (12, True)])
-def test_a_2px_prong_on_a_body_is_thin_once_it_is_longer_than_the_widest_thin_structure(length, thin):
+@pytest.mark.parametrize("length, thin", [(2, False), (4, False), (5, True), (12, True)])
+def test_a_2px_prong_on_a_body_is_thin_once_it_stands_out_farther_than_the_disc_rounds(length, thin):
     t = np.zeros((40, 40), np.uint8)
     t[20:, 5:35] = 255
     t[20 - length : 20, 19:21] = 255  # a 2 px prong standing `length` px on the body
     got = metrics.thin_mask(t)
     # The opening keeps the prong's foot (its last row, where the disc fits the body): what it
-    # removes is length - 1 rows, which must be 7 px long.
+    # removes reaches length - 1 px out, which must be more than the disc's radius, 3.5 px.
     assert bool(got[20 - length : 19, 19:21].all()) is thin
     assert int(got.sum()) == (2 * (length - 1) if thin else 0)
 
 
-def test_a_diagonal_wire_counts_by_its_length_not_its_box():
+def test_a_bump_on_an_outline_is_no_structure_but_a_sharp_spike_is():
+    t = np.zeros((40, 60), np.uint8)
+    t[20:, :] = 255
+    t[17:20, 10:14] = 255  # a 3 px high, 4 px wide bump
+    spike = np.array([[40, 20], [46, 20], [43, 6]], np.int32)  # 6 px wide at its foot, 14 px tall
+    cv2.fillPoly(t, [spike], 255)
+    got = metrics.thin_mask(t)
+    assert not got[:, :20].any()
+    assert got[6:14, 40:47].any()
+
+
+def test_free_standing_pieces_count_whatever_their_length():
+    t = np.zeros((40, 80), np.uint8)
+    for x in range(2, 40, 8):
+        t[5:7, x : x + 5] = 255  # a dashed 2 px line: 5 px dashes
+    for x in range(2, 40, 7):
+        cv2.rectangle(t, (x, 15), (x + 4, 19), 255, 1)  # 5 x 5 links of 1 px wire
+    t[30:32, 10:16] = 255
+    t[24:32, 14:16] = 255  # an L-shaped hook of 2 px wire, 6 and 8 px legs
+    t[25:30, 50:55] = 255  # a 5 px bead
+    assert np.array_equal(metrics.thin_mask(t), t > 0)
+
+
+def test_a_diagonal_wire_on_a_body_is_thin():
     t = np.zeros((40, 40), np.uint8)
-    cv2.line(t, (5, 30), (30, 5), 255, 2)  # ~35 px long, 2-3 px wide
-    blob = np.zeros((40, 40), np.uint8)
-    blob[10:15, 10:15] = 255  # 5 x 5: its box's diagonal is 6.7 px, its pixels all opened away
-    assert metrics.thin_mask(t).sum() == (t > 0).sum()
-    assert not metrics.thin_mask(blob).any()
+    t[30:, :] = 255
+    cv2.line(t, (5, 30), (30, 5), 255, 2)  # ~35 px long, 2-3 px wide, standing on the body
+    thin = metrics.thin_mask(t)
+    assert thin[5:27].sum() == (t[5:27] > 0).sum()
 
 
 def test_thin_uses_the_half_level():
