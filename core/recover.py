@@ -56,17 +56,24 @@ says alpha can have been lost:
    the background it is pinned to (at the reach's end, beside a followed line) holds it down:
    on the benchmark's bonsai twigs it reads 0.3-0.5 along 3 px twigs whose truth is 0.8-1. Where
    it still shows a line -- at least :data:`LINE_SOLVE_LEVEL`, over its own 7 px opening by
-   :data:`LINE_SOLVE_RESIDUAL`, on step 6's bright line, in thin groups that touch the mask
-   or what is raised and at least :data:`LINE_MIN_LENGTH_PX` long with what they join -- the
-   line and its rim take the alpha the photo gives them on the object-vs-background colour axis
-   against the wall right beside them (:func:`core.recover_evidence.line_alpha`: the channel
-   mask method on a line, which reads a twig's mixed rim as partial). Then step 5's colour veto
-   judges these groups with the rest. Measured on the benchmark's real photos: thin recall
-   0.881 -> 0.902 (bonsai 0.691 -> 0.760, troll 0.944 -> 0.955, broom 0.980 -> 0.985), SAD
-   better on every photo where it changes anything (mean 6.13 -> 5.95); without the veto and
-   the length test 0.904, but cables beside a correct mask came up (tests); normalised by the
-   object samples' mean instead of the line's own middle, a twig's rim read as solid on a
-   correct mask.
+   :data:`LINE_SOLVE_RESIDUAL`, on step 6's bright line, not yet raised to
+   :data:`ACCEPT_LEVEL` (a strand's fringe may be), in thin groups that touch the mask or what
+   is raised and at least :data:`LINE_MIN_LENGTH_PX` long with what they join -- the line and its
+   rim take the alpha the photo gives them on the object-vs-background colour axis against the
+   wall right beside them (:func:`core.recover_evidence.line_alpha`: the channel-mask method on a
+   line, which reads a twig's mixed rim as partial), where that is higher. After steps 2-6 are
+   judged by the colour veto, these groups are judged by it on their own (where colour is
+   trusted; elsewhere, as step 5's line evidence, by the solve, the line and the guards alone).
+   Measured on the benchmark's real photos (thin recall as :func:`core.metrics.thin_mask`
+   counts it since 2026-11-30): 0.875 -> 0.897 (bonsai 0.690 -> 0.760, troll 0.922 -> 0.939, broom 0.976 -> 0.980),
+   SAD 6.13 -> 5.95 (troll 13.16 -> 12.53, bonsai 9.30 -> 8.81; the wire mesh's 7.198 -> 7.205,
+   where step 7 takes 45 px in ops whose colour is not trusted); troll IoU 0.9539 -> 0.9529.
+   Tried and not kept: the object samples' mean as the only scale (a twig's anti-aliased rim on
+   a correct mask read as solid), no veto and no length test (0.904 on the earlier count, but
+   cables beside a correct mask came up: tests), an opening lifted by the background's typical
+   noise excess (0.896, SAD 5.951), skipping the step where colour is not trusted (the wire mesh
+   -0.0003; a twig crossing the sampled ring, which is what makes colour untrusted in a small
+   op, is then left out: tests).
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage (a followed line counts as covered): never lower than the input; unchanged outside the
@@ -350,10 +357,10 @@ def _with_photo_evidence(
     extra &= ~accepted
     if extra.any():
         extra = evidence.thin_and_joined(extra, (a >= 0.5) | accepted, open_px=OPEN_PX)
-    raised, value = _with_unmixed_lines(photo, a, s, unknown, accepted | extra, value)
+    raised = accepted | extra
     if colour is not None and raised.any():
         raised &= ~evidence.background_coloured(raised, value >= ACCEPT_LEVEL, lab, colour)
-    return raised, value
+    return _with_unmixed_lines(photo, a, s, unknown, raised, value)
 
 
 def _with_unmixed_lines(
@@ -361,12 +368,13 @@ def _with_unmixed_lines(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 7 of the module notes: lines the solve shows but underrates take their unmixed alpha."""
     line = photo.line(FOLLOW_QUANTILE)
-    if line is None:
+    if line is None or photo.projected is None:
         return raised, value
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPEN_PX, OPEN_PX))
     residual = s - cv2.morphologyEx(s, cv2.MORPH_OPEN, disc)
-    open_ = unknown & ~raised & (s > a + _RAISE)
-    seen = open_ & line & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
+    current = np.where(raised, value, a)
+    short = unknown & (current < ACCEPT_LEVEL)  # not raised, or raised only as a strand's fringe
+    seen = short & line & (s > a + _RAISE) & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
     if not seen.any():
         return raised, value
     seen = evidence.thin_and_joined(seen, (a >= 0.5) | raised, open_px=OPEN_PX)
@@ -374,10 +382,15 @@ def _with_unmixed_lines(
     if not seen.any():
         return raised, value
     near = cv2.dilate(seen.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    near &= unknown & ~raised & (residual > FRINGE_RESIDUAL)
+    near &= short & (residual > FRINGE_RESIDUAL)
     unmixed = evidence.line_alpha(photo.projected, *photo.samples, open_px=OPEN_PX)
-    taken = near & (unmixed > a + _RAISE)
-    return raised | taken, np.where(taken, np.maximum(value, unmixed), value).astype(np.float32)
+    taken = near & (unmixed > a + _RAISE) & (unmixed > current)
+    if not taken.any():
+        return raised, value
+    lifted = np.where(taken, np.maximum(value, unmixed), value).astype(np.float32)
+    if photo.colour is not None:  # step 5's veto, on these groups alone
+        taken &= ~evidence.background_coloured(taken, taken & (lifted >= ACCEPT_LEVEL), photo.lab, photo.colour)
+    return raised | taken, np.where(taken, lifted, value).astype(np.float32)
 
 
 def _samples(a: np.ndarray, reached: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray] | None:

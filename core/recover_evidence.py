@@ -349,6 +349,8 @@ def line_alpha(projected: np.ndarray, object_index: np.ndarray, background_index
     background = float(flat[background_index].mean())
     object_level = float(flat[object_index].mean())
     gap = object_level - background
+    if not gap > 0:
+        return np.zeros(projected.shape, np.float32)  # the axis does not separate them: no line reads as the object
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (open_px, open_px))
     beside = cv2.morphologyEx(projected, cv2.MORPH_OPEN, disc)
     top = np.maximum(cv2.dilate(projected, np.ones((5, 5), np.uint8)), object_level)
@@ -435,6 +437,8 @@ def background_coloured(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, 
     if n <= 1:
         return np.zeros(raised.shape, bool)
     judged = np.flatnonzero((raised & solid).ravel())
+    if not len(judged):
+        return np.zeros(raised.shape, bool)
     group = labels.ravel()[judged]
     colours = lab.reshape(-1, 3)[judged]
     counted = np.bincount(group, minlength=n)

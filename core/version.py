@@ -23,7 +23,7 @@ origin (core.refine): within 3 levels of the full-resolution blur, at a cost tha
 grows with the feather (feather 250 on 24 MP: 9.0 -> 0.2 s).
 0.2.8: ``recover`` gives the lines the solve shows but underrates (a twig fading towards the
 background it is pinned to) their alpha unmixed from the wall beside them (step 7 of
-core.recover): recover pixels may go up along such lines; detection is unchanged.
+core.recover): recover pixels may change along such lines (up, mostly); detection is unchanged.
 """
 
 ENGINE_VERSION = "0.2.8"

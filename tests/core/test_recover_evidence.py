@@ -393,3 +393,18 @@ def test_line_alpha_reads_a_line_against_the_wall_beside_it_light_or_dark():
     assert alpha[15, 10:13].min() == pytest.approx(1.0) and alpha[15, 40:43].min() == pytest.approx(1.0)
     assert alpha[15, 50] == pytest.approx(0.5)
     assert alpha[15, 20] == 0 and alpha[15, 35] == 0
+
+
+def test_line_alpha_does_not_blow_up_a_faint_line_over_a_wall_as_light_as_the_object():
+    p = np.full((30, 30), 0.95, np.float32)  # a stretch of wall nearly at the object's level (1)
+    p[:, 10:13] = 1.0  # a line 0.05 above it
+    p[:3, :] = 0.0  # the background sample's level
+    alpha = recover_evidence.line_alpha(p, np.array([15 * 30 + 11]), np.array([0]), open_px=7)
+    # Scaled by at least LINE_MIN_CONTRAST of the samples' gap (0.2), not by the 0.05 left above the wall.
+    assert alpha[15, 11] == pytest.approx(0.05 / recover_evidence.LINE_MIN_CONTRAST, abs=1e-4)
+
+
+def test_line_alpha_reads_nothing_when_the_axis_does_not_separate_the_samples():
+    p = np.zeros((20, 20), np.float32)
+    p[:, 8:10] = 1.0
+    assert not recover_evidence.line_alpha(p, np.array([0]), np.array([1]), open_px=7).any()
