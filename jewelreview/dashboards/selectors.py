@@ -60,6 +60,11 @@ class Progress:
         """``(status, label, count)`` in workflow order."""
         return [(status.value, status.label, self.counts[status.value]) for status in PhotoStatus]
 
+    @property
+    def approved(self) -> int:
+        """Approved photos: what the approved ZIP holds (a ZIP of none is only a manifest's header)."""
+        return self.counts[PhotoStatus.APPROVED.value]
+
 
 def progress_totals(*, batch_id: int | None = None) -> Progress:
     """Counts per status and SKUs done, of one batch or of all photos."""
@@ -82,6 +87,10 @@ class BatchCounts:
     @property
     def status_rows(self) -> list[tuple[str, str, int]]:
         return [(status.value, status.label, self.counts[status.value]) for status in PhotoStatus]
+
+    @property
+    def approved(self) -> int:
+        return self.counts[PhotoStatus.APPROVED.value]
 
 
 def batch_counts_list() -> list[BatchCounts]:

@@ -339,3 +339,18 @@ def test_zip_of_the_selection(browsers, make_photo, users, images):
         "/dashboard/photos/", {"photo": [str(waiting.pk)], "action": "zip"}, follow=True
     )
     assert "None of the selected photos is approved: there is nothing to download." in none_approved.content.decode()
+
+
+def test_no_zip_link_where_nothing_is_approved_yet(browsers, make_photo):
+    spring = make_photo(sku="RING-1", batch="spring", status="approved")
+    summer = make_photo(sku="RING-2", batch="summer", status="flagged")
+    everything = browsers.manager.get("/dashboard/").content.decode()
+    assert f'href="/api/exports/approved.zip?batch={spring.batch_id}" download>ZIP' in everything
+    assert f'href="/api/exports/approved.zip?batch={summer.batch_id}"' not in everything
+    assert '<span class="empty-note">no ZIP yet<span class="visually-hidden">: nothing in summer is approved' in everything
+    assert 'href="/api/exports/approved.zip" download data-export="zip"' in everything  # all batches: one is
+
+    html = browsers.manager.get(f"/dashboard/?batch={summer.batch_id}").content.decode()
+    assert "approved.zip" not in html
+    assert "No approved PNGs to download yet" in html
+    assert f'href="/api/exports/status.csv?batch={summer.batch_id}"' in html  # the CSV is still there
