@@ -151,6 +151,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jewelreview.pages.fresh_pages.FreshPagesMiddleware",
+    "jewelreview.pages.form_only_pages.FormOnlyPagesMiddleware",
     "jewelreview.outages.DatabaseOutageMiddleware",
 ]
 
