@@ -7,6 +7,8 @@ after checking the caller's role (``jewelreview.api.files``), whatever the stora
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from jewelreview.health import healthz
@@ -14,9 +16,18 @@ from jewelreview.health import healthz
 # A database error outside any view (a middleware's session save) is a 503, as inside one.
 handler500 = "jewelreview.outages.server_error"
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Pages name their icon; the admin's do not, and browsers ask for /favicon.ico (a 404 in the
+    admin's log). Resolved per request: the production storage's hashed name exists only after
+    collectstatic."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("", include("jewelreview.pages.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("api/", include("jewelreview.api.urls")),
 ]

@@ -38,3 +38,4 @@ def test_other_methods_and_the_api_keep_their_answers(browsers):
     assert browsers.manager.put("/dashboard/autofix/").content == b""  # only visits get the page
     api = browsers.manager.get("/api/queue/next/")
     assert api.status_code == 405 and api["Content-Type"].startswith("application/json")
+
