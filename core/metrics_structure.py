@@ -51,12 +51,14 @@ def thin_mask(true_alpha: np.ndarray, *, max_width: int = THIN_MAX_WIDTH_PX) -> 
     Exactly: pixels with ``true_alpha >= 0.5`` that a morphological opening of that region
     with a ``(max_width + 1)``-pixel ellipse (``cv2.MORPH_ELLIPSE``, 7x7 by default) removes,
     except the 8-connected pieces of them that touch what the opening keeps (a thick part) and
-    reach no more than half the disc, ``(max_width + 1) / 2`` px, out from it (the greatest
-    distance of a piece's pixels from the thick part): the opening also rounds off the corners
-    and tips of thick shapes and the small bumps on their outlines, which are no structures of
-    their own. A 90-degree corner reaches about 1.5 px, a bump its height; a prong or a wire
-    standing on a body reaches its own length, and a piece touching no thick part (a chain's
-    link, a wire, a hair, a dash of a broken line) always counts. A straight 6 px wide band
+    reach no more than ``max_width // 2`` px (3) out from it, counted in 8-connected steps along
+    the piece: the opening also rounds off the corners and tips of thick shapes and the small
+    bumps on their outlines, which are no structures of their own. A 90-degree corner reaches 1-2
+    px, a bump its height; a prong or a wire standing on a body, or lying along it joined at one
+    end, reaches its own length, and a piece touching no thick part (a chain's link, a wire, a
+    hair, a dash of a broken line) always counts. Walls thinner than 7 px between holes smaller
+    than the disc (a mesh's wires between small openings) are rounded off too where they are that
+    short: a limit of measuring width with one disc. A straight 6 px wide band
     vanishes under the opening and a 7 px band survives, so structures up to 6 px wide are thin.
     Pixels outside the image count as "neutral": a band that runs off the edge is judged by its
     width only.
@@ -95,23 +97,26 @@ def thin_mask(true_alpha: np.ndarray, *, max_width: int = THIN_MAX_WIDTH_PX) -> 
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     opened = cv2.morphologyEx(foreground, cv2.MORPH_OPEN, disc)
     residue = (foreground > 0) & (opened == 0)
-    return residue & ~_rounded_off(residue, opened, size / 2.0)
+    return residue & ~_rounded_off(residue, opened, max_width // 2)
 
 
 def _rounded_off(residue: np.ndarray, opened: np.ndarray, reach: float) -> np.ndarray:
-    """The pixels of ``residue`` in pieces that touch ``opened`` and reach at most ``reach`` px out
-    from it (:func:`thin_mask`)."""
+    """The pixels of ``residue`` in pieces that touch ``opened`` and lie within ``reach`` px of it
+    measured along the piece (:func:`thin_mask`): a wire lying along a body, joined to it at one
+    end, reaches its length, not its distance from the body."""
     n, labels = cv2.connectedComponents(residue.view(np.uint8), connectivity=8)
     if n <= 1 or not opened.any():
         return np.zeros(residue.shape, bool)
-    distance = cv2.distanceTransform((opened == 0).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    inside = residue.ravel()
-    pieces = labels.ravel()[inside]
-    farthest = np.zeros(n, np.float32)
-    np.maximum.at(farthest, pieces, distance.ravel()[inside])
-    nearest = np.full(n, np.inf, np.float32)
-    np.minimum.at(nearest, pieces, distance.ravel()[inside])
-    rounded = (nearest < 1.5) & (farthest <= reach)  # touching: 8-adjacent to the thick part
+    step = np.ones((3, 3), np.uint8)
+    inside = (residue | (opened > 0)).view(np.uint8)
+    grown = opened.copy()
+    touching = np.zeros(n, bool)
+    touching[labels[cv2.dilate(opened, step).astype(bool) & residue]] = True
+    for _ in range(int(reach)):  # one pixel (8-connected) at a time, through the piece only
+        grown = cv2.dilate(grown, step) & inside
+    far = np.zeros(n, bool)
+    far[labels[residue & (grown == 0)]] = True
+    rounded = touching & ~far
     rounded[0] = False
     return rounded[labels]
 

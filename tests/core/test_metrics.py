@@ -245,6 +245,26 @@ def test_free_standing_pieces_count_whatever_their_length():
     assert np.array_equal(metrics.thin_mask(t), t > 0)
 
 
+def test_a_wire_lying_along_a_body_counts_by_its_length_along_it_joined_or_not():
+    t = np.zeros((40, 60), np.uint8)
+    t[20:, :] = 255
+    t[17:19, 5:55] = 255  # a 2 px wire 1 px above the body, 50 px long
+    free = metrics.thin_mask(t)
+    assert free[17:19, 5:55].all()  # it touches no thick part: a structure
+    t[19, 5:7] = 255  # joined to the body at one end by a 1 px stub
+    joined = metrics.thin_mask(t)
+    assert joined[17:19, 12:55].all()  # reaches 50 px along itself, though never 3.5 px from the body
+
+
+def test_only_pieces_touching_a_thick_part_can_be_rounded_off():
+    t = np.zeros((40, 60), np.uint8)
+    t[20:, :] = 255
+    t[16:18, 20:23] = 255  # a 2 x 3 px speck 2 px above the body: not part of its outline
+    assert metrics.thin_mask(t)[16:18, 20:23].all()
+    t[18:20, 20:23] = 255  # now a 4 px bump on the outline
+    assert not metrics.thin_mask(t).any()
+
+
 def test_a_diagonal_wire_on_a_body_is_thin():
     t = np.zeros((40, 40), np.uint8)
     t[30:, :] = 255
