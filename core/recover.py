@@ -56,24 +56,26 @@ says alpha can have been lost:
    the background it is pinned to (at the reach's end, beside a followed line) holds it down:
    on the benchmark's bonsai twigs it reads 0.3-0.5 along 3 px twigs whose truth is 0.8-1. Where
    it still shows a line -- at least :data:`LINE_SOLVE_LEVEL`, over its own 7 px opening by
-   :data:`LINE_SOLVE_RESIDUAL`, on step 6's bright line, not yet raised to
-   :data:`ACCEPT_LEVEL` (a strand's fringe may be), in thin groups that touch the mask or what
-   is raised and at least :data:`LINE_MIN_LENGTH_PX` long with what they join -- the line and its
-   rim take the alpha the photo gives them on the object-vs-background colour axis against the
-   wall right beside them (:func:`core.recover_evidence.line_alpha`: the channel-mask method on a
-   line, which reads a twig's mixed rim as partial), where that is higher. After steps 2-6 are
-   judged by the colour veto, these groups are judged by it on their own (where colour is
-   trusted; elsewhere, as step 5's line evidence, by the solve, the line and the guards alone).
+   :data:`LINE_SOLVE_RESIDUAL`, on step 6's bright line, neither raised by steps 2-6 nor refused
+   by their veto, in thin groups that touch the mask or what is raised and at least
+   :data:`LINE_MIN_LENGTH_PX` long with what they join -- the line and its rim take the alpha the
+   photo gives them on the object-vs-background colour axis against the wall right beside them
+   (:func:`core.recover_evidence.line_alpha`: the channel-mask method on a line, which reads a
+   twig's mixed rim as partial) or the solve's, whichever is higher. After steps 2-6 are judged
+   by the colour veto, these groups are judged by it on their own (where colour is trusted;
+   elsewhere, as step 5's line evidence, by the solve, the line and the guards alone).
    Measured on the benchmark's real photos (thin recall as :func:`core.metrics.thin_mask`
-   counts it since 2026-11-30): 0.875 -> 0.897 (bonsai 0.690 -> 0.760, troll 0.922 -> 0.939, broom 0.976 -> 0.980),
-   SAD 6.13 -> 5.95 (troll 13.16 -> 12.53, bonsai 9.30 -> 8.81; the wire mesh's 7.198 -> 7.205,
-   where step 7 takes 45 px in ops whose colour is not trusted); troll IoU 0.9539 -> 0.9529.
+   counts it since 2026-11-30): 0.874 -> 0.895 (bonsai 0.686 -> 0.757, troll 0.922 -> 0.931,
+   broom 0.976 -> 0.980), SAD 6.13 -> 5.94 (troll 13.15 -> 12.51, bonsai 9.30 -> 8.81; the wire
+   mesh's 7.198 -> 7.203, where most of its 45 px lie in ops whose colour is not trusted); of the
+   1,365 px it lifts over 0.5, 532 are background in the truth (the troll's hair: 280 of 478).
    Tried and not kept: the object samples' mean as the only scale (a twig's anti-aliased rim on
-   a correct mask read as solid), no veto and no length test (0.904 on the earlier count, but
-   cables beside a correct mask came up: tests), an opening lifted by the background's typical
-   noise excess (0.896, SAD 5.951), skipping the step where colour is not trusted (the wire mesh
-   -0.0003; a twig crossing the sampled ring, which is what makes colour untrusted in a small
-   op, is then left out: tests).
+   a correct mask read as solid), no veto and no length test (0.904 on an earlier count, but
+   cables beside a correct mask came up), judging these groups with steps 2-6's in one veto (they
+   changed its verdict on earlier pixels: tests), an opening lifted by the background's typical
+   noise excess (lower recall and SAD), skipping the step where colour is not trusted (a twig
+   crossing the sampled ring, which is what makes colour untrusted in a small op, is then left
+   out: tests), lifting a strand's fringe that steps 2-6 raised under 0.6 too (no measurable gain).
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage (a followed line counts as covered): never lower than the input; unchanged outside the
@@ -358,9 +360,11 @@ def _with_photo_evidence(
     if extra.any():
         extra = evidence.thin_and_joined(extra, (a >= 0.5) | accepted, open_px=OPEN_PX)
     raised = accepted | extra
+    vetoed = np.zeros(a.shape, bool)
     if colour is not None and raised.any():
-        raised &= ~evidence.background_coloured(raised, value >= ACCEPT_LEVEL, lab, colour)
-    return _with_unmixed_lines(photo, a, s, unknown, raised, value)
+        vetoed = evidence.background_coloured(raised, value >= ACCEPT_LEVEL, lab, colour)
+        raised &= ~vetoed
+    return _with_unmixed_lines(photo, a, s, unknown & ~vetoed, raised, value)
 
 
 def _with_unmixed_lines(
@@ -372,9 +376,8 @@ def _with_unmixed_lines(
         return raised, value
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPEN_PX, OPEN_PX))
     residual = s - cv2.morphologyEx(s, cv2.MORPH_OPEN, disc)
-    current = np.where(raised, value, a)
-    short = unknown & (current < ACCEPT_LEVEL)  # not raised, or raised only as a strand's fringe
-    seen = short & line & (s > a + _RAISE) & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
+    open_ = unknown & ~raised
+    seen = open_ & line & (s > a + _RAISE) & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
     if not seen.any():
         return raised, value
     seen = evidence.thin_and_joined(seen, (a >= 0.5) | raised, open_px=OPEN_PX)
@@ -382,12 +385,12 @@ def _with_unmixed_lines(
     if not seen.any():
         return raised, value
     near = cv2.dilate(seen.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    near &= short & (residual > FRINGE_RESIDUAL)
+    near &= open_ & (residual > FRINGE_RESIDUAL)
     unmixed = evidence.line_alpha(photo.projected, *photo.samples, open_px=OPEN_PX)
-    taken = near & (unmixed > a + _RAISE) & (unmixed > current)
+    taken = near & (unmixed > a + _RAISE)
     if not taken.any():
         return raised, value
-    lifted = np.where(taken, np.maximum(value, unmixed), value).astype(np.float32)
+    lifted = np.maximum(s, unmixed)  # the solve's or the line's, whichever is higher
     if photo.colour is not None:  # step 5's veto, on these groups alone
         taken &= ~evidence.background_coloured(taken, taken & (lifted >= ACCEPT_LEVEL), photo.lab, photo.colour)
     return raised | taken, np.where(taken, lifted, value).astype(np.float32)

@@ -23,7 +23,8 @@ origin (core.refine): within 3 levels of the full-resolution blur, at a cost tha
 grows with the feather (feather 250 on 24 MP: 9.0 -> 0.2 s).
 0.2.8: ``recover`` gives the lines the solve shows but underrates (a twig fading towards the
 background it is pinned to) their alpha unmixed from the wall beside them (step 7 of
-core.recover): recover pixels may change along such lines (up, mostly). Detection's strand
+core.recover): a recover op raises pixels along such lines (an auto-fix result may also differ
+by a few levels where later ops act on them). Detection's strand
 search runs on masks whose openness is under 0.05 (was 0.03: masks that kept a few stretches of
 their lost strands got none).
 """
