@@ -720,6 +720,12 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         page.locator("#refine-contrast").fill("50")
         expect(page.locator("#op-list li").nth(1)).to_contain_text("contrast 50 %")
         expect(page.locator("#op-list li").nth(0)).to_contain_text("contrast 20 %")
+        # Feather's arrow keys move whole pixels (its slider steps 0.1 px over 0-250), Shift ten.
+        page.locator("#refine-feather").focus()
+        for key in ("ArrowRight", "ArrowRight", "Shift+ArrowRight", "ArrowLeft"):
+            page.keyboard.press(key)
+        expect(page.locator("#refine-feather")).to_have_value("11")
+        expect(page.locator("#op-list li").nth(1)).to_contain_text("feather 11")
 
         # Its corners: one may go (a triangle is still a region), the next is refused.
         view = view_at(page, PRONG_PIN, 200, pin=0)
@@ -740,7 +746,9 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         save_and_render(page, "softer bleed fix")
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
-    assert recipe["ops"] == [whole, {**bleed, "contrast": 50.0, "region": "M 560 200 L 700 200 L 560 340 Z"}]
+    assert recipe["ops"] == [
+        whole, {**bleed, "contrast": 50.0, "feather": 11.0, "region": "M 560 200 L 700 200 L 560 340 Z"}
+    ]
 
 
 def test_a_recover_op_grown_over_a_strand_it_missed_and_its_reach_changed(live_url, claimed, chromium):

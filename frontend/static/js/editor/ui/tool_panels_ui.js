@@ -12,6 +12,7 @@ import { displayedOps, opChange, selectedOp } from "../state/editor_state.js";
 import { isShaped, newDecontaminateOp, newRefineOp, withShape } from "../state/ops.js";
 import { deleteAnchor } from "../state/path_shape.js";
 import { regionTwins, reshapeChange } from "../state/pen_gestures.js";
+import { coarseArrowKeys } from "./slider_keys_ui.js";
 
 /** @typedef {import("../state/editor_state.js").EditorState} EditorState */
 /** @typedef {import("../state/ops.js").EditorOp} EditorOp */
@@ -39,6 +40,8 @@ export function bindToolPanels(store, hooks) {
     { key: "shift_edge", input: input("refine-shift") },
   ];
   const featherPath = input("path-feather");
+  // Feathers take 0.1 px steps over 0-250 px: their arrow keys move 1 px (Shift: 10).
+  for (const fine of [input("refine-feather"), featherPath]) coarseArrowKeys(fine, 1);
   const deconOn = input("decon-on");
   const deconAmount = input("decon-amount");
   const matteRadius = input("matte-radius");
