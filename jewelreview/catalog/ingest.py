@@ -44,6 +44,7 @@ from jewelreview.catalog.pairing import (
     manifest_parse,
 )
 from jewelreview.catalog.services import batch_get_or_create, photo_prepare_enqueue, sku_get_or_create
+from jewelreview.catalog.view_clashes import view_clashes
 from jewelreview.errors import InvalidInput, ServiceError, TooLarge, Unprocessable
 from jewelreview.reviews.events import event_record
 
@@ -307,10 +308,14 @@ def _ingest_entries(
     ]
     if read is not None:
         report.manifests.append(ManifestRead(read, len(manifest)))
+    clashes = view_clashes(pairing.pairs, already_imported=lambda pair: _imported_before(pair, limits))
     batch: Batch | None = None
     for done, pair in enumerate(pairing.pairs, start=1):
         try:
-            outcome = _ingest_pair(pair, batch=batch, batch_name=report.batch_name, actor=actor, limits=limits)
+            if pair.original.name in clashes:
+                outcome = Refusal(pair.original.name, clashes[pair.original.name])
+            else:
+                outcome = _ingest_pair(pair, batch=batch, batch_name=report.batch_name, actor=actor, limits=limits)
         except ServiceError as exc:
             outcome = Refusal(pair.original.name, _without_name(exc.message, pair.original.name))
         if not isinstance(outcome, tuple):  # the pair's AI result shares its fate: the report says so
@@ -452,6 +457,15 @@ def _read(entry: Entry, limits: IngestLimits) -> bytes:
             return stored_files.read_capped(stream, max_bytes=limits.max_file_bytes, name=entry.name)
         except zipfile.BadZipFile as exc:  # CRC or size mismatch inside the archive
             raise InvalidInput(f"{entry.name}: corrupt archive entry ({exc})", code="bad_zip_entry") from None
+
+
+def _imported_before(pair: Pair, limits: IngestLimits) -> bool:
+    """Whether the pair's original is already a photo (the loop then skips it as a duplicate)."""
+    try:
+        original = _read(pair.original, limits)
+    except ServiceError:
+        return False  # the loop refuses it with the reason
+    return _duplicate(pair.original.name, stored_files.sha256_hex(original)) is not None
 
 
 def _duplicate(name: str, sha: str) -> Skipped | None:

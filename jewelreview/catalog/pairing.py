@@ -172,25 +172,7 @@ def entries_pair(
     for key in sorted(ai_results):
         for entry in ai_results[key]:
             result.refused.append(Refusal(entry.name, f"no original photo named {PurePosixPath(key).name}.*"))
-    _refuse_shared_views(result)
     return result
-
-
-def _refuse_shared_views(result: Pairing) -> None:
-    """Pairs that a manifest (or a manifest and a name) make the same SKU and view are refused, all
-    of them: which one is the view is the studio's to say, and importing both made two photos of
-    one view (two finals under one name in the export)."""
-    by_view: dict[tuple[str, str], list[Pair]] = defaultdict(list)
-    for pair in result.pairs:
-        by_view[(pair.sku, pair.view)].append(pair)
-    shared = {key: pairs for key, pairs in by_view.items() if len(pairs) > 1}
-    if not shared:
-        return
-    result.pairs = [pair for pair in result.pairs if (pair.sku, pair.view) not in shared]
-    for (sku, view), pairs in shared.items():
-        names = ", ".join(PurePosixPath(pair.original.name).name for pair in pairs)
-        reason = f"several originals would be {sku}/{view}: {names} (one photo per SKU and view; fix the manifest)"
-        result.refused += [Refusal(pair.original.name, reason, ai_result=pair.ai_result.name) for pair in pairs]
 
 
 def sku_and_view(original_name: str, manifest: dict[str, ManifestRow]) -> tuple[str, str, str]:

@@ -143,22 +143,3 @@ def test_bad_manifests_are_refused_with_the_line(data, message):
 def test_overlong_sku_is_refused():
     pairing = entries_pair(_entries(f"{'X' * 121}_front.jpg", f"{'X' * 121}_front.png"))
     assert pairing.refused[0].reason == "the SKU is longer than 120 characters"
-
-
-def test_two_originals_a_manifest_makes_one_sku_and_view_are_both_refused():
-    manifest = manifest_parse(b"file,sku,view\nIMG_1.jpg,RING-9,front\nIMG_2.jpg,RING-9,front\nIMG_3.jpg,RING-9,side\n")
-    pairing = entries_pair(
-        _entries("IMG_1.jpg", "IMG_1.png", "IMG_2.jpg", "IMG_2.png", "IMG_3.jpg", "IMG_3.png", "RING-9_side.jpg",
-                 "RING-9_side.png", "RING-8_front.jpg", "RING-8_front.png"),
-        manifest=manifest,
-    )
-    assert _pairs(pairing) == [("RING-8_front.jpg", "RING-8_front.png", "RING-8", "front")]
-    refused = {r.name: (r.reason, r.ai_result) for r in pairing.refused}
-    assert refused["IMG_1.jpg"] == (
-        "several originals would be RING-9/front: IMG_1.jpg, IMG_2.jpg (one photo per SKU and view; fix the manifest)",
-        "IMG_1.png",
-    )
-    assert refused["IMG_2.jpg"][0] == refused["IMG_1.jpg"][0]
-    # a manifest row and a name that say the same SKU and view collide too
-    assert refused["IMG_3.jpg"][0].startswith("several originals would be RING-9/side: ")
-    assert "RING-9_side.jpg" in refused and len(refused) == 4
