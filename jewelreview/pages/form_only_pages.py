@@ -46,4 +46,6 @@ class FormOnlyPagesMiddleware:
             status=405,
         )
         page["Allow"] = response["Allow"]
+        # The decorator logged the 405 already; Django's handler would log the new response again.
+        page._has_been_logged = getattr(response, "_has_been_logged", False)
         return page

@@ -31,7 +31,7 @@ def test_visiting_logout_offers_the_sign_out_button_and_signing_out_still_works(
 
 def test_a_visitor_who_is_not_signed_in_gets_no_sign_out_button(browsers):
     html = browsers.anonymous.get("/logout/").content.decode()
-    assert "Sign out</button>" not in html and "Nothing to show here" in html
+    assert "Sign out</button>" not in html and "you are not signed in" in html
 
 
 def test_other_methods_and_the_api_keep_their_answers(browsers):
@@ -39,3 +39,16 @@ def test_other_methods_and_the_api_keep_their_answers(browsers):
     api = browsers.manager.get("/api/queue/next/")
     assert api.status_code == 405 and api["Content-Type"].startswith("application/json")
 
+
+
+def test_a_visit_is_logged_once(browsers, caplog):
+    with caplog.at_level("WARNING", logger="django.request"):
+        browsers.manager.get("/dashboard/autofix/")
+    assert [r.getMessage() for r in caplog.records if r.name == "django.request"] == [
+        "Method Not Allowed (GET): /dashboard/autofix/"
+    ]
+
+
+def test_a_head_request_gets_the_405_without_a_body(browsers):
+    response = browsers.manager.head("/dashboard/autofix/")
+    assert response.status_code == 405 and response["Allow"] == "POST" and response.content == b""
