@@ -32,6 +32,7 @@ KEYS = [
     ("C", "Channel mask: lasso (or pen) a region around lost detail"),
     ("R", "Refine: sliders, and the Refine Edge brush (Alt erases)"),
     ("[ / ]", "Brush smaller / larger"),
+    ("← / →", "On a Feather slider: 1 px (Shift: 10 px, Alt: 0.1 px)"),
     ("Enter / Esc", "Finish the path / deselect"),
     ("Delete", "Delete the selected anchor (or op)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),

@@ -725,7 +725,9 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         for key in ("ArrowRight", "ArrowRight", "Shift+ArrowRight", "ArrowLeft"):
             page.keyboard.press(key)
         expect(page.locator("#refine-feather")).to_have_value("11")
-        expect(page.locator("#op-list li").nth(1)).to_contain_text("feather 11")
+        page.keyboard.press("Alt+ArrowLeft")  # Alt keeps the slider's own 0.1 px step
+        expect(page.locator("#refine-feather")).to_have_value("10.9")
+        expect(page.locator("#op-list li").nth(1)).to_contain_text("feather 10.9")
 
         # Its corners: one may go (a triangle is still a region), the next is refused.
         view = view_at(page, PRONG_PIN, 200, pin=0)
@@ -747,7 +749,7 @@ def test_an_autofix_refine_in_a_region_is_drawn_and_its_settings_edited(live_url
         assert problems == []
     _, _, recipe = final_alpha_and_rgb(photo.pk)
     assert recipe["ops"] == [
-        whole, {**bleed, "contrast": 50.0, "feather": 11.0, "region": "M 560 200 L 700 200 L 560 340 Z"}
+        whole, {**bleed, "contrast": 50.0, "feather": 10.9, "region": "M 560 200 L 700 200 L 560 340 Z"}
     ]
 
 

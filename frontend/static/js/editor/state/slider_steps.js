@@ -3,7 +3,7 @@
  * Arrow keys on a fine slider. Feather takes 0.1 px steps from 0 to 250 px (Photoshop's
  * precision), so an arrow key moved it 0.1 px and crossing the range took 2,500 presses. Such a
  * slider's arrows move a whole `coarse` step (Shift: ten), the first of them to the value
- * rounded to that step in the key's direction; dragging and typing keep the fine step.
+ * rounded to that step in the key's direction; dragging and Alt+arrow keep the fine step.
  */
 
 /** @typedef {{min: number, max: number}} Bounds */

@@ -7,10 +7,14 @@
 
 import { arrowStepped } from "../state/slider_steps.js";
 
-/** @param {HTMLInputElement} slider @param {number} coarse */
+/**
+ * @param {HTMLInputElement} slider @param {number} coarse
+ * @returns {() => void} removes the binding
+ */
 export function coarseArrowKeys(slider, coarse) {
-  slider.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
+  /** @param {KeyboardEvent} event */
+  const onKey = (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return; // the slider's own fine step
     const bounds = { min: Number(slider.min), max: Number(slider.max) };
     const next = arrowStepped(Number(slider.value), event.key, event.shiftKey, bounds, coarse);
     if (next === null) return;
@@ -19,5 +23,7 @@ export function coarseArrowKeys(slider, coarse) {
     slider.value = String(next);
     slider.dispatchEvent(new Event("input", { bubbles: true }));
     slider.dispatchEvent(new Event("change", { bubbles: true }));
-  });
+  };
+  slider.addEventListener("keydown", onKey);
+  return () => slider.removeEventListener("keydown", onKey);
 }
