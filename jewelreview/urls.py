@@ -7,7 +7,7 @@ after checking the caller's role (``jewelreview.api.files``), whatever the stora
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
@@ -17,11 +17,11 @@ from jewelreview.health import healthz
 handler500 = "jewelreview.outages.server_error"
 
 
-def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """Pages name their icon; the admin's do not, and browsers ask for /favicon.ico (a 404 in the
     admin's log). Resolved per request: the production storage's hashed name exists only after
-    collectstatic."""
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    collectstatic, and changes with the icon, so the redirect is not a permanent one."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 urlpatterns = [

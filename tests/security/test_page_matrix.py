@@ -74,7 +74,7 @@ CASES: dict[str, Page] = {
     ),
     "healthz": Page("get", lambda ctx: "/healthz", SIGNED_IN, anonymous=200),
     # The site's icon, for pages that name none (the admin's): anyone.
-    "favicon.ico": Page("get", lambda ctx: "/favicon.ico", SIGNED_IN, ok=301, anonymous=301),
+    "favicon.ico": Page("get", lambda ctx: "/favicon.ico", SIGNED_IN, ok=302, anonymous=302),
 }
 # The admin is Django's: it checks is_staff itself (sending everyone else to its own login page).
 ADMIN_PREFIX = "admin/"
