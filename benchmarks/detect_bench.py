@@ -58,7 +58,7 @@ import numpy as np
 from benchmarks.datasets import Scene, iter_scenes
 from benchmarks.thin_misses import ThinMisses, format_misses, recover_everywhere, thin_misses
 from core import metrics
-from core.metrics import THIN_MAX_WIDTH_PX
+from core.metrics_structure import opening_residue
 
 REPO = Path(__file__).resolve().parents[1]
 SPECK_MAX_PX, SPECK_EDGE_PX, SPECK_MAX_ERROR = 40, 1.5, 100
@@ -185,10 +185,7 @@ def residue_recall(alpha: np.ndarray, true_alpha: np.ndarray) -> float:
     """Thin recall as this benchmark counted it before 2026-11-30: every true pixel the opening of
     :func:`core.metrics.thin_mask` removes, the corners, tips and bumps of thick parts included
     (which ``thin_mask`` now leaves out). Printed for comparison."""
-    truth = (true_alpha >= 128).view(np.uint8)
-    size = THIN_MAX_WIDTH_PX + 1
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    residue = (truth > 0) & (cv2.morphologyEx(truth, cv2.MORPH_OPEN, disc) == 0)
+    residue = opening_residue(true_alpha)
     total = int(residue.sum())
     return int((residue & (alpha >= 128)).sum()) / total if total else math.nan
 
