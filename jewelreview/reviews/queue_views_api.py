@@ -27,6 +27,9 @@ from jewelreview.reviews.queue_serializers import (
 from jewelreview.reviews.queue_services import REVIEW_LEASE, review_lease_release, review_lease_renew, review_next
 
 
+LEASE_MINUTES = int(REVIEW_LEASE.total_seconds() // 60)  # as the schema's descriptions say it
+
+
 class QueueNextView(ApiView):
     required_actions = {"POST": Action.PHOTO_APPROVE}
 
@@ -37,7 +40,7 @@ class QueueNextView(ApiView):
         description=(
             "Hands out the photo waiting for review that comes first in queue order (highest risk to 2 "
             "decimals, as the pages show it; equal risks by `damage_extent`, then oldest), under a review lease of "
-            f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes that no other "
+            f"{LEASE_MINUTES} minutes that no other "
             "reviewer's `next` can take. Deciding the photo (approve, flag) ends the lease. `photo` is null "
             "when nothing is left."
         ),
@@ -69,7 +72,7 @@ class QueueRenewView(ApiView):
         tags=["workflow"],
         summary="Renew your review leases (the review page's heartbeat)",
         description=(
-            f"Extends your review leases on `photos` by {int(REVIEW_LEASE.total_seconds() // 60)} minutes from now. "
+            f"Extends your review leases on `photos` by {LEASE_MINUTES} minutes from now. "
             "Only photos still waiting for review whose lease is still yours are renewed; a photo missing from "
             "`renewed` was decided or handed to another reviewer after your lease lapsed. When none is renewed "
             "(none is yours, or none exists), `renewed` is empty and `lease_until` is null."
@@ -92,7 +95,7 @@ class QueueReleaseView(ApiView):
         summary="Give back your review leases (the review page, as it is left)",
         description=(
             "Ends your review leases on `photos`, so they return to the queue at once rather than after "
-            f"{int(REVIEW_LEASE.total_seconds() // 60)} minutes. A lease is ended only if it still lasts until the "
+            f"{LEASE_MINUTES} minutes. A lease is ended only if it still lasts until the "
             "`lease_until` given (one renewed or taken again since is kept); a photo whose lease is not yours is "
             "left alone. Either is missing from `released`."
         ),
