@@ -45,7 +45,7 @@ def _reason(pair: Pair, sku: str, view: str, others: list[Pair]) -> str:
     names = [PurePosixPath(other.original.name).name for other in others[:NAMED_OTHERS]]
     if len(others) > NAMED_OTHERS:
         names.append(f"{len(others) - NAMED_OTHERS} more")
-    unnamed = f' (the view when neither the manifest nor the name gives one)' if view == DEFAULT_VIEW else ""
+    unnamed = " (the view when neither the manifest nor the name gives one)" if view == DEFAULT_VIEW else ""
     return (
         f"{sku}/{view}{unnamed} is also given to {', '.join(names)}: one new photo per SKU and view in an "
         f"upload; say which in the manifest's view column"
