@@ -137,6 +137,8 @@ FOG_DEPTH_PX = 3.5
 LINE_SOLVE_RESIDUAL = 0.1
 LINE_SOLVE_LEVEL = 0.2
 LINE_MIN_LENGTH_PX = 10.0  # ... in a group at least this long (box diagonal) with what it joins
+# ... or, where the solve does not show it, the photo does: the line unmixes to at least this.
+LINE_PHOTO_LEVEL = 0.5
 # Colour alone lifts a pixel to at most this (step 5): over half, so the strand is kept, but
 # short of the solve's own ACCEPT_LEVEL (a colour estimate also lifts mixed fringe pixels).
 COLOUR_ALPHA_CAP = 0.6
@@ -370,30 +372,56 @@ def _with_photo_evidence(
 def _with_unmixed_lines(
     photo: _PhotoEvidence, a: np.ndarray, s: np.ndarray, unknown: np.ndarray, raised: np.ndarray, value: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Step 7 of the module notes: lines the solve shows but underrates take their unmixed alpha."""
+    """Step 7 of the module notes: lines the solve or the photo shows, but the solve underrates,
+    take their unmixed alpha."""
     line = photo.line(FOLLOW_QUANTILE)
     if line is None or photo.projected is None:
         return raised, value
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPEN_PX, OPEN_PX))
     residual = s - cv2.morphologyEx(s, cv2.MORPH_OPEN, disc)
     open_ = unknown & ~raised
-    seen = open_ & line & (s > a + _RAISE) & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
-    if not seen.any():
-        return raised, value
-    seen = evidence.thin_and_joined(seen, (a >= 0.5) | raised, open_px=OPEN_PX)
-    seen &= evidence.long_groups(seen | raised, LINE_MIN_LENGTH_PX)
-    if not seen.any():
-        return raised, value
-    near = cv2.dilate(seen.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    near &= open_ & (residual > FRINGE_RESIDUAL)
     unmixed = evidence.line_alpha(photo.projected, *photo.samples, open_px=OPEN_PX)
-    taken = near & (unmixed > a + _RAISE)
-    if not taken.any():
-        return raised, value
+    by_solve = open_ & line & (s > a + _RAISE) & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
+    base = (a >= 0.5) | raised
+    taken = _unmixed_groups(photo, a, s, open_, unmixed, _long_thin_lines(by_solve, base, raised))
+    # What only the photo's line shows, past or beside what the solve shows: judged as groups of
+    # its own, whose colour must also lean to the object (a cable of nearly the piece's colour
+    # over a dark wall: most of its pixels read as the wall's). Where colour is not trusted
+    # (a twig crossing the sampled ring), only lines that carry on from one the solve shows.
+    by_photo = open_ & line & ~taken & (unmixed >= LINE_PHOTO_LEVEL) & (unmixed > a + _RAISE)
+    unseen = _long_thin_lines(by_photo, taken if photo.colour is None else base | taken, raised | taken)
+    taken = taken | _unmixed_groups(photo, a, s, open_ & ~taken, unmixed, unseen, strict=True)
     lifted = np.maximum(s, unmixed)  # the solve's or the line's, whichever is higher
-    if photo.colour is not None:  # step 5's veto, on these groups alone
-        taken &= ~evidence.background_coloured(taken, taken & (lifted >= ACCEPT_LEVEL), photo.lab, photo.colour)
     return raised | taken, np.where(taken, lifted, value).astype(np.float32)
+
+
+def _long_thin_lines(seen: np.ndarray, joined_to: np.ndarray, with_: np.ndarray) -> np.ndarray:
+    """The pixels of ``seen`` in thin groups touching ``joined_to``, at least
+    :data:`LINE_MIN_LENGTH_PX` long with what of ``with_`` they join."""
+    if not seen.any():
+        return seen
+    seen = evidence.thin_and_joined(seen, joined_to, open_px=OPEN_PX)
+    return seen & evidence.long_groups(seen | with_, LINE_MIN_LENGTH_PX)
+
+
+def _unmixed_groups(
+    photo: _PhotoEvidence, a: np.ndarray, s: np.ndarray, open_: np.ndarray, unmixed: np.ndarray, seen: np.ndarray,
+    *, strict: bool = False,
+) -> np.ndarray:
+    """The lines ``seen`` and their rims (within a pixel, in ``open_``) that unmix to more than
+    they have, less the groups colour refuses (step 5's veto; ``strict``: also those more often
+    background- than object-coloured)."""
+    if not seen.any():
+        return seen
+    near = cv2.dilate(seen.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    taken = near & open_ & (unmixed > a + _RAISE)  # a rim pixel is judged by its own unmixed alpha
+    if photo.colour is None or not taken.any():
+        return taken
+    solid = taken & (np.maximum(s, unmixed) >= ACCEPT_LEVEL)
+    vetoed = evidence.background_coloured(taken, solid, photo.lab, photo.colour)
+    if strict:
+        vetoed |= evidence.background_leaning(taken, solid, photo.lab, photo.colour)
+    return taken & ~vetoed
 
 
 def _samples(a: np.ndarray, reached: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray] | None:

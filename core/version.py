@@ -27,6 +27,9 @@ core.recover): a recover op raises pixels along such lines (an auto-fix result m
 by a few levels where later ops act on them). Detection's strand
 search runs on masks whose openness is under 0.05 (was 0.03: masks that kept a few stretches of
 their lost strands got none).
+0.2.9: step 7 of ``recover`` also takes the lines the photo shows where the solve no longer does
+(unmixed alpha 0.5 or more), judged as groups of their own whose colour must lean to the object:
+a recover op may raise pixels farther along a followed line.
 """
 
-ENGINE_VERSION = "0.2.8"
+ENGINE_VERSION = "0.2.9"

@@ -8,6 +8,7 @@ from core import recover, recover_evidence, recover_strands, result_cache
 from core.recover_evidence import (
     ColourEvidence,
     background_coloured,
+    background_leaning,
     lab_of,
     ridge_strength,
     samples_of,
@@ -181,6 +182,28 @@ def test_groups_of_the_background_s_colours_are_found_and_others_are_not():
     assert not colour.object_like(lab_of(picture[:1, 10:11]).reshape(-1, 3)).any()
 
 
+def test_groups_leaning_to_the_background_s_colours_are_refused_by_the_stricter_test():
+    lab, obj, bg = two_colour_samples(np.random.default_rng(2), RED, BLUE_GREY)
+    colour = ColourEvidence.fit(lab, obj, bg)
+    picture = np.zeros((20, 40, 3), np.uint8)
+    picture[:, :10] = RED
+    picture[:, 10:20] = (200, 200, 205)  # neither side's colour
+    picture[:, 20:30] = BLUE_GREY
+    picture[:, 30:] = BLUE_GREY
+    picture[2:6, 30:40] = RED  # a group of 4 red pixels and 12 of wall (a quarter of the object's colour)
+    raised = np.zeros((20, 40), bool)
+    raised[2:18, 3:6] = True  # red: kept
+    raised[2:18, 13:16] = True  # neither: kept (nothing says it is the wall's)
+    raised[2:18, 23:26] = True  # wall: refused
+    raised[2:18, 33] = True  # 4 red over 12 wall: refused, where background_coloured keeps it
+    raised[0, 28] = True  # a pixel of wall: too few to judge
+    lab = lab_of(picture)
+    refused = background_leaning(raised, raised, lab, colour)
+    assert refused[2:18, 23:26].all() and refused[2:18, 33].all()
+    assert refused.sum() == 16 * 3 + 16
+    assert not background_coloured(raised, raised, lab, colour)[2:18, 33].any()
+
+
 def test_cables_behind_a_ring_are_mostly_not_raised_on_its_correct_mask(monkeypatch):
     region = np.full((240, 240), 255, np.uint8)
     scenes = [gold_ring_over_cables(seed)[:2] for seed in range(8)]
@@ -351,8 +374,13 @@ def twig_over_a_striped_curtain(seed: int, *, lost: bool = True):
     mask = (body * 255).astype(np.uint8) if lost else (truth * 255).astype(np.uint8)
     middle = np.zeros((h, w), np.uint8)
     cv2.line(middle, (40, 100), (130, 30), 255, 1)
-    middle[:60] = 0  # the twig's middle line up to 40 px from the body
-    return rgb, mask, middle > 0
+    return rgb, mask, middle > 0  # the twig's middle line, all of it
+
+
+def _twig_middle_within(middle: np.ndarray, low: float, high: float) -> np.ndarray:
+    """The twig's middle line from ``low`` to ``high`` px above the body (its top edge is row 100)."""
+    above = 100 - np.arange(middle.shape[0])[:, None]
+    return middle & (above > low) & (above <= high)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -360,13 +388,35 @@ def test_a_twig_the_solve_underrates_far_out_takes_its_unmixed_line_alpha(seed, 
     rgb, mask, middle = twig_over_a_striped_curtain(seed)
     region = np.full(mask.shape, 255, np.uint8)
     out = recover.recover_region(rgb, mask, region, radius=16, follow=32)
-    assert (out[middle] >= 128).mean() >= 0.85
-    assert not out[:100][~cv2.dilate(middle.view(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)[:100]
-                          & (np.arange(160)[None, :] < 100)].any()  # nothing beside it, before its far end
+    near, far = _twig_middle_within(middle, 0, 40), _twig_middle_within(middle, 40, 48)
+    beyond = _twig_middle_within(middle, 48, 100)
+    assert (out[near] >= 128).mean() >= 0.85
+    # Where the solve no longer shows it, the photo's line carries it on, to the reach plus follow (48 px).
+    assert (out[far] >= 128).mean() >= 0.85
+    assert not out[beyond].any()
+    beside = ~cv2.dilate(middle.view(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert not out[:100][beside[:100]].any()  # nothing beside it
+    result_cache.op_results().clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(recover, "LINE_PHOTO_LEVEL", 2.0)  # the solve's lines only
+        solve_only = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+    assert (solve_only[near] >= 128).mean() >= 0.85
+    assert not (solve_only[far] >= 128).any()
+    result_cache.op_results().clear()
+    with monkeypatch.context() as patched:  # colour that cannot tell the twig from the wall
+        patched.setattr(recover_evidence.ColourEvidence, "fit", classmethod(lambda cls, *args: None))
+        untrusted = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+        result_cache.op_results().clear()
+        patched.setattr(recover, "LINE_SOLVE_LEVEL", 2.0)  # ... and a solve that shows no line
+        unshown = recover.recover_region(rgb, mask, region, radius=16, follow=32)
+    assert (untrusted[far] >= 128).mean() >= 0.85  # it carries on a line the solve shows
+    # A line only the photo shows, that no colour judges, is left out (here all of the twig
+    # but the few pixels steps 2-6 raise).
+    assert not (unshown[far] >= 128).any() and (unshown[near] >= 128).mean() < 0.6
     result_cache.op_results().clear()
     monkeypatch.setattr(recover, "_with_unmixed_lines", lambda photo, a, s, unknown, raised, value: (raised, value))
     without = recover.recover_region(rgb, mask, region, radius=16, follow=32)
-    assert (without[middle] >= 128).mean() < 0.6  # the solve fades towards the background it is pinned to
+    assert (without[near] >= 128).mean() < 0.6  # the solve fades towards the background it is pinned to
 
 
 @pytest.mark.parametrize("seed", range(3))
