@@ -123,7 +123,7 @@ def find_edge_damage(model: ColourModel, colour: ColourAlpha) -> tuple[EdgeFindi
     clip = (a <= SOFT_LOW) & readable & (colour.alpha >= CLIP_COLOUR) & (colour.contrast >= CLIP_Z)
     clip &= ~looks_background
     clip = _open(clip, CLIP_DISC_PX)
-    clip = touching(clip, reach)
+    clip = _touching(clip, reach)
 
     findings = []
     findings += _findings("bleed", bleed_colour | bleed_shape, bleed_colour, model)
@@ -166,8 +166,8 @@ def _boxes(labels: np.ndarray, n: int) -> dict[int, tuple[int, int, int, int]]:
     return {int(k): (int(x0[k]), int(y0[k]), int(x1[k]) + 1, int(y1[k]) + 1) for k in np.unique(which)}
 
 
-def touching(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """The connected components (8-connected) of ``mask`` that touch ``other``."""
+def _touching(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The connected components of ``mask`` that touch ``other``."""
     n, labels = cv2.connectedComponents(mask.view(np.uint8), connectivity=8)
     if n <= 1:
         return mask

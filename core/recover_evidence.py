@@ -56,10 +56,10 @@ __all__ = [
     "ColourEvidence",
     "axis_projection",
     "background_coloured",
-    "background_leaning",
     "lab_of",
     "line_alpha",
     "line_response",
+    "not_object_leaning",
     "ridge_strength",
     "samples_of",
     "thin_and_joined",
@@ -444,21 +444,23 @@ def background_coloured(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, 
     return background[labels]
 
 
-def background_leaning(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, colour: ColourEvidence) -> np.ndarray:
-    """The pixels of ``raised`` in groups whose ``solid`` pixels are more often background-like
-    than object-like: the stricter test for what only the photo's lines, not the solve, show.
+def not_object_leaning(raised: np.ndarray, solid: np.ndarray, lab: np.ndarray, colour: ColourEvidence) -> np.ndarray:
+    """The pixels of ``raised`` in groups whose ``solid`` pixels are not more often object-like
+    than background-like: the stricter test for what only the photo's lines, not the solve, show.
 
-    A 1 px cable of nearly the piece's gold, mixed with the dark wall behind it: a few of its
-    pixels pass as the object's colour, most read as the wall's. :func:`background_coloured`
-    keeps it (3 of 48 object-like is not "almost none"); this refuses it. A colour neither side
-    has shown counts for neither. As :func:`background_coloured`, groups with fewer than
-    :data:`VETO_MIN_PX` solid pixels say nothing and are kept; use only with a trusted ``colour``.
+    Nothing but a line's contrast speaks for such a group, so its colour must speak for the
+    object. A 1 px cable of nearly the piece's gold, mixed with the dark wall behind it (a few of
+    its pixels pass as the object's colour, most read as the wall's), and a dark hair on a white
+    sweep beside a gold piece (a colour neither side has shown, which on the white-to-gold axis
+    still reads as a line) are refused; :func:`background_coloured` keeps both. Groups with fewer
+    than :data:`VETO_MIN_PX` solid pixels say nothing and are kept. Use only with a trusted
+    ``colour``.
     """
     counts = _group_colours(raised, solid, lab, colour)
     if counts is None:
         return np.zeros(raised.shape, bool)
     labels, counted, liked, seen = counts
-    refused = (counted >= VETO_MIN_PX) & (liked < seen)
+    refused = (counted >= VETO_MIN_PX) & (liked <= seen)
     refused[0] = False
     return refused[labels]
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from core.autofix import propose_recipe
 from core.detect import detect
+from core.recipe import Recipe
 from core.render import render_alpha
 from core.version import ENGINE_VERSION
 
@@ -37,6 +38,11 @@ FINGERPRINTS = {
     "0.2.8": "4815db6b3b86cd15",
     # lines only the photo shows: these scenes' prongs come back by the earlier steps
     "0.2.9": "4815db6b3b86cd15",
+}
+# The pixels of recover ops (core.recover, steps 5-7) on scenes whose strands only its later steps
+# bring back, which the scenes above do not reach; recorded from engine 0.2.9 on.
+RECOVER_FINGERPRINTS = {
+    "0.2.9": "9926086e19d084bb",
 }
 
 
@@ -101,4 +107,36 @@ def test_detection_and_proposals_are_pinned_to_the_engine_version():
     assert got == FINGERPRINTS[ENGINE_VERSION], (
         f"detect, propose or render output changed under engine {ENGINE_VERSION} (fingerprint {got}; "
         f"a code change, or a dependency upgrade): bump ENGINE_VERSION in core/version.py and record it"
+    )
+
+
+def twig_scene():
+    """A leafy bar with a 3 px beige twig leaving it at a slant, 90 px out over light and dark
+    stripes; the mask lost the twig (the solve fades along it: step 7 brings it back)."""
+    rng = np.random.default_rng(7)
+    stripes = 115 + 35 * np.sign(np.sin(np.arange(160) / 9.0))
+    wall = stripes[None, :, None] * np.ones((140, 1, 3)) * np.array([1.0, 0.97, 1.08])
+    truth = np.zeros((140, 160), np.float32)
+    truth[100:] = 1
+    twig = np.zeros((140, 160), np.uint8)
+    cv2.line(twig, (40, 100), (130, 30), 255, 3, lineType=cv2.LINE_AA)
+    colour = np.zeros((140, 160, 3), np.float32)
+    colour[:] = (70, 100, 40)
+    colour[100:104] = (170, 150, 95)
+    colour[twig > 0] = (170, 150, 95)
+    alpha = np.maximum(truth, twig / 255.0)[..., None]
+    rgb = np.clip(alpha * colour + (1 - alpha) * wall + rng.normal(0, 2, wall.shape), 0, 255).astype(np.uint8)
+    return rgb, (truth * 255).astype(np.uint8)
+
+
+def test_recover_ops_are_pinned_to_the_engine_version():
+    recipe = Recipe.from_dict({"ops": [{"op": "recover", "region": "M 0 0 H 160 V 140 H 0 Z", "radius": 16, "follow": 32}]})
+    rgb, mask = twig_scene()
+    fixed = render_alpha(rgb, mask, recipe)
+    assert np.count_nonzero(fixed.astype(int) - mask > 127) > 100  # the twig comes back: the pin means something
+    got = hashlib.sha256(fixed.tobytes()).hexdigest()[:16]
+    assert ENGINE_VERSION in RECOVER_FINGERPRINTS, f"no recover fingerprint for engine {ENGINE_VERSION}: add {got!r}"
+    assert got == RECOVER_FINGERPRINTS[ENGINE_VERSION], (
+        f"recover's pixels changed under engine {ENGINE_VERSION} (fingerprint {got}; a code change, or a "
+        f"dependency upgrade): bump ENGINE_VERSION in core/version.py and record it"
     )
