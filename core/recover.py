@@ -80,31 +80,32 @@ says alpha can have been lost:
    shows nowhere (it merely touches the mask or what is raised: most of the gain) or no longer
    (farther along a followed twig, where the solve fades to nothing towards the background it
    is pinned to) is taken the same way where its unmixed alpha reaches :data:`LINE_PHOTO_LEVEL`,
-   if it is thin and at least :data:`LINE_MIN_LENGTH_PX` long with what it joins. Nothing but
-   the line's contrast speaks for it, so its groups are judged on their own, their pixels from
-   that level counted as solid, by a stricter colour test
-   (:func:`core.recover_evidence.not_object_leaning`: kept only where more of their solid pixels
-   look like the object than like the background: a dark hair on a white sweep, a colour
-   neither side has shown, reads as a line of a gold piece on that axis and was lifted 45-64 px
-   out from a correct mask before); where colour is not trusted (a twig crossing the sampled
-   ring), only lines touching one the solve shows (or its rim) are taken. Pixels step 5's veto
-   refused among the solve's lines stay refused. A rim pixel (within a pixel of a line) is
-   judged by its own unmixed alpha, the solve's lines' too: asking it for the solve's residual as
-   well (engine 0.2.8) splits a cable's group into pieces too small for the veto to judge (a
-   gold-ish cable behind a correct ring mask: 5 px raised instead of 3; tests).
-   Measured on the benchmark's real photos: 0.895 -> 0.906 (bonsai 0.757 -> 0.796, broom 0.980
-   -> 0.981), SAD 5.94 -> 5.92 (bonsai 8.81 -> 8.70); of the 592 px it lifts over 0.5, 209 are
-   background in the truth (bonsai 199 of 567); across the damage seeds of
-   ``benchmarks.datasets`` (+ 7919 k, k = 1..3) 0.880 / 0.907 / 0.903 -> 0.884 / 0.915 / 0.910;
-   the clutter bench's SAD 18.45 -> 18.49. Measured and not kept: taking such lines where colour
-   is not trusted too (0.908, the wire mesh 0.922, but cables on the clutter bench: 18.51); the
-   stricter test on all of step 7's groups (the bonsai's twigs lost: 0.779); judging these
-   lines in one group with the solve's (a 1 px cable of nearly the piece's gold beside a
-   correct ring mask came up: 85 px; tests); keeping groups that lean to neither side (the hair
-   above; 0.905); refusing groups too small to judge (0.902); joining across a 1 px gap (the
-   same recall, SAD worse). What no colour test can refuse: a line of the object's own colour
-   touching a correct mask (white lint on black velvet beside a silver ring: 61 px lifted out
-   to the reach plus follow, 49-56 px by engine 0.2.8's steps already).
+   if it is thin and at least :data:`LINE_MIN_LENGTH_PX` long with what it joins; its rim
+   (within a pixel) where the rim's own unmixed alpha is over what it has. Nothing but the
+   line's contrast speaks for it, so its groups are judged on their own, their pixels counted as
+   solid from that level, by a stricter colour test
+   (:func:`core.recover_evidence.not_object_leaning`: refused unless more of their solid pixels
+   look like the object than like the background; a dark hair on a white sweep, a colour neither
+   side has shown, reads as a line of a gold piece on that axis and was lifted 45-64 px out from
+   a correct mask before: tests). Groups of fewer than 3 solid pixels say nothing and are kept
+   (on the real photos all of them stubs on lines already judged; refusing them read 0.902).
+   Where colour is not trusted (a twig crossing the sampled ring), only lines touching one the
+   solve shows (or its rim) are taken. Pixels step 5's veto refused among the solve's lines stay
+   refused. Measured on the benchmark's real photos: 0.895 -> 0.904 (bonsai 0.757 -> 0.792,
+   broom 0.980 -> 0.981), SAD 5.94 -> 5.92 (bonsai 8.81 -> 8.66); of the 447 px it lifts
+   over 0.5, 120 are background in the truth (bonsai 113 of 436); across the damage
+   seeds of ``benchmarks.datasets`` (+ 7919 k, k = 1..3) 0.880 / 0.907 / 0.903 -> 0.883 / 0.914 / 0.909; the
+   clutter bench's SAD 18.45 -> 18.49. Measured and not kept: taking such lines where colour is
+   not trusted too (0.908, the wire mesh 0.922, but cables on the clutter bench: 18.51); the
+   stricter test on all of step 7's groups (the bonsai's twigs lost: 0.779); judging these lines
+   in one group with the solve's by step 5's veto (the hair above, 89 px; tests); keeping groups
+   that lean to neither side (the hair above); counting their solid pixels from 0.6 (0.905, SAD
+   5.91, but a hair reaching 0.5 and never 0.6 came up: tests); refusing groups too small to judge
+   (0.902); joining across a 1 px gap (the same recall, SAD worse); judging the solve's lines'
+   rims by their unmixed alpha alone, without the solve's residual (the same recall, SAD worse).
+   What no colour test can refuse: a line of the object's own colour touching a correct mask
+   (white lint on black velvet beside a silver ring: 61 px lifted out to the reach plus follow,
+   49-56 px by engine 0.2.8's steps already).
 
 The result is ``max(a, s)`` on accepted pixels and ``a`` elsewhere, blended by the region's
 coverage (a followed line counts as covered): never lower than the input; unchanged outside the
@@ -411,17 +412,18 @@ def _with_unmixed_lines(
     base = (a >= 0.5) | raised
     by_solve = open_ & line & (s > a + _RAISE) & (s >= LINE_SOLVE_LEVEL) & (residual > LINE_SOLVE_RESIDUAL)
     solve_lines = _long_thin_lines(by_solve, base, raised)
-    shown = _rim_of(solve_lines) & open_ & (unmixed > a + _RAISE)
+    shown = _rim_of(solve_lines) & open_ & (residual > FRINGE_RESIDUAL) & (unmixed > a + _RAISE)
     taken, refused = _colour_judged(photo, shown, shown & (lifted >= ACCEPT_LEVEL), strict=False)
     # Lines only the photo shows (the solve shows them nowhere, or no longer, farther along a
     # followed twig): judged as groups of their own by the stricter colour test; where colour is
-    # not trusted, only lines that carry on one the solve shows.
+    # not trusted, only lines touching one the solve shows. The rims of the photo's lines are judged by
+    # their own unmixed alpha (no solve residual speaks for them).
     free = open_ & ~taken & ~refused
     by_photo = free & line & (unmixed >= LINE_PHOTO_LEVEL) & (unmixed > a + _RAISE)
     joined_to = taken if photo.colour is None else base | taken  # untrusted: touching the solve's lines or their rims
     photo_lines = _long_thin_lines(by_photo, joined_to, raised | taken)
     told = _rim_of(photo_lines) & free & (unmixed > a + _RAISE)
-    told, _ = _colour_judged(photo, told, told & (unmixed >= LINE_PHOTO_LEVEL), strict=True)
+    told, _ = _colour_judged(photo, told, told & (lifted >= LINE_PHOTO_LEVEL), strict=True)
     taken |= told
     return raised | taken, np.where(taken, lifted, value).astype(np.float32)
 

@@ -29,9 +29,8 @@ search runs on masks whose openness is under 0.05 (was 0.03: masks that kept a f
 their lost strands got none).
 0.2.9: step 7 of ``recover`` also takes the lines only the photo shows (the solve shows them
 nowhere, or no longer, farther along a followed twig) where they unmix to 0.5 or more, judged as
-groups of their own whose colour must lean to the object; a line's rim pixels are judged by
-their own unmixed alpha, the solve's lines' too: a recover op may raise pixels along such lines.
-tests/core/test_engine_version.py pins a recover op's pixels from this version on.
+groups of their own whose colour must lean to the object: a recover op may raise pixels along
+such lines. tests/core/test_engine_version.py pins a recover op's pixels from this version on.
 """
 
 ENGINE_VERSION = "0.2.9"

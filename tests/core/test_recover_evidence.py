@@ -501,6 +501,19 @@ def test_a_dark_hair_on_a_white_sweep_beside_a_correct_mask_is_not_raised(seed, 
     with_step, without = _with_and_without_unmixed_lines(rgb, mask, monkeypatch)
     assert np.count_nonzero(with_step.astype(int) - without > 25) <= 3
     assert not ((with_step >= 128) & (mask < 128)).any()
+    raised, _ = step_7_alone(rgb, mask)  # judged by colour (trusted here), not left out for want of it
+    assert not raised.any()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_line_unmixing_to_just_over_half_is_still_judged_by_colour(seed, monkeypatch):
+    # Its pixels count as solid from LINE_PHOTO_LEVEL, not from ACCEPT_LEVEL: a line that reaches
+    # 0.5 but never 0.6 would otherwise leave its groups too small to judge, and be kept.
+    rgb, mask = gold_ring_and_a_hair(seed)
+    line_alpha = recover_evidence.line_alpha
+    monkeypatch.setattr(recover_evidence, "line_alpha", lambda *args, **kw: np.minimum(line_alpha(*args, **kw), 0.55))
+    raised, _ = step_7_alone(rgb, mask)
+    assert not raised.any()
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -591,5 +604,6 @@ def test_unmixed_lines_add_next_to_nothing_beside_a_correct_mask_and_take_nothin
 def test_unmixed_lines_keep_the_cables_behind_a_ring_down_and_take_nothing_away(seed, monkeypatch):
     rgb, mask, _ = gold_ring_over_cables(seed)
     with_step, without = _with_and_without_unmixed_lines(rgb, mask, monkeypatch)
-    assert (with_step >= without).all()
-    assert np.count_nonzero(with_step.astype(int) - without > 25) <= 3
+    assert (with_step >= without).all()  # by construction today: a guard against restructuring
+    added = np.count_nonzero(with_step.astype(int) - without > 25)
+    assert added <= 3, f"step 7 raised {added} px of cables beside a correct mask (0-2 with engine 0.2.9)"
