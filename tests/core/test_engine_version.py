@@ -130,7 +130,8 @@ def twig_scene():
 
 
 def test_recover_ops_are_pinned_to_the_engine_version():
-    recipe = Recipe.from_dict({"ops": [{"op": "recover", "region": "M 0 0 H 160 V 140 H 0 Z", "radius": 16, "follow": 32}]})
+    recover = {"op": "recover", "region": "M 0 0 H 160 V 140 H 0 Z", "radius": 16, "follow": 32}
+    recipe = Recipe.from_dict({"ops": [recover]})
     rgb, mask = twig_scene()
     fixed = render_alpha(rgb, mask, recipe)
     assert np.count_nonzero(fixed.astype(int) - mask > 127) > 100  # the twig comes back: the pin means something
