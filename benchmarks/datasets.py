@@ -119,35 +119,65 @@ def load_dev_scene(name: str, root: Path | None = None) -> Scene:
     )
 
 
+# A robustness check's other damage draws: the seed moves by this much per draw (a prime, so the
+# draws of one scene never meet another's).
+RESEED_STEP = 7919
+
+
+@dataclass(frozen=True)
+class RealVariant:
+    """How a real scene is varied for a robustness check (the benchmark's own figures use neither):
+    ``scale`` resizes the photo and its alpha before the damage is drawn (area averaging down,
+    cubic up), ``draw`` takes the seed ``scene_seed + RESEED_STEP * draw`` instead of the first."""
+
+    scale: float = 1.0
+    draw: int = 0
+
+    @property
+    def is_default(self) -> bool:
+        return self.scale == 1.0 and self.draw == 0
+
+    def seed(self, name: str) -> int:
+        return scene_seed(name) + RESEED_STEP * self.draw
+
+    def resized(self, image: np.ndarray) -> np.ndarray:
+        """``image`` at ``scale`` (the photo and its alpha alike)."""
+        if self.scale == 1.0:
+            return image
+        interpolation = cv2.INTER_AREA if self.scale < 1 else cv2.INTER_CUBIC
+        return cv2.resize(image, None, fx=self.scale, fy=self.scale, interpolation=interpolation)
+
+
 def scene_seed(name: str) -> int:
     """A seed that depends only on the scene name (stable across runs and machines)."""
     return zlib.crc32(name.encode())
 
 
-def load_real_scene(name: str, root: Path | None = None) -> Scene:
+def load_real_scene(name: str, root: Path | None = None, variant: RealVariant = RealVariant()) -> Scene:
     folder = (root or data_root()) / "real"
     image = next(iter(sorted(folder.glob(f"{name}_image.*"))), None)
     if image is None:
         raise FileNotFoundError(f"no photo for real scene {name!r} in {folder}")
-    rgb = _read_rgb(image)
+    rgb = variant.resized(_read_rgb(image))
     truth_path, pseudo_path = folder / f"{name}_alpha.png", folder / f"{name}_pseudoalpha.png"
     if truth_path.exists():
-        truth = _read_alpha(truth_path)
-        ai, damage, info = damage_alpha(truth, seed=scene_seed(name))
+        truth = variant.resized(_read_alpha(truth_path))
+        ai, damage, info = damage_alpha(truth, seed=variant.seed(name))
         return Scene(name, "real", rgb, ai, truth, damage, note="AI mask: damaged true alpha", info=info)
     if pseudo_path.exists():
-        ai, _, info = damage_alpha(_read_alpha(pseudo_path), seed=scene_seed(name))
+        ai, _, info = damage_alpha(variant.resized(_read_alpha(pseudo_path)), seed=variant.seed(name))
         note = "pseudo-alpha only (closed-form estimate, not ground truth): no metrics"
         return Scene(name, "real", rgb, ai, None, None, note=note, info=info)
     return Scene(name, "real", rgb, None, None, None, note="no alpha of any kind: no metrics")
 
 
-def load_scene(name: str, root: Path | None = None) -> Scene:
-    """Load one scene by name (dev scenes are ``dev_NNN``; anything else is looked up in ``real/``)."""
+def load_scene(name: str, root: Path | None = None, variant: RealVariant = RealVariant()) -> Scene:
+    """Load one scene by name (dev scenes are ``dev_NNN``; anything else is looked up in ``real/``,
+    varied by ``variant``)."""
     root = root or data_root()
     if (root / "synthetic-dev" / f"{name}.json").exists():
         return load_dev_scene(name, root)
-    return load_real_scene(name, root)
+    return load_real_scene(name, root, variant)
 
 
 def iter_scenes(
@@ -156,6 +186,7 @@ def iter_scenes(
     only: str | None = None,
     root: Path | None = None,
     with_truth_only: bool = True,
+    real_variant: RealVariant = RealVariant(),
 ) -> Iterator[Scene]:
     """Yield scenes one at a time (each is a few tens of MB; they are not kept).
 
@@ -166,6 +197,8 @@ def iter_scenes(
         A single scene name (or a prefix of names, e.g. ``am_gt2``).
     with_truth_only : bool
         Skip the scenes without ground truth (lemur, hoop earrings).
+    real_variant : RealVariant
+        How the real scenes are varied (the dev scenes never are).
     """
     if which not in SCENE_KINDS:
         raise ValueError(f"which must be one of {', '.join(SCENE_KINDS)}, got {which!r}")
@@ -180,7 +213,7 @@ def iter_scenes(
         if not names:
             raise ValueError(f"no {which} scene named {only!r} under {root}")
     for name in names:
-        yield load_scene(name, root)
+        yield load_scene(name, root, real_variant)
 
 
 # --- the damage model ------------------------------------------------------------------------

@@ -35,6 +35,8 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.detect_bench --scenes dev --no-speed
     .venv/bin/python -m benchmarks.detect_bench --only dev_003 --regions
     .venv/bin/python -m benchmarks.detect_bench --scenes real --no-speed --misses   # why thin recall falls short
+    .venv/bin/python -m benchmarks.detect_bench --scenes real --no-speed --damage-draw 1   # another damage draw
+    .venv/bin/python -m benchmarks.detect_bench --scenes real --no-speed --real-scale 1.5  # the photos resized
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from benchmarks.datasets import Scene, iter_scenes
+from benchmarks.datasets import RealVariant, Scene, iter_scenes
 from benchmarks.thin_misses import ThinMisses, format_misses, recover_everywhere, thin_misses
 from core import metrics
 from core.metrics_structure import opening_residue
@@ -409,11 +411,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true",
                         help="also print where the thin pixels auto-fix leaves under 0.5 are (benchmarks.thin_misses)")
     parser.add_argument("--json", metavar="OUT", help="write the rows as JSON here")
+    parser.add_argument("--real-scale", type=float, default=1.0, metavar="S",
+                        help="robustness check: the real photos resized by S before their damage is drawn")
+    parser.add_argument("--damage-draw", type=int, default=0, metavar="K",
+                        help="robustness check: the real photos' K-th other damage draw (seed + 7919 K)")
     args = parser.parse_args(argv)
+    if not args.real_scale > 0:
+        parser.error("--real-scale must be over 0")
     cv2.setNumThreads(1)  # as in the worker
+    variant = RealVariant(scale=args.real_scale, draw=args.damage_draw)
+    if not variant.is_default:
+        print(f"real photos varied (scale {variant.scale:g}, damage draw {variant.draw}): a robustness check; "
+              "the issue's figures are those without these options", flush=True)
 
     rows = []
-    for scene in iter_scenes(args.scenes, only=args.only):
+    for scene in iter_scenes(args.scenes, only=args.only, real_variant=variant):
         row = evaluate(scene, autofix=not args.no_autofix, keep_regions=args.regions or bool(args.json),
                        misses=args.misses)
         timing = ", ".join(f"{k} {v:.2f}s" for k, v in row.seconds.items())

@@ -1,10 +1,13 @@
-"""benchmarks.detect_bench: the thin recall it prints beside the metric's, for comparison."""
+"""benchmarks.detect_bench: the thin recall it prints beside the metric's, for comparison, and
+the real photos' variants of its robustness checks."""
 
 import math
 
 import numpy as np
+import pytest
 
-from benchmarks.detect_bench import residue_recall
+from benchmarks.datasets import RESEED_STEP, RealVariant, scene_seed
+from benchmarks.detect_bench import main, residue_recall
 from core.metrics import thin_recall
 
 
@@ -24,3 +27,21 @@ def test_both_count_a_lost_wire_alike():
     lost = truth.copy()
     lost[:20] = 0
     assert residue_recall(lost, truth) == thin_recall(lost, truth) == 0.5
+
+
+def test_a_real_variant_resizes_photo_and_alpha_alike_and_draws_other_damage():
+    default = RealVariant()
+    assert default.is_default and default.seed("am_x") == scene_seed("am_x")
+    image = np.zeros((60, 80, 3), np.uint8)
+    alpha = np.zeros((60, 80), np.uint8)
+    assert default.resized(image) is image
+    larger, smaller = RealVariant(scale=1.5, draw=2), RealVariant(scale=0.5)
+    assert not larger.is_default and larger.seed("am_x") == scene_seed("am_x") + 2 * RESEED_STEP
+    assert larger.resized(image).shape == (90, 120, 3) and larger.resized(alpha).shape == (90, 120)
+    assert smaller.resized(alpha).shape == (30, 40)
+
+
+def test_the_bench_refuses_a_scale_that_is_not_over_zero(capsys):
+    with pytest.raises(SystemExit):
+        main(["--real-scale", "0", "--no-speed"])
+    assert "--real-scale must be over 0" in capsys.readouterr().err
