@@ -57,7 +57,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from benchmarks.datasets import RealVariant, Scene, iter_scenes
+from benchmarks.datasets import RESEED_STEP, RealVariant, Scene, iter_scenes
 from benchmarks.thin_misses import ThinMisses, format_misses, recover_everywhere, thin_misses
 from core import metrics
 from core.metrics_structure import opening_residue
@@ -414,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-scale", type=float, default=1.0, metavar="S",
                         help="robustness check: the real photos resized by S before their damage is drawn")
     parser.add_argument("--damage-draw", type=int, default=0, metavar="K",
-                        help="robustness check: the real photos' K-th other damage draw (seed + 7919 K)")
+                        help=f"robustness check: the real photos' K-th other damage draw (seed + {RESEED_STEP} K)")
     args = parser.parse_args(argv)
     if not args.real_scale > 0:
         parser.error("--real-scale must be over 0")
